@@ -1,0 +1,87 @@
+"""Sub-processor Registry: the application factory."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from . import config
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config → extensions → blueprints → errors → commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app.config.from_mapping(config.from_environment(Path(app.instance_path)))
+    app.config["SEED_DIR"] = PROJECT_ROOT / "seed"
+    if test_config:
+        app.config.update(test_config)
+    register_extensions(app)
+    register_template_helpers(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from .dbsetup import configure_engine
+    from .models import User
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        return db.session.scalar(db.select(User).filter_by(session_token=token, active=True))
+
+    with app.app_context():
+        configure_engine(db.engine)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from . import transfers
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(transfer_basis_label=transfers.basis_label, country_name=transfers.country_name)
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import security
+    from .admin.views import bp as admin_bp
+    from .api.views import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    security.init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from . import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from . import cli
+
+    cli.init_app(app)

@@ -1,0 +1,108 @@
+"""Forms of the processor's side: services, contract terms, customer contracts."""
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField, widgets)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
+from ..transfers import basis_names, former_bases
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def lines(text: str | None) -> list[str]:
+    """One list item per non-empty line of a text area."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ServiceForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(message="Give the service a name."), Length(max=200)])
+    key = StringField("Key in URLs", validators=[Optional(), Length(max=64)],
+                      description="Lower-case letters, digits and hyphens; made from the name when left empty.")
+    description = TextAreaField("Description", validators=[Optional(), Length(max=4000)])
+    data_categories = TextAreaField("Categories of personal data", description="One per line.",
+                                    validators=[Length(max=8000)])
+    data_subjects = TextAreaField("Categories of data subjects", description="One per line.",
+                                  validators=[Length(max=4000)])
+    purposes = TextAreaField("Purposes", description="One per line.", validators=[Length(max=8000)])
+    retention = TextAreaField("Retention", validators=[Optional(), Length(max=2000)])
+    source = StringField("Source in the contract", validators=[Optional(), Length(max=200)],
+                         description="The annex or article this service comes from, e.g. 'Bijlage A'.")
+
+    def values(self) -> dict:
+        return {
+            "name": self.name.data.strip(), "key": (self.key.data or "").strip(),
+            "description": self.description.data or None, "data_categories": lines(self.data_categories.data),
+            "data_subjects": lines(self.data_subjects.data), "purposes": lines(self.purposes.data),
+            "retention": self.retention.data or None, "source": self.source.data or None,
+        }
+
+
+ARTICLE = {"validators": [Optional(), Length(max=40)], "description": "e.g. 4.1"}
+
+
+class TermsForm(FlaskForm):
+    version = StringField("Version", validators=[DataRequired(message="Name this version."), Length(max=60)])
+    effective_from = DateField("In force from", validators=[InputRequired(message="Give the date (YYYY-MM-DD).")])
+    authorisation = SelectField("Authorisation", choices=list(AUTHORISATIONS.items()))
+    authorisation_article = StringField("Article", **ARTICLE)
+    authorisation_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
+    notice_days = IntegerField("Notice period (days)", validators=[
+        InputRequired(message="Give the notice period in days."),
+        NumberRange(min=1, max=365, message="Between 1 and 365 days.")])
+    notice_article = StringField("Article", **ARTICLE)
+    notice_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
+    objection_route = SelectField("Objection route", choices=list(OBJECTION_ROUTES.items()))
+    objection_article = StringField("Article", **ARTICLE)
+    objection_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
+    termination_allowed = BooleanField("The controller may terminate when no agreement is reached")
+    termination_months = IntegerField("Termination period (months)", validators=[
+        Optional(), NumberRange(min=1, max=36, message="Between 1 and 36 months.")])
+    termination_article = StringField("Article", **ARTICLE)
+    termination_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
+    transfer_rule = SelectField("Transfers outside the EEA", choices=list(TRANSFER_RULES.items()))
+    transfer_article = StringField("Article", **ARTICLE)
+    transfer_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
+    named_transfer_bases = MultiCheckboxField("Transfer bases the contract names")
+    list_article = StringField("Article on the sub-processor list", **ARTICLE)
+    list_text = TextAreaField("What the contract says about the list", validators=[Length(max=4000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the contract names is recorded as it stands, including former
+        # bases such as the Privacy Shield; `registry check` points those out.
+        former = [(code, f"{name} (no longer valid)") for code, name in former_bases().items()]
+        self.named_transfer_bases.choices = list(basis_names().items()) + former
+
+    def values(self) -> dict:
+        data = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        for name, value in data.items():
+            if isinstance(value, str):
+                data[name] = value.strip() or None
+        data["version"] = data["version"] or ""
+        return data
+
+
+class ContractForm(FlaskForm):
+    organisation_id = SelectField("Controller organisation", coerce=int, validate_choice=True)
+    organisation_name = StringField("…or a new organisation", validators=[Optional(), Length(max=200)],
+                                    description="Type a name here to add an organisation that is not in the list.")
+    reference = StringField("Contract reference", validators=[DataRequired(message="Give the contract reference."),
+                                                              Length(max=200)])
+    start_date = DateField("Start date", validators=[InputRequired(message="Give the start date (YYYY-MM-DD).")])
+    terms_id = SelectField("Contract-terms version", coerce=int)
+    service_ids = MultiCheckboxField("Services taken", coerce=int)
+    notice_email = EmailField("Notice e-mail address", validators=[
+        DataRequired(message="Give the address where notices of changes go."), Length(max=254)])
+
+    def values(self) -> dict:
+        return {
+            "organisation_id": self.organisation_id.data or None,
+            "organisation_name": (self.organisation_name.data or "").strip() or None,
+            "reference": self.reference.data.strip(), "start_date": self.start_date.data,
+            "terms_id": self.terms_id.data, "service_ids": self.service_ids.data or [],
+            "notice_email": self.notice_email.data,
+        }

@@ -1,0 +1,62 @@
+"""Logging in and out."""
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import limiter
+from ..services import accounts
+from .forms import LoginForm, LogoutForm
+
+bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """A path on this site to return to after login, or None for anything else."""
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None
+    return target
+
+
+def _home_for(user) -> str:
+    if user.role in ("editor", "admin"):
+        return url_for("admin.home")
+    return url_for("public.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    form = LoginForm()
+    next_url = safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash("You are logged in.", "success")
+            return redirect(next_url or _home_for(user))
+        log.warning("failed login from %s", request.remote_addr)
+        form.password.errors.append("Wrong e-mail address or password.")
+    status = 200 if request.method == "GET" or form.errors == {} else 400
+    if form.password.errors and request.method == "POST":
+        status = 401 if form.email.data and form.password.data else 400
+    return render_template("auth/login.html", form=form, next_url=next_url), status
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    form = LogoutForm()
+    if request.method == "POST" and form.validate_on_submit():
+        logout_user()
+        flash("You are logged out.", "success")
+        return redirect(url_for("public.index"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("public.index"))
+    return render_template("auth/logout.html", form=form)

@@ -1,0 +1,114 @@
+"""Thin commands that call services: seed, demo, users create, registry check, audit verify."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import click
+from flask import Flask, current_app
+
+from .services import DomainError, accounts, audit
+from .services.consistency import check_all, check_processor
+from .services.demo import load_demo
+from .services.seeding import load_seed
+from .services.snapshot import today
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(users)
+    app.cli.add_command(registry)
+    app.cli.add_command(audit_group)
+
+
+@click.command("seed")
+def seed_command():
+    """Load the processors in seed/ (running it twice changes nothing)."""
+    report = load_seed(current_app.config["SEED_DIR"])
+    for slug, changed in report.changes.items():
+        click.echo(f"{slug}: {changed} rows created or changed")
+    click.echo(f"Seed loaded: {report.total} changes.")
+
+
+@click.command("demo")
+def demo_command():
+    """Create the demo controller, its contracts and demo accounts; print new passwords once."""
+    try:
+        created = load_demo(current_app.config["SEED_DIR"])
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    if not created:
+        click.echo("Demo accounts exist already (their passwords were printed when they were created).")
+        return
+    click.echo("Demo accounts (shown only now; keep them):")
+    for email, role, password in created:
+        click.echo(f"  {role:<10} {email:<45} {password}")
+
+
+@click.group("users")
+def users():
+    """Manage accounts."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "editor", "controller"]))
+@click.option("--org", "org_slug", help="Processor slug (editor) or organisation slug (controller).")
+def users_create(email: str, role: str, org_slug: str | None):
+    """Create an account; the password comes from standard input or a prompt."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = accounts.create_user(email, role, org_slug, password)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Created {user.role} account {user.email}.")
+
+
+@click.group("registry")
+def registry():
+    """Inspect the registry."""
+
+
+@registry.command("check")
+@click.option("--processor", "slug", help="Check one processor only.")
+@click.option("--at", "at", help="The day to check (YYYY-MM-DD); default today.")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def registry_check(slug: str | None, at: str | None, as_json: bool):
+    """List the registry's inconsistencies; exit status 1 when there are any."""
+    try:
+        day = date.fromisoformat(at) if at else today()
+    except ValueError:
+        raise click.BadParameter("write the date as YYYY-MM-DD", param_hint="--at") from None
+    try:
+        findings = check_processor(slug, day) if slug else check_all(day)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            source = f"  [{finding.source}]" if finding.source else ""
+            click.echo(f"{finding.processor:<14} {finding.kind:<30} {finding.message}{source}")
+        click.echo(f"{len(findings)} inconsistencies found on {day.isoformat()}.")
+    sys.exit(1 if findings else 0)
+
+
+@click.group("audit")
+def audit_group():
+    """The audit log."""
+
+
+@audit_group.command("verify")
+def audit_verify():
+    """Check the audit log's hash chain; exit status 1 when it has been tampered with."""
+    problems = audit.verify_chain()
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        sys.exit(1)
+    click.echo("Audit log intact.")

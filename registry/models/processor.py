@@ -1,0 +1,126 @@
+"""A processor, its services and the versions of its contract terms."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+AUTHORISATIONS = {"general": "General written authorisation", "specific": "Specific prior written authorisation"}
+OBJECTION_ROUTES = {"objection": "Objection on reasonable grounds", "consent": "Consent, which may be refused"}
+TRANSFER_RULES = {
+    "consent_required": "Outside the EEA only with the controller's prior written consent",
+    "adequacy_or_scc": "Outside the EEA under an adequacy decision or standard contractual clauses",
+}
+LIST_PUBLICATION = {"annex": "Listed in an annex to the contract", "on_request": "Given on request"}
+
+
+class Processor(db.Model):
+    """A data processor that publishes its sub-processor registry."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    legal_name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+    kvk_number: Mapped[str | None] = mapped_column(String(20))
+    source_document: Mapped[str | None] = mapped_column(String(300))
+    list_publication: Mapped[str] = mapped_column(String(20), default="annex")
+    list_note: Mapped[str | None] = mapped_column(Text)
+    listed_since: Mapped[date] = mapped_column()
+    listed_since_note: Mapped[str | None] = mapped_column(Text)
+
+    services: Mapped[list[Service]] = relationship(
+        back_populates="processor", order_by="Service.position"
+    )
+    contract_terms: Mapped[list[ContractTerms]] = relationship(
+        back_populates="processor", order_by="ContractTerms.effective_from.desc()"
+    )
+
+    def terms_at(self, day: date) -> ContractTerms | None:
+        """The contract-terms version in force on a day (the newest that started by then)."""
+        for terms in self.contract_terms:
+            if terms.effective_from <= day:
+                return terms
+        return None
+
+
+class Service(db.Model):
+    """A service of a processor, as its annex describes the processing."""
+
+    __table_args__ = (UniqueConstraint("processor_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    data_categories: Mapped[list] = mapped_column(JSON, default=list)
+    data_subjects: Mapped[list] = mapped_column(JSON, default=list)
+    purposes: Mapped[list] = mapped_column(JSON, default=list)
+    retention: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+
+    processor: Mapped[Processor] = relationship(back_populates="services")
+
+
+class ContractTerms(db.Model):
+    """One version of the sub-processor rules a processor's contract lays down, each with its article."""
+
+    __table_args__ = (UniqueConstraint("processor_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    version: Mapped[str] = mapped_column(String(60))
+    effective_from: Mapped[date] = mapped_column()
+    source_document: Mapped[str | None] = mapped_column(String(300))
+
+    authorisation: Mapped[str] = mapped_column(String(20))
+    authorisation_article: Mapped[str | None] = mapped_column(String(40))
+    authorisation_text: Mapped[str | None] = mapped_column(Text)
+
+    notice_days: Mapped[int] = mapped_column(default=30)
+    notice_article: Mapped[str | None] = mapped_column(String(40))
+    notice_text: Mapped[str | None] = mapped_column(Text)
+
+    objection_route: Mapped[str] = mapped_column(String(20))
+    objection_article: Mapped[str | None] = mapped_column(String(40))
+    objection_text: Mapped[str | None] = mapped_column(Text)
+
+    termination_allowed: Mapped[bool] = mapped_column(default=False)
+    termination_months: Mapped[int | None] = mapped_column()
+    termination_article: Mapped[str | None] = mapped_column(String(40))
+    termination_text: Mapped[str | None] = mapped_column(Text)
+
+    transfer_rule: Mapped[str] = mapped_column(String(30))
+    transfer_article: Mapped[str | None] = mapped_column(String(40))
+    transfer_text: Mapped[str | None] = mapped_column(Text)
+    named_transfer_bases: Mapped[list] = mapped_column(JSON, default=list)
+
+    list_article: Mapped[str | None] = mapped_column(String(40))
+    list_text: Mapped[str | None] = mapped_column(Text)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    processor: Mapped[Processor] = relationship(back_populates="contract_terms")
+
+    @property
+    def authorisation_label(self) -> str:
+        return AUTHORISATIONS.get(self.authorisation, self.authorisation)
+
+    @property
+    def objection_label(self) -> str:
+        return OBJECTION_ROUTES.get(self.objection_route, self.objection_route)
+
+    @property
+    def transfer_label(self) -> str:
+        return TRANSFER_RULES.get(self.transfer_rule, self.transfer_rule)
+
+    @property
+    def consent_needed_outside_eea(self) -> bool:
+        """Whether a transfer outside the EEA needs the controller's consent under these terms."""
+        return self.transfer_rule == "consent_required"

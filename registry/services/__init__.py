@@ -1,0 +1,14 @@
+"""Use cases. Each public function that writes is one transaction and commits once."""
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request; the message says what is wrong."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """The object does not exist, or the actor may not see it."""

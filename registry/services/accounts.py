@@ -1,0 +1,89 @@
+"""Creating accounts and checking credentials."""
+from __future__ import annotations
+
+import secrets
+from functools import cache
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from ..models import ROLES, Organisation, Processor, User
+from . import DomainError, audit
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def normalise_email(raw: str) -> str:
+    """A syntactically valid address in canonical form, or DomainError."""
+    if "\r" in raw or "\n" in raw:
+        raise DomainError("An e-mail address cannot contain line breaks.", "email")
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise DomainError(f"Not a valid e-mail address: {exc}", "email") from exc
+
+
+def _bind(user_role: str, org_slug: str | None) -> dict:
+    if user_role not in ROLES:
+        raise DomainError(f"Unknown role '{user_role}'; choose one of: {', '.join(ROLES)}.", "role")
+    if user_role == "admin":
+        if org_slug:
+            raise DomainError("A site admin is not bound to an organisation; leave out --org.", "org")
+        return {}
+    if not org_slug:
+        raise DomainError(f"A {ROLES[user_role].lower()} needs --org.", "org")
+    if user_role == "editor":
+        processor = db.session.scalar(select(Processor).filter_by(slug=org_slug))
+        if processor is None:
+            raise DomainError(f"No processor '{org_slug}'.", "org")
+        return {"processor_id": processor.id}
+    organisation = db.session.scalar(select(Organisation).filter_by(slug=org_slug))
+    if organisation is None:
+        raise DomainError(f"No controller organisation '{org_slug}'.", "org")
+    return {"organisation_id": organisation.id}
+
+
+def create_user(email: str, role: str, org_slug: str | None, password: str, actor: User | str = "cli") -> User:
+    """Create an account bound to its processor or organisation."""
+    address = normalise_email(email)
+    binding = _bind(role, org_slug)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", "password")
+    if db.session.scalar(select(User).where(func.lower(User.email) == address)):
+        raise DomainError(f"An account for {address} exists already.", "email")
+    user = User(email=address, role=role, **binding)
+    user.set_password(password)
+    db.session.add(user)
+    audit.record(actor, "user.create", user, f"Created {ROLES[role].lower()} account {address}",
+                 processor_id=binding.get("processor_id"))
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same answer for every failure)."""
+    try:
+        address = normalise_email(email)
+    except DomainError:
+        address = None
+    user = db.session.scalar(select(User).where(func.lower(User.email) == address)) if address else None
+    if user is None or not user.active:
+        # Spend the same time as a real check so that timing does not reveal accounts.
+        _dummy_check(password)
+        return None
+    return user if user.check_password(password) else None
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(8))
+
+
+def _dummy_check(password: str) -> None:
+    check_password_hash(_dummy_hash(), password)
+
+
+def generated_password() -> str:
+    return secrets.token_urlsafe(12)

@@ -1,0 +1,160 @@
+"""A processor editor's changes to services, contract terms and customer contracts."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ContractTerms, CustomerContract, Organisation, Processor, Service, User
+from ..models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
+from . import DomainError, NotFound, accounts, audit
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64]
+
+
+def _require_editor(actor: User, processor: Processor) -> None:
+    if not actor.may_edit(processor):
+        raise NotFound("No such processor.")
+
+
+def _owned(model, processor: Processor, object_id: int | None):
+    if object_id is None:
+        return None
+    obj = db.session.get(model, object_id)
+    if obj is None or obj.processor_id != processor.id:
+        raise NotFound(f"No such {model.__name__.lower()} at {processor.name}.")
+    return obj
+
+
+def _commit(actor: User, action: str, obj, processor: Processor, summary: str, diff: dict) -> None:
+    audit.record(actor, action, obj, summary, processor_id=processor.id, details={"changes": diff})
+    db.session.commit()
+
+
+def save_service(actor: User, processor: Processor, service_id: int | None, values: dict) -> Service:
+    """Create or change a service; its key must be unique within the processor."""
+    _require_editor(actor, processor)
+    service = _owned(Service, processor, service_id)
+    values = dict(values)
+    values["key"] = values.get("key") or slugify(values["name"])
+    if not SLUG.match(values["key"]):
+        raise DomainError("The key may hold lower-case letters, digits and single hyphens only.", "key")
+    clash = db.session.scalar(select(Service).filter_by(processor_id=processor.id, key=values["key"]))
+    if clash is not None and clash is not service:
+        raise DomainError(f"{processor.name} has a service with key '{values['key']}' already.", "key")
+    if service is None:
+        position = len(processor.services)
+        service = Service(processor_id=processor.id, position=position, **values)
+        db.session.add(service)
+        db.session.flush()
+        _commit(actor, "service.create", service, processor, f"Added service {service.name}", values)
+    else:
+        diff = audit.changes(service, values)
+        if diff:
+            _commit(actor, "service.update", service, processor, f"Changed service {service.name}", diff)
+    return service
+
+
+def save_terms(actor: User, processor: Processor, terms_id: int | None, values: dict) -> ContractTerms:
+    """Create or change a version of the contract terms, checking that the terms hang together."""
+    _require_editor(actor, processor)
+    terms = _owned(ContractTerms, processor, terms_id)
+    _check_terms(values)
+    clash = db.session.scalar(select(ContractTerms).filter_by(processor_id=processor.id, version=values["version"]))
+    if clash is not None and clash is not terms:
+        raise DomainError(f"Version '{values['version']}' exists already; give this version another name.", "version")
+    if terms is None:
+        terms = ContractTerms(processor_id=processor.id, source_document=processor.source_document, **values)
+        db.session.add(terms)
+        db.session.flush()
+        _commit(actor, "terms.create", terms, processor, f"Added contract terms version {terms.version}",
+                audit_safe(values))
+    else:
+        diff = audit.changes(terms, values)
+        if diff:
+            _commit(actor, "terms.update", terms, processor, f"Changed contract terms version {terms.version}", diff)
+    return terms
+
+
+def _check_terms(values: dict) -> None:
+    if values["authorisation"] not in AUTHORISATIONS:
+        raise DomainError("Choose general or specific authorisation.", "authorisation")
+    if values["objection_route"] not in OBJECTION_ROUTES:
+        raise DomainError("Choose objection or consent.", "objection_route")
+    if values["transfer_rule"] not in TRANSFER_RULES:
+        raise DomainError("Choose a transfer rule.", "transfer_rule")
+    if values["authorisation"] == "specific" and values["objection_route"] != "consent":
+        raise DomainError("Under specific authorisation the controller gives or refuses consent; "
+                          "choose 'consent' as the route.", "objection_route")
+    if not 1 <= values["notice_days"] <= 365:
+        raise DomainError("The notice period must be between 1 and 365 days.", "notice_days")
+    if values["termination_allowed"] and not values.get("termination_months"):
+        raise DomainError("Give the termination period in months when the contract allows termination.",
+                          "termination_months")
+    if not values["termination_allowed"]:
+        values["termination_months"] = None
+
+
+def audit_safe(values: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+
+
+def save_contract(actor: User, processor: Processor, contract_id: int | None, values: dict) -> CustomerContract:
+    """Create or change a controller's contract with this processor."""
+    _require_editor(actor, processor)
+    contract = _owned(CustomerContract, processor, contract_id)
+    organisation = _organisation(values.pop("organisation_id"), values.pop("organisation_name"))
+    terms = _owned(ContractTerms, processor, values.pop("terms_id"))
+    if terms is None:
+        raise DomainError("Choose the contract-terms version of this contract.", "terms_id")
+    service_ids = set(values.pop("service_ids"))
+    services = db.session.scalars(select(Service).where(Service.id.in_(service_ids))).all()
+    if not services:
+        raise DomainError("Choose at least one service the controller takes.", "service_ids")
+    if len(services) != len(service_ids) or any(s.processor_id != processor.id for s in services):
+        raise DomainError(f"Choose services of {processor.name} only.", "service_ids")
+    values["notice_email"] = accounts.normalise_email(values["notice_email"])
+    clash = db.session.scalar(select(CustomerContract).filter_by(processor_id=processor.id,
+                                                                reference=values["reference"]))
+    if clash is not None and clash is not contract:
+        raise DomainError(f"A contract with reference '{values['reference']}' exists already.", "reference")
+    values.update(organisation=organisation, terms=terms, services=sorted(services, key=lambda s: s.position))
+    if contract is None:
+        contract = CustomerContract(processor_id=processor.id, **values)
+        db.session.add(contract)
+        db.session.flush()
+        _commit(actor, "contract.create", contract, processor,
+                f"Added contract {contract.reference} of {organisation.name}",
+                audit_safe({k: audit._plain(v) for k, v in values.items()}))
+    else:
+        diff = audit.changes(contract, values)
+        if diff:
+            _commit(actor, "contract.update", contract, processor, f"Changed contract {contract.reference}", diff)
+    return contract
+
+
+def _organisation(organisation_id: int | None, new_name: str | None) -> Organisation:
+    if organisation_id:
+        organisation = db.session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise DomainError("That organisation does not exist.", "organisation_id")
+        return organisation
+    name = (new_name or "").strip()
+    if not name:
+        raise DomainError("Choose the controller organisation or type the name of a new one.", "organisation_name")
+    slug = slugify(name)
+    if not slug:
+        raise DomainError("The organisation name needs at least one letter or digit.", "organisation_name")
+    existing = db.session.scalar(select(Organisation).filter_by(slug=slug))
+    if existing is not None:
+        return existing
+    organisation = Organisation(slug=slug, name=name)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation

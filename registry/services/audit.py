@@ -1,0 +1,75 @@
+"""Writing to and verifying the hash-chained audit log (no commits here: callers own the transaction)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AuditEntry, User
+from ..models.types import utcnow
+
+GENESIS = "0" * 64
+
+
+def _last_hash() -> str:
+    last = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    return last or GENESIS
+
+
+def record(actor: User | str, action: str, obj, summary: str, *, processor_id: int | None = None,
+           details: dict | None = None) -> AuditEntry:
+    """Append an entry for a change made in the current transaction."""
+    if isinstance(actor, User):
+        actor_id, actor_label = actor.id, actor.email
+    else:
+        actor_id, actor_label = None, actor
+    db.session.flush()
+    entry = AuditEntry(
+        at=utcnow(),
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        object_type=type(obj).__name__ if obj is not None else "-",
+        object_id=getattr(obj, "id", None),
+        processor_id=processor_id,
+        summary=summary,
+        details=details or {},
+        prev_hash=_last_hash(),
+    )
+    entry.hash = entry.compute_hash()
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def verify_chain() -> list[str]:
+    """Problems found walking the chain from the first entry; empty when intact."""
+    problems = []
+    previous = GENESIS
+    for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+        if entry.prev_hash != previous:
+            problems.append(f"entry {entry.id}: does not follow entry before it")
+        if entry.compute_hash() != entry.hash:
+            problems.append(f"entry {entry.id}: content does not match its hash")
+        previous = entry.hash
+    return problems
+
+
+def changes(obj, values: dict) -> dict:
+    """Set attributes that differ and return {name: [old, new]} for the audit entry."""
+    diff = {}
+    for name, new in values.items():
+        old = getattr(obj, name)
+        if old != new:
+            diff[name] = [_plain(old), _plain(new)]
+            setattr(obj, name, new)
+    return diff
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "id") and hasattr(value, "name"):
+        return value.name
+    return value

@@ -1,0 +1,156 @@
+"""Finding the registry's inconsistencies: the portal points them out instead of fixing them."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import transfers
+from ..extensions import db
+from ..models import AnnexListing, Processor
+from .snapshot import RegistrySnapshot, all_processors, registry_on
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One inconsistency in a processor's registry, with where it comes from."""
+
+    processor: str
+    kind: str
+    message: str
+    source: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"processor": self.processor, "kind": self.kind, "message": self.message, "source": self.source}
+
+
+def check_all(day: date) -> list[Finding]:
+    findings = []
+    for processor in all_processors():
+        findings.extend(check_processor(processor.slug, day))
+    return findings
+
+
+def check_processor(slug: str, day: date) -> list[Finding]:
+    """Every inconsistency of one processor's registry on a day."""
+    snapshot = registry_on(slug, day)
+    findings = []
+    findings += _annex_disagreements(snapshot)
+    findings += _location_problems(snapshot)
+    findings += _contract_problems(snapshot)
+    findings += _listing_gaps(snapshot)
+    return findings
+
+
+def _annex_disagreements(snapshot: RegistrySnapshot) -> list[Finding]:
+    """Compare the per-service annex (the engagements) with an annex that lists sub-processors.
+
+    A listing row names a group of sub-processors with the services they serve
+    together (Vcare Bijlage B). A pair (service, sub-processor) from the
+    engagements must appear in a row naming both; each service in a row must be
+    served, per the engagements, by at least one of the row's sub-processors.
+    """
+    processor = snapshot.processor
+    rows = db.session.scalars(
+        select(AnnexListing)
+        .where(AnnexListing.processor_id == processor.id)
+        .options(selectinload(AnnexListing.sub_processor), selectinload(AnnexListing.service))
+    ).all()
+    if not rows:
+        return []
+    grouped: dict[tuple[str, int], list[AnnexListing]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.annex, row.row)].append(row)
+    findings = []
+    for annex in sorted({row.annex for row in rows}):
+        listed_pairs = {(r.service_id, r.sub_processor_id) for r in rows if r.annex == annex}
+        listed_sps = {r.sub_processor_id for r in rows if r.annex == annex}
+        for entry in snapshot.services:
+            for engagement in entry.engagements:
+                sp = engagement.sub_processor
+                where = f"{engagement.source or 'engagement'} vs {annex}"
+                if sp.id not in listed_sps:
+                    findings.append(Finding(processor.slug, "missing_from_annex",
+                        f"{sp.name} is named for service '{entry.service.name}' but does not appear in "
+                        f"{annex} at all (no country, EEA or DPA details there).", where))
+                elif (entry.service.id, sp.id) not in listed_pairs:
+                    findings.append(Finding(processor.slug, "annex_mismatch",
+                        f"{sp.name} is named for service '{entry.service.name}', but {annex} does not "
+                        f"list it for that service.", where))
+        served = {(e.service_id, e.sub_processor_id) for e in snapshot.engagements}
+        for (row_annex, row_no), members in sorted(grouped.items()):
+            if row_annex != annex:
+                continue
+            sp_ids = {m.sub_processor_id for m in members}
+            names = ", ".join(sorted({m.sub_processor.name for m in members if m.sub_processor}))
+            for service in {m.service for m in members if m.service}:
+                if not any((service.id, sp_id) in served for sp_id in sp_ids):
+                    findings.append(Finding(processor.slug, "annex_mismatch",
+                        f"{annex} row {row_no} lists {names} for service '{service.name}', but no "
+                        f"engagement for that service names any of them.", annex))
+    return findings
+
+
+def _location_problems(snapshot: RegistrySnapshot) -> list[Finding]:
+    findings = []
+    seen = set()
+    for engagement in snapshot.engagements:
+        for sp in [engagement.sub_processor, *engagement.sub_processor.onward]:
+            if sp.id in seen:
+                continue
+            seen.add(sp.id)
+            findings += _sub_processor_problems(snapshot.processor, sp, snapshot.day)
+    return findings
+
+
+def _sub_processor_problems(processor: Processor, sp, day: date) -> list[Finding]:
+    slug = processor.slug
+    findings = []
+    if not sp.identified:
+        findings.append(Finding(slug, "unnamed", f"'{sp.name}' is not identified by name; the controller "
+                                "should know the identity of every sub-processor (EDPB Opinion 22/2024).", sp.source))
+    locations = sp.locations_on(day)
+    if not locations:
+        findings.append(Finding(slug, "no_location", f"{sp.name}: no processing location is stated.", sp.source))
+    for location in locations:
+        check = location.basis_check(day)
+        if check is not None and not check.valid:
+            kind = "invalid_basis" if location.transfer_basis else "no_transfer_basis"
+            findings.append(Finding(slug, kind, f"{sp.name} processes in {location.label}, outside the EEA: "
+                                    f"{check.problem}.", location.source))
+    computed = sp.outside_eea_on(day)
+    if sp.outside_eea_stated is not None and computed is not None and computed != sp.outside_eea_stated:
+        stated = "outside" if sp.outside_eea_stated else "not outside"
+        findings.append(Finding(slug, "eea_flag_mismatch", f"{sp.name}: the annex says data is {stated} the EEA, "
+                                "but its locations say otherwise.", sp.source))
+    if sp.dpa_in_place is False:
+        findings.append(Finding(slug, "no_dpa", f"{sp.name}: no sub-processing agreement in place.", sp.dpa_source))
+    return findings
+
+
+def _contract_problems(snapshot: RegistrySnapshot) -> list[Finding]:
+    terms = snapshot.terms
+    if terms is None:
+        return [Finding(snapshot.processor.slug, "no_terms", "No contract terms in force on this day.")]
+    findings = []
+    for code in terms.named_transfer_bases or []:
+        former = transfers.invalidated_basis(code)
+        if former and not (former["from"] <= snapshot.day <= former["until"]):
+            findings.append(Finding(snapshot.processor.slug, "invalid_basis",
+                f"The contract (art. {terms.transfer_article}) names {former['name']} as a transfer basis; "
+                f"{former['reason']}. The portal does not accept it as a current basis.",
+                f"art. {terms.transfer_article}"))
+    return findings
+
+
+def _listing_gaps(snapshot: RegistrySnapshot) -> list[Finding]:
+    if snapshot.processor.list_publication != "annex" or snapshot.before_listing:
+        return []
+    return [
+        Finding(snapshot.processor.slug, "service_without_subprocessors",
+                f"Service '{entry.service.name}' has no sub-processor listed.", entry.service.source)
+        for entry in snapshot.services if not entry.engagements
+    ]

@@ -1,0 +1,157 @@
+"""Loading seed/*.yaml into the registry; loading twice changes nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AnnexListing, ContractTerms, Engagement, Location, Processor, Service, SubProcessor
+from . import DomainError, audit
+
+TERMS_FIELDS = [
+    "effective_from", "authorisation", "authorisation_article", "authorisation_text", "notice_days",
+    "notice_article", "notice_text", "objection_route", "objection_article", "objection_text",
+    "termination_allowed", "termination_months", "termination_article", "termination_text",
+    "transfer_rule", "transfer_article", "transfer_text", "named_transfer_bases", "list_article", "list_text",
+]
+PROCESSOR_FIELDS = ["name", "legal_name", "address", "kvk_number", "source_document", "list_publication",
+                    "list_note", "listed_since", "listed_since_note"]
+SERVICE_FIELDS = ["name", "description", "data_categories", "data_subjects", "purposes", "retention", "source"]
+
+
+@dataclass
+class SeedReport:
+    """What a seed run changed, per processor."""
+
+    changes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.changes.values())
+
+
+class _Loader:
+    """Upserts one processor's seed file, counting every row it creates or changes."""
+
+    def __init__(self, data: dict, filename: str):
+        self.data = data
+        self.filename = filename
+        self.changed = 0
+
+    def upsert(self, model, lookup: dict, values: dict):
+        obj = db.session.scalar(select(model).filter_by(**lookup))
+        if obj is None:
+            obj = model(**lookup, **values)
+            db.session.add(obj)
+            db.session.flush()
+            self.changed += 1
+            return obj
+        if audit.changes(obj, values):
+            self.changed += 1
+        return obj
+
+    def load(self) -> Processor:
+        spec = self.data["processor"]
+        processor = self.upsert(Processor, {"slug": spec["slug"]}, {k: spec.get(k) for k in PROCESSOR_FIELDS})
+        for terms in self.data.get("contract_terms", []):
+            values = {k: terms.get(k) for k in TERMS_FIELDS}
+            values["source_document"] = processor.source_document
+            self.upsert(ContractTerms, {"processor_id": processor.id, "version": str(terms["version"])}, values)
+        sub_processors = {}
+        for sp_spec in self.data.get("sub_processors", []):
+            sub_processors[sp_spec["key"]] = self._sub_processor(processor, sp_spec, parent=None)
+        for position, service_spec in enumerate(self.data.get("services", [])):
+            self._service(processor, service_spec, position, sub_processors)
+        for annex in self.data.get("annex_listings", []):
+            self._annex(processor, annex, sub_processors)
+        return processor
+
+    def _sub_processor(self, processor: Processor, spec: dict, parent: SubProcessor | None) -> SubProcessor:
+        established = spec.get("established_in") or spec.get("country")
+        sp = self.upsert(SubProcessor, {"processor_id": processor.id, "key": spec["key"]}, {
+            "name": spec["name"],
+            "legal_name": spec.get("legal_name"),
+            "established_in": established,
+            "identified": spec.get("identified", True),
+            "description": spec.get("description"),
+            "note": spec.get("note"),
+            "source": spec.get("source"),
+            "parent_id": parent.id if parent else None,
+        })
+        locations = list(spec.get("locations", []))
+        if spec.get("country"):
+            locations.append({"country": spec["country"], "source": spec.get("source")})
+        for loc in locations:
+            country = None if loc.get("worldwide") else loc["country"]
+            self.upsert(Location, {
+                "sub_processor_id": sp.id, "country_code": country, "place": loc.get("place"),
+                "role": loc.get("role", "processing"), "valid_from": processor.listed_since,
+            }, {"transfer_basis": loc.get("transfer_basis"), "transfer_note": loc.get("transfer_note"),
+                "source": loc.get("source"), "valid_until": None})
+        for child in spec.get("onward", []):
+            self._sub_processor(processor, child, parent=sp)
+        return sp
+
+    def _service(self, processor: Processor, spec: dict, position: int, sub_processors: dict) -> None:
+        values = {k: spec.get(k) for k in SERVICE_FIELDS}
+        for listed in ("data_categories", "data_subjects", "purposes"):
+            values[listed] = values[listed] or []
+        values["position"] = position
+        service = self.upsert(Service, {"processor_id": processor.id, "key": spec["key"]}, values)
+        engagements = [{"sub_processor": key} for key in spec.get("sub_processors", [])]
+        engagements += spec.get("engagements", [])
+        for item in engagements:
+            sp = self._known(sub_processors, item["sub_processor"])
+            self.upsert(Engagement, {
+                "processor_id": processor.id, "service_id": service.id, "sub_processor_id": sp.id,
+                "valid_from": processor.listed_since,
+            }, {"purpose": item.get("purpose"), "source": spec.get("source"), "valid_until": None})
+
+    def _annex(self, processor: Processor, annex: dict, sub_processors: dict) -> None:
+        services = {s.key: s for s in db.session.scalars(select(Service).filter_by(processor_id=processor.id))}
+        for row_no, row in enumerate(annex["rows"], start=1):
+            for key in row["sub_processors"]:
+                sp = self._known(sub_processors, key)
+                if audit.changes(sp, {"outside_eea_stated": row.get("outside_eea"),
+                                      "dpa_in_place": row.get("dpa"), "dpa_source": annex["annex"]}):
+                    self.changed += 1
+                for service_key in row["services"]:
+                    if service_key not in services:
+                        raise DomainError(f"{self.filename}: {annex['annex']} row {row_no} names unknown "
+                                          f"service '{service_key}'")
+                    self.upsert(AnnexListing, {
+                        "processor_id": processor.id, "annex": annex["annex"], "row": row_no,
+                        "sub_processor_id": sp.id, "service_id": services[service_key].id,
+                    }, {"text": row.get("text")})
+
+    def _known(self, sub_processors: dict, key: str) -> SubProcessor:
+        if key not in sub_processors:
+            raise DomainError(f"{self.filename}: unknown sub-processor '{key}'")
+        return sub_processors[key]
+
+
+def processor_files(seed_dir: Path) -> list[Path]:
+    """The seed files that describe a processor (demo.yaml is loaded separately)."""
+    return sorted(p for p in seed_dir.glob("*.yaml") if p.name != "demo.yaml")
+
+
+def load_seed(seed_dir: Path) -> SeedReport:
+    """Load every processor's seed file in one transaction."""
+    report = SeedReport()
+    try:
+        for path in processor_files(seed_dir):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            loader = _Loader(data, path.name)
+            processor = loader.load()
+            report.changes[processor.slug] = loader.changed
+            if loader.changed:
+                audit.record("seed", "seed.load", processor, f"Loaded {path.name}: {loader.changed} rows created or changed",
+                             processor_id=processor.id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report

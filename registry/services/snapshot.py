@@ -1,0 +1,86 @@
+"""The registry of one processor as it stood on a given day, in a constant number of queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import ContractTerms, Engagement, Processor, Service, SubProcessor
+from . import NotFound
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def today() -> date:
+    """Today's date in Europe/Amsterdam, the calendar the contracts use."""
+    return datetime.now(AMSTERDAM).date()
+
+
+@dataclass
+class ServiceEntry:
+    service: Service
+    engagements: list[Engagement] = field(default_factory=list)
+
+
+@dataclass
+class RegistrySnapshot:
+    processor: Processor
+    day: date
+    terms: ContractTerms | None
+    services: list[ServiceEntry]
+
+    @property
+    def before_listing(self) -> bool:
+        return self.day < self.processor.listed_since
+
+    @property
+    def engagements(self) -> list[Engagement]:
+        return [e for entry in self.services for e in entry.engagements]
+
+    def service(self, key: str) -> ServiceEntry:
+        for entry in self.services:
+            if entry.service.key == key:
+                return entry
+        raise NotFound(f"No service '{key}' at this processor.")
+
+
+def get_processor(slug: str) -> Processor:
+    processor = db.session.scalar(
+        select(Processor).where(Processor.slug == slug).options(selectinload(Processor.contract_terms))
+    )
+    if processor is None:
+        raise NotFound(f"No processor '{slug}' in the registry.")
+    return processor
+
+
+def registry_on(slug: str, day: date) -> RegistrySnapshot:
+    """The services, engagements, locations and onward sub-processors of a processor on a day."""
+    processor = get_processor(slug)
+    services = db.session.scalars(
+        select(Service).where(Service.processor_id == processor.id).order_by(Service.position, Service.id)
+    ).all()
+    engagements = []
+    if day >= processor.listed_since:
+        engagements = db.session.scalars(
+            select(Engagement)
+            .where(Engagement.processor_id == processor.id, Engagement.active_on_clause(day))
+            .options(
+                selectinload(Engagement.sub_processor).selectinload(SubProcessor.locations),
+                selectinload(Engagement.sub_processor)
+                .selectinload(SubProcessor.onward)
+                .selectinload(SubProcessor.locations),
+            )
+        ).all()
+    by_service: dict[int, list[Engagement]] = {}
+    for engagement in sorted(engagements, key=lambda e: e.sub_processor.name.lower()):
+        by_service.setdefault(engagement.service_id, []).append(engagement)
+    entries = [ServiceEntry(service, by_service.get(service.id, [])) for service in services]
+    return RegistrySnapshot(processor, day, processor.terms_at(day), entries)
+
+
+def all_processors() -> list[Processor]:
+    return list(db.session.scalars(select(Processor).order_by(Processor.name)))

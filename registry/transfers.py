@@ -1,0 +1,123 @@
+"""EEA membership, adequacy decisions and transfer bases, read from dated data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+import pycountry
+import yaml
+
+WORLDWIDE = "worldwide"
+
+
+@dataclass(frozen=True)
+class Adequacy:
+    """An adequacy decision for a country, in force from one day until another."""
+
+    country: str
+    reference: str
+    valid_from: date
+    valid_until: date | None
+    scope: str | None
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+@dataclass(frozen=True)
+class BasisCheck:
+    """Whether a transfer basis holds for a location on a day, and why not."""
+
+    valid: bool
+    problem: str | None = None
+    reference: str | None = None
+
+
+@cache
+def _data() -> dict:
+    with resources.files("registry.data").joinpath("transfers.yaml").open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def country_name(code: str | None) -> str:
+    """The English short name of an ISO 3166 alpha-2 code ('worldwide' for none)."""
+    if not code:
+        return "Worldwide"
+    country = pycountry.countries.get(alpha_2=code.upper())
+    return country.name if country else code
+
+
+def is_country_code(code: str) -> bool:
+    return pycountry.countries.get(alpha_2=code.upper()) is not None if len(code) == 2 else False
+
+
+def in_eea(code: str | None, day: date) -> bool:
+    """Whether a country was in the EEA on a day; a worldwide location never is."""
+    if not code:
+        return False
+    member = _data()["eea_members"].get(code.upper())
+    if member is None:
+        return False
+    until = member.get("until")
+    return member["from"] <= day and (until is None or day <= until)
+
+
+def adequacy_for(code: str | None, day: date) -> Adequacy | None:
+    """The adequacy decision covering a country on a day, if any."""
+    if not code:
+        return None
+    for entry in _data()["adequacy_decisions"]:
+        if entry["country"] != code.upper():
+            continue
+        decision = Adequacy(entry["country"], entry["reference"], entry["from"],
+                            entry.get("until"), entry.get("scope"))
+        if decision.covers(day):
+            return decision
+    return None
+
+
+def basis_names() -> dict[str, str]:
+    """The current transfer bases the portal accepts, code to name."""
+    return dict(_data()["transfer_bases"])
+
+
+def former_bases() -> dict[str, str]:
+    """Bases that are no longer valid (Privacy Shield, Safe Harbour), code to name."""
+    return {code: entry["name"] for code, entry in _data()["invalidated_bases"].items()}
+
+
+def invalidated_basis(code: str) -> dict | None:
+    """The record of a former basis (e.g. Privacy Shield) that is no longer valid."""
+    return _data()["invalidated_bases"].get(code)
+
+
+def basis_label(code: str | None) -> str:
+    if not code:
+        return "None stated"
+    if code in _data()["transfer_bases"]:
+        return _data()["transfer_bases"][code]
+    former = invalidated_basis(code)
+    return former["name"] if former else code
+
+
+def check_basis(code: str | None, country: str | None, day: date) -> BasisCheck:
+    """Whether a basis lawfully covers a transfer to a location outside the EEA on a day."""
+    if not code:
+        return BasisCheck(False, "no transfer basis stated")
+    former = invalidated_basis(code)
+    if former is not None:
+        if former["from"] <= day <= former["until"]:
+            return BasisCheck(True, reference=former["name"])
+        return BasisCheck(False, f"{former['name']} is not a valid basis: {former['reason']}")
+    if code not in _data()["transfer_bases"]:
+        return BasisCheck(False, f"unknown transfer basis '{code}'")
+    if code == "adequacy":
+        if not country:
+            return BasisCheck(False, "an adequacy decision cannot cover locations worldwide")
+        decision = adequacy_for(country, day)
+        if decision is None:
+            return BasisCheck(False, f"no adequacy decision covers {country_name(country)} on {day.isoformat()}")
+        return BasisCheck(True, reference=decision.reference)
+    return BasisCheck(True, reference=basis_label(code))

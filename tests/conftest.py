@@ -1,0 +1,113 @@
+"""Fixtures: the app on SQLite and on PostgreSQL, each test in a transaction that is rolled back."""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import psycopg
+import pytest
+from flask_migrate import upgrade
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+from registry import create_app  # noqa: E402
+from registry.extensions import db, limiter  # noqa: E402
+from registry.services.demo import load_demo  # noqa: E402
+from registry.services.seeding import load_seed  # noqa: E402
+
+from . import factories  # noqa: E402
+
+ON_CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _postgres_or_skip(url: str) -> None:
+    """Reset the test database's schema, or skip (fail under CI) when no server answers."""
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(dsn, connect_timeout=3, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+            conn.execute("CREATE SCHEMA public")
+    except psycopg.OperationalError as exc:
+        reason = f"PostgreSQL not reachable at {dsn} ({str(exc).strip().splitlines()[0]}); set TEST_DATABASE_URL"
+        if ON_CI:
+            pytest.fail(f"CI=true requires PostgreSQL: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend_app(request, tmp_path_factory):
+    """One app per database, migrated with Flask-Migrate and seeded once."""
+    if request.param == "postgresql":
+        _postgres_or_skip(PG_URL)
+        url = PG_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "SERVER_NAME": "registry.test",
+        "BASE_URL": "http://registry.test",
+    })
+    app.config["BACKEND"] = request.param
+    with app.app_context():
+        upgrade()
+        load_seed(PROJECT / "seed")
+        load_demo(PROJECT / "seed")
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(backend_app):
+    """The app with every database change of the test rolled back afterwards."""
+    with backend_app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        original = db.session
+        db.session = session
+        limiter.reset()
+        try:
+            yield backend_app
+        finally:
+            session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+            backend_app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def users(app):
+    """Accounts with known passwords for every role the portal has."""
+    return factories.make_users()
+
+
+@pytest.fixture
+def login(client):
+    def _login(user, password=factories.PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+    return _login
+
+
+@pytest.fixture
+def day():
+    return date(2026, 11, 22)
