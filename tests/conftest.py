@@ -8,6 +8,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
@@ -69,7 +71,10 @@ def app(backend_app):
     with backend_app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
-        session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        # A plain SQLAlchemy Session: Flask-SQLAlchemy's own picks the engine
+        # and would ignore the connection that holds the test's transaction.
+        session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+                                 scopefunc=_app_ctx_id)
         original = db.session
         db.session = session
         limiter.reset()

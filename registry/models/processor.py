@@ -10,7 +10,7 @@ from ..extensions import db
 from .types import UTCDateTime, utcnow
 
 AUTHORISATIONS = {"general": "General written authorisation", "specific": "Specific prior written authorisation"}
-OBJECTION_ROUTES = {"objection": "Objection on reasonable grounds", "consent": "Consent, which may be refused"}
+OBJECTION_ROUTES = {"objection": "The controller may object", "consent": "The controller gives or refuses consent"}
 TRANSFER_RULES = {
     "consent_required": "Outside the EEA only with the controller's prior written consent",
     "adequacy_or_scc": "Outside the EEA under an adequacy decision or standard contractual clauses",

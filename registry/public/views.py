@@ -8,7 +8,7 @@ from ..dates import parse_at
 from ..exports import snapshot_as_csv
 from ..extensions import db
 from ..models import Engagement, Processor, Service
-from ..services.consistency import check_processor
+from ..services.consistency import check_snapshot
 from ..services.snapshot import registry_on, today
 
 bp = Blueprint("public", __name__)
@@ -30,7 +30,7 @@ def index():
 def processor(slug: str):
     day = parse_at(request.args.get("at"))
     snapshot = registry_on(slug, day)
-    findings = check_processor(slug, day)
+    findings = check_snapshot(snapshot)
     return render_template("public/processor.html", snap=snapshot, findings=findings,
                            at_arg=request.args.get("at"))
 

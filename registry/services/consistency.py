@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from .. import transfers
 from ..extensions import db
-from ..models import AnnexListing, Processor
+from ..models import AnnexListing, Processor, Service, SubProcessor
 from .snapshot import RegistrySnapshot, all_processors, registry_on
 
 
@@ -36,7 +35,11 @@ def check_all(day: date) -> list[Finding]:
 
 def check_processor(slug: str, day: date) -> list[Finding]:
     """Every inconsistency of one processor's registry on a day."""
-    snapshot = registry_on(slug, day)
+    return check_snapshot(registry_on(slug, day))
+
+
+def check_snapshot(snapshot: RegistrySnapshot) -> list[Finding]:
+    """Every inconsistency of a registry snapshot already loaded."""
     findings = []
     findings += _annex_disagreements(snapshot)
     findings += _location_problems(snapshot)
@@ -54,11 +57,7 @@ def _annex_disagreements(snapshot: RegistrySnapshot) -> list[Finding]:
     served, per the engagements, by at least one of the row's sub-processors.
     """
     processor = snapshot.processor
-    rows = db.session.scalars(
-        select(AnnexListing)
-        .where(AnnexListing.processor_id == processor.id)
-        .options(selectinload(AnnexListing.sub_processor), selectinload(AnnexListing.service))
-    ).all()
+    rows = db.session.scalars(select(AnnexListing).where(AnnexListing.processor_id == processor.id)).all()
     if not rows:
         return []
     grouped: dict[tuple[str, int], list[AnnexListing]] = defaultdict(list)
@@ -85,8 +84,9 @@ def _annex_disagreements(snapshot: RegistrySnapshot) -> list[Finding]:
             if row_annex != annex:
                 continue
             sp_ids = {m.sub_processor_id for m in members}
-            names = ", ".join(sorted({m.sub_processor.name for m in members if m.sub_processor}))
-            for service in {m.service for m in members if m.service}:
+            # session.get() answers from the identity map: the snapshot loaded these already.
+            names = ", ".join(sorted({db.session.get(SubProcessor, i).name for i in sp_ids if i}))
+            for service in {db.session.get(Service, m.service_id) for m in members if m.service_id}:
                 if not any((service.id, sp_id) in served for sp_id in sp_ids):
                     findings.append(Finding(processor.slug, "annex_mismatch",
                         f"{annex} row {row_no} lists {names} for service '{service.name}', but no "

@@ -60,9 +60,11 @@ class _Loader:
             values = {k: terms.get(k) for k in TERMS_FIELDS}
             values["source_document"] = processor.source_document
             self.upsert(ContractTerms, {"processor_id": processor.id, "version": str(terms["version"])}, values)
+        annex_facts = self._annex_facts()
         sub_processors = {}
         for sp_spec in self.data.get("sub_processors", []):
-            sub_processors[sp_spec["key"]] = self._sub_processor(processor, sp_spec, parent=None)
+            facts = annex_facts.get(sp_spec["key"], {})
+            sub_processors[sp_spec["key"]] = self._sub_processor(processor, {**sp_spec, **facts}, parent=None)
         for position, service_spec in enumerate(self.data.get("services", [])):
             self._service(processor, service_spec, position, sub_processors)
         for annex in self.data.get("annex_listings", []):
@@ -80,6 +82,9 @@ class _Loader:
             "note": spec.get("note"),
             "source": spec.get("source"),
             "parent_id": parent.id if parent else None,
+            "outside_eea_stated": spec.get("outside_eea_stated"),
+            "dpa_in_place": spec.get("dpa_in_place"),
+            "dpa_source": spec.get("dpa_source"),
         })
         locations = list(spec.get("locations", []))
         if spec.get("country"):
@@ -108,16 +113,28 @@ class _Loader:
             self.upsert(Engagement, {
                 "processor_id": processor.id, "service_id": service.id, "sub_processor_id": sp.id,
                 "valid_from": processor.listed_since,
-            }, {"purpose": item.get("purpose"), "source": spec.get("source"), "valid_until": None})
+            }, {"purpose": item.get("purpose"), "source": item.get("source", spec.get("source")), "valid_until": None})
+
+    def _annex_facts(self) -> dict[str, dict]:
+        """What a listing annex (Vcare Bijlage B) says of each sub-processor: description, EEA, DPA."""
+        facts: dict[str, dict] = {}
+        for annex in self.data.get("annex_listings", []):
+            for row in annex["rows"]:
+                for key in row["sub_processors"]:
+                    entry = facts.setdefault(key, {"texts": []})
+                    entry["texts"].append(row.get("text") or "")
+                    entry.update(outside_eea_stated=row.get("outside_eea"), dpa_in_place=row.get("dpa"),
+                                 dpa_source=annex["annex"], annex=annex["annex"])
+        for entry in facts.values():
+            texts = "; ".join(filter(None, entry.pop("texts")))
+            entry["description"] = f"{texts} ({entry.pop('annex')})" if texts else None
+        return facts
 
     def _annex(self, processor: Processor, annex: dict, sub_processors: dict) -> None:
         services = {s.key: s for s in db.session.scalars(select(Service).filter_by(processor_id=processor.id))}
         for row_no, row in enumerate(annex["rows"], start=1):
             for key in row["sub_processors"]:
                 sp = self._known(sub_processors, key)
-                if audit.changes(sp, {"outside_eea_stated": row.get("outside_eea"),
-                                      "dpa_in_place": row.get("dpa"), "dpa_source": annex["annex"]}):
-                    self.changed += 1
                 for service_key in row["services"]:
                     if service_key not in services:
                         raise DomainError(f"{self.filename}: {annex['annex']} row {row_no} names unknown "

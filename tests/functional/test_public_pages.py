@@ -1,0 +1,188 @@
+"""Every public page and download through the test client, including bad input."""
+import csv
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import Engagement, Location, Processor, Service, SubProcessor
+
+SLUGS = ["vcare", "beterdichtbij", "ipvoice", "contict", "vtm"]
+XSS = "<script>alert(1)</script> & Co"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_processor_page_shows_its_terms_with_articles(client, slug):
+    response = client.get(f"/processors/{slug}/")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Contract terms" in text and "No contract terms were in force" not in text
+    assert "Authorisation</th>" in text and "art. " in text
+    assert f"/api/v1/processors/{slug}" in text and f"/processors/{slug}/registry.csv" in text
+
+
+def test_vcare_page_lists_services_sub_processors_and_inconsistencies(client):
+    text = client.get("/processors/vcare/").get_data(as_text=True)
+    for expected in ["Telefonie diensten", "Sound of Data", "Netherlands", "art. 4.1", "1 month",
+                     "Inconsistencies in the contract", "E-Zorg", "Gezondheidsinformatie", "90 dagen"]:
+        assert expected in text, expected
+
+
+def test_ip_voice_page_says_its_list_is_given_on_request(client):
+    text = client.get("/processors/ipvoice/").get_data(as_text=True)
+    assert "on the controller&#39;s first request (art. 5.2)" in text
+    assert "Privacy Shield" in text
+
+
+def test_beterdichtbij_page_shows_the_chain(client):
+    text = client.get("/processors/beterdichtbij/").get_data(as_text=True)
+    assert "Kandy" in text and "sub-processor of KPN" in text
+    assert "Germany (Frankfurt)" in text
+
+
+def test_vtm_page_flags_n_able_outside_the_eea(client):
+    text = client.get("/processors/vtm/").get_data(as_text=True)
+    assert "outside the EEA" in text and "no transfer basis stated" in text
+
+
+def test_service_page(client):
+    response = client.get("/processors/vcare/services/sendi/")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Micros" in text and "Medi-Link" in text and "Equinix" not in text
+
+
+def test_registry_as_of_a_past_date(client):
+    text = client.get("/processors/beterdichtbij/?at=2019-01-01").get_data(as_text=True)
+    assert "holds no sub-processor list for BeterDichtbij before 2020-03-14" in text
+    assert "Sendgrid" not in text
+    text = client.get("/processors/beterdichtbij/?at=2021-01-01").get_data(as_text=True)
+    assert "Sendgrid" in text
+
+
+@pytest.mark.parametrize("url", ["/processors/nope/", "/processors/nope/services/x/", "/processors/vcare/services/nope/",
+                                 "/processors/nope/registry.csv", "/nowhere"])
+def test_unknown_things_get_a_404_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "<h1>Not Found</h1>" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("at", ["2026-13-01", "yesterday", "2026-02-30", "1900-01-01", "%00"])
+def test_bad_at_gets_400_with_a_message(client, at):
+    response = client.get(f"/processors/vcare/?at={at}")
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in response.get_data(as_text=True) or "1990" in response.get_data(as_text=True)
+
+
+def test_json_api_lists_processors(client):
+    data = client.get("/api/v1/processors").get_json()
+    assert sorted(p["slug"] for p in data["processors"]) == sorted(SLUGS)
+    assert all(p["url"].startswith("http://") for p in data["processors"])
+
+
+def test_json_api_registry_of_one_processor(client):
+    data = client.get("/api/v1/processors/vtm?at=2026-11-22").get_json()
+    assert data["registry_date"] == "2026-11-22"
+    assert data["contract_terms"]["transfer_rule"] == {"value": "adequacy_or_scc", "article": "10.1",
+                                                        "text": data["contract_terms"]["transfer_rule"]["text"]}
+    sps = {e["sub_processor"]["key"]: e["sub_processor"] for e in data["services"][0]["engagements"]}
+    assert sps["n-able"]["outside_eea"] is True
+    assert sps["n-able"]["locations"][0]["worldwide"] is True
+    assert sps["n-able"]["locations"][0]["transfer_basis_problem"] == "no transfer basis stated"
+
+
+def test_json_api_errors_are_json(client):
+    response = client.get("/api/v1/processors/nope")
+    assert response.status_code == 404 and response.get_json()["error"] == "Not Found"
+    response = client.get("/api/v1/processors/vcare?at=31-01-2026")
+    assert response.status_code == 400 and "YYYY-MM-DD" in response.get_json()["message"]
+
+
+def test_csv_download(client):
+    response = client.get("/processors/vcare/registry.csv?at=2026-11-22")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "vcare-registry-2026-11-22.csv" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    sendi = sorted(r["sub_processor"] for r in rows if r["service_key"] == "sendi")
+    assert sendi == ["Medi-Link", "Micros"]
+    assert {r["outside_eea"] for r in rows if r["sub_processor"] == "Equinix"} == {"no"}
+    assert {r["outside_eea"] for r in rows if r["sub_processor"] == "E-Zorg"} == {"unknown"}
+
+
+def test_csv_includes_onward_sub_processors(client):
+    rows = list(csv.DictReader(io.StringIO(client.get("/processors/beterdichtbij/registry.csv").get_data(as_text=True))))
+    assert any(r["sub_processor"] == "Kandy" and r["parent_sub_processor"] == "KPN" for r in rows)
+
+
+def _hostile_sub_processor(name):
+    vtm = db.session.scalar(select(Processor).filter_by(slug="vtm"))
+    sp = SubProcessor(processor_id=vtm.id, key="hostile", name=name, note=name)
+    db.session.add(sp)
+    db.session.flush()
+    db.session.add(Location(sub_processor_id=sp.id, country_code="NL", place=name, valid_from=date(2026, 1, 1)))
+    service = db.session.scalar(select(Service).filter_by(processor_id=vtm.id))
+    db.session.add(Engagement(processor_id=vtm.id, service_id=service.id, sub_processor_id=sp.id,
+                              valid_from=date(2026, 1, 1), purpose=name))
+    db.session.commit()
+
+
+def test_user_text_is_escaped_in_html(client):
+    _hostile_sub_processor(XSS)
+    text = client.get("/processors/vtm/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in text
+
+
+def test_user_text_reads_as_itself_in_json(client):
+    _hostile_sub_processor(XSS)
+    data = client.get("/api/v1/processors/vtm").get_json()
+    assert any(e["sub_processor"]["name"] == XSS for e in data["services"][0]["engagements"])
+
+
+def test_formulas_are_defused_in_csv(client):
+    _hostile_sub_processor("=HYPERLINK(\"http://evil\")")
+    rows = list(csv.reader(io.StringIO(client.get("/processors/vtm/registry.csv").get_data(as_text=True))))
+    assert any(row[3] == "'=HYPERLINK(\"http://evil\")" for row in rows)
+    assert not any(cell.startswith("=") for row in rows for cell in row)
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def _count_queries(client, url):
+    from sqlalchemy import event
+    statements = []
+
+    def listener(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_registry_page_queries_do_not_grow_with_history(app, client):
+    before = _count_queries(client, "/processors/vtm/?at=2027-06-01")
+    vtm = db.session.scalar(select(Processor).filter_by(slug="vtm"))
+    service = db.session.scalar(select(Service).filter_by(processor_id=vtm.id))
+    for i in range(40):
+        sp = SubProcessor(processor_id=vtm.id, key=f"sp-{i}", name=f"Sub {i}")
+        db.session.add(sp)
+        db.session.flush()
+        for month in range(1, 4):
+            db.session.add(Location(sub_processor_id=sp.id, country_code="DE", valid_from=date(2026, month, 1),
+                                    valid_until=date(2026, month + 1, 1)))
+        db.session.add(Location(sub_processor_id=sp.id, country_code="NL", valid_from=date(2026, 4, 1)))
+        db.session.add(Engagement(processor_id=vtm.id, service_id=service.id, sub_processor_id=sp.id,
+                                  valid_from=date(2026, 1, 1)))
+    db.session.commit()
+    assert _count_queries(client, "/processors/vtm/?at=2027-06-01") == before

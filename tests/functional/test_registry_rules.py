@@ -1,0 +1,155 @@
+"""Point-in-time registry, the consistency check, and timezone-aware instants."""
+import json
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import AuditEntry, Engagement, Location, Processor, Service, SubProcessor
+from registry.services.consistency import check_processor
+from registry.services.snapshot import registry_on
+
+DAY = date(2026, 11, 22)
+
+
+def _vtm():
+    return db.session.scalar(select(Processor).filter_by(slug="vtm"))
+
+
+def _new_sp(processor, key, name, country, basis=None, since=date(2026, 12, 1)):
+    sp = SubProcessor(processor_id=processor.id, key=key, name=name)
+    db.session.add(sp)
+    db.session.flush()
+    db.session.add(Location(sub_processor_id=sp.id, country_code=country, transfer_basis=basis, valid_from=since))
+    service = db.session.scalar(select(Service).filter_by(processor_id=processor.id))
+    db.session.add(Engagement(processor_id=processor.id, service_id=service.id, sub_processor_id=sp.id,
+                              valid_from=since))
+    db.session.commit()
+    return sp
+
+
+def test_an_engagement_shows_from_its_first_day_and_not_after_its_end(app):
+    vtm = _vtm()
+    _new_sp(vtm, "acme", "Acme Hosting", "NL")
+    salesbuildr = db.session.scalar(select(Engagement).join(SubProcessor).where(SubProcessor.key == "salesbuildr"))
+    salesbuildr.valid_until = date(2026, 12, 1)
+    db.session.commit()
+
+    def keys(day):
+        return {e.sub_processor.key for e in registry_on("vtm", day).engagements}
+
+    assert "acme" not in keys(date(2026, 11, 30)) and "salesbuildr" in keys(date(2026, 11, 30))
+    assert "acme" in keys(date(2026, 12, 1)) and "salesbuildr" not in keys(date(2026, 12, 1))
+    # Nothing is deleted: the old engagement is still there, with its end.
+    assert db.session.get(Engagement, salesbuildr.id).valid_until == date(2026, 12, 1)
+
+
+def test_a_location_change_is_dated_too(app):
+    afas = db.session.scalar(select(SubProcessor).where(SubProcessor.key == "afas",
+                                                        SubProcessor.processor_id == _vtm().id))
+    for loc in afas.locations:
+        loc.valid_until = date(2027, 1, 1)
+    db.session.add(Location(sub_processor_id=afas.id, country_code="US", transfer_basis="scc",
+                            valid_from=date(2027, 1, 1)))
+    db.session.commit()
+    assert afas.outside_eea_on(date(2026, 12, 31)) is False
+    assert afas.outside_eea_on(date(2027, 1, 1)) is True
+
+
+def test_eea_flag_is_set_when_any_location_is_outside(app):
+    vtm = _vtm()
+    sp = _new_sp(vtm, "mixed", "Mixed", "NL", since=date(2026, 1, 1))
+    db.session.add(Location(sub_processor_id=sp.id, country_code="IN", transfer_basis="scc",
+                            valid_from=date(2026, 1, 1)))
+    db.session.commit()
+    assert sp.outside_eea_on(DAY) is True
+
+
+def _kinds(slug, day=DAY):
+    return [(f.kind, f.message) for f in check_processor(slug, day)]
+
+
+def test_check_finds_the_disagreements_between_vcare_bijlage_a_and_b(app):
+    found = _kinds("vcare")
+    mismatches = sorted(m for k, m in found if k in ("annex_mismatch", "missing_from_annex"))
+    assert len(mismatches) == 4
+    assert any("E-Zorg" in m and "does not appear in Bijlage B" in m for m in mismatches)
+    assert any("Microsoft" in m and "'Operator'" in m for m in mismatches)
+    assert any("NG-Blu Networks" in m and "Netwerkverbindingen" in m for m in mismatches)
+    assert any("Quinnect" in m and "Netwerkverbindingen" in m for m in mismatches)
+
+
+def test_check_notices_a_bijlage_b_row_no_engagement_backs(app):
+    engagement = db.session.scalar(select(Engagement).join(SubProcessor).join(Service).where(
+        SubProcessor.key == "mediaserve", Service.key == "call-back"))
+    db.session.delete(engagement)
+    db.session.commit()
+    assert any("row 8 lists Mediaserve" in m for _, m in _kinds("vcare"))
+
+
+def test_check_flags_privacy_shield_named_by_ip_voice(app):
+    assert any(k == "invalid_basis" and "Privacy Shield" in m and "C-311/18" in m for k, m in _kinds("ipvoice"))
+
+
+def test_check_flags_a_location_outside_the_eea_without_basis(app):
+    assert any(k == "no_transfer_basis" and "N-able" in m for k, m in _kinds("vtm"))
+
+
+def test_check_flags_privacy_shield_used_as_basis_for_a_location(app):
+    _new_sp(_vtm(), "usco", "US Co", "US", basis="privacy_shield", since=date(2026, 1, 1))
+    assert any(k == "invalid_basis" and "US Co" in m for k, m in _kinds("vtm"))
+
+
+def test_check_accepts_a_valid_basis(app):
+    _new_sp(_vtm(), "usco", "US Co", "US", basis="adequacy", since=date(2026, 1, 1))
+    _new_sp(_vtm(), "inco", "IN Co", "IN", basis="scc", since=date(2026, 1, 1))
+    assert not any("US Co" in m or "IN Co" in m for _, m in _kinds("vtm"))
+
+
+def test_check_flags_unnamed_sub_processors_and_missing_locations(app):
+    found = _kinds("contict")
+    assert any(k == "unnamed" and "Mobiele provider" in m for k, m in found)
+    assert any(k == "no_location" and "Fortinet" in m for k, m in found)
+
+
+def test_registry_check_command_lists_findings_and_fails(runner):
+    result = runner.invoke(args=["registry", "check"])
+    assert result.exit_code == 1
+    assert "Privacy Shield" in result.output and "E-Zorg" in result.output
+    assert "inconsistencies found" in result.output
+
+
+def test_registry_check_command_json_for_one_processor(runner):
+    result = runner.invoke(args=["registry", "check", "--processor", "vtm", "--json"])
+    findings = json.loads(result.output)
+    assert {f["processor"] for f in findings} == {"vtm"}
+    assert findings[0]["kind"] == "no_transfer_basis"
+
+
+def test_registry_check_command_refuses_a_bad_date_and_unknown_processor(runner):
+    assert runner.invoke(args=["registry", "check", "--at", "2026-02-30"]).exit_code == 2
+    result = runner.invoke(args=["registry", "check", "--processor", "nope"])
+    assert result.exit_code == 1 and "No processor 'nope'" in result.output
+
+
+def test_instants_are_timezone_aware_utc_after_a_round_trip(app):
+    amsterdam = timezone(timedelta(hours=1))
+    entry = AuditEntry(at=datetime(2026, 3, 29, 2, 30, tzinfo=amsterdam), actor_label="t", action="x",
+                       object_type="-", summary="s", details={}, prev_hash="0" * 64, hash="f" * 64)
+    db.session.add(entry)
+    db.session.commit()
+    entry_id = entry.id
+    db.session.expire_all()
+    stored = db.session.get(AuditEntry, entry_id).at
+    assert stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
+    assert stored == datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc)
+
+
+def test_foreign_keys_are_enforced(app):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+    db.session.add(Engagement(processor_id=_vtm().id, service_id=999999, sub_processor_id=999999,
+                              valid_from=DAY))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
