@@ -60,5 +60,6 @@ def from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "PASSWORD_HASH_METHOD": "scrypt",
         "DEFAULT_NOTICE_DAYS": int(os.environ.get("DEFAULT_NOTICE_DAYS", "30")),
     }

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -54,6 +55,8 @@ def backend_app(request, tmp_path_factory):
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "SERVER_NAME": "registry.test",
         "BASE_URL": "http://registry.test",
+        # Fast hashing keeps the suite quick; production uses werkzeug's default (scrypt).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })
     app.config["BACKEND"] = request.param
     with app.app_context():
@@ -88,8 +91,17 @@ def app(backend_app):
             backend_app.config["WTF_CSRF_ENABLED"] = False
 
 
+class FreshContextClient(FlaskClient):
+    """Each request in an app context of its own, as in production (fresh `g`, fresh session)."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshContextClient
     return app.test_client()
 
 

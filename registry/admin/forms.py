@@ -1,5 +1,6 @@
 """Forms of the processor's side: services, contract terms, customer contracts."""
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, widgets)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -11,6 +12,11 @@ from ..transfers import basis_names, former_bases
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def lines(text: str | None) -> list[str]:
@@ -47,7 +53,7 @@ ARTICLE = {"validators": [Optional(), Length(max=40)], "description": "e.g. 4.1"
 class TermsForm(FlaskForm):
     version = StringField("Version", validators=[DataRequired(message="Name this version."), Length(max=60)])
     effective_from = DateField("In force from", validators=[InputRequired(message="Give the date (YYYY-MM-DD).")])
-    authorisation = SelectField("Authorisation", choices=list(AUTHORISATIONS.items()))
+    authorisation = SelectField("Authorisation", choices=options(AUTHORISATIONS.items()))
     authorisation_article = StringField("Article", **ARTICLE)
     authorisation_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
     notice_days = IntegerField("Notice period (days)", validators=[
@@ -55,7 +61,7 @@ class TermsForm(FlaskForm):
         NumberRange(min=1, max=365, message="Between 1 and 365 days.")])
     notice_article = StringField("Article", **ARTICLE)
     notice_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
-    objection_route = SelectField("Objection route", choices=list(OBJECTION_ROUTES.items()))
+    objection_route = SelectField("Objection route", choices=options(OBJECTION_ROUTES.items()))
     objection_article = StringField("Article", **ARTICLE)
     objection_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
     termination_allowed = BooleanField("The controller may terminate when no agreement is reached")
@@ -63,7 +69,7 @@ class TermsForm(FlaskForm):
         Optional(), NumberRange(min=1, max=36, message="Between 1 and 36 months.")])
     termination_article = StringField("Article", **ARTICLE)
     termination_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
-    transfer_rule = SelectField("Transfers outside the EEA", choices=list(TRANSFER_RULES.items()))
+    transfer_rule = SelectField("Transfers outside the EEA", choices=options(TRANSFER_RULES.items()))
     transfer_article = StringField("Article", **ARTICLE)
     transfer_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
     named_transfer_bases = MultiCheckboxField("Transfer bases the contract names")
@@ -75,7 +81,7 @@ class TermsForm(FlaskForm):
         # What the contract names is recorded as it stands, including former
         # bases such as the Privacy Shield; `registry check` points those out.
         former = [(code, f"{name} (no longer valid)") for code, name in former_bases().items()]
-        self.named_transfer_bases.choices = list(basis_names().items()) + former
+        self.named_transfer_bases.choices = options(list(basis_names().items()) + former)
 
     def values(self) -> dict:
         data = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AuditEntry, ContractTerms, CustomerContract, Organisation, Processor, Service
 from ..services import DomainError, NotFound, administration
-from .forms import ContractForm, ServiceForm, TermsForm
+from .forms import ContractForm, ServiceForm, TermsForm, options
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -100,12 +100,19 @@ def _edit(template: str, processor: Processor, form, save, object_id, obj, what:
 def edit_service(slug: str, service_id: int | None = None):
     processor = own_processor(slug)
     service = _owned(Service, processor, service_id) if service_id else None
-    form = ServiceForm(obj=service)
-    if service is not None and not form.is_submitted():
-        for name in ("data_categories", "data_subjects", "purposes"):
-            getattr(form, name).data = "\n".join(getattr(service, name) or [])
+    form = ServiceForm(data=_service_form_data(service))
     return _edit("admin/service_form.html", processor, form, administration.save_service, service_id,
                  service, "Service")
+
+
+def _service_form_data(service: Service | None) -> dict | None:
+    """A service as the form shows it: its lists one item per line."""
+    if service is None:
+        return None
+    data = {name: getattr(service, name) for name in ("name", "key", "description", "retention", "source")}
+    for name in ("data_categories", "data_subjects", "purposes"):
+        data[name] = "\n".join(getattr(service, name) or [])
+    return data
 
 
 @bp.route("/processors/<slug>/terms/new", methods=["GET", "POST"])
@@ -127,10 +134,10 @@ def edit_contract(slug: str, contract_id: int | None = None):
     contract = _owned(CustomerContract, processor, contract_id) if contract_id else None
     form = ContractForm(obj=contract)
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    form.organisation_id.choices = [(0, "— new organisation —")] + [(o.id, o.name) for o in organisations]
-    form.terms_id.choices = [(t.id, f"{t.version} (from {t.effective_from.isoformat()})")
-                             for t in processor.contract_terms]
-    form.service_ids.choices = [(s.id, s.name) for s in processor.services]
+    form.organisation_id.choices = options([(0, "— new organisation —")] + [(o.id, o.name) for o in organisations])
+    form.terms_id.choices = options((t.id, f"{t.version} (from {t.effective_from.isoformat()})")
+                                    for t in processor.contract_terms)
+    form.service_ids.choices = options((s.id, s.name) for s in processor.services)
     if contract is not None and not form.is_submitted():
         form.service_ids.data = [s.id for s in contract.services]
     return _edit("admin/contract_form.html", processor, form, administration.save_contract, contract_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -51,7 +52,7 @@ class User(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])
         self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:

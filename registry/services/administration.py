@@ -119,7 +119,10 @@ def save_contract(actor: User, processor: Processor, contract_id: int | None, va
         raise DomainError("Choose at least one service the controller takes.", "service_ids")
     if len(services) != len(service_ids) or any(s.processor_id != processor.id for s in services):
         raise DomainError(f"Choose services of {processor.name} only.", "service_ids")
-    values["notice_email"] = accounts.normalise_email(values["notice_email"])
+    try:
+        values["notice_email"] = accounts.normalise_email(values["notice_email"])
+    except DomainError as error:
+        raise DomainError(error.message, "notice_email") from error
     clash = db.session.scalar(select(CustomerContract).filter_by(processor_id=processor.id,
                                                                 reference=values["reference"]))
     if clash is not None and clash is not contract:

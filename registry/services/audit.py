@@ -45,7 +45,9 @@ def verify_chain() -> list[str]:
     """Problems found walking the chain from the first entry; empty when intact."""
     problems = []
     previous = GENESIS
-    for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+    # populate_existing: judge what is stored, not objects this session holds in memory.
+    query = select(AuditEntry).order_by(AuditEntry.id).execution_options(populate_existing=True)
+    for entry in db.session.scalars(query):
         if entry.prev_hash != previous:
             problems.append(f"entry {entry.id}: does not follow entry before it")
         if entry.compute_hash() != entry.hash:
@@ -70,6 +72,9 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if hasattr(value, "id") and hasattr(value, "name"):
-        return value.name
+    if hasattr(value, "__table__"):
+        for label in ("name", "version", "reference", "email"):
+            if hasattr(value, label):
+                return getattr(value, label)
+        return f"{type(value).__name__} {value.id}"
     return value
