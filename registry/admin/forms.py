@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, widgets)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
 from ..transfers import basis_names, former_bases
@@ -102,7 +102,16 @@ class ContractForm(FlaskForm):
     terms_id = SelectField("Contract-terms version", coerce=int)
     service_ids = MultiCheckboxField("Services taken", coerce=int)
     notice_email = EmailField("Notice e-mail address", validators=[
-        DataRequired(message="Give the address where notices of changes go."), Length(max=254)])
+        DataRequired(message="Give the address where notices of changes go."), Length(max=254),
+        Email(message="Not a valid e-mail address.", check_deliverability=False)])
+
+    def validate_organisation_name(self, field):
+        if not self.organisation_id.data and not (field.data or "").strip():
+            raise ValidationError("Choose the controller organisation or type the name of a new one.")
+
+    def validate_service_ids(self, field):
+        if not field.data:
+            raise ValidationError("Choose at least one service the controller takes.")
 
     def values(self) -> dict:
         return {
