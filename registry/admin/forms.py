@@ -94,7 +94,7 @@ class TermsForm(FlaskForm):
 
 class ContractForm(FlaskForm):
     organisation_id = SelectField("Controller organisation", coerce=int, validate_choice=True)
-    organisation_name = StringField("…or a new organisation", validators=[Optional(), Length(max=200)],
+    organisation_name = StringField("…or a new organisation", validators=[Length(max=200)],
                                     description="Type a name here to add an organisation that is not in the list.")
     reference = StringField("Contract reference", validators=[DataRequired(message="Give the contract reference."),
                                                               Length(max=200)])
