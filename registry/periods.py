@@ -1,0 +1,97 @@
+"""Periods and deadlines under Regulation (EEC, Euratom) No 1182/71, article 3.
+
+A period in days or months starts the day after the event (3(1)); a period in
+months ends on the same date of the last month or, where that month has no such
+date, on its last day (3(2)(c)); a deadline for the controller to act that ends
+on a Saturday, Sunday or Dutch public holiday runs to the end of the next
+working day (3(4)). Dates are calendar days in Europe/Amsterdam; "end of day" is
+23:59:59.999999 there, stored as UTC.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+RULE_DAYS = "Reg. 1182/71 art. 3(1): the day of the event does not count; the period ends at the end of its last day."
+RULE_MONTHS = ("Reg. 1182/71 art. 3(1) and 3(2)(c): the period ends at the end of the day with the same date in the "
+               "last month, or of that month's last day where it has no such date.")
+RULE_ROLL = ("Reg. 1182/71 art. 3(4): a period that ends on a Saturday, Sunday or public holiday ends at the end of "
+             "the next working day.")
+
+
+@cache
+def _dutch_holidays(year: int) -> dict:
+    return dict(holidays.NL(years=year))
+
+
+def holiday_name(day: date) -> str | None:
+    """The Dutch public holiday on a day, if any (python-holidays' calendar for NL)."""
+    return _dutch_holidays(day.year).get(day)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and holiday_name(day) is None
+
+
+def next_working_day(day: date) -> date:
+    """The day itself when it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def add_days(start: date, days: int) -> date:
+    """The last day of a period of days running from an event on `start`."""
+    return start + timedelta(days=days)
+
+
+def add_months(start: date, months: int) -> date:
+    """The last day of a period of months running from an event on `start` (added at once, not month by month)."""
+    return start + relativedelta(months=months)
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of a calendar day in Amsterdam, as an aware UTC datetime."""
+    local = datetime.combine(day, time(23, 59, 59, 999999), tzinfo=AMSTERDAM)
+    return local.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed last day, with the rules that gave it, for showing to the user."""
+
+    day: date
+    rules: tuple[str, ...]
+    rolled_from: date | None = None
+
+    @property
+    def ends_at(self) -> datetime:
+        return end_of_day(self.day)
+
+    @property
+    def explanation(self) -> str:
+        text = " ".join(self.rules)
+        if self.rolled_from is not None:
+            reason = holiday_name(self.rolled_from) or self.rolled_from.strftime("%A")
+            text += f" The period would have ended on {self.rolled_from.isoformat()} ({reason})."
+        return text
+
+
+def deadline_to_act(start: date, days: int) -> Deadline:
+    """The last day for the controller to act (object, consent) within `days` of an event on `start`."""
+    last = add_days(start, days)
+    rolled = next_working_day(last)
+    if rolled != last:
+        return Deadline(rolled, (RULE_DAYS, RULE_ROLL), rolled_from=last)
+    return Deadline(last, (RULE_DAYS,))
+
+
+def notice_period_end(start: date, months: int) -> Deadline:
+    """The end of a notice period in months given on `start`; it does not move to a working day."""
+    return Deadline(add_months(start, months), (RULE_MONTHS,))

@@ -1,0 +1,66 @@
+"""Reg. 1182/71 art. 3: periods in days and months, and the roll-forward of deadlines to act."""
+from datetime import date, datetime, timezone
+
+import pytest
+
+from registry import periods
+
+
+@pytest.mark.parametrize("start,months,end", [
+    (date(2026, 1, 15), 1, date(2026, 2, 15)),
+    (date(2026, 1, 31), 1, date(2026, 2, 28)),
+    (date(2028, 1, 31), 1, date(2028, 2, 29)),   # leap year
+    (date(2026, 3, 31), 1, date(2026, 4, 30)),
+    (date(2026, 5, 31), 1, date(2026, 6, 30)),
+    (date(2026, 8, 30), 6, date(2027, 2, 28)),
+    (date(2026, 1, 31), 2, date(2026, 3, 31)),   # added at once, not month by month (that would give 28 March)
+    (date(2026, 12, 15), 1, date(2027, 1, 15)),
+])
+def test_a_notice_period_in_months_ends_on_the_same_date_or_the_months_last_day(start, months, end):
+    result = periods.notice_period_end(start, months)
+    assert result.day == end and result.rolled_from is None
+
+
+def test_a_notice_period_does_not_move_off_a_weekend():
+    assert periods.notice_period_end(date(2026, 1, 28), 1).day == date(2026, 2, 28)  # a Saturday
+
+
+def test_the_day_of_the_event_does_not_count():
+    assert periods.deadline_to_act(date(2026, 11, 2), 30).day == date(2026, 12, 2)
+
+
+def test_a_deadline_ending_on_a_saturday_runs_to_monday():
+    result = periods.deadline_to_act(date(2026, 11, 5), 30)   # 5 Dec 2026 is a Saturday
+    assert (result.rolled_from, result.day) == (date(2026, 12, 5), date(2026, 12, 7))
+    assert "3(4)" in result.explanation and "Saturday" in result.explanation
+
+
+def test_a_deadline_ending_on_easter_monday_runs_to_tuesday():
+    result = periods.deadline_to_act(date(2026, 3, 7), 30)    # 6 April 2026 is Easter Monday
+    assert result.rolled_from == date(2026, 4, 6) and result.day == date(2026, 4, 7)
+    assert "Easter Monday" in result.explanation
+
+
+def test_a_deadline_ending_on_kings_day_runs_to_the_next_working_day():
+    result = periods.deadline_to_act(date(2027, 3, 28), 30)   # 27 April 2027 is King's Day (a Tuesday)
+    assert result.rolled_from == date(2027, 4, 27) and result.day == date(2027, 4, 28)
+
+
+def test_christmas_and_a_weekend_roll_together():
+    result = periods.deadline_to_act(date(2027, 11, 25), 30)  # 25 Dec 2027 Saturday, 26 Sunday (both holidays)
+    assert result.day == date(2027, 12, 27)
+
+
+def test_end_of_day_is_amsterdam_midnight_in_utc_across_daylight_saving():
+    winter = periods.end_of_day(date(2026, 3, 28))  # CET, UTC+1
+    summer = periods.end_of_day(date(2026, 3, 29))  # the clocks went forward that night: CEST, UTC+2
+    assert winter == datetime(2026, 3, 28, 22, 59, 59, 999999, tzinfo=timezone.utc)
+    assert summer == datetime(2026, 3, 29, 21, 59, 59, 999999, tzinfo=timezone.utc)
+    autumn = periods.end_of_day(date(2026, 10, 25))  # back to CET
+    assert autumn == datetime(2026, 10, 25, 22, 59, 59, 999999, tzinfo=timezone.utc)
+
+
+def test_working_days():
+    assert periods.is_working_day(date(2026, 11, 23))         # a Monday
+    assert not periods.is_working_day(date(2026, 11, 22))     # a Sunday
+    assert not periods.is_working_day(date(2026, 12, 25))
