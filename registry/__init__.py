@@ -63,9 +63,11 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import security
+    from .admin import announcements  # noqa: F401  (routes on the admin blueprint)
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .public import changes, feeds  # noqa: F401  (routes on the public blueprint)
     from .public.views import bp as public_bp
 
     app.register_blueprint(public_bp)

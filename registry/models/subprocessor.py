@@ -4,24 +4,40 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, and_, or_
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .. import transfers
 from ..extensions import db
 
 
 class Dated:
-    """Mixin for facts that hold from one day (inclusive) until another (exclusive)."""
+    """Mixin for facts that hold from one day (inclusive) until another (exclusive).
+
+    A fact brought in by an announcement records it; one ended by an announcement
+    records that too. A withdrawn announcement cancels what it brought in (the
+    row stays, marked cancelled) and reopens what it ended: nothing is deleted.
+    """
 
     valid_from: Mapped[date] = mapped_column()
     valid_until: Mapped[date | None] = mapped_column()
+    cancelled: Mapped[bool] = mapped_column(default=False)
+
+    @declared_attr
+    def announcement_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("announcement.id"), index=True)
+
+    @declared_attr
+    def ended_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("announcement.id"))
 
     def active_on(self, day: date) -> bool:
-        return self.valid_from <= day and (self.valid_until is None or day < self.valid_until)
+        return (not self.cancelled and self.valid_from <= day
+                and (self.valid_until is None or day < self.valid_until))
 
     @classmethod
     def active_on_clause(cls, day: date):
-        return and_(cls.valid_from <= day, or_(cls.valid_until.is_(None), cls.valid_until > day))
+        return and_(cls.cancelled.is_(False), cls.valid_from <= day,
+                    or_(cls.valid_until.is_(None), cls.valid_until > day))
 
 
 class SubProcessor(db.Model):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AnnexListing, ContractTerms, Engagement, Location, Processor, Service, SubProcessor
 from . import DomainError, audit
+from .versions import ensure_initial_version
 
 TERMS_FIELDS = [
     "effective_from", "authorisation", "authorisation_article", "authorisation_text", "notice_days",
@@ -163,6 +164,8 @@ def load_seed(seed_dir: Path) -> SeedReport:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             loader = _Loader(data, path.name)
             processor = loader.load()
+            if ensure_initial_version(processor):
+                loader.changed += 1
             report.changes[processor.slug] = loader.changed
             if loader.changed:
                 audit.record("seed", "seed.load", processor, f"Loaded {path.name}: {loader.changed} rows created or changed",

@@ -1,0 +1,114 @@
+"""The editor's announcements: draft, preview, publish, withdraw."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..describe import describe
+from ..extensions import db
+from ..models import Announcement, Engagement, SubProcessor
+from ..services import DomainError, NotFound, notice, publication
+from ..services.announcements import get_announcement, save_draft
+from ..services.snapshot import today
+from .announcement_forms import AnnouncementForm, PublishForm, WithdrawForm, form_data
+from .views import _apply_error, bp, editor_required, own_processor
+
+
+def _form(processor, data=None) -> AnnouncementForm:
+    top = db.session.scalars(select(SubProcessor).where(
+        SubProcessor.processor_id == processor.id, SubProcessor.parent_id.is_(None)).order_by(SubProcessor.name)).all()
+    engaged_ids = set(db.session.scalars(select(Engagement.sub_processor_id).where(
+        Engagement.processor_id == processor.id, Engagement.cancelled.is_(False),
+        Engagement.valid_until.is_(None))))
+    return AnnouncementForm(data=data, sub_processors=top, engaged=[sp for sp in top if sp.id in engaged_ids],
+                            services=processor.services)
+
+
+def _announcement(processor, announcement_id: int) -> Announcement:
+    try:
+        return get_announcement(processor, announcement_id)
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/processors/<slug>/announcements/")
+@editor_required
+def announcements(slug: str):
+    processor = own_processor(slug)
+    items = db.session.scalars(select(Announcement).where(Announcement.processor_id == processor.id)
+                               .order_by(Announcement.number.desc())).all()
+    return render_template("admin/announcements.html", processor=processor, items=items)
+
+
+@bp.route("/processors/<slug>/announcements/new", methods=["GET", "POST"])
+@bp.route("/processors/<slug>/announcements/<int:announcement_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_announcement(slug: str, announcement_id: int | None = None):
+    processor = own_processor(slug)
+    draft = _announcement(processor, announcement_id) if announcement_id else None
+    if draft is not None and not draft.is_draft:
+        flash(f"Announcement #{draft.number} is {draft.status} and can no longer be changed.", "error")
+        if request.method == "POST":
+            return _detail(processor, draft, status=400)
+        return redirect(url_for("admin.announcement", slug=slug, announcement_id=draft.id))
+    form = _form(processor, form_data(draft) if draft else None)
+    if form.validate_on_submit():
+        try:
+            saved = save_draft(current_user, processor, announcement_id, form.values())
+        except DomainError as error:
+            _apply_error(form, error)
+        else:
+            flash(f"Draft #{saved.number} saved. Check the preview, then publish.", "success")
+            return redirect(url_for("admin.announcement", slug=slug, announcement_id=saved.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/announcement_form.html", processor=processor, form=form, draft=draft,
+                           today=today()), status
+
+
+def _detail(processor, item: Announcement, status: int = 200, error: str | None = None):
+    facts = describe(item)
+    notices = notice.notices(processor, item.services, today(), bool(facts.outside_eea)) if item.is_draft else []
+    return render_template("admin/announcement.html", processor=processor, a=item, f=facts,
+                           notices=notices, binding=notice.binding(notices), error=error,
+                           publish_form=PublishForm(), withdraw_form=WithdrawForm(), today=today()), status
+
+
+@bp.get("/processors/<slug>/announcements/<int:announcement_id>/")
+@editor_required
+def announcement(slug: str, announcement_id: int):
+    processor = own_processor(slug)
+    return _detail(processor, _announcement(processor, announcement_id))
+
+
+@bp.post("/processors/<slug>/announcements/<int:announcement_id>/publish")
+@editor_required
+def publish(slug: str, announcement_id: int):
+    processor = own_processor(slug)
+    item = _announcement(processor, announcement_id)
+    if not PublishForm().validate_on_submit():
+        abort(400)
+    try:
+        version = publication.publish(current_user, processor, item.id)
+    except DomainError as error:
+        db.session.rollback()
+        return _detail(processor, _announcement(processor, announcement_id), 400, error.message)
+    flash(f"Published as registry version {version.number}.", "success")
+    return redirect(url_for("admin.announcement", slug=slug, announcement_id=item.id))
+
+
+@bp.post("/processors/<slug>/announcements/<int:announcement_id>/withdraw")
+@editor_required
+def withdraw(slug: str, announcement_id: int):
+    processor = own_processor(slug)
+    item = _announcement(processor, announcement_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _detail(processor, item, 400, "Give the reason for the withdrawal.")
+    try:
+        version = publication.withdraw(current_user, processor, item.id, form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        return _detail(processor, _announcement(processor, announcement_id), 400, error.message)
+    flash(f"Withdrawn; the withdrawal is registry version {version.number}.", "success")
+    return redirect(url_for("admin.announcement", slug=slug, announcement_id=item.id))

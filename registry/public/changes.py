@@ -1,0 +1,55 @@
+"""Public pages of announcements and registry versions."""
+from __future__ import annotations
+
+from flask import abort, jsonify, render_template, request
+
+from ..describe import describe
+from ..services import NotFound
+from ..services.changes import Scope, announcement_of, published
+from ..services.snapshot import get_processor
+from ..services.versions import compare, versions
+from .views import bp
+
+
+@bp.get("/processors/<slug>/changes/")
+def changes(slug: str):
+    processor = get_processor(slug)
+    announcements = published(Scope(processor))
+    return render_template("public/changes.html", processor=processor, announcements=announcements,
+                           facts={a.id: describe(a) for a in announcements})
+
+
+@bp.get("/processors/<slug>/changes/<int:announcement_id>/")
+def announcement(slug: str, announcement_id: int):
+    processor = get_processor(slug)
+    item = announcement_of(processor, announcement_id)
+    return render_template("public/announcement.html", processor=processor, announcement=item, facts=describe(item))
+
+
+def _version_numbers() -> tuple[int, int]:
+    try:
+        older, newer = int(request.args.get("from", "")), int(request.args.get("to", ""))
+    except ValueError:
+        abort(400, "Give two version numbers, e.g. ?from=1&to=2.")
+    if older < 1 or newer < 1:
+        abort(400, "Version numbers start at 1.")
+    return older, newer
+
+
+@bp.get("/processors/<slug>/versions/")
+def version_list(slug: str):
+    processor = get_processor(slug)
+    return render_template("public/versions.html", processor=processor, versions=versions(processor))
+
+
+@bp.get("/processors/<slug>/compare")
+def compare_versions(slug: str):
+    processor = get_processor(slug)
+    older, newer = _version_numbers()
+    try:
+        result = compare(processor, older, newer)
+    except NotFound as error:
+        abort(404, error.message)
+    if request.args.get("format") == "json":
+        return jsonify(result.as_dict())
+    return render_template("public/compare.html", processor=processor, result=result)

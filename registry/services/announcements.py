@@ -1,0 +1,202 @@
+"""Drafting, publishing and withdrawing announcements of sub-processor changes."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from .. import transfers
+from ..extensions import db
+from ..models import KINDS, Announcement, Engagement, Processor, Service, SubProcessor, User
+from . import DomainError, NotFound, audit, notice
+from .snapshot import today
+
+MIN_JUSTIFICATION = 20
+ROLES = ("processing", "back-up")
+
+
+def _require_editor(actor: User, processor: Processor) -> None:
+    if not actor.may_edit(processor):
+        raise NotFound("No such processor.")
+
+
+def get_announcement(processor: Processor, announcement_id: int) -> Announcement:
+    announcement = db.session.get(Announcement, announcement_id)
+    if announcement is None or announcement.processor_id != processor.id:
+        raise NotFound("No such announcement.")
+    return announcement
+
+
+def _open_engagements(sp_id: int, service_ids: list[int], day: date) -> dict[int, Engagement]:
+    """The engagements of a sub-processor for these services that are in force (or planned) on a day."""
+    rows = db.session.scalars(select(Engagement).where(
+        Engagement.sub_processor_id == sp_id, Engagement.service_id.in_(service_ids),
+        Engagement.cancelled.is_(False), Engagement.valid_from <= day,
+        (Engagement.valid_until.is_(None)) | (Engagement.valid_until > day)))
+    return {row.service_id: row for row in rows}
+
+
+def _services(processor: Processor, ids: list[int]) -> list[Service]:
+    if not ids:
+        raise DomainError("Choose at least one service the change applies to.", "service_ids")
+    services = db.session.scalars(select(Service).where(Service.id.in_(ids))).all()
+    if len(services) != len(set(ids)) or any(s.processor_id != processor.id for s in services):
+        raise DomainError(f"Choose services of {processor.name} only.", "service_ids")
+    return sorted(services, key=lambda s: s.position)
+
+
+def _sub_processor(processor: Processor, sp_id: int | None, field: str, what: str) -> SubProcessor:
+    sp = db.session.get(SubProcessor, sp_id) if sp_id else None
+    if sp is None or sp.processor_id != processor.id or sp.parent_id is not None:
+        raise DomainError(f"Choose the sub-processor {what}.", field)
+    return sp
+
+
+def _locations(raw: list[dict], day: date) -> list[dict]:
+    """Checked locations: a known country or worldwide, and outside the EEA a basis that holds on the day."""
+    cleaned = []
+    for number, loc in enumerate(raw, start=1):
+        country = (loc.get("country") or "").upper() or None
+        if country is not None and not transfers.is_country_code(country):
+            raise DomainError(f"Location {number}: '{country}' is not a country code.", "locations")
+        role = loc.get("role") or "processing"
+        if role not in ROLES:
+            raise DomainError(f"Location {number}: the role must be processing or back-up.", "locations")
+        basis = loc.get("transfer_basis") or None
+        if not transfers.in_eea(country, day):
+            check = transfers.check_basis(basis, country, day)
+            if not check.valid:
+                where = transfers.country_name(country)
+                raise DomainError(f"Location {number} ({where}) is outside the EEA on {day.isoformat()}: "
+                                  f"{check.problem}.", "locations")
+        else:
+            basis = None
+        cleaned.append({"country": country, "place": (loc.get("place") or "").strip() or None,
+                        "role": role, "transfer_basis": basis})
+    return cleaned
+
+
+def _check_change(processor: Processor, data: dict, services: list[Service]) -> dict:
+    """The kind-specific rules; returns the fields to store."""
+    kind, day = data["kind"], data["effective_date"]
+    service_ids = [s.id for s in services]
+    names = {s.id: s.name for s in services}
+    fields = {"target_id": None, "entity_id": None, "new_name": None, "new_legal_name": None,
+              "new_established_in": None, "new_description": None, "new_dpa_in_place": None, "locations": []}
+    if kind in ("replace", "remove", "change_locations"):
+        target = _sub_processor(processor, data.get("target_id"), "target_id", "the change is about")
+        engaged = _open_engagements(target.id, service_ids, day)
+        for service in services:
+            if service.id not in engaged:
+                raise DomainError(f"{target.name} is not engaged for '{service.name}' on {day.isoformat()}.",
+                                  "target_id")
+            ends = engaged[service.id].valid_until
+            if kind in ("replace", "remove") and ends is not None:
+                raise DomainError(f"{target.name} is already announced to leave '{service.name}' on "
+                                  f"{ends.isoformat()}.", "target_id")
+        fields["target_id"] = target.id
+    if kind == "change_locations":
+        everywhere = _open_engagements(target.id, [s.id for s in processor.services], day)
+        missing = [e.service.name for sid, e in everywhere.items() if sid not in names]
+        if missing:
+            raise DomainError(f"{target.name} also serves {', '.join(sorted(missing))}: a change of its "
+                              "locations concerns those services too; choose them as well.", "service_ids")
+        fields["locations"] = _locations(data.get("locations") or [], day)
+        if not fields["locations"]:
+            raise DomainError("Give at least one location.", "locations")
+    if kind in ("add", "replace"):
+        fields.update(_incoming(processor, data, service_ids, names, day, fields.get("target_id")))
+    return fields
+
+
+def _incoming(processor, data, service_ids, names, day, target_id) -> dict:
+    """The sub-processor a change brings in: an existing entity of this processor or a new one."""
+    if data.get("entity_id"):
+        entity = _sub_processor(processor, data["entity_id"], "entity_id", "to bring in")
+        if entity.id == target_id:
+            raise DomainError("A sub-processor cannot replace itself.", "entity_id")
+        engaged = _open_engagements(entity.id, service_ids, day)
+        if engaged:
+            taken = ", ".join(names[sid] for sid in engaged)
+            raise DomainError(f"{entity.name} is already engaged for {taken} on {day.isoformat()}.", "entity_id")
+        if data.get("locations"):
+            raise DomainError(f"{entity.name} keeps its own locations; announce a change of locations "
+                              "separately, or leave the locations empty.", "locations")
+        return {"entity_id": entity.id, "locations": []}
+    name = (data.get("new_name") or "").strip()
+    if not name:
+        raise DomainError("Choose an existing sub-processor or give the name of a new one.", "new_name")
+    country = (data.get("new_established_in") or "").upper() or None
+    if country and not transfers.is_country_code(country):
+        raise DomainError(f"'{country}' is not a country code.", "new_established_in")
+    locations = _locations(data.get("locations") or [], day)
+    if not locations:
+        raise DomainError(f"Give at least one processing location of {name}.", "locations")
+    return {"new_name": name, "new_legal_name": (data.get("new_legal_name") or "").strip() or None,
+            "new_established_in": country, "new_description": data.get("new_description") or None,
+            "new_dpa_in_place": data.get("new_dpa_in_place"), "locations": locations}
+
+
+def check_effective_date(processor: Processor, services: list[Service], effective: date, urgent: bool,
+                         justification: str | None, announced_on: date) -> None:
+    """Refuse a date in the past, or one that breaks the notice period of an affected contract."""
+    if effective < announced_on:
+        raise DomainError(f"The effective date {effective.isoformat()} is in the past.", "effective_date")
+    if urgent:
+        if len((justification or "").strip()) < MIN_JUSTIFICATION:
+            raise DomainError(f"An urgent change needs a written justification of at least {MIN_JUSTIFICATION} "
+                              "characters.", "urgency_justification")
+        return
+    for item in notice.notices(processor, services, announced_on):
+        if effective < item.earliest_effective:
+            article = f"art. {item.terms.notice_article}" if item.terms.notice_article else "the processor's own period"
+            raise DomainError(
+                f"Too early for {item.label}: {item.terms.notice_days} days' notice ({article}) means the change "
+                f"can take effect on {item.earliest_effective.isoformat()} at the earliest.", "effective_date")
+
+
+def validate(processor: Processor, data: dict, announced_on: date) -> tuple[list[Service], dict]:
+    """Every rule an announcement must meet; DomainError names the first one broken."""
+    if data.get("kind") not in KINDS:
+        raise DomainError("Choose what kind of change this is.", "kind")
+    if not (data.get("reason") or "").strip():
+        raise DomainError("Give the reason for the change.", "reason")
+    if data.get("effective_date") is None:
+        raise DomainError("Give the effective date (YYYY-MM-DD).", "effective_date")
+    services = _services(processor, data.get("service_ids") or [])
+    fields = _check_change(processor, data, services)
+    check_effective_date(processor, services, data["effective_date"], bool(data.get("urgent")),
+                         data.get("urgency_justification"), announced_on)
+    return services, fields
+
+
+def save_draft(actor: User, processor: Processor, announcement_id: int | None, data: dict) -> Announcement:
+    """Create or change a draft; a published announcement cannot be changed."""
+    _require_editor(actor, processor)
+    announcement = get_announcement(processor, announcement_id) if announcement_id else None
+    if announcement is not None and not announcement.is_draft:
+        raise DomainError(f"Announcement #{announcement.number} is {announcement.status}; a published announcement "
+                          "cannot be changed. Withdraw it and announce again.")
+    services, fields = validate(processor, data, today())
+    values = {"kind": data["kind"], "purpose": data.get("purpose") or None, "reason": data["reason"].strip(),
+              "effective_date": data["effective_date"], "urgent": bool(data.get("urgent")),
+              "urgency_justification": (data.get("urgency_justification") or "").strip() or None, **fields}
+    if announcement is None:
+        number = (db.session.scalar(select(func.max(Announcement.number))
+                                    .where(Announcement.processor_id == processor.id)) or 0) + 1
+        announcement = Announcement(processor_id=processor.id, number=number, created_by_id=actor.id, **values)
+        announcement.services = services
+        db.session.add(announcement)
+        db.session.flush()
+        audit.record(actor, "announcement.draft", announcement, f"Drafted announcement #{number}: "
+                     f"{announcement.title}", processor_id=processor.id)
+    else:
+        diff = audit.changes(announcement, values)
+        if [s.id for s in announcement.services] != [s.id for s in services]:
+            diff["services"] = [[s.name for s in announcement.services], [s.name for s in services]]
+            announcement.services = services
+        if diff:
+            audit.record(actor, "announcement.update", announcement, f"Changed draft #{announcement.number}",
+                         processor_id=processor.id, details={"changes": diff})
+    db.session.commit()
+    return announcement

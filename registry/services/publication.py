@@ -1,0 +1,157 @@
+"""Publishing and withdrawing announcements: each one transaction that moves the registry version on."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Announcement, Engagement, Location, Processor, RegistryVersion, SubProcessor, User
+from ..models.types import utcnow
+from ..describe import describe
+from . import DomainError, audit, notice
+from .announcements import _open_engagements, _require_editor, get_announcement, validate
+from .administration import slugify
+from .snapshot import today
+
+
+def as_input(announcement: Announcement) -> dict:
+    """An announcement's content in the shape the validation takes."""
+    return {
+        "kind": announcement.kind, "service_ids": [s.id for s in announcement.services],
+        "target_id": announcement.target_id, "entity_id": announcement.entity_id,
+        "new_name": announcement.new_name, "new_legal_name": announcement.new_legal_name,
+        "new_established_in": announcement.new_established_in, "new_description": announcement.new_description,
+        "new_dpa_in_place": announcement.new_dpa_in_place, "purpose": announcement.purpose,
+        "locations": announcement.locations, "reason": announcement.reason,
+        "effective_date": announcement.effective_date, "urgent": announcement.urgent,
+        "urgency_justification": announcement.urgency_justification,
+    }
+
+
+def deadlines_as_announced(processor: Processor, announcement: Announcement, announced_on) -> list[dict]:
+    """Per contract-terms version: until when its controllers can object or must consent, and why."""
+    outside_eea = bool(describe(announcement).outside_eea)
+    items = notice.per_terms(notice.notices(processor, announcement.services, announced_on, outside_eea))
+    return [{
+        "terms_version": item.terms.version, "authorisation": item.terms.authorisation,
+        "route": "consent" if item.consent else "objection", "route_label": item.route_label,
+        "article": item.route_article,
+        "notice_days": item.terms.notice_days, "notice_article": item.terms.notice_article,
+        "last_day": item.deadline.day.isoformat(), "ends_at": item.deadline.ends_at.isoformat(),
+        "rolled_from": item.deadline.rolled_from.isoformat() if item.deadline.rolled_from else None,
+        "explanation": item.deadline.explanation,
+    } for item in items]
+
+
+def _lock(processor: Processor) -> None:
+    """Serialise publications per processor (a row lock on PostgreSQL; SQLite serialises writers anyway)."""
+    db.session.execute(select(Processor.id).where(Processor.id == processor.id).with_for_update())
+
+
+def _next_version(processor: Processor, announcement: Announcement, event: str, effective) -> RegistryVersion:
+    number = (db.session.scalar(select(func.max(RegistryVersion.number))
+                                .where(RegistryVersion.processor_id == processor.id)) or 0) + 1
+    version = RegistryVersion(processor_id=processor.id, number=number, effective_date=effective, event=event,
+                              announcement_id=announcement.id, published_at=utcnow())
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def publish(actor: User, processor: Processor, announcement_id: int) -> RegistryVersion:
+    """Apply a draft to the registry as dated rows, raise the registry version, make it immutable."""
+    _require_editor(actor, processor)
+    _lock(processor)
+    announcement = get_announcement(processor, announcement_id)
+    if not announcement.is_draft:
+        raise DomainError(f"Announcement #{announcement.number} was published already "
+                          f"({announcement.version.label if announcement.version else announcement.status}).")
+    validate(processor, as_input(announcement), today())
+    _apply(processor, announcement)
+    version = _next_version(processor, announcement, "publication", announcement.effective_date)
+    announcement.status = "published"
+    announcement.published_at = version.published_at
+    announcement.deadlines = deadlines_as_announced(processor, announcement, today())
+    announcement.published_by_id = actor.id
+    announcement.version_id = version.id
+    audit.record(actor, "announcement.publish", announcement,
+                 f"Published announcement #{announcement.number} as version {version.number}: {announcement.title}",
+                 processor_id=processor.id)
+    db.session.commit()
+    return version
+
+
+def _apply(processor: Processor, announcement: Announcement) -> None:
+    day = announcement.effective_date
+    source = f"Announcement #{announcement.number}"
+    service_ids = [s.id for s in announcement.services]
+    if announcement.kind in ("replace", "remove"):
+        for engagement in _open_engagements(announcement.target_id, service_ids, day).values():
+            engagement.valid_until, engagement.ended_by_id = day, announcement.id
+    if announcement.kind == "change_locations":
+        for location in announcement.target.locations:
+            if location.active_on(day) and location.valid_until is None:
+                location.valid_until, location.ended_by_id = day, announcement.id
+        _add_locations(announcement.target, announcement, source)
+    if announcement.kind in ("add", "replace"):
+        entity = announcement.entity or _new_entity(processor, announcement, source)
+        announcement.entity_id = entity.id
+        for service_id in service_ids:
+            db.session.add(Engagement(processor_id=processor.id, service_id=service_id, sub_processor_id=entity.id,
+                                      valid_from=day, purpose=announcement.purpose, source=source,
+                                      announcement_id=announcement.id))
+    db.session.flush()
+
+
+def _new_entity(processor: Processor, announcement: Announcement, source: str) -> SubProcessor:
+    base = slugify(announcement.new_name) or "sub-processor"
+    taken = set(db.session.scalars(select(SubProcessor.key).where(SubProcessor.processor_id == processor.id)))
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    entity = SubProcessor(processor_id=processor.id, key=key, name=announcement.new_name,
+                          legal_name=announcement.new_legal_name, established_in=announcement.new_established_in,
+                          description=announcement.new_description, dpa_in_place=announcement.new_dpa_in_place,
+                          dpa_source=source if announcement.new_dpa_in_place is not None else None, source=source)
+    db.session.add(entity)
+    db.session.flush()
+    _add_locations(entity, announcement, source)
+    return entity
+
+
+def _add_locations(sp: SubProcessor, announcement: Announcement, source: str) -> None:
+    for loc in announcement.locations:
+        db.session.add(Location(sub_processor_id=sp.id, country_code=loc["country"], place=loc["place"],
+                                role=loc["role"], transfer_basis=loc["transfer_basis"], source=source,
+                                valid_from=announcement.effective_date, announcement_id=announcement.id))
+
+
+def withdraw(actor: User, processor: Processor, announcement_id: int, reason: str) -> RegistryVersion:
+    """Withdraw a published announcement before its effective date; the withdrawal is published too."""
+    _require_editor(actor, processor)
+    _lock(processor)
+    announcement = get_announcement(processor, announcement_id)
+    if announcement.status == "withdrawn":
+        raise DomainError(f"Announcement #{announcement.number} was withdrawn already.")
+    if announcement.status != "published":
+        raise DomainError("Only a published announcement can be withdrawn; a draft can simply be left unpublished.")
+    if today() >= announcement.effective_date:
+        raise DomainError(f"The change took effect on {announcement.effective_date.isoformat()}; it can no longer be "
+                          "withdrawn. Announce a new change instead.")
+    if not (reason or "").strip():
+        raise DomainError("Give the reason for the withdrawal.", "reason")
+    for model in (Engagement, Location):
+        for row in db.session.scalars(select(model).where(model.announcement_id == announcement.id)):
+            row.cancelled = True
+        for row in db.session.scalars(select(model).where(model.ended_by_id == announcement.id)):
+            row.valid_until = None
+    version = _next_version(processor, announcement, "withdrawal", today())
+    announcement.status = "withdrawn"
+    announcement.withdrawn_at = version.published_at
+    announcement.withdrawn_by_id = actor.id
+    announcement.withdrawal_reason = reason.strip()
+    announcement.withdrawal_version_id = version.id
+    audit.record(actor, "announcement.withdraw", announcement,
+                 f"Withdrew announcement #{announcement.number} as version {version.number}",
+                 processor_id=processor.id, details={"reason": reason.strip()})
+    db.session.commit()
+    return version
