@@ -21,10 +21,13 @@ def country_options(first_label: str) -> list:
 class LocationForm(Form):
     """One processing location; a row without a country is ignored."""
 
-    country = SelectField("Country")
+    # The choices are checked by the domain (services/announcements.py), which
+    # says why a country or basis is refused; an omitted row is simply empty.
+    country = SelectField("Country", validate_choice=False)
     place = StringField("Region, city or data centre", validators=[Optional(), Length(max=200)])
-    role = SelectField("Role", choices=options([("processing", "Processing"), ("back-up", "Back-up")]))
-    transfer_basis = SelectField("Transfer basis (outside the EEA)")
+    role = SelectField("Role", choices=options([("processing", "Processing"), ("back-up", "Back-up")]),
+                       validate_choice=False)
+    transfer_basis = SelectField("Transfer basis (outside the EEA)", validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +68,7 @@ class AnnouncementForm(FlaskForm):
         self.new_established_in.choices = country_options("Not stated")
 
     def values(self) -> dict:
-        locations = [{"country": None if row.country.data == WORLDWIDE else row.country.data,
+        locations = [{"country": None if row.country.data == WORLDWIDE else row.country.data.upper(),
                       "place": row.place.data, "role": row.role.data,
                       "transfer_basis": row.transfer_basis.data or None}
                      for row in self.locations if row.country.data]

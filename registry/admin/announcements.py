@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..describe import describe
 from ..extensions import db
-from ..models import Announcement, Engagement, SubProcessor
+from ..models import Announcement, SubProcessor
 from ..services import DomainError, NotFound, notice, publication
 from ..services.announcements import get_announcement, save_draft
 from ..services.snapshot import today
@@ -18,11 +18,8 @@ from .views import _apply_error, bp, editor_required, own_processor
 def _form(processor, data=None) -> AnnouncementForm:
     top = db.session.scalars(select(SubProcessor).where(
         SubProcessor.processor_id == processor.id, SubProcessor.parent_id.is_(None)).order_by(SubProcessor.name)).all()
-    engaged_ids = set(db.session.scalars(select(Engagement.sub_processor_id).where(
-        Engagement.processor_id == processor.id, Engagement.cancelled.is_(False),
-        Engagement.valid_until.is_(None))))
-    return AnnouncementForm(data=data, sub_processors=top, engaged=[sp for sp in top if sp.id in engaged_ids],
-                            services=processor.services)
+    # Every entity is offered: the domain says clearly why one cannot be replaced or removed.
+    return AnnouncementForm(data=data, sub_processors=top, engaged=top, services=processor.services)
 
 
 def _announcement(processor, announcement_id: int) -> Announcement:
