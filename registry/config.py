@@ -61,5 +61,7 @@ def from_environment(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Seconds a worker may reuse a feed's change state before reading it again.
+        "FEED_STATE_TTL": float(os.environ.get("FEED_STATE_TTL", "1.0")),
         "DEFAULT_NOTICE_DAYS": int(os.environ.get("DEFAULT_NOTICE_DAYS", "30")),
     }

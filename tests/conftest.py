@@ -57,6 +57,7 @@ def backend_app(request, tmp_path_factory):
         "BASE_URL": "http://registry.test",
         # Fast hashing keeps the suite quick; production uses werkzeug's default (scrypt).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "FEED_STATE_TTL": 0,
     })
     app.config["BACKEND"] = request.param
     with app.app_context():

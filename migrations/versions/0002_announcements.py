@@ -90,6 +90,10 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_announcement_version_id_registry_version'), 'registry_version', ['version_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_announcement_withdrawal_version_id_registry_version'), 'registry_version', ['withdrawal_version_id'], ['id'])
 
+    with op.batch_alter_table('processor', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('feed_serial', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('feed_updated_at', sa.DateTime(timezone=True), nullable=True))
+
     with op.batch_alter_table('engagement', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cancelled', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('announcement_id', sa.Integer(), nullable=True))
@@ -126,6 +130,10 @@ def downgrade():
         batch_op.drop_column('ended_by_id')
         batch_op.drop_column('announcement_id')
         batch_op.drop_column('cancelled')
+
+    with op.batch_alter_table('processor', schema=None) as batch_op:
+        batch_op.drop_column('feed_updated_at')
+        batch_op.drop_column('feed_serial')
 
     with op.batch_alter_table('announcement', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_announcement_withdrawal_version_id_registry_version'), type_='foreignkey')

@@ -32,6 +32,10 @@ class Processor(db.Model):
     list_note: Mapped[str | None] = mapped_column(Text)
     listed_since: Mapped[date] = mapped_column()
     listed_since_note: Mapped[str | None] = mapped_column(Text)
+    # Moved on in the same transaction as every publication or withdrawal, so that
+    # a feed request can answer 304 from one primary-key read.
+    feed_serial: Mapped[int] = mapped_column(default=0, server_default="0")
+    feed_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     services: Mapped[list[Service]] = relationship(
         back_populates="processor", order_by="Service.position"

@@ -11,12 +11,22 @@ from ..services.versions import compare, versions
 from .views import bp
 
 
+PAGE_SIZE = 50
+
+
 @bp.get("/processors/<slug>/changes/")
 def changes(slug: str):
     processor = get_processor(slug)
-    announcements = published(Scope(processor))
+    page = request.args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        abort(400, "'page' must be a whole number from 1.")
+    page = int(page)
+    # One more than a page tells whether an older page exists.
+    rows = published(Scope.of(processor), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    announcements = rows[:PAGE_SIZE]
     return render_template("public/changes.html", processor=processor, announcements=announcements,
-                           facts={a.id: describe(a) for a in announcements})
+                           facts={a.id: describe(a) for a in announcements}, page=page,
+                           older=len(rows) > PAGE_SIZE)
 
 
 @bp.get("/processors/<slug>/changes/<int:announcement_id>/")

@@ -7,13 +7,11 @@ from collections import OrderedDict
 from flask import Response, current_app, request, url_for
 
 from .. import feeds
-from ..services.changes import Scope, feed_events, feed_state
-from ..services.snapshot import get_processor
-from ..services.versions import service_by_key
+from ..services.changes import FeedHead, Scope, cached_feed_head, feed_events
 from .views import bp
 
 MIMETYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 _rendered: OrderedDict[str, bytes] = OrderedDict()
 _CACHE_SIZE = 64
 
@@ -30,50 +28,54 @@ def _remember(etag: str, body: bytes) -> None:
         _rendered.popitem(last=False)
 
 
-def _feed(scope: Scope, kind: str, title: str, page_url: str, self_url: str) -> Response:
-    latest, publications, withdrawals = feed_state(scope)
+def _not_modified(etag: str, head: FeedHead) -> bool:
+    if request.if_none_match:
+        return etag in request.if_none_match
+    since = request.if_modified_since
+    return since is not None and head.updated_at is not None and head.updated_at.replace(microsecond=0) <= since
+
+
+def _feed(head: FeedHead, kind: str, page_url: str, self_url: str) -> Response:
+    """Answer 304 from the head alone; otherwise serve the feed, built once per state and worker."""
     base_url = current_app.config["BASE_URL"]
-    etag = hashlib.sha256(f"{FORMAT_VERSION}|{scope.key}|{kind}|{latest}|{publications}|{withdrawals}|"
+    etag = hashlib.sha256(f"{FORMAT_VERSION}|{head.key}|{kind}|{head.serial}|{head.updated_at}|"
                           f"{base_url}".encode()).hexdigest()[:32]
-    headers = {"Cache-Control": "public, max-age=60", "Vary": "Accept-Encoding"}
-    not_modified = etag in request.if_none_match if request.if_none_match else (
-        latest is not None and request.if_modified_since is not None
-        and latest.replace(microsecond=0) <= request.if_modified_since)
-    if not_modified:
+    headers = {"Cache-Control": "public, max-age=60"}
+    if _not_modified(etag, head):
         response = Response(status=304, headers=headers)
     else:
         body = _rendered.get(etag)
         if body is None:
-            body = feeds.build(kind, title=title, subtitle=f"Announced changes of sub-processors: {title}",
+            scope = Scope(head.processor_id, head.service_id)
+            body = feeds.build(kind, title=head.title, subtitle=f"Announced changes of sub-processors: {head.title}",
                                self_url=self_url, page_url=page_url, base_url=base_url,
-                               events=feed_events(scope), updated=latest,
+                               events=feed_events(scope), updated=head.updated_at,
                                link_for=lambda a: absolute("public.announcement", slug=a.processor.slug,
                                                            announcement_id=a.id))
             _remember(etag, body)
         response = Response(body, mimetype=MIMETYPES[kind], headers=headers)
     response.set_etag(etag)
-    if latest is not None:
-        response.last_modified = latest
+    if head.updated_at is not None:
+        response.last_modified = head.updated_at
     return response
+
+
+def feed_head(slug: str | None = None, service_key: str | None = None) -> FeedHead:
+    return cached_feed_head(slug, service_key, current_app.config["FEED_STATE_TTL"])
 
 
 @bp.get("/feed.<any(atom, rss):kind>")
 def feed_all(kind: str):
-    return _feed(Scope(), kind, "All processors", absolute("public.index"),
-                 absolute("public.feed_all", kind=kind))
+    return _feed(feed_head(), kind, absolute("public.index"), absolute("public.feed_all", kind=kind))
 
 
 @bp.get("/processors/<slug>/feed.<any(atom, rss):kind>")
 def feed_processor(slug: str, kind: str):
-    processor = get_processor(slug)
-    return _feed(Scope(processor), kind, processor.legal_name, absolute("public.changes", slug=slug),
+    return _feed(feed_head(slug), kind, absolute("public.changes", slug=slug),
                  absolute("public.feed_processor", slug=slug, kind=kind))
 
 
 @bp.get("/processors/<slug>/services/<key>/feed.<any(atom, rss):kind>")
 def feed_service(slug: str, key: str, kind: str):
-    processor = get_processor(slug)
-    service = service_by_key(processor, key)
-    return _feed(Scope(processor, service), kind, f"{processor.legal_name}: {service.name}",
-                 absolute("public.service", slug=slug, key=key),
+    return _feed(feed_head(slug, key), kind, absolute("public.service", slug=slug, key=key),
                  absolute("public.feed_service", slug=slug, key=key, kind=kind))

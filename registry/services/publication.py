@@ -1,13 +1,14 @@
 """Publishing and withdrawing announcements: each one transaction that moves the registry version on."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Announcement, Engagement, Location, Processor, RegistryVersion, SubProcessor, User
 from ..models.types import utcnow
 from ..describe import describe
 from . import DomainError, audit, notice
+from .changes import forget_feed_heads
 from .announcements import _open_engagements, _require_editor, get_announcement, validate
 from .administration import slugify
 from .snapshot import today
@@ -53,6 +54,9 @@ def _next_version(processor: Processor, announcement: Announcement, event: str, 
     version = RegistryVersion(processor_id=processor.id, number=number, effective_date=effective, event=event,
                               announcement_id=announcement.id, published_at=utcnow())
     db.session.add(version)
+    # Feeds of this processor change with this transaction.
+    db.session.execute(update(Processor).where(Processor.id == processor.id).values(
+        feed_serial=Processor.feed_serial + 1, feed_updated_at=version.published_at))
     db.session.flush()
     return version
 
@@ -77,6 +81,7 @@ def publish(actor: User, processor: Processor, announcement_id: int) -> Registry
                  f"Published announcement #{announcement.number} as version {version.number}: {announcement.title}",
                  processor_id=processor.id)
     db.session.commit()
+    forget_feed_heads()
     return version
 
 
@@ -154,4 +159,5 @@ def withdraw(actor: User, processor: Processor, announcement_id: int, reason: st
                  f"Withdrew announcement #{announcement.number} as version {version.number}",
                  processor_id=processor.id, details={"reason": reason.strip()})
     db.session.commit()
+    forget_feed_heads()
     return version
