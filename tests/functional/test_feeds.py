@@ -11,6 +11,7 @@ from registry.services import publication
 from registry.services.announcements import save_draft
 from registry.services.snapshot import today
 
+from ..queries import count_queries
 from .announce import ids
 
 XSS = "<script>alert(1)</script> & Co"
@@ -121,29 +122,15 @@ def test_pages_advertise_their_feeds(client):
         assert f"http://registry.test{feed}" in html  # the URL to copy
 
 
-def _queries(client, url):
-    count = []
-
-    def listener(*_):
-        count.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(count)
-
-
 def test_feed_and_registry_queries_do_not_grow_with_history(client, users):
     for n in range(3):
         announce(users.vcare_editor, f"Early {n}", days=40 + n)
-    feed_before = _queries(client, "/processors/vcare/feed.atom")
-    page_before = _queries(client, "/processors/vcare/changes/")
+    feed_before = count_queries(client, "/processors/vcare/feed.atom")
+    page_before = count_queries(client, "/processors/vcare/changes/")
     for n in range(12):
         announce(users.vcare_editor, f"Later {n}", services=("reporter", "operator"), days=50 + n)
-    assert _queries(client, "/processors/vcare/feed.atom") == feed_before
-    assert _queries(client, "/processors/vcare/changes/") == page_before
+    assert count_queries(client, "/processors/vcare/feed.atom") == feed_before
+    assert count_queries(client, "/processors/vcare/changes/") == page_before
 
 
 def test_a_worker_reuses_the_feed_state_briefly_and_forgets_it_when_it_publishes(app, users):

@@ -9,6 +9,8 @@ from sqlalchemy import select
 from registry.extensions import db
 from registry.models import Engagement, Location, Processor, Service, SubProcessor
 
+from ..queries import count_queries
+
 SLUGS = ["vcare", "beterdichtbij", "ipvoice", "contict", "vtm"]
 XSS = "<script>alert(1)</script> & Co"
 
@@ -155,23 +157,8 @@ def test_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def _count_queries(client, url):
-    from sqlalchemy import event
-    statements = []
-
-    def listener(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def test_registry_page_queries_do_not_grow_with_history(app, client):
-    before = _count_queries(client, "/processors/vtm/?at=2027-06-01")
+    before = count_queries(client, "/processors/vtm/?at=2027-06-01")
     vtm = db.session.scalar(select(Processor).filter_by(slug="vtm"))
     service = db.session.scalar(select(Service).filter_by(processor_id=vtm.id))
     for i in range(40):
@@ -185,4 +172,4 @@ def test_registry_page_queries_do_not_grow_with_history(app, client):
         db.session.add(Engagement(processor_id=vtm.id, service_id=service.id, sub_processor_id=sp.id,
                                   valid_from=date(2026, 1, 1)))
     db.session.commit()
-    assert _count_queries(client, "/processors/vtm/?at=2027-06-01") == before
+    assert count_queries(client, "/processors/vtm/?at=2027-06-01") == before
