@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(registry)
     app.cli.add_command(audit_group)
+    app.cli.add_command(mail_group)
 
 
 @click.command("seed")
@@ -112,3 +113,31 @@ def audit_verify():
     if problems:
         sys.exit(1)
     click.echo("Audit log intact.")
+
+
+@click.group("mail")
+def mail_group():
+    """The outbox."""
+
+
+@mail_group.command("send")
+@click.option("--once", is_flag=True, help="Deliver what is due, then exit.")
+@click.option("--batch", default=100, show_default=True, help="Messages claimed at a time.")
+@click.option("--poll", default=5.0, show_default=True, help="Seconds between looks at the queue.")
+def mail_send(once: bool, batch: int, poll: float):
+    """Deliver queued mail over one SMTP connection (or to instance/mail/ without MAIL_SERVER)."""
+    import os
+    import signal
+    import socket
+
+    from .services.delivery import deliver
+
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    try:
+        report = deliver(worker, once=once, batch=batch, poll=poll, should_stop=lambda: bool(stop))
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+        return
+    click.echo(f"Sent {report.sent}, to retry {report.retried}, failed {report.failed}.")

@@ -1,12 +1,18 @@
 """The domain model; one module per aggregate."""
 from .announcement import KINDS, Announcement, RegistryVersion, announcement_service
 from .audit import AuditEntry
+from .mail import LANGUAGES, MailBody, OutboxMessage, Subscription, subscription_service
 from .customer import CustomerContract, Organisation, contract_service
 from .processor import ContractTerms, Processor, Service
 from .subprocessor import AnnexListing, Engagement, Location, SubProcessor
 from .user import ROLES, User
 
 __all__ = [
+    "LANGUAGES",
+    "MailBody",
+    "OutboxMessage",
+    "Subscription",
+    "subscription_service",
     "KINDS",
     "Announcement",
     "RegistryVersion",

@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, request
 
 from .. import feeds
+from ..links import absolute
 from ..services.changes import FeedHead, Scope, cached_feed_head, feed_events
 from .views import bp
 
@@ -14,11 +15,6 @@ MIMETYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 FORMAT_VERSION = "2"
 _rendered: OrderedDict[str, bytes] = OrderedDict()
 _CACHE_SIZE = 64
-
-
-def absolute(endpoint: str, **values) -> str:
-    """An absolute URL built on BASE_URL, so that feeds link to the public address."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
 def _remember(etag: str, body: bytes) -> None:

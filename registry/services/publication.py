@@ -7,7 +7,7 @@ from ..extensions import db
 from ..models import Announcement, Engagement, Location, Processor, RegistryVersion, SubProcessor, User
 from ..models.types import utcnow
 from ..describe import describe
-from . import DomainError, audit, notice
+from . import DomainError, audit, notice, outbox
 from .changes import forget_feed_heads
 from .announcements import _open_engagements, _require_editor, get_announcement, validate
 from .administration import slugify
@@ -77,6 +77,7 @@ def publish(actor: User, processor: Processor, announcement_id: int) -> Registry
     announcement.deadlines = deadlines_as_announced(processor, announcement, today())
     announcement.published_by_id = actor.id
     announcement.version_id = version.id
+    outbox.queue_announcement(announcement, "publication")
     audit.record(actor, "announcement.publish", announcement,
                  f"Published announcement #{announcement.number} as version {version.number}: {announcement.title}",
                  processor_id=processor.id)
@@ -155,6 +156,7 @@ def withdraw(actor: User, processor: Processor, announcement_id: int, reason: st
     announcement.withdrawn_by_id = actor.id
     announcement.withdrawal_reason = reason.strip()
     announcement.withdrawal_version_id = version.id
+    outbox.queue_announcement(announcement, "withdrawal")
     audit.record(actor, "announcement.withdraw", announcement,
                  f"Withdrew announcement #{announcement.number} as version {version.number}",
                  processor_id=processor.id, details={"reason": reason.strip()})

@@ -1,0 +1,88 @@
+"""E-mail subscriptions and the outbox of messages the worker delivers."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .processor import Processor, Service
+from .types import UTCDateTime, utcnow
+
+LANGUAGES = {"en": "English", "nl": "Nederlands"}
+
+subscription_service = Table(
+    "subscription_service",
+    db.metadata,
+    Column("subscription_id", ForeignKey("subscription.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("service.id"), primary_key=True),
+)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Subscription(db.Model):
+    """An address that follows a processor's announcements (all services or chosen ones), after double opt-in."""
+
+    __table_args__ = (UniqueConstraint("processor_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    all_services: Mapped[bool] = mapped_column(default=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    # The bearer secret in manage and one-click unsubscribe links.
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    processor: Mapped[Processor] = relationship()
+    services: Mapped[list[Service]] = relationship(secondary=subscription_service, order_by="Service.position")
+
+    def covers(self, service_ids: set[int]) -> bool:
+        return self.all_services or any(s.id in service_ids for s in self.services)
+
+
+class MailBody(db.Model):
+    """Subject and bodies shared by many messages; %%MANAGE_URL%% is filled in per recipient."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OutboxMessage(db.Model):
+    """One message to one recipient, queued in the transaction of the event that caused it."""
+
+    __table_args__ = (UniqueConstraint("dedupe_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient: Mapped[str] = mapped_column(String(254))
+    body_id: Mapped[int] = mapped_column(ForeignKey("mail_body.id"))
+    manage_url: Mapped[str | None] = mapped_column(String(500))
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    # Each recipient once per event: e.g. announcement:12:publication:a@b.nl.
+    dedupe_key: Mapped[str] = mapped_column(String(400))
+    processor_id: Mapped[int | None] = mapped_column(ForeignKey("processor.id"), index=True)
+    announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcement.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("customer_contract.id"), index=True)
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscription.id"))
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    body: Mapped[MailBody] = relationship()

@@ -1,0 +1,108 @@
+"""Subscribing with double opt-in, confirming, managing and one-click unsubscribing."""
+from __future__ import annotations
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from ..extensions import db
+from ..links import absolute
+from ..models import LANGUAGES, Processor, Service, Subscription
+from ..models.mail import new_token
+from ..models.types import utcnow
+from . import DomainError, NotFound, accounts, outbox
+
+CONFIRM_DAYS = 7
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="subscription-confirm")
+
+
+def confirmation_token(subscription: Subscription) -> str:
+    """Signed and expiring; it names the subscription and its current secret, so a new request voids old links."""
+    return _serializer().dumps({"id": subscription.id, "token": subscription.token})
+
+
+def _services(processor: Processor, service_ids: list[int]) -> list[Service]:
+    services = db.session.scalars(select(Service).where(Service.id.in_(service_ids))).all() if service_ids else []
+    if len(services) != len(set(service_ids)) or any(s.processor_id != processor.id for s in services):
+        raise DomainError(f"Choose services of {processor.name} only.", "service_ids")
+    return sorted(services, key=lambda s: s.position)
+
+
+def subscribe(processor: Processor, email: str, language: str, service_ids: list[int]) -> None:
+    """Queue a confirmation (or, for a confirmed address, a manage link); the caller shows the same answer."""
+    address = accounts.normalise_email(email)
+    if language not in LANGUAGES:
+        raise DomainError("Choose English or Nederlands.", "language")
+    services = _services(processor, service_ids)
+    sub = db.session.scalar(select(Subscription).filter_by(processor_id=processor.id, email=address))
+    confirmed = sub is not None and sub.status == "confirmed"
+    if sub is None:
+        sub = Subscription(processor_id=processor.id, email=address)
+        db.session.add(sub)
+    if not confirmed:
+        sub.status, sub.token, sub.language = "pending", new_token(), language
+        sub.all_services, sub.services = not services, services
+    db.session.flush()
+    _queue_subscription_mail(processor, sub, confirmed)
+    db.session.commit()
+
+
+def _queue_subscription_mail(processor: Processor, sub: Subscription, confirmed: bool) -> None:
+    scope = "all services" if sub.all_services else ", ".join(s.name for s in sub.services)
+    body = outbox._body("subscription", sub.language, processor=processor, email=sub.email, confirmed=confirmed,
+                        scope=scope, days=CONFIRM_DAYS,
+                        confirm_url=absolute("subscriptions.confirm", signed=confirmation_token(sub)))
+    # A fresh key per request: asking again sends again (the rate limit keeps that in bounds).
+    outbox.queue_one("subscription", sub.email, body, f"subscription:{sub.id}:{utcnow().isoformat()}",
+                     processor_id=processor.id, subscription_id=sub.id,
+                     manage_url=absolute("subscriptions.manage", token=sub.token) if confirmed else None)
+
+
+def confirm(signed: str) -> Subscription:
+    """Confirm from the mailed link; a second confirmation changes nothing."""
+    try:
+        data = _serializer().loads(signed, max_age=CONFIRM_DAYS * 86400)
+    except SignatureExpired as error:
+        raise DomainError(f"This confirmation link has expired (it works for {CONFIRM_DAYS} days). "
+                          "Subscribe again to get a new one.") from error
+    except BadSignature as error:
+        raise DomainError("This confirmation link is not valid. Copy the whole link from the mail.") from error
+    sub = db.session.get(Subscription, data.get("id")) if isinstance(data, dict) else None
+    if sub is None or sub.token != data.get("token"):
+        raise DomainError("This confirmation link is no longer valid; a newer one was sent, or the "
+                          "subscription ended. Subscribe again to get a new one.")
+    if sub.status != "confirmed":
+        sub.status, sub.confirmed_at = "confirmed", utcnow()
+        db.session.commit()
+    return sub
+
+
+def by_token(token: str) -> Subscription:
+    sub = db.session.scalar(select(Subscription).filter_by(token=token)) if token else None
+    if sub is None:
+        raise NotFound("This subscription link is not valid. Use the link from the most recent mail.")
+    return sub
+
+
+def update_scope(token: str, language: str, service_ids: list[int]) -> Subscription:
+    sub = by_token(token)
+    if sub.status != "confirmed":
+        raise DomainError("This subscription has ended or is not confirmed yet; subscribe again.")
+    if language not in LANGUAGES:
+        raise DomainError("Choose English or Nederlands.", "language")
+    services = _services(sub.processor, service_ids)
+    sub.language, sub.all_services, sub.services = language, not services, services
+    db.session.commit()
+    return sub
+
+
+def unsubscribe(token: str) -> Subscription:
+    """End the subscription (one click, no login); asking twice changes nothing."""
+    sub = by_token(token)
+    if sub.status != "unsubscribed":
+        sub.status, sub.unsubscribed_at = "unsubscribed", utcnow()
+        db.session.commit()
+    return sub

@@ -1,0 +1,21 @@
+"""Subscription forms."""
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField
+from wtforms.validators import DataRequired, Email, Length
+
+from ..admin.forms import MultiCheckboxField, options
+from ..models import LANGUAGES
+
+
+class ScopeForm(FlaskForm):
+    language = RadioField("Language of the mails", choices=options(LANGUAGES.items()), default="en")
+    service_ids = MultiCheckboxField("Only these services (none chosen: all services)", coerce=int)
+
+    def set_services(self, services) -> None:
+        self.service_ids.choices = options((s.id, s.name) for s in services)
+
+
+class SubscribeForm(ScopeForm):
+    email = EmailField("E-mail address", validators=[
+        DataRequired(message="Enter your e-mail address."), Length(max=254),
+        Email(message="Not a valid e-mail address.", check_deliverability=False)])

@@ -1,0 +1,170 @@
+"""Mail: queued with the event, delivered by the worker over real SMTP, exactly once, with proof."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from registry.extensions import db
+from registry.models import Announcement, OutboxMessage, Processor, Subscription
+from registry.services import audit, publication, subscriptions
+from registry.services.announcements import save_draft
+from registry.services.delivery import deliver
+from registry.services.snapshot import today
+
+from ..smtp import Recorder, SmtpServer
+from .announce import ids
+
+NOTICE_ADDRESS = "privacy@huisartsenpraktijk-x.example"
+
+
+def vcare():
+    return db.session.scalar(select(Processor).filter_by(slug="vcare"))
+
+
+def subscriber(email, services=(), status="confirmed", language="en"):
+    sub = Subscription(processor_id=vcare().id, email=email, status=status, language=language,
+                       all_services=not services)
+    if services:
+        from registry.models import Service
+        sub.services = list(db.session.scalars(select(Service).where(Service.id.in_(ids("vcare", *services)))))
+    db.session.add(sub)
+    db.session.commit()
+    return sub
+
+
+def publish_add(editor, name="Acme Cloud", services=("operator",)):
+    data = {"kind": "add", "service_ids": ids("vcare", *services), "new_name": name, "reason": "Better service",
+            "effective_date": today() + timedelta(days=45),
+            "locations": [{"country": "US", "place": "Virginia", "role": "processing", "transfer_basis": "scc"}]}
+    item = save_draft(editor, vcare(), None, data)
+    publication.publish(editor, vcare(), item.id)
+    return db.session.get(Announcement, item.id)
+
+
+def outbox(**filters):
+    return list(db.session.scalars(select(OutboxMessage).filter_by(**filters).order_by(OutboxMessage.id)))
+
+
+@pytest.fixture
+def smtp(app):
+    def start(**behaviour):
+        server = SmtpServer(Recorder(**behaviour))
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_RETRY_BASE=0, MAIL_TIMEOUT=5)
+        return server
+    yield start
+    app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
+
+
+def test_publishing_queues_contract_notices_and_subscriber_mail(app, users):
+    subscriber("all@example.org")
+    subscriber("operator@example.org", services=("operator",))
+    subscriber("sendi@example.org", services=("sendi",))
+    subscriber("pending@example.org", status="pending")
+    subscriber(NOTICE_ADDRESS)  # also the contract's notice address: told once, as the contract
+    item = publish_add(users.vcare_editor)
+    rows = outbox(announcement_id=item.id)
+    assert sorted(m.recipient for m in rows) == sorted([NOTICE_ADDRESS, "all@example.org", "operator@example.org"])
+    notice_mail = next(m for m in rows if m.recipient == NOTICE_ADDRESS)
+    assert notice_mail.kind == "contract_notice" and notice_mail.contract_id is not None
+    assert "Your deadline: the end of" in notice_mail.body.text and "consent" in notice_mail.body.text
+    assert all(m.message_id.endswith("@registry.test>") for m in rows)
+
+
+def test_contract_notices_go_out_without_any_subscriber(app, users):
+    item = publish_add(users.vcare_editor)
+    assert [m.recipient for m in outbox(announcement_id=item.id)] == [NOTICE_ADDRESS]
+
+
+def test_a_withdrawal_is_mailed_too(app, users):
+    subscriber("all@example.org")
+    item = publish_add(users.vcare_editor)
+    publication.withdraw(users.vcare_editor, vcare(), item.id, "Supplier failed our review")
+    withdrawals = [m for m in outbox(announcement_id=item.id) if ":withdrawal:" in m.dedupe_key]
+    assert sorted(m.recipient for m in withdrawals) == sorted([NOTICE_ADDRESS, "all@example.org"])
+    assert withdrawals[0].body.subject.startswith("Withdrawn: ")
+
+
+def test_a_publish_whose_transaction_fails_queues_nothing(app, users, monkeypatch):
+    subscriber("all@example.org")
+    data = {"kind": "add", "service_ids": ids("vcare", "operator"), "new_name": "Acme", "reason": "x",
+            "effective_date": today() + timedelta(days=45),
+            "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}]}
+    item = save_draft(users.vcare_editor, vcare(), None, data)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "record", fail)
+    with pytest.raises(RuntimeError):
+        publication.publish(users.vcare_editor, vcare(), item.id)
+    db.session.rollback()
+    assert outbox() == []
+    assert db.session.get(Announcement, item.id).status == "draft"
+
+
+def test_the_worker_delivers_over_one_connection_with_the_rfc_8058_headers(app, users, smtp):
+    subscriber("all@example.org", language="nl")
+    item = publish_add(users.vcare_editor)
+    with smtp() as server:
+        report = deliver("test", once=True)
+    assert report.sent == 2 and report.failed == 0
+    copies = server.handler.received_by()
+    dutch = copies["all@example.org"][0]
+    assert dutch["List-Unsubscribe"].startswith("<http://registry.test/subscriptions/")
+    assert dutch["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "Ingangsdatum" in dutch.get_body(("plain",)).get_content()
+    assert "<html" in dutch.get_body(("html",)).get_content()
+    stored = {m.recipient: m for m in outbox(announcement_id=item.id)}
+    assert dutch["Message-ID"] == stored["all@example.org"].message_id
+    assert all(m.status == "sent" and m.sent_at is not None for m in stored.values())
+    notice = copies[NOTICE_ADDRESS][0]
+    assert "List-Unsubscribe" not in notice  # a contractual notice is not a list mail
+
+
+def test_a_misbehaving_server_still_gets_exactly_one_copy_per_recipient(app, users, smtp):
+    addresses = [f"s{n}@example.org" for n in range(30)]
+    for address in addresses:
+        subscriber(address)
+    publish_add(users.vcare_editor)
+    with smtp(refuse_every=3, drop_every=7) as server:
+        report = deliver("test", once=True)
+    copies = server.handler.received_by()
+    assert report.retried > 0 and report.failed == 0
+    for address in addresses + [NOTICE_ADDRESS]:
+        assert len(copies[address]) == 1, address
+    assert {m.status for m in outbox()} == {"sent"}
+    assert max(m.attempts for m in outbox()) > 1
+
+
+def test_a_permanent_refusal_is_recorded(app, users, smtp):
+    subscriber("gone@example.org")
+    publish_add(users.vcare_editor)
+    with smtp(reject_to="gone@example.org"):
+        report = deliver("test", once=True)
+    failed = outbox(recipient="gone@example.org")[0]
+    assert report.failed == 1 and failed.status == "failed" and failed.last_error.startswith("550")
+
+
+def test_an_unreachable_server_means_retry_later(app, users, smtp):
+    publish_add(users.vcare_editor)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_RETRY_BASE=60)
+    report = deliver("test", once=True)
+    message = outbox()[0]
+    assert report.retried == 1 and message.status == "queued" and message.next_attempt_at > message.queued_at
+    app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
+
+
+def test_without_a_mail_server_mail_is_written_to_files(app, users, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    publish_add(users.vcare_editor)
+    report = deliver("test", once=True)
+    files = list((tmp_path / "mail").glob("*.eml"))
+    assert report.sent == 1 and len(files) == 1
+    assert b"Acme Cloud" in files[0].read_bytes()
+
+
+def test_mail_send_command_once(app, runner, users, tmp_path, monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    publish_add(users.vcare_editor)
+    result = runner.invoke(args=["mail", "send", "--once"])
+    assert result.exit_code == 0 and "Sent 1, to retry 0, failed 0." in result.output
