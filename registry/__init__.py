@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .public import changes, feeds  # noqa: F401  (routes on the public blueprint)
+    from .portal.views import bp as portal_bp
     from .public.views import bp as public_bp
     from .subscriptions.views import bp as subscriptions_bp
 
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(subscriptions_bp)
+    app.register_blueprint(portal_bp)
     security.init_app(app)
 
 

@@ -129,3 +129,16 @@ def login(client):
 @pytest.fixture
 def day():
     return date(2026, 11, 22)
+
+
+@pytest.fixture
+def smtp(app):
+    """Start a real SMTP server (aiosmtpd) on loopback and point the app at it."""
+    from .smtp import Recorder, SmtpServer
+
+    def start(**behaviour):
+        server = SmtpServer(Recorder(**behaviour))
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_RETRY_BASE=0, MAIL_TIMEOUT=5)
+        return server
+    yield start
+    app.config.update(MAIL_SERVER=None, MAIL_PORT=25)

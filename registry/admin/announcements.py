@@ -109,3 +109,45 @@ def withdraw(slug: str, announcement_id: int):
         return _detail(processor, _announcement(processor, announcement_id), 400, error.message)
     flash(f"Withdrawn; the withdrawal is registry version {version.number}.", "success")
     return redirect(url_for("admin.announcement", slug=slug, announcement_id=item.id))
+
+
+def _references(processor) -> dict[int, str]:
+    from ..models import CustomerContract
+    contracts = db.session.scalars(select(CustomerContract).where(CustomerContract.processor_id == processor.id))
+    return {c.id: f"{c.reference} ({c.organisation.name})" for c in contracts}
+
+
+@bp.get("/processors/<slug>/announcements/<int:announcement_id>/deliveries")
+@editor_required
+def deliveries(slug: str, announcement_id: int):
+    from ..services import evidence
+    processor = own_processor(slug)
+    item = _announcement(processor, announcement_id)
+    return render_template("admin/deliveries.html", processor=processor, a=item,
+                           rows=evidence.messages(announcement_id=item.id), refs=_references(processor))
+
+
+@bp.get("/processors/<slug>/announcements/<int:announcement_id>/deliveries.csv")
+@editor_required
+def deliveries_csv(slug: str, announcement_id: int):
+    from flask import Response
+
+    from ..services import evidence
+    processor = own_processor(slug)
+    item = _announcement(processor, announcement_id)
+    body = evidence.as_csv(evidence.messages(announcement_id=item.id), _references(processor))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{slug}-announcement-{item.number}-deliveries.csv"'})
+
+
+@bp.get("/processors/<slug>/contracts/<int:contract_id>/deliveries")
+@editor_required
+def contract_deliveries(slug: str, contract_id: int):
+    from ..models import CustomerContract
+    from ..services import evidence
+    processor = own_processor(slug)
+    contract = db.session.get(CustomerContract, contract_id)
+    if contract is None or contract.processor_id != processor.id:
+        abort(404)
+    return render_template("admin/deliveries.html", processor=processor, a=None, contract=contract,
+                           rows=evidence.messages(contract_ids=[contract.id]), refs=_references(processor))

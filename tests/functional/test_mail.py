@@ -11,7 +11,6 @@ from registry.services.announcements import save_draft
 from registry.services.delivery import deliver
 from registry.services.snapshot import today
 
-from ..smtp import Recorder, SmtpServer
 from .announce import ids
 
 NOTICE_ADDRESS = "privacy@huisartsenpraktijk-x.example"
@@ -43,16 +42,6 @@ def publish_add(editor, name="Acme Cloud", services=("operator",)):
 
 def outbox(**filters):
     return list(db.session.scalars(select(OutboxMessage).filter_by(**filters).order_by(OutboxMessage.id)))
-
-
-@pytest.fixture
-def smtp(app):
-    def start(**behaviour):
-        server = SmtpServer(Recorder(**behaviour))
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_RETRY_BASE=0, MAIL_TIMEOUT=5)
-        return server
-    yield start
-    app.config.update(MAIL_SERVER=None, MAIL_PORT=25)
 
 
 def test_publishing_queues_contract_notices_and_subscriber_mail(app, users):

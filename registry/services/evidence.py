@@ -1,0 +1,40 @@
+"""Proof of delivery: every message about an announcement or to a contract, as rows and as CSV."""
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..exports import csv_safe
+from ..extensions import db
+from ..models import CustomerContract, OutboxMessage
+
+COLUMNS = ["message_id", "kind", "recipient", "announcement", "contract", "queued_at", "attempts", "status",
+           "accepted_by_mail_server_at", "last_error"]
+
+
+def messages(announcement_id: int | None = None, contract_ids: list[int] | None = None) -> list[OutboxMessage]:
+    query = select(OutboxMessage).options(selectinload(OutboxMessage.body)).order_by(OutboxMessage.id)
+    if announcement_id is not None:
+        query = query.where(OutboxMessage.announcement_id == announcement_id)
+    if contract_ids is not None:
+        query = query.where(OutboxMessage.contract_id.in_(contract_ids or [-1]))
+    return list(db.session.scalars(query))
+
+
+def contracts_of(organisation_id: int) -> list[CustomerContract]:
+    return list(db.session.scalars(select(CustomerContract).where(CustomerContract.organisation_id == organisation_id)))
+
+
+def as_csv(rows: list[OutboxMessage], references: dict[int, str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for m in rows:
+        writer.writerow([csv_safe(v) for v in [
+            m.message_id, m.kind, m.recipient, m.announcement_id or "", references.get(m.contract_id, ""),
+            m.queued_at.isoformat(), m.attempts, m.status, m.sent_at.isoformat() if m.sent_at else "",
+            m.last_error or ""]])
+    return out.getvalue()
