@@ -1,6 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) that records messages and can misbehave on purpose."""
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 import threading
@@ -18,13 +19,17 @@ def free_port() -> int:
 class Recorder:
     """Accepts everything, or answers 451 to every `refuse_every`-th message and drops every `drop_every`-th."""
 
-    def __init__(self, refuse_every: int = 0, drop_every: int = 0, reject_to: str | None = None):
+    def __init__(self, refuse_every: int = 0, drop_every: int = 0, reject_to: str | None = None,
+                 delay: float = 0.0):
         self.messages: list[email.message.EmailMessage] = []
         self.refuse_every, self.drop_every, self.reject_to = refuse_every, drop_every, reject_to
         self.seen = 0
+        self.delay = delay
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.seen += 1
             seen = self.seen

@@ -1,0 +1,120 @@
+"""The mail worker as a separate process: killed mid-batch, and two at once on PostgreSQL (real commits)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from registry import create_app
+from registry.extensions import db
+from registry.models import OutboxMessage, Processor, Service, Subscription
+from registry.services import accounts, publication
+from registry.services.announcements import save_draft
+from registry.services.seeding import load_seed
+from registry.services.snapshot import today
+
+from ..conftest import ON_CI, PG_URL, PROJECT
+from ..smtp import Recorder, SmtpServer
+
+RECIPIENTS = 40
+
+
+def _database(kind: str, tmp_path: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'mail.db'}"
+    dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(dsn, connect_timeout=3, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA IF EXISTS mailworkers CASCADE")
+            conn.execute("CREATE SCHEMA mailworkers")
+    except psycopg.OperationalError as exc:
+        if ON_CI:
+            pytest.fail(f"CI=true requires PostgreSQL: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {dsn}")
+    return PG_URL + "?options=-csearch_path%3Dmailworkers"
+
+
+def _committed_queue(url: str) -> None:
+    """A database with an announcement published to RECIPIENTS subscribers, all committed."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                      "BASE_URL": "http://registry.test"})
+    with app.app_context(), app.test_request_context():
+        upgrade()
+        load_seed(PROJECT / "seed")
+        editor = accounts.create_user("ed@vcare.example.org", "editor", "vcare", "a long password", actor="test")
+        vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
+        for n in range(RECIPIENTS):
+            db.session.add(Subscription(processor_id=vcare.id, email=f"s{n}@example.org", status="confirmed"))
+        db.session.commit()
+        service = db.session.scalar(select(Service).filter_by(processor_id=vcare.id, key="operator"))
+        item = save_draft(editor, vcare, None, {
+            "kind": "add", "service_ids": [service.id], "new_name": "Acme", "reason": "Tests",
+            "effective_date": today() + timedelta(days=45),
+            "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}]})
+        publication.publish(editor, vcare, item.id)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _worker(url: str, port: int, *args: str) -> subprocess.Popen:
+    env = dict(os.environ, DATABASE_URL=url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port), MAIL_RETRY_BASE="0",
+               MAIL_CLAIM_LEASE="1", SECRET_KEY="test", BASE_URL="http://registry.test")
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "mail", "send", *args],
+                            cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def _statuses(url: str) -> dict[str, int]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        rows = db.session.scalars(select(OutboxMessage.status)).all()
+        db.session.remove()
+        db.engine.dispose()
+    return {status: rows.count(status) for status in set(rows)}
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_worker_killed_mid_batch_loses_nothing(kind, tmp_path):
+    url = _database(kind, tmp_path)
+    _committed_queue(url)
+    with SmtpServer(Recorder(delay=0.05)) as server:
+        worker = _worker(url, server.port, "--batch", "100", "--poll", "0.2")
+        deadline = time.monotonic() + 60
+        while len(server.handler.messages) < 10 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        worker.send_signal(signal.SIGKILL)
+        worker.communicate()
+        assert 0 < len(server.handler.messages) < RECIPIENTS, "the kill came too late to test anything"
+        time.sleep(1.2)  # the dead worker's claim lease runs out
+        again = _worker(url, server.port, "--once")
+        output = again.communicate(timeout=120)[0].decode()
+        assert again.returncode == 0, output
+    copies = server.handler.received_by()
+    assert len(copies) == RECIPIENTS
+    repeated = {to: msgs for to, msgs in copies.items() if len(msgs) > 1}
+    assert len(repeated) <= 1, repeated.keys()  # at most the message in flight at the kill
+    for msgs in repeated.values():
+        assert len(msgs) == 2 and msgs[0]["Message-ID"] == msgs[1]["Message-ID"]
+    assert _statuses(url) == {"sent": RECIPIENTS}
+
+
+def test_two_workers_at_once_on_postgresql_send_each_message_once(tmp_path):
+    url = _database("postgresql", tmp_path)
+    _committed_queue(url)
+    with SmtpServer(Recorder(delay=0.01)) as server:
+        workers = [_worker(url, server.port, "--once", "--batch", "5") for _ in range(2)]
+        outputs = [w.communicate(timeout=120)[0].decode() for w in workers]
+    assert all(w.returncode == 0 for w in workers), outputs
+    copies = server.handler.received_by()
+    assert len(copies) == RECIPIENTS and all(len(m) == 1 for m in copies.values())
+    sent = [int(o.split("Sent ")[1].split(",")[0]) for o in outputs]
+    assert sum(sent) == RECIPIENTS and all(n > 0 for n in sent), outputs  # both did work
+    assert _statuses(url) == {"sent": RECIPIENTS}
