@@ -130,13 +130,17 @@ def mail_send(once: bool, batch: int, poll: float):
     import signal
     import socket
 
+    from .dbsetup import relax_commit_durability
+    from .extensions import db
     from .services.delivery import deliver
 
+    relax_commit_durability(db.engine)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
     worker = f"{socket.gethostname()}:{os.getpid()}"
     try:
-        report = deliver(worker, once=once, batch=batch, poll=poll, should_stop=lambda: bool(stop))
+        report = deliver(worker, once=once, batch=batch, poll=poll, should_stop=lambda: bool(stop),
+                         own_connection=True)
     except KeyboardInterrupt:
         click.echo("Stopped.")
         return

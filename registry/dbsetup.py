@@ -23,3 +23,29 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
+
+
+def relax_commit_durability(engine: Engine) -> None:
+    """For the mail worker process only: commit without waiting for the disk.
+
+    A killed worker loses nothing (the database server, or SQLite's WAL in the
+    OS, keeps the write); only a power cut could undo its last "sent" marks,
+    which means a repeat with the same Message-ID, never a lost message. The
+    web processes keep full durability for what they acknowledge to users.
+    Connections opened before the call keep their setting.
+    """
+    if getattr(engine, "_commit_durability_relaxed", False):
+        return
+    engine._commit_durability_relaxed = True
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        if engine.dialect.name == "sqlite":
+            dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+            # Fewer automatic checkpoints while marking thousands of messages one commit each.
+            dbapi_connection.execute("PRAGMA wal_autocheckpoint=10000")
+        elif engine.dialect.name == "postgresql":
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True
+            dbapi_connection.execute("SET synchronous_commit TO OFF")
+            dbapi_connection.autocommit = autocommit

@@ -99,7 +99,8 @@ class Announcement(db.Model):
             "change_locations": f"changes where {target} processes",
         }.get(self.kind, self.kind)
         prefix = "URGENT: " if self.urgent else ""
-        return f"{prefix}{self.processor.name} {text} for {services} from {self.effective_date.isoformat()}"
+        title = f"{prefix}{self.processor.name} {text} for {services} from {self.effective_date.isoformat()}"
+        return " ".join(title.split())  # one line, whatever the names hold
 
 
 class RegistryVersion(db.Model):

@@ -126,6 +126,8 @@ def _incoming(processor, data, service_ids, names, day, target_id) -> dict:
     name = (data.get("new_name") or "").strip()
     if not name:
         raise DomainError("Choose an existing sub-processor or give the name of a new one.", "new_name")
+    if any(ord(char) < 32 for char in name + (data.get("new_legal_name") or "")):
+        raise DomainError("A name is one line, without line breaks or control characters.", "new_name")
     country = (data.get("new_established_in") or "").upper() or None
     if country and not transfers.is_country_code(country):
         raise DomainError(f"'{country}' is not a country code.", "new_established_in")

@@ -157,3 +157,25 @@ def test_mail_send_command_once(app, runner, users, tmp_path, monkeypatch):
     publish_add(users.vcare_editor)
     result = runner.invoke(args=["mail", "send", "--once"])
     assert result.exit_code == 0 and "Sent 1, to retry 0, failed 0." in result.output
+
+
+def test_a_line_break_in_user_text_cannot_add_a_mail_header(app, users):
+    from registry.services import DomainError
+    with pytest.raises(DomainError, match="without line breaks"):
+        publish_add(users.vcare_editor, name="Acme\r\nBcc: spy@example.org")
+    db.session.rollback()
+    assert outbox() == []
+
+
+def test_a_subject_is_one_line_whatever_the_names_hold(app, users, smtp):
+    subscriber("all@example.org")
+    item = publish_add(users.vcare_editor, name="Acme Cloud")
+    service = item.services[0]
+    service.name = "Operator\r\nBcc: spy@example.org"  # an old name stored before the checks existed
+    db.session.commit()
+    publication.withdraw(users.vcare_editor, vcare(), item.id, "Withdrawn for the test")
+    with smtp() as server:
+        report = deliver("test", once=True)
+    assert report.failed == 0
+    for message in server.handler.messages:
+        assert message["Bcc"] is None and "\n" not in message["Subject"]

@@ -1,0 +1,128 @@
+"""An announcement to 10,000 confirmed subscribers, against a plain smtplib loop to the same sink.
+
+Usage: .venv/bin/python bench/mail_bench.py [--subscribers 10000]
+The sink is aiosmtpd in a process of its own (bench/sink.py) on loopback; the
+database is a fresh SQLite file in a temporary folder (or BENCH_DATABASE_URL).
+The worker runs as `flask mail send` does (same relaxed commit durability).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import smtplib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+class Sink:
+    def __init__(self):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "sink.py"), str(self.port)],
+                                        stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout.readline().strip() == "ready"
+
+    def status(self) -> tuple[int, float]:
+        self.process.send_signal(signal.SIGUSR1)
+        count, last = self.process.stdout.readline().split()
+        return int(count), float(last)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+
+def plain_loop(port: int, messages: list[bytes]) -> float:
+    """Seconds for smtplib to send ready-made messages over one connection."""
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as connection:
+        for n, data in enumerate(messages):
+            connection.sendmail("registry@localhost", [f"plain{n}@example.org"], data)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--subscribers", type=int, default=10_000)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="mail-bench-"))
+    url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.db'}")
+    os.environ.update(DATABASE_URL=url, SECRET_KEY="bench", BASE_URL="http://registry.example")
+
+    from flask_migrate import upgrade
+    from sqlalchemy import func, insert, select
+
+    from registry import create_app
+    from registry.dbsetup import relax_commit_durability
+    from registry.extensions import db
+    from registry.messages import build
+    from registry.models import OutboxMessage, Processor, Service, Subscription, User
+    from registry.services import accounts
+    from registry.services.announcements import save_draft
+    from registry.services.delivery import deliver
+    from registry.services.seeding import load_seed
+    from registry.services.snapshot import today
+
+    sink = Sink()
+    try:
+        app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "WTF_CSRF_ENABLED": False,
+                          "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": sink.port})
+        with app.app_context():
+            upgrade()
+            load_seed(ROOT / "seed")
+            accounts.create_user("bench@vcare.example", "editor", "vcare", "bench password 123", actor="bench")
+            vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
+            db.session.execute(insert(Subscription), [
+                {"processor_id": vcare.id, "email": f"reader{n}@example.org", "status": "confirmed",
+                 "language": "en" if n % 2 else "nl", "all_services": True, "token": f"token-{n:06d}"}
+                for n in range(args.subscribers)])
+            db.session.commit()
+            service = db.session.scalar(select(Service).filter_by(processor_id=vcare.id, key="operator"))
+            editor = db.session.scalar(select(User).filter_by(email="bench@vcare.example"))
+            item_id = save_draft(editor, vcare, None, {
+                "kind": "add", "service_ids": [service.id], "new_name": "Acme Speech", "reason": "Benchmark",
+                "effective_date": today() + timedelta(days=45),
+                "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}]}).id
+
+        client = app.test_client()
+        client.post("/login", data={"email": "bench@vcare.example", "password": "bench password 123"})
+        started_wall, started = time.time(), time.perf_counter()
+        response = client.post(f"/admin/processors/vcare/announcements/{item_id}/publish")
+        publish_seconds = time.perf_counter() - started
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        with app.app_context():
+            relax_commit_durability(db.engine)  # as `flask mail send` does
+            db.session.remove()
+            db.engine.dispose()  # so that the worker's connection gets the setting
+            report = deliver("bench", once=True, batch=500, own_connection=True)
+            count, last = sink.status()
+            ours = last - started_wall
+            queued = db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                                       .where(OutboxMessage.announcement_id == item_id))
+            ready = [build(m).as_bytes() for m in db.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.announcement_id == item_id))]
+        plain = plain_loop(sink.port, ready)
+    finally:
+        sink.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    ours_rate, plain_rate = queued / ours, len(ready) / plain
+    print(f"queued {queued} messages in the publish request: {publish_seconds:.2f} s (goal < 1 s)")
+    print(f"worker: sent {report.sent}, retried {report.retried}, failed {report.failed}; sink accepted {count}")
+    print(f"publish to last accepted: {ours:8.2f} s = {ours_rate:8.1f} msg/s")
+    print(f"plain smtplib loop:       {plain:8.2f} s = {plain_rate:8.1f} msg/s")
+    print(f"ratio {ours_rate / plain_rate:.2f}  (goal >= 0.70)")
+
+
+if __name__ == "__main__":
+    main()
