@@ -51,7 +51,8 @@ def subscribe(processor: Processor, email: str, language: str, service_ids: list
 
 
 def _queue_subscription_mail(processor: Processor, sub: Subscription, confirmed: bool) -> None:
-    scope = "all services" if sub.all_services else ", ".join(s.name for s in sub.services)
+    everything = {"en": "all services", "nl": "alle diensten"}[sub.language]
+    scope = everything if sub.all_services else ", ".join(s.name for s in sub.services)
     body = outbox._body("subscription", sub.language, processor=processor, email=sub.email, confirmed=confirmed,
                         scope=scope, days=CONFIRM_DAYS,
                         confirm_url=absolute("subscriptions.confirm", signed=confirmation_token(sub)))
