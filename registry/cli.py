@@ -140,7 +140,7 @@ def mail_send(once: bool, batch: int, poll: float):
     worker = f"{socket.gethostname()}:{os.getpid()}"
     try:
         report = deliver(worker, once=once, batch=batch, poll=poll, should_stop=lambda: bool(stop),
-                         own_connection=True)
+                         own_connection=current_app.config["MAIL_MARK_OWN_CONNECTION"])
     except KeyboardInterrupt:
         click.echo("Stopped.")
         return

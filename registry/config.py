@@ -55,6 +55,9 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_RETRY_MAX": float(os.environ.get("MAIL_RETRY_MAX", "3600")),
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "10")),
         "MAIL_CLAIM_LEASE": float(os.environ.get("MAIL_CLAIM_LEASE", "300")),
+        # The worker records outcomes on a connection of its own (off: through the session, as in-process
+        # callers that share a transaction need).
+        "MAIL_MARK_OWN_CONNECTION": _flag("MAIL_MARK_OWN_CONNECTION", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -58,6 +58,8 @@ def backend_app(request, tmp_path_factory):
         # Fast hashing keeps the suite quick; production uses werkzeug's default (scrypt).
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "FEED_STATE_TTL": 0,
+        # In-process workers share the test's transaction; the subprocess tests use the default.
+        "MAIL_MARK_OWN_CONNECTION": False,
     })
     app.config["BACKEND"] = request.param
     with app.app_context():

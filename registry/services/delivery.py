@@ -7,7 +7,7 @@ import socket
 import time
 from dataclasses import dataclass, field
 from functools import cache
-from datetime import timedelta
+from datetime import timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
@@ -151,6 +151,8 @@ def _jobs(ids: list[int]) -> tuple[list[_Job], dict[int, _Body]]:
     jobs = [_Job(*row) for row in rows]
     bodies = db.session.execute(select(MailBody.id, MailBody.subject, MailBody.text, MailBody.html,
                                        MailBody.created_at).where(MailBody.id.in_({j.body_id for j in jobs}))).all()
+    # End the read transaction: on SQLite a snapshot older than the marks could not become the next claim's write.
+    db.session.commit()
     return jobs, {row.id: _Body(*row) for row in bodies}
 
 
@@ -181,7 +183,7 @@ class SessionMarker:
 
 
 class AutocommitMarker:
-    """For the worker process on PostgreSQL: one self-committing UPDATE per message on a connection of its own.
+    """For the worker process: one self-committing UPDATE per message on a DBAPI connection of its own.
 
     On loopback SMTP the bookkeeping is what limits throughput; this spends one
     statement (one round trip on PostgreSQL), compiled once, per message
@@ -190,14 +192,18 @@ class AutocommitMarker:
 
     def __init__(self):
         dialect = db.engine.dialect
+        self.sqlite = dialect.name == "sqlite"
         self.pooled = db.engine.raw_connection()
         self.dbapi = self.pooled.driver_connection
-        self.dbapi.autocommit = True
+        if not self.sqlite:
+            self.dbapi.autocommit = True  # SQLite connections here are in autocommit mode already (dbsetup)
         self.compiled = {status: stmt.compile(dialect=dialect) for status, stmt in _mark_statements().items()}
 
     def mark(self, job: _Job, status: str, params: dict) -> None:
         compiled = self.compiled[status]
         values = compiled.construct_params(params)
+        if self.sqlite:
+            values = tuple(_sqlite_value(values[name]) for name in compiled.positiontup)
         cursor = self.dbapi.cursor()
         try:
             cursor.execute(str(compiled), values)
@@ -205,16 +211,20 @@ class AutocommitMarker:
             cursor.close()
 
     def close(self) -> None:
-        self.dbapi.autocommit = False
+        if not self.sqlite:
+            self.dbapi.autocommit = False
         self.pooled.close()
 
 
+def _sqlite_value(value):
+    """Instants as SQLAlchemy stores them in SQLite (naive UTC text), so both paths write the same."""
+    if hasattr(value, "astimezone"):
+        return value.astimezone(timezone.utc).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
 def _marker(own_connection: bool):
-    # On SQLite a second connection for the marks met "database is locked" against the session's claims;
-    # SQLite keeps the session path (see bench/README.md for what that costs).
-    if own_connection and db.engine.dialect.name == "postgresql":
-        return AutocommitMarker()
-    return SessionMarker()
+    return AutocommitMarker() if own_connection else SessionMarker()
 
 
 _current_marker: list = []
