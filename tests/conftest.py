@@ -26,13 +26,13 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def _postgres_or_skip(url: str) -> None:
-    """Reset the test database's schema, or skip (fail under CI) when no server answers."""
-    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+def postgres_schema_or_skip(schema: str = "public") -> None:
+    """Drop and recreate a schema of the test database, or skip (fail under CI) when no server answers."""
+    dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
     try:
         with psycopg.connect(dsn, connect_timeout=3, autocommit=True) as conn:
-            conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-            conn.execute("CREATE SCHEMA public")
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            conn.execute(f"CREATE SCHEMA {schema}")
     except psycopg.OperationalError as exc:
         reason = f"PostgreSQL not reachable at {dsn} ({str(exc).strip().splitlines()[0]}); set TEST_DATABASE_URL"
         if ON_CI:
@@ -44,7 +44,7 @@ def _postgres_or_skip(url: str) -> None:
 def backend_app(request, tmp_path_factory):
     """One app per database, migrated with Flask-Migrate and seeded once."""
     if request.param == "postgresql":
-        _postgres_or_skip(PG_URL)
+        postgres_schema_or_skip()
         url = PG_URL
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"

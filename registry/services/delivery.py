@@ -1,6 +1,7 @@
 """The mail worker: claims due messages, delivers them over one SMTP connection, retries with back-off."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import socket
@@ -91,10 +92,8 @@ class SmtpTransport:
 
     def close(self) -> None:
         if self.connection is not None:
-            try:
+            with contextlib.suppress(Exception):  # the connection may be gone already
                 self.connection.quit()
-            except Exception:  # noqa: BLE001 - the connection may be gone already
-                pass
             self.connection = None
 
 
@@ -111,7 +110,7 @@ class FileTransport:
         log.info("mail to %s written to %s", recipient, path)
 
     def close(self) -> None:
-        pass
+        """Files need no connection."""
 
 
 def _transport():
@@ -179,7 +178,7 @@ class SessionMarker:
         db.session.commit()
 
     def close(self) -> None:
-        pass
+        """The session belongs to the caller."""
 
 
 class AutocommitMarker:

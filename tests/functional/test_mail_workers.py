@@ -9,7 +9,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import psycopg
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
@@ -22,7 +21,7 @@ from registry.services.announcements import save_draft
 from registry.services.seeding import load_seed
 from registry.services.snapshot import today
 
-from ..conftest import ON_CI, PG_URL, PROJECT
+from ..conftest import PG_URL, PROJECT, postgres_schema_or_skip
 from ..smtp import Recorder, SmtpServer
 
 RECIPIENTS = 40
@@ -31,15 +30,7 @@ RECIPIENTS = 40
 def _database(kind: str, tmp_path: Path) -> str:
     if kind == "sqlite":
         return f"sqlite:///{tmp_path / 'mail.db'}"
-    dsn = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        with psycopg.connect(dsn, connect_timeout=3, autocommit=True) as conn:
-            conn.execute("DROP SCHEMA IF EXISTS mailworkers CASCADE")
-            conn.execute("CREATE SCHEMA mailworkers")
-    except psycopg.OperationalError as exc:
-        if ON_CI:
-            pytest.fail(f"CI=true requires PostgreSQL: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {dsn}")
+    postgres_schema_or_skip("mailworkers")
     return PG_URL + "?options=-csearch_path%3Dmailworkers"
 
 
