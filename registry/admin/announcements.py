@@ -140,14 +140,32 @@ def deliveries_csv(slug: str, announcement_id: int):
         "Content-Disposition": f'attachment; filename="{slug}-announcement-{item.number}-deliveries.csv"'})
 
 
-@bp.get("/processors/<slug>/contracts/<int:contract_id>/deliveries")
-@editor_required
-def contract_deliveries(slug: str, contract_id: int):
+def _own_contract(processor, contract_id: int):
     from ..models import CustomerContract
-    from ..services import evidence
-    processor = own_processor(slug)
     contract = db.session.get(CustomerContract, contract_id)
     if contract is None or contract.processor_id != processor.id:
         abort(404)
+    return contract
+
+
+@bp.get("/processors/<slug>/contracts/<int:contract_id>/deliveries")
+@editor_required
+def contract_deliveries(slug: str, contract_id: int):
+    from ..services import evidence
+    processor = own_processor(slug)
+    contract = _own_contract(processor, contract_id)
     return render_template("admin/deliveries.html", processor=processor, a=None, contract=contract,
                            rows=evidence.messages(contract_ids=[contract.id]), refs=_references(processor))
+
+
+@bp.get("/processors/<slug>/contracts/<int:contract_id>/deliveries.csv")
+@editor_required
+def contract_deliveries_csv(slug: str, contract_id: int):
+    from flask import Response
+
+    from ..services import evidence
+    processor = own_processor(slug)
+    contract = _own_contract(processor, contract_id)
+    body = evidence.as_csv(evidence.messages(contract_ids=[contract.id]), _references(processor))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{slug}-contract-{contract.id}-notices.csv"'})

@@ -32,15 +32,20 @@ def test_evidence_is_for_the_own_processor_and_the_own_controller(client, users,
     contract = db.session.scalar(select(CustomerContract).where(CustomerContract.reference.like("VC-%")))
     urls = [f"/admin/processors/vcare/announcements/{item.id}/deliveries",
             f"/admin/processors/vcare/announcements/{item.id}/deliveries.csv",
-            f"/admin/processors/vcare/contracts/{contract.id}/deliveries"]
+            f"/admin/processors/vcare/contracts/{contract.id}/deliveries",
+            f"/admin/processors/vcare/contracts/{contract.id}/deliveries.csv"]
+    login(users.vcare_editor)
+    assert [client.get(u).status_code for u in urls] == [200, 200, 200, 200]
+    assert NOTICE_ADDRESS in client.get(urls[3]).get_data(as_text=True)
+    client.post("/logout")
     login(users.vtm_editor)
-    assert [client.get(u).status_code for u in urls] == [404, 404, 404]
+    assert [client.get(u).status_code for u in urls] == [404, 404, 404, 404]
     assert client.get("/portal/deliveries").status_code == 403
     client.post("/logout")
     login(users.controller_a)  # Huisartsenpraktijk X: its own notice is there
     page = client.get("/portal/deliveries").get_data(as_text=True)
     assert NOTICE_ADDRESS in page and "Vcare: VC-2024-0117" in page
-    assert [client.get(u).status_code for u in urls] == [403, 403, 403]
+    assert [client.get(u).status_code for u in urls] == [403, 403, 403, 403]
     client.post("/logout")
     login(users.controller_b)  # another organisation sees nothing of it
     assert NOTICE_ADDRESS not in client.get("/portal/deliveries").get_data(as_text=True)
