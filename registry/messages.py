@@ -50,7 +50,7 @@ def build(message: OutboxMessage) -> Message:
 
 
 class Renderer:
-    """Builds each body's MIME message once, then fills in recipient, Message-ID, date and manage link.
+    """Builds each body's MIME message once, then fills in recipient, Message-ID and manage link.
 
     Flask-Mail writes UTF-8 bodies as 8-bit text, so ASCII markers such as %%RECIPIENT%% survive
     into the bytes; anything non-ASCII in the per-message parts falls back to a
