@@ -34,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from .dbsetup import configure_engine
+    from . import dbsetup
     from .models import User
 
     db.init_app(app)
@@ -52,7 +52,8 @@ def register_extensions(app: Flask) -> None:
         return db.session.scalar(db.select(User).filter_by(session_token=token, active=True))
 
     with app.app_context():
-        configure_engine(db.engine)
+        dbsetup.configure_engine(db.engine)
+    dbsetup.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -64,11 +65,12 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import security
-    from .admin import announcements  # noqa: F401  (routes on the admin blueprint)
+    from .admin import announcements, objections  # noqa: F401  (routes on the admin blueprint)
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .public import changes, feeds  # noqa: F401  (routes on the public blueprint)
+    from .portal import cases  # noqa: F401  (routes on the portal blueprint)
     from .portal.views import bp as portal_bp
     from .public.views import bp as public_bp
     from .subscriptions.views import bp as subscriptions_bp

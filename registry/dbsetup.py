@@ -1,6 +1,37 @@
 """Engine-level settings: SQLite pragmas and proper transactions."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+# Set for requests that write (POST and the like): on SQLite their transactions
+# begin IMMEDIATE, taking the write lock first and waiting for it (busy_timeout),
+# instead of reading a snapshot that another writer may make stale, which
+# would fail at the first write with "database is locked".
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
+
+
+@contextmanager
+def writing():
+    """Transactions begun inside take SQLite's write lock at once."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def begin_writing() -> object:
+    """As `writing()`, for a request hook: returns the token to pass to `end_writing`."""
+    return _writing.set(True)
+
+
+def end_writing(token) -> None:
+    try:
+        _writing.reset(token)
+    except ValueError:  # set in another context: nothing of ours to undo there
+        _writing.set(False)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -22,7 +53,7 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
 
 
 def relax_commit_durability(engine: Engine) -> None:
@@ -49,3 +80,19 @@ def relax_commit_durability(engine: Engine) -> None:
             dbapi_connection.autocommit = True
             dbapi_connection.execute("SET synchronous_commit TO OFF")
             dbapi_connection.autocommit = autocommit
+
+
+def init_app(app) -> None:
+    """Requests other than GET, HEAD and OPTIONS write: their SQLite transactions begin IMMEDIATE."""
+    from flask import g, request
+
+    @app.before_request
+    def _mark_writing():
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            g._writing_token = begin_writing()
+
+    @app.teardown_request
+    def _unmark_writing(_exc):
+        token = g.pop("_writing_token", None)
+        if token is not None:
+            end_writing(token)

@@ -56,6 +56,11 @@ def add_months(start: date, months: int) -> date:
     return start + relativedelta(months=months)
 
 
+def local_day(instant: datetime) -> date:
+    """The calendar day in Europe/Amsterdam of an aware instant."""
+    return instant.astimezone(AMSTERDAM).date()
+
+
 def end_of_day(day: date) -> datetime:
     """The last instant of a calendar day in Amsterdam, as an aware UTC datetime."""
     local = datetime.combine(day, time(23, 59, 59, 999999), tzinfo=AMSTERDAM)

@@ -28,7 +28,7 @@ def safe_next(target: str | None) -> str | None:
 def _home_for(user) -> str:
     if user.role in ("editor", "admin"):
         return url_for("admin.home")
-    return url_for("portal.deliveries")
+    return url_for("portal.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])

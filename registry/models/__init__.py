@@ -3,11 +3,20 @@ from .announcement import KINDS, Announcement, RegistryVersion, announcement_ser
 from .audit import AuditEntry
 from .mail import LANGUAGES, MailBody, OutboxMessage, Subscription, subscription_service
 from .customer import CustomerContract, Organisation, contract_service
+from .objection import (DECISIONS, OUTCOMES, ConsentDecision, Objection, ObjectionMessage, TerminationNotice,
+                        objection_service)
 from .processor import ContractTerms, Processor, Service
 from .subprocessor import AnnexListing, Engagement, Location, SubProcessor
 from .user import ROLES, User
 
 __all__ = [
+    "DECISIONS",
+    "OUTCOMES",
+    "ConsentDecision",
+    "Objection",
+    "ObjectionMessage",
+    "TerminationNotice",
+    "objection_service",
     "LANGUAGES",
     "MailBody",
     "OutboxMessage",

@@ -1,4 +1,4 @@
-"""The controller's side. So far: proof of the notices sent to its own contracts."""
+"""The controller's side: dashboard, its contracts' registries, and proof of the notices received."""
 from __future__ import annotations
 
 from functools import wraps
@@ -6,7 +6,8 @@ from functools import wraps
 from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user, login_required
 
-from ..services import evidence
+from ..services import NotFound, evidence, reactions
+from ..services.snapshot import today
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -21,8 +22,48 @@ def controller_required(view):
     return wrapped
 
 
+def org_id() -> int:
+    return current_user.organisation_id
+
+
+@bp.get("/")
+@controller_required
+def dashboard():
+    day = today()
+    items = reactions.reactions(org_id())
+    return render_template("portal/dashboard.html", organisation=current_user.organisation, today=day,
+                           contracts=reactions.contracts_of(org_id()),
+                           attention=[r for r in items if r.needs_attention(day)],
+                           earlier=[r for r in items if not r.needs_attention(day)],
+                           objections=reactions.objections_of(org_id()), consents=reactions.consents_of(org_id()),
+                           terminations=reactions.terminations_of(org_id()))
+
+
+@bp.get("/contracts/<int:contract_id>/")
+@controller_required
+def contract(contract_id: int):
+    try:
+        item = reactions.own_contract(org_id(), contract_id)
+    except NotFound:
+        abort(404)
+    day = today()
+    return render_template("portal/contract.html", contract=item, today=day,
+                           registry=reactions.contract_registry(org_id(), contract_id, day),
+                           items=reactions.reactions(org_id(), contract_id=contract_id))
+
+
+@bp.get("/announcements/<int:announcement_id>/")
+@controller_required
+def respond(announcement_id: int):
+    """Where mail and the public page send a controller: what this announcement asks of each of its contracts."""
+    items = reactions.reactions(org_id(), announcement_id=announcement_id)
+    if not items:
+        abort(404, "This announcement does not concern any contract of your organisation.")
+    return render_template("portal/respond.html", items=items, a=items[0].announcement, today=today())
+
+
 def _own():
-    contracts = evidence.contracts_of(current_user.organisation_id)
+    contracts = evidence.contracts_of(org_id())
     refs = {c.id: f"{c.processor.name}: {c.reference}" for c in contracts}
     return evidence.messages(contract_ids=list(refs)), refs
 

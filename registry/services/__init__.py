@@ -12,3 +12,11 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     """The object does not exist, or the actor may not see it."""
+
+
+class AlreadyDone(DomainError):
+    """The request repeats one already recorded (a second objection, a double submit); `existing` is the first."""
+
+    def __init__(self, message: str, existing):
+        super().__init__(message)
+        self.existing = existing

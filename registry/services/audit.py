@@ -1,16 +1,22 @@
 """Writing to and verifying the hash-chained audit log (no commits here: callers own the transaction)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ..extensions import db
 from ..models import AuditEntry, User
 from ..models.types import utcnow
 
 GENESIS = "0" * 64
+# Any constant: the key of PostgreSQL's transaction-level advisory lock around appending.
+_CHAIN_LOCK = 28_2024
 
 
 def _last_hash() -> str:
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two transactions appending at once would both chain to the same entry; take turns.
+        # (SQLite has one writer at a time, and write requests begin IMMEDIATE: see dbsetup.)
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
     last = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     return last or GENESIS
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy import insert, or_, select
 
+from .. import periods
 from ..describe import describe
 from ..extensions import db
 from ..links import absolute
@@ -13,7 +14,7 @@ from ..models.types import utcnow
 from . import notice
 
 
-def _body(template: str, language: str, **context) -> MailBody:
+def render_body(template: str, language: str, **context) -> MailBody:
     """Render email/<template>.<language>.{txt,html} once; the subject is the text's first line."""
     text = render_template(f"email/{template}.{language}.txt", manage_url=MANAGE_PLACEHOLDER, **context)
     html = render_template(f"email/{template}.{language}.html", manage_url=MANAGE_PLACEHOLDER, **context)
@@ -34,7 +35,8 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
     """Contractual notices to every affected contract, then subscribers not told already; returns the count."""
     facts = describe(announcement)
     page = absolute("public.announcement", slug=announcement.processor.slug, announcement_id=announcement.id)
-    announced_on = (announcement.withdrawn_at if event == "withdrawal" else announcement.published_at).date()
+    respond = absolute("portal.respond", announcement_id=announcement.id)
+    announced_on = periods.local_day(announcement.withdrawn_at if event == "withdrawal" else announcement.published_at)
     told: set[str] = set()
     rows = []
     now = utcnow()
@@ -42,7 +44,7 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
                                bool(facts.outside_eea)):
         if item.contract is None or item.contract.notice_email in told:
             continue
-        body = _body("announcement", "en", a=announcement, f=facts, event=event, page=page, notice=item)
+        body = render_body("announcement", "en", a=announcement, f=facts, event=event, page=page, respond=respond, notice=item)
         told.add(item.contract.notice_email)
         rows.append(_row("contract_notice", item.contract.notice_email, body, announcement, event, now,
                          contract_id=item.contract.id))
@@ -53,8 +55,8 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
         if email in told:
             continue
         if language not in bodies:
-            bodies[language] = _body("announcement", language, a=announcement, f=facts, event=event,
-                                     page=page, notice=None)
+            bodies[language] = render_body("announcement", language, a=announcement, f=facts, event=event,
+                                     page=page, respond=respond, notice=None)
         told.add(email)
         rows.append(_row("announcement", email, bodies[language], announcement, event, now,
                          subscription_id=sub_id, manage_url=manage.format(token)))
@@ -64,9 +66,14 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
 
 
 def _row(kind, recipient, body, announcement, event, now, **extra) -> dict:
+    return row_values(kind, recipient, body, f"announcement:{announcement.id}:{event}:{recipient}", now,
+                      processor_id=announcement.processor_id, announcement_id=announcement.id, **extra)
+
+
+def row_values(kind: str, recipient: str, body: MailBody, dedupe_key: str, now, **extra) -> dict:
+    """The column values of one queued message."""
     row = {"kind": kind, "recipient": recipient, "body_id": body.id, "message_id": new_message_id(),
-           "dedupe_key": f"announcement:{announcement.id}:{event}:{recipient}",
-           "processor_id": announcement.processor_id, "announcement_id": announcement.id, "status": "queued",
+           "dedupe_key": dedupe_key, "processor_id": None, "announcement_id": None, "status": "queued",
            "attempts": 0, "queued_at": now, "next_attempt_at": now, "contract_id": None,
            "subscription_id": None, "manage_url": None}
     row.update(extra)

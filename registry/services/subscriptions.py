@@ -53,7 +53,7 @@ def subscribe(processor: Processor, email: str, language: str, service_ids: list
 def _queue_subscription_mail(processor: Processor, sub: Subscription, confirmed: bool) -> None:
     everything = {"en": "all services", "nl": "alle diensten"}[sub.language]
     scope = everything if sub.all_services else ", ".join(s.name for s in sub.services)
-    body = outbox._body("subscription", sub.language, processor=processor, email=sub.email, confirmed=confirmed,
+    body = outbox.render_body("subscription", sub.language, processor=processor, email=sub.email, confirmed=confirmed,
                         scope=scope, days=CONFIRM_DAYS,
                         confirm_url=absolute("subscriptions.confirm", signed=confirmation_token(sub)))
     # A fresh key per request: asking again sends again (the rate limit keeps that in bounds).

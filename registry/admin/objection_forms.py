@@ -1,0 +1,16 @@
+"""Forms of the processor's side of an objection; the domain checks the values."""
+from flask_wtf import FlaskForm
+from wtforms import RadioField, TextAreaField
+
+from ..models import OUTCOMES
+from .forms import options
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField("Your message", render_kw={"rows": 5})
+
+
+class OutcomeForm(FlaskForm):
+    outcome = RadioField("Outcome of the consultation", choices=options(OUTCOMES.items()), validate_choice=False)
+    note = TextAreaField("Note", description="What was agreed, how the change was adapted, or why there is no "
+                                             "agreement. The controller sees this note.", render_kw={"rows": 5})

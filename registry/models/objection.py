@@ -1,0 +1,135 @@
+"""What controllers do about an announcement: object, consent or refuse, consult, give notice of termination."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .announcement import Announcement
+from .customer import CustomerContract
+from .processor import Service
+from .types import UTCDateTime, utcnow
+from .user import User
+
+OUTCOMES = {
+    "withdrawn": "Objection withdrawn",
+    "dropped": "Change dropped for this controller",
+    "adapted": "Change adapted for this controller",
+    "agreement": "Agreement reached",
+    "no_agreement": "No agreement",
+}
+
+DECISIONS = {"granted": "Consent granted", "refused": "Consent refused"}
+
+objection_service = Table(
+    "objection_service",
+    db.metadata,
+    Column("objection_id", ForeignKey("objection.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("service.id"), primary_key=True),
+)
+
+
+class Objection(db.Model):
+    """A controller's objection to an announced change under its contract; one per contract and announcement."""
+
+    __table_args__ = (UniqueConstraint("announcement_id", "contract_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcement.id"), index=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("customer_contract.id"), index=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    grounds: Mapped[str] = mapped_column(Text)
+    # The last day to object as computed for this contract when the objection came in.
+    deadline: Mapped[date] = mapped_column()
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    announcement: Mapped[Announcement] = relationship()
+    contract: Mapped[CustomerContract] = relationship()
+    services: Mapped[list[Service]] = relationship(secondary=objection_service, order_by="Service.position")
+    submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
+    outcome_by: Mapped[User | None] = relationship(foreign_keys=[outcome_by_id])
+    messages: Mapped[list[ObjectionMessage]] = relationship(back_populates="objection",
+                                                            order_by="ObjectionMessage.id")
+    termination: Mapped[TerminationNotice | None] = relationship(back_populates="objection")
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome is None
+
+    @property
+    def status_label(self) -> str:
+        return OUTCOMES.get(self.outcome, self.outcome) if self.outcome else "Open: in consultation"
+
+
+class ObjectionMessage(db.Model):
+    """One message in the consultation about an objection, from either side."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objection_id: Mapped[int] = mapped_column(ForeignKey("objection.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    side: Mapped[str] = mapped_column(String(20))  # controller or processor
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    objection: Mapped[Objection] = relationship(back_populates="messages")
+    author: Mapped[User] = relationship()
+
+
+class ConsentDecision(db.Model):
+    """A controller's consent to, or refusal of, an announced change; one per contract and announcement."""
+
+    __table_args__ = (UniqueConstraint("announcement_id", "contract_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcement.id"), index=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("customer_contract.id"), index=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    announcement: Mapped[Announcement] = relationship()
+    contract: Mapped[CustomerContract] = relationship()
+    decided_by: Mapped[User] = relationship()
+
+    @property
+    def granted(self) -> bool:
+        return self.decision == "granted"
+
+    @property
+    def label(self) -> str:
+        return DECISIONS.get(self.decision, self.decision)
+
+
+class TerminationNotice(db.Model):
+    """A controller's notice ending its contract after an objection ended without agreement."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("customer_contract.id"), unique=True)
+    objection_id: Mapped[int] = mapped_column(ForeignKey("objection.id"), unique=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    given_on: Mapped[date] = mapped_column()
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    given_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    months: Mapped[int] = mapped_column()
+    end_date: Mapped[date] = mapped_column()
+    article: Mapped[str | None] = mapped_column(String(40))
+    rule: Mapped[str] = mapped_column(Text)
+
+    contract: Mapped[CustomerContract] = relationship()
+    objection: Mapped[Objection] = relationship(back_populates="termination")
+    given_by: Mapped[User] = relationship()

@@ -1,0 +1,42 @@
+"""Forms of the controller's side. The domain (services/) checks every value; the forms only carry them."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+
+from ..admin.forms import MultiCheckboxField, options
+from ..admin.objection_forms import MessageForm  # noqa: F401  (the same thread form on both sides)
+
+
+class AboutForm(FlaskForm):
+    """Says which announcement and contract it is about; the view checks them against the URL."""
+
+    announcement_id = HiddenField()
+    contract_id = HiddenField()
+
+    def about(self, announcement_id: int, contract_id: int) -> None:
+        if not self.is_submitted():
+            self.announcement_id.data, self.contract_id.data = str(announcement_id), str(contract_id)
+
+    def tampered(self, announcement_id: int, contract_id: int) -> bool:
+        return (self.announcement_id.data, self.contract_id.data) != (str(announcement_id), str(contract_id))
+
+
+class ObjectionForm(AboutForm):
+    service_ids = MultiCheckboxField("Services your objection concerns", coerce=int, validate_choice=False)
+    grounds = TextAreaField("Your grounds", description=(
+        "Explain why you object to this change: the contract lets you object on reasonable grounds, so give "
+        "the reasons in a few sentences."), render_kw={"rows": 8})
+
+    def set_services(self, services) -> None:
+        self.service_ids.choices = options((s.id, s.name) for s in services)
+
+
+class ConsentForm(AboutForm):
+    decision = RadioField("Your decision", choices=options([("granted", "I grant consent to this change"),
+                                                            ("refused", "I refuse consent to this change")]),
+                          validate_choice=False)
+    note = TextAreaField("Note", description="Required when you refuse: your reasons (consent may not be refused "
+                                             "unreasonably).", render_kw={"rows": 5})
+
+
+class TerminationForm(FlaskForm):
+    confirm = BooleanField("I give notice of termination of this contract")

@@ -1,0 +1,76 @@
+"""Consent under specific authorisation (and for transfers outside the EEA where the contract asks for it)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import DECISIONS, ConsentDecision, User
+from ..models.types import utcnow
+from . import AlreadyDone, DomainError, NotFound, audit, case_mail, reactions
+
+MIN_REASON_WORDS = 5
+MAX_TEXT = 10_000
+
+
+def reference(reaction: reactions.Reaction) -> str:
+    return (f"CON-{reaction.announcement.processor.slug.upper()}-{reaction.announcement.number:03d}"
+            f"-{reaction.contract.id:05d}")
+
+
+def check_open(reaction: reactions.Reaction) -> None:
+    a = reaction.announcement
+    if reaction.consent is not None:
+        raise AlreadyDone(f"Your organisation decided on announcement #{a.number} already: "
+                          f"{reaction.consent.label.lower()} ({reaction.consent.reference}).", reaction.consent)
+    if reaction.withdrawn:
+        raise DomainError(f"{a.processor.name} withdrew announcement #{a.number}: the change will not happen, so no "
+                          "consent is needed.")
+    if not reaction.consent_route:
+        raise DomainError(f"Under your contract {reaction.contract.reference} this change needs no consent: you may "
+                          f"object to it instead (art. {reaction.notice.route_article or '-'}).")
+
+
+def decide(actor: User, announcement_id: int, contract_id: int, decision: str, note: str) -> ConsentDecision:
+    """Grant or refuse consent, once; a refusal needs its reasons (consent may not be withheld unreasonably)."""
+    if actor.role != "controller" or actor.organisation_id is None:
+        raise NotFound("Only controller users decide on consent.")
+    reaction = reactions.reaction(actor.organisation_id, announcement_id, contract_id)
+    check_open(reaction)
+    if decision not in DECISIONS:
+        raise DomainError("Choose whether you grant or refuse consent.", "decision")
+    text = (note or "").strip()
+    if decision == "refused" and len(text.split()) < MIN_REASON_WORDS:
+        raise DomainError(f"Give your reasons for refusing in at least a sentence ({MIN_REASON_WORDS} words or more).",
+                          "note")
+    if len(text) > MAX_TEXT:
+        raise DomainError(f"Keep the note under {MAX_TEXT:,} characters.", "note")
+    contract = reaction.contract
+    item = ConsentDecision(reference=reference(reaction), announcement_id=announcement_id, contract_id=contract.id,
+                           processor_id=contract.processor_id, organisation_id=contract.organisation_id,
+                           decision=decision, note=text or None, decided_at=utcnow(), decided_by_id=actor.id)
+    db.session.add(item)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        first = db.session.scalar(select(ConsentDecision).filter_by(announcement_id=announcement_id,
+                                                                    contract_id=contract_id))
+        if first is None:
+            raise
+        raise AlreadyDone(f"Your organisation decided on this announcement already ({first.reference}).", first)
+    audit.record(actor, f"consent.{decision}", item,
+                 f"{DECISIONS[decision]} ({item.reference}) for announcement #{reaction.announcement.number} under "
+                 f"contract {contract.reference}", processor_id=contract.processor_id,
+                 details={"decision": decision, "note": text})
+    case_mail.queue("consent.decision", f"consent:{item.id}", contract, announcement_id,
+                    controller=case_mail.controller_addresses(contract, actor),
+                    processor=case_mail.editor_addresses(contract.processor_id),
+                    decision=item, announcement=reaction.announcement)
+    db.session.commit()
+    return item
+
+
+def of_processor(processor_id: int) -> list[ConsentDecision]:
+    return list(db.session.scalars(select(ConsentDecision).where(ConsentDecision.processor_id == processor_id)
+                                   .order_by(ConsentDecision.decided_at.desc(), ConsentDecision.id.desc())))

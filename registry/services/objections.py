@@ -1,0 +1,191 @@
+"""Objections under general authorisation: submit, consult, record the outcome (each call one transaction)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import OUTCOMES, Objection, ObjectionMessage, Processor, Service, User
+from ..models.types import utcnow
+from . import AlreadyDone, DomainError, NotFound, audit, case_mail, reactions
+
+MIN_GROUND_WORDS = 5
+MAX_TEXT = 10_000
+
+
+def reference(reaction: reactions.Reaction) -> str:
+    """A reference number that names the processor, the announcement and the contract."""
+    return (f"OBJ-{reaction.announcement.processor.slug.upper()}-{reaction.announcement.number:03d}"
+            f"-{reaction.contract.id:05d}")
+
+
+def _require_controller(actor: User) -> int:
+    if actor.role != "controller" or actor.organisation_id is None:
+        raise NotFound("Only controller users object.")
+    return actor.organisation_id
+
+
+def check_grounds(grounds: str, article: str | None) -> str:
+    text = (grounds or "").strip()
+    if not text:
+        raise DomainError("Give the grounds for your objection.", "grounds")
+    if len(text.split()) < MIN_GROUND_WORDS:
+        raise DomainError(f"Explain your grounds in at least a sentence ({MIN_GROUND_WORDS} words or more): the "
+                          f"contract lets you object on reasonable grounds (art. {article or '-'}).", "grounds")
+    if len(text) > MAX_TEXT:
+        raise DomainError(f"Keep the grounds under {MAX_TEXT:,} characters.", "grounds")
+    return text
+
+
+def _services(reaction: reactions.Reaction, service_ids: list[int]) -> list[Service]:
+    allowed = {s.id: s for s in reaction.services}
+    if not service_ids:
+        raise DomainError("Choose the services your objection concerns.", "service_ids")
+    outside = [i for i in service_ids if i not in allowed]
+    if outside:
+        raise DomainError("You can object only for services of your contract "
+                          f"{reaction.contract.reference} that this announcement changes.", "service_ids")
+    return [allowed[i] for i in dict.fromkeys(service_ids)]
+
+
+def check_open(reaction: reactions.Reaction, today: date) -> None:
+    """Why an objection cannot be made now, if it cannot; AlreadyDone when one was made."""
+    a = reaction.announcement
+    if reaction.objection is not None:
+        raise AlreadyDone(f"Your organisation objected to announcement #{a.number} already "
+                          f"({reaction.objection.reference}).", reaction.objection)
+    if reaction.withdrawn:
+        raise DomainError(f"{a.processor.name} withdrew announcement #{a.number} on "
+                          f"{a.withdrawn_at.date().isoformat()}: the change will not happen, so there is nothing "
+                          "to object to.")
+    if reaction.consent_route:
+        raise DomainError(f"Under your contract {reaction.contract.reference} this change needs your consent "
+                          f"(art. {reaction.notice.route_article or '-'}); grant or refuse it instead of objecting.")
+    if today > reaction.deadline.day:
+        raise DomainError(f"The deadline to object under contract {reaction.contract.reference} was the end of "
+                          f"{reaction.deadline.day.isoformat()} (Europe/Amsterdam). Objections can no longer be "
+                          "submitted for this announcement.")
+
+
+def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, service_ids: list[int],
+           today: date) -> Objection:
+    """Record an objection before the contract's deadline; mail a copy to the controller and notify the editors."""
+    organisation_id = _require_controller(actor)
+    reaction = reactions.reaction(organisation_id, announcement_id, contract_id)
+    check_open(reaction, today)
+    text = check_grounds(grounds, reaction.notice.route_article)
+    services = _services(reaction, service_ids)
+    contract = reaction.contract
+    objection = Objection(reference=reference(reaction), announcement_id=announcement_id, contract_id=contract.id,
+                          processor_id=contract.processor_id, organisation_id=organisation_id, grounds=text,
+                          deadline=reaction.deadline.day, submitted_at=utcnow(), submitted_by_id=actor.id,
+                          services=services)
+    db.session.add(objection)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same objection came in twice at once (a double submit): show the first.
+        db.session.rollback()
+        first = db.session.scalar(select(Objection).filter_by(announcement_id=announcement_id,
+                                                              contract_id=contract_id))
+        if first is None:
+            raise
+        raise AlreadyDone(f"Your organisation objected to this announcement already ({first.reference}).", first)
+    audit.record(actor, "objection.submit", objection,
+                 f"Objection {objection.reference} to announcement #{reaction.announcement.number} under contract "
+                 f"{contract.reference}", processor_id=contract.processor_id,
+                 details={"services": [s.name for s in services], "grounds": text,
+                          "deadline": reaction.deadline.day.isoformat()})
+    case_mail.queue("objection.submitted", f"objection:{objection.id}:submitted", contract, announcement_id,
+                    controller=case_mail.controller_addresses(contract, actor),
+                    processor=case_mail.editor_addresses(contract.processor_id),
+                    objection=objection, announcement=reaction.announcement)
+    db.session.commit()
+    return objection
+
+
+# The processor's side -------------------------------------------------------------------------------
+
+
+def _require_editor(actor: User, processor: Processor) -> None:
+    if not actor.may_edit(processor):
+        raise NotFound("No such processor.")
+
+
+def inbox(actor: User, processor: Processor) -> list[Objection]:
+    """The objections against a processor, open ones first, newest first."""
+    _require_editor(actor, processor)
+    items = db.session.scalars(select(Objection).where(Objection.processor_id == processor.id)
+                               .order_by(Objection.submitted_at.desc(), Objection.id.desc())).all()
+    return sorted(items, key=lambda o: not o.is_open)
+
+
+def of_processor(actor: User, processor: Processor, objection_id: int) -> Objection:
+    _require_editor(actor, processor)
+    objection = db.session.get(Objection, objection_id)
+    if objection is None or objection.processor_id != processor.id:
+        raise NotFound("No such objection.")
+    return objection
+
+
+def for_actor(actor: User, objection_id: int, processor: Processor | None = None) -> Objection:
+    """The objection if this actor is on either side of it; NotFound otherwise."""
+    if actor.role == "controller":
+        return reactions.own_objection(actor.organisation_id, objection_id)
+    if processor is None:
+        raise NotFound("No such objection.")
+    return of_processor(actor, processor, objection_id)
+
+
+def add_message(actor: User, objection: Objection, body: str) -> ObjectionMessage:
+    """A message in the consultation; the other side is told by mail."""
+    text = (body or "").strip()
+    if not text:
+        raise DomainError("Write a message before sending it.", "body")
+    if len(text) > MAX_TEXT:
+        raise DomainError(f"Keep the message under {MAX_TEXT:,} characters.", "body")
+    side = "controller" if actor.role == "controller" else "processor"
+    message = ObjectionMessage(objection_id=objection.id, author_id=actor.id, side=side, body=text,
+                               created_at=utcnow())
+    db.session.add(message)
+    db.session.flush()
+    audit.record(actor, "objection.message", objection,
+                 f"Message from the {side} in objection {objection.reference}", processor_id=objection.processor_id,
+                 details={"message_id": message.id, "body": text})
+    contract = objection.contract
+    to_controller = side == "processor"
+    case_mail.queue("objection.message", f"objection:{objection.id}:message:{message.id}", contract,
+                    objection.announcement_id,
+                    controller=case_mail.controller_addresses(contract, objection.submitted_by) if to_controller else [],
+                    processor=[] if to_controller else case_mail.editor_addresses(contract.processor_id),
+                    objection=objection, message=message, announcement=objection.announcement)
+    db.session.commit()
+    return message
+
+
+def record_outcome(actor: User, processor: Processor, objection_id: int, outcome: str, note: str) -> Objection:
+    """The editor records how the consultation ended; once, and the controller is told."""
+    objection = of_processor(actor, processor, objection_id)
+    if not objection.is_open:
+        raise DomainError(f"The outcome of {objection.reference} was recorded already: "
+                          f"{objection.status_label} ({objection.outcome_at.strftime('%Y-%m-%d %H:%M')} UTC).")
+    if outcome not in OUTCOMES:
+        raise DomainError("Choose one of the outcomes listed.", "outcome")
+    text = (note or "").strip()
+    if not text:
+        raise DomainError("Say in a note what was agreed or why there is no agreement.", "note")
+    if len(text) > MAX_TEXT:
+        raise DomainError(f"Keep the note under {MAX_TEXT:,} characters.", "note")
+    objection.outcome, objection.outcome_note = outcome, text
+    objection.outcome_at, objection.outcome_by_id = utcnow(), actor.id
+    audit.record(actor, "objection.outcome", objection,
+                 f"Outcome of objection {objection.reference}: {OUTCOMES[outcome]}", processor_id=processor.id,
+                 details={"outcome": outcome, "note": text})
+    contract = objection.contract
+    case_mail.queue("objection.outcome", f"objection:{objection.id}:outcome", contract, objection.announcement_id,
+                    controller=case_mail.controller_addresses(contract, objection.submitted_by),
+                    objection=objection, announcement=objection.announcement)
+    db.session.commit()
+    return objection

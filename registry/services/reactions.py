@@ -1,0 +1,232 @@
+"""What each published announcement asks of each contract it touches: object or consent, and by when.
+
+Read-only; scoped to one organisation, so that a controller can never reach
+another organisation's contract, objection or consent through these functions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from .. import periods
+from ..describe import describe
+from ..extensions import db
+from ..models import (Announcement, ConsentDecision, CustomerContract, Engagement, Objection, Service, SubProcessor,
+                      TerminationNotice, announcement_service)
+from . import NotFound
+from .notice import ContractNotice
+
+def announced_on(announcement: Announcement) -> date:
+    """The calendar day (Europe/Amsterdam) on which an announcement was published: its periods run from it."""
+    return periods.local_day(announcement.published_at)
+
+
+def contract_notice(contract: CustomerContract, announcement: Announcement) -> ContractNotice:
+    """The route (object or consent) and deadline this contract's own terms give for an announcement."""
+    return ContractNotice(f"contract {contract.reference} of {contract.organisation.name}", contract.terms,
+                          periods.deadline_to_act(announced_on(announcement), contract.terms.notice_days),
+                          contract, bool(describe(announcement).outside_eea))
+
+
+@dataclass
+class Reaction:
+    """One announcement as it touches one contract, with what the controller did about it."""
+
+    announcement: Announcement
+    contract: CustomerContract
+    notice: ContractNotice
+    services: list[Service]
+    objection: Objection | None
+    consent: ConsentDecision | None
+
+    @property
+    def consent_route(self) -> bool:
+        return self.notice.consent
+
+    @property
+    def deadline(self) -> periods.Deadline:
+        return self.notice.deadline
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.announcement.status == "withdrawn"
+
+    def days_left(self, today: date) -> int:
+        return (self.deadline.day - today).days
+
+    def open_for_objection(self, today: date) -> bool:
+        return (not self.consent_route and not self.withdrawn and self.objection is None
+                and today <= self.deadline.day)
+
+    def open_for_consent(self) -> bool:
+        return self.consent_route and not self.withdrawn and self.consent is None
+
+    def needs_attention(self, today: date) -> bool:
+        return self.open_for_objection(today) or self.open_for_consent()
+
+    def state(self, today: date) -> str:
+        """The state in a few words, for the dashboard."""
+        if self.withdrawn:
+            return "Withdrawn by the processor"
+        if self.consent_route:
+            if self.consent is not None:
+                return f"{self.consent.label} ({self.consent.reference})"
+            return "Pending your consent"
+        if self.objection is not None:
+            return f"Objected ({self.objection.reference}): {self.objection.status_label.lower()}"
+        if today <= self.deadline.day:
+            return "You may object"
+        return "No objection made; the deadline has passed"
+
+
+def contracts_of(organisation_id: int) -> list[CustomerContract]:
+    return list(db.session.scalars(
+        select(CustomerContract).where(CustomerContract.organisation_id == organisation_id)
+        .options(selectinload(CustomerContract.services), selectinload(CustomerContract.terms),
+                 selectinload(CustomerContract.processor), selectinload(CustomerContract.organisation))
+        .order_by(CustomerContract.reference)))
+
+
+def own_contract(organisation_id: int, contract_id: int) -> CustomerContract:
+    contract = db.session.get(CustomerContract, contract_id)
+    if contract is None or contract.organisation_id != organisation_id:
+        raise NotFound("No such contract of your organisation.")
+    return contract
+
+
+def reactions(organisation_id: int, announcement_id: int | None = None,
+              contract_id: int | None = None) -> list[Reaction]:
+    """Every (published or withdrawn) announcement × contract of the organisation it touches, newest first."""
+    contracts = [c for c in contracts_of(organisation_id) if contract_id is None or c.id == contract_id]
+    if not contracts:
+        return []
+    service_ids = {s.id for c in contracts for s in c.services}
+    touching = select(announcement_service.c.announcement_id).where(announcement_service.c.service_id.in_(service_ids))
+    query = (select(Announcement)
+             .where(Announcement.status.in_(("published", "withdrawn")),
+                    Announcement.processor_id.in_({c.processor_id for c in contracts}),
+                    Announcement.id.in_(touching))
+             .options(selectinload(Announcement.services), selectinload(Announcement.processor),
+                      selectinload(Announcement.target), selectinload(Announcement.entity))
+             .order_by(Announcement.published_at.desc(), Announcement.id.desc()))
+    if announcement_id is not None:
+        query = query.where(Announcement.id == announcement_id)
+    announcements = list(db.session.scalars(query))
+    contract_ids = [c.id for c in contracts]
+    objections = {(o.announcement_id, o.contract_id): o for o in db.session.scalars(
+        select(Objection).where(Objection.contract_id.in_(contract_ids)))}
+    consents = {(d.announcement_id, d.contract_id): d for d in db.session.scalars(
+        select(ConsentDecision).where(ConsentDecision.contract_id.in_(contract_ids)))}
+    found = []
+    for announcement in announcements:
+        for contract in contracts:
+            if contract.processor_id != announcement.processor_id:
+                continue
+            own = {s.id for s in contract.services}
+            services = [s for s in announcement.services if s.id in own]
+            if not services:
+                continue
+            key = (announcement.id, contract.id)
+            found.append(Reaction(announcement, contract, contract_notice(contract, announcement), services,
+                                  objections.get(key), consents.get(key)))
+    return found
+
+
+def reaction(organisation_id: int, announcement_id: int, contract_id: int) -> Reaction:
+    """One announcement as it touches one of the organisation's contracts; NotFound when it does not."""
+    found = reactions(organisation_id, announcement_id, contract_id)
+    if not found:
+        raise NotFound("This announcement does not concern that contract of your organisation.")
+    return found[0]
+
+
+def objections_of(organisation_id: int) -> list[Objection]:
+    return list(db.session.scalars(select(Objection).where(Objection.organisation_id == organisation_id)
+                                   .order_by(Objection.submitted_at.desc(), Objection.id.desc())))
+
+
+def consents_of(organisation_id: int) -> list[ConsentDecision]:
+    return list(db.session.scalars(select(ConsentDecision).where(ConsentDecision.organisation_id == organisation_id)
+                                   .order_by(ConsentDecision.decided_at.desc(), ConsentDecision.id.desc())))
+
+
+def terminations_of(organisation_id: int) -> list[TerminationNotice]:
+    return list(db.session.scalars(select(TerminationNotice)
+                                   .where(TerminationNotice.organisation_id == organisation_id)
+                                   .order_by(TerminationNotice.given_at.desc())))
+
+
+def own_objection(organisation_id: int, objection_id: int) -> Objection:
+    objection = db.session.get(Objection, objection_id)
+    if objection is None or objection.organisation_id != organisation_id:
+        raise NotFound("No such objection of your organisation.")
+    return objection
+
+
+def own_consent(organisation_id: int, consent_id: int) -> ConsentDecision:
+    decision = db.session.get(ConsentDecision, consent_id)
+    if decision is None or decision.organisation_id != organisation_id:
+        raise NotFound("No such consent decision of your organisation.")
+    return decision
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What the controller's own decisions mean for one engagement: shown beside it in its registry view."""
+
+    text: str
+    blocked: bool = False
+
+
+def mark(item: Reaction) -> Mark | None:
+    if item.withdrawn:
+        return None
+    if item.consent_route:
+        if item.consent is None:
+            return Mark(f"Pending your consent (announcement #{item.announcement.number}): not to be used for your "
+                        "services until you grant it.", blocked=True)
+        if item.consent.granted:
+            return Mark(f"You granted consent ({item.consent.reference}).")
+        return Mark(f"You refused consent ({item.consent.reference}): may not be used for your services.",
+                    blocked=True)
+    objection = item.objection
+    if objection is None:
+        return None
+    if objection.outcome == "dropped":
+        return Mark(f"Dropped for your organisation after your objection ({objection.reference}).", blocked=True)
+    if objection.outcome == "adapted":
+        return Mark(f"Adapted for your organisation after your objection ({objection.reference}): "
+                    f"{objection.outcome_note}")
+    return Mark(f"You objected ({objection.reference}): {objection.status_label.lower()}.")
+
+
+@dataclass
+class ContractRow:
+    engagement: Engagement
+    marks: list[Mark]
+    upcoming: bool
+
+    @property
+    def blocked(self) -> bool:
+        return any(m.blocked for m in self.marks)
+
+
+def contract_registry(organisation_id: int, contract_id: int, today: date) -> dict[Service, list[ContractRow]]:
+    """The sub-processors of the contract's services, today and announced, with the controller's decisions."""
+    contract = own_contract(organisation_id, contract_id)
+    marks = {item.announcement.id: m for item in reactions(organisation_id, contract_id=contract.id)
+             if (m := mark(item)) is not None}
+    service_ids = [s.id for s in contract.services]
+    engagements = db.session.scalars(
+        select(Engagement).where(Engagement.service_id.in_(service_ids or [-1]), Engagement.cancelled.is_(False),
+                                 or_(Engagement.valid_until.is_(None), Engagement.valid_until > today))
+        .options(selectinload(Engagement.sub_processor).selectinload(SubProcessor.locations))).all()
+    rows: dict[int, list[ContractRow]] = {}
+    for e in sorted(engagements, key=lambda e: (e.valid_from > today, e.sub_processor.name.lower())):
+        related = [e.announcement_id] + [loc.announcement_id for loc in e.sub_processor.locations]
+        found = [marks[a] for a in dict.fromkeys(related) if a in marks]
+        rows.setdefault(e.service_id, []).append(ContractRow(e, found, e.valid_from > today))
+    return {service: rows.get(service.id, []) for service in contract.services}

@@ -1,0 +1,83 @@
+"""Notice of termination after an objection ended without agreement (e.g. Vcare art. 4.1)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import periods
+from ..extensions import db
+from ..models import Objection, TerminationNotice, User
+from ..models.types import utcnow
+from . import AlreadyDone, DomainError, audit, case_mail, reactions
+
+
+@dataclass(frozen=True)
+class Window:
+    """Whether notice can be given for an objection now, and if so the end date it would have."""
+
+    allowed: bool
+    reason: str
+    end: periods.Deadline | None = None
+
+
+def window(objection: Objection, today: date) -> Window:
+    terms = objection.contract.terms
+    article = f"art. {terms.termination_article}" if terms.termination_article else "the contract"
+    existing = db.session.scalar(select(TerminationNotice).filter_by(contract_id=objection.contract_id))
+    if existing is not None:
+        return Window(False, f"Notice of termination of contract {objection.contract.reference} was given on "
+                             f"{existing.given_on.isoformat()} ({existing.reference}); it ends at the end of "
+                             f"{existing.end_date.isoformat()}.")
+    if not terms.termination_allowed or not terms.termination_months:
+        why = f" {terms.termination_text}" if terms.termination_text else ""
+        return Window(False, f"Your contract does not let you end it because of an objection ({article}).{why}")
+    if objection.outcome != "no_agreement":
+        return Window(False, "Notice of termination can be given only once the consultation has ended with "
+                             f"'no agreement' ({article}); this objection's state: {objection.status_label}.")
+    return Window(True, f"{terms.termination_months} month(s)' notice ({article}).",
+                  periods.notice_period_end(today, terms.termination_months))
+
+
+def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) -> TerminationNotice:
+    """Record the notice date and the end date the contract's termination period gives; tell both sides."""
+    if actor.role != "controller":
+        raise DomainError("Only the controller gives notice of termination.")
+    objection = reactions.own_objection(actor.organisation_id, objection_id)
+    if objection.termination is not None:
+        raise AlreadyDone(f"Notice was given already ({objection.termination.reference}).", objection.termination)
+    state = window(objection, today)
+    if not state.allowed:
+        raise DomainError(state.reason)
+    if not confirmed:
+        raise DomainError("Tick the box to confirm that you end the contract.", "confirm")
+    contract, terms = objection.contract, objection.contract.terms
+    notice = TerminationNotice(reference=f"TRM-{contract.processor.slug.upper()}-{contract.id:05d}",
+                               contract_id=contract.id, objection_id=objection.id,
+                               processor_id=contract.processor_id, organisation_id=contract.organisation_id,
+                               given_on=today, given_at=utcnow(), given_by_id=actor.id,
+                               months=terms.termination_months, end_date=state.end.day,
+                               article=terms.termination_article, rule=state.end.explanation)
+    db.session.add(notice)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        first = db.session.scalar(select(TerminationNotice).filter_by(contract_id=contract.id))
+        if first is None:
+            raise
+        raise AlreadyDone(f"Notice was given already ({first.reference}).", first)
+    audit.record(actor, "termination.notice", objection,
+                 f"Notice of termination {notice.reference} of contract {contract.reference}: given "
+                 f"{today.isoformat()}, ends at the end of {notice.end_date.isoformat()}",
+                 processor_id=contract.processor_id,
+                 details={"given_on": today.isoformat(), "end_date": notice.end_date.isoformat(),
+                          "months": notice.months, "article": notice.article})
+    case_mail.queue("termination.notice", f"termination:{notice.id}", contract, objection.announcement_id,
+                    controller=case_mail.controller_addresses(contract, actor),
+                    processor=case_mail.editor_addresses(contract.processor_id),
+                    objection=objection, notice=notice, announcement=objection.announcement)
+    db.session.commit()
+    return notice

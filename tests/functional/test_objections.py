@@ -1,0 +1,204 @@
+"""Objections under general authorisation: the form, the deadline, the receipt, the mail, and every bad input."""
+from datetime import date
+from markupsafe import escape
+
+import pytest
+from sqlalchemy import func, select
+
+from registry.extensions import db
+from registry.models import AuditEntry, Objection, OutboxMessage
+from registry.portal import cases
+from registry.services import audit
+
+from .portal import (GROUNDS, US, announce, contract, objection_form, objection_url, objections, published_on)
+
+NOTICE = "privacy@huisartsenpraktijk-x.example"
+
+
+@pytest.fixture
+def announced(users):
+    return announce(users.vcare_editor)
+
+
+def test_a_controller_objects_and_gets_a_receipt_and_a_copy_by_mail(client, users, login, announced):
+    login(users.controller_a)
+    vc = contract()
+    page = client.get(objection_url(announced, vc)).get_data(as_text=True)
+    assert "Object to announcement" in page and "art. 4.1" in page and "Reg. 1182/71" in page
+    response = client.post(objection_url(announced, vc), data=objection_form(announced, vc))
+    assert response.status_code == 302
+    [made] = objections()
+    assert made.reference == f"OBJ-VCARE-{announced.number:03d}-{vc.id:05d}"
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert made.reference in receipt and "Receipt" in receipt and "Operator" in receipt
+    assert "objection.submit" not in receipt and "Objection " + made.reference in receipt  # the audit log, in words
+    mail = {m.recipient: m for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "objection"))}
+    # every editor of Vcare: the test's and the demo's
+    assert set(mail) == {NOTICE, users.controller_a.email, users.vcare_editor.email, "editor@vcare.example"}
+    assert mail[NOTICE].body.subject.startswith(f"Receipt {made.reference}")
+    assert GROUNDS in mail[NOTICE].body.text and "/portal/objections/" in mail[NOTICE].body.text
+    assert f"/admin/processors/vcare/objections/{made.id}/" in mail[users.vcare_editor.email].body.text
+    assert audit.verify_chain() == []
+
+
+def test_the_dashboard_shows_contracts_deadlines_days_left_and_history(client, users, login, announced):
+    login(users.controller_a)
+    page = client.get("/portal/").get_data(as_text=True)
+    assert "VC-2024-0117" in page and "Changes that need your decision" in page
+    assert announced.title in page and "You may object" in page
+    assert ">45<" not in page and "Days left" in page and "Object<span" in page
+    client.post(objection_url(announced, contract()), data=objection_form(announced, contract()))
+    page = client.get("/portal/").get_data(as_text=True)
+    assert objections()[0].reference in page and "Open: in consultation" in page
+
+
+@pytest.mark.parametrize("grounds,message", [
+    ("", "Give the grounds for your objection."),
+    ("No.", "at least a sentence"),
+    ("   unreasonable   ", "at least a sentence"),
+])
+def test_empty_or_one_word_grounds_are_refused_and_what_was_typed_is_kept(client, users, login, announced,
+                                                                          grounds, message):
+    login(users.controller_a)
+    response = client.post(objection_url(announced, contract()),
+                           data=objection_form(announced, contract(), grounds=grounds))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in page
+    assert grounds.strip() in page
+    assert objections() == []
+
+
+def test_a_service_outside_the_contract_is_refused(client, users, login):
+    editor = users.vcare_editor
+    item = announce(editor, services=("operator", "telefonie"))
+    vc = contract()
+    vc.services = [s for s in vc.services if s.key == "operator"]
+    db.session.commit()
+    login(users.controller_a)
+    response = client.post(objection_url(item, vc), data=objection_form(item, vc, services=("telefonie",)))
+    assert response.status_code == 400
+    assert "only for services of your contract" in response.get_data(as_text=True)
+    assert str(escape(GROUNDS)) in response.get_data(as_text=True) and objections() == []
+
+
+def test_no_service_chosen_is_refused(client, users, login, announced):
+    login(users.controller_a)
+    data = objection_form(announced, contract())
+    data.pop("service_ids")
+    response = client.post(objection_url(announced, contract()), data=data)
+    assert response.status_code == 400 and "Choose the services" in response.get_data(as_text=True)
+
+
+def test_a_second_objection_shows_the_first(client, users, login, announced):
+    login(users.controller_a)
+    url, data = objection_url(announced, contract()), objection_form(announced, contract())
+    first = client.post(url, data=data)
+    again = client.post(url, data=dict(data, grounds=GROUNDS + " Again, in other words, once more."))
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    assert len(objections()) == 1 and objections()[0].grounds == GROUNDS
+    assert "objected to announcement" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert client.get(url).status_code == 302  # the form itself now sends to the first
+
+
+def test_a_double_submitted_form_stores_one_objection_and_one_set_of_mail(client, users, login, announced):
+    login(users.controller_a)
+    url, data = objection_url(announced, contract()), objection_form(announced, contract())
+    statuses = [client.post(url, data=data).status_code for _ in range(3)]
+    assert statuses == [302, 302, 302]
+    assert len(objections()) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.kind == "objection")) == 4  # notice address, controller, 2 editors
+
+
+def test_an_objection_to_a_withdrawn_announcement_is_refused(client, users, login, announced):
+    from registry.services import publication
+    from .portal import processor
+    publication.withdraw(users.vcare_editor, processor("vcare"), announced.id, "Supplier fell through")
+    login(users.controller_a)
+    page = client.get(objection_url(announced, contract())).get_data(as_text=True)
+    assert "withdrew announcement" in page and "<textarea" not in page
+    response = client.post(objection_url(announced, contract()), data=objection_form(announced, contract()))
+    assert response.status_code == 400 and "nothing to object to" in response.get_data(as_text=True)
+    assert str(escape(GROUNDS)) in response.get_data(as_text=True) and objections() == []
+
+
+def test_after_the_deadline_the_form_says_so_with_the_date_and_stores_nothing(client, users, login, announced):
+    published_on(announced, date(2026, 9, 1))        # 30 days: the end of 1 October 2026 (a Thursday)
+    login(users.controller_a)
+    page = client.get(objection_url(announced, contract())).get_data(as_text=True)
+    assert "2026-10-01" in page and "can no longer be submitted" in page and "<textarea" not in page
+    response = client.post(objection_url(announced, contract()), data=objection_form(announced, contract()))
+    assert response.status_code == 400 and "2026-10-01" in response.get_data(as_text=True)
+    assert objections() == []
+
+
+def test_a_deadline_on_a_saturday_and_holiday_rolls_to_the_next_working_day(client, users, login, announced,
+                                                                            monkeypatch):
+    # Published 26 Nov 2026: 30 days end on Saturday 26 December (Second Christmas Day) → Monday 28 December.
+    published_on(announced, date(2026, 11, 26))
+    login(users.controller_a)
+    monkeypatch.setattr(cases, "today", lambda: date(2026, 12, 29))
+    page = client.get(objection_url(announced, contract())).get_data(as_text=True)
+    assert "2026-12-28" in page and "can no longer be submitted" in page
+    monkeypatch.setattr(cases, "today", lambda: date(2026, 12, 28))
+    page = client.get(objection_url(announced, contract())).get_data(as_text=True)
+    assert "2026-12-28" in page and "3(4)" in page and "2026-12-26" in page and "<textarea" in page
+    assert client.post(objection_url(announced, contract()),
+                       data=objection_form(announced, contract())).status_code == 302
+    assert objections()[0].deadline == date(2026, 12, 28)
+
+
+@pytest.mark.parametrize("field,value", [("announcement_id", "999999"), ("contract_id", "1"),
+                                         ("contract_id", "x' OR 1=1")])
+def test_a_tampered_hidden_field_is_refused_and_keeps_the_text(client, users, login, announced, field, value):
+    login(users.controller_a)
+    data = objection_form(announced, contract(), **{field: value})
+    if field == "contract_id" and value == "1" and contract().id == 1:
+        data[field] = "2"
+    response = client.post(objection_url(announced, contract()), data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "This form was changed" in page and str(escape(GROUNDS)) in page
+    assert objections() == []
+
+
+def test_a_tampered_service_value_is_refused(client, users, login, announced):
+    login(users.controller_a)
+    data = objection_form(announced, contract())
+    data["service_ids"] = ["not-a-number"]
+    response = client.post(objection_url(announced, contract()), data=data)
+    assert response.status_code == 400 and str(escape(GROUNDS)) in response.get_data(as_text=True) and objections() == []
+
+
+def test_a_change_needing_consent_has_no_objection_form(client, users, login):
+    item = announce(users.vcare_editor, locations=US)    # outside the EEA under Vcare art. 5.3: consent
+    login(users.controller_a)
+    page = client.get(objection_url(item, contract())).get_data(as_text=True)
+    assert "needs your consent" in page and "<textarea" not in page
+    response = client.post(objection_url(item, contract()), data=objection_form(item, contract()))
+    assert response.status_code == 400 and objections() == []
+
+
+def test_the_announcement_page_and_mail_lead_to_the_portal(client, users, announced):
+    page = client.get(f"/processors/vcare/changes/{announced.id}/").get_data(as_text=True)
+    assert f"/portal/announcements/{announced.id}/" in page
+    notice = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "contract_notice",
+                                                           OutboxMessage.announcement_id == announced.id))
+    assert f"/portal/announcements/{announced.id}/" in notice.body.text
+    assert "Object in the portal" in notice.body.text
+
+
+def test_the_respond_page_lists_what_the_announcement_asks_of_each_contract(client, users, login, announced):
+    login(users.controller_a)
+    page = client.get(f"/portal/announcements/{announced.id}/").get_data(as_text=True)
+    assert "VC-2024-0117" in page and objection_url(announced, contract()) in page
+
+
+def test_every_step_is_audited_on_the_objection(client, users, login, announced):
+    login(users.controller_a)
+    client.post(objection_url(announced, contract()), data=objection_form(announced, contract()))
+    made = objections()[0]
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "Objection",
+                                                          AuditEntry.object_id == made.id)).all()
+    assert [e.action for e in entries] == ["objection.submit"]
+    assert entries[0].actor_label == users.controller_a.email and entries[0].details["grounds"] == GROUNDS
+    assert isinstance(made, Objection)
