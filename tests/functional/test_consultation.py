@@ -1,0 +1,186 @@
+"""Consultation, outcome and the termination window; consent under specific authorisation."""
+from datetime import date
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import AuditEntry, ConsentDecision, OutboxMessage, TerminationNotice
+from registry.portal import cases
+from registry.services import audit
+
+from .portal import (US, announce, consent_url, contract, objection_form, objection_url, objections, processor)
+
+
+@pytest.fixture
+def objection(client, users, login):
+    item = announce(users.vcare_editor)
+    login(users.controller_a)
+    assert client.post(objection_url(item, contract()), data=objection_form(item, contract())).status_code == 302
+    client.post("/logout")
+    return objections()[0]
+
+
+def editor_url(o, tail=""):
+    return f"/admin/processors/vcare/objections/{o.id}/{tail}"
+
+
+def test_the_editor_sees_the_inbox_and_both_sides_write_in_the_thread(client, users, login, objection):
+    login(users.vcare_editor)
+    inbox = client.get("/admin/processors/vcare/objections/").get_data(as_text=True)
+    assert objection.reference in inbox and "Huisartsenpraktijk X" in inbox and "Open: in consultation" in inbox
+    assert client.post(editor_url(objection, "messages"), data={"body": "Could a Dutch data centre do?"}
+                       ).status_code == 302
+    client.post("/logout")
+    login(users.controller_a)
+    assert client.post(f"/portal/objections/{objection.id}/messages",
+                       data={"body": "Only if <b>no copy</b> leaves the EEA."}).status_code == 302
+    page = client.get(f"/portal/objections/{objection.id}/").get_data(as_text=True)
+    assert "Could a Dutch data centre do?" in page and "Only if &lt;b&gt;no copy&lt;/b&gt; leaves the EEA." in page
+    kinds = [m.recipient for m in db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.dedupe_key.like(f"objection:{objection.id}:message:%")))]
+    assert "privacy@huisartsenpraktijk-x.example" in kinds and users.vcare_editor.email in kinds
+
+
+def test_an_empty_message_is_refused(client, users, login, objection):
+    login(users.controller_a)
+    response = client.post(f"/portal/objections/{objection.id}/messages", data={"body": "   "})
+    assert response.status_code == 400 and "Write a message" in response.get_data(as_text=True)
+    assert db.session.get(type(objection), objection.id).messages == []
+
+
+def no_agreement(client, users, login, objection):
+    login(users.vcare_editor)
+    response = client.post(editor_url(objection, "outcome"),
+                           data={"outcome": "no_agreement", "note": "We keep Acme Cloud for everyone."})
+    assert response.status_code == 302
+    client.post("/logout")
+
+
+def test_outcome_needs_a_choice_and_a_note_and_is_recorded_once(client, users, login, objection):
+    login(users.vcare_editor)
+    assert client.post(editor_url(objection, "outcome"), data={"outcome": "", "note": "x"}).status_code == 400
+    response = client.post(editor_url(objection, "outcome"), data={"outcome": "no_agreement", "note": ""})
+    assert response.status_code == 400 and "Say in a note" in response.get_data(as_text=True)
+    assert client.post(editor_url(objection, "outcome"), data={"outcome": "bogus", "note": "x"}).status_code == 400
+    assert client.post(editor_url(objection, "outcome"),
+                       data={"outcome": "agreement", "note": "Agreed on EU-only."}).status_code == 302
+    response = client.post(editor_url(objection, "outcome"), data={"outcome": "no_agreement", "note": "Changed mind"})
+    assert response.status_code == 400 and "recorded already" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(type(objection), objection.id).outcome == "agreement"
+
+
+def test_termination_needs_no_agreement_first(client, users, login, objection):
+    login(users.controller_a)
+    page = client.get(f"/portal/objections/{objection.id}/").get_data(as_text=True)
+    assert "only once the consultation has ended with" in page
+    response = client.post(f"/portal/objections/{objection.id}/termination", data={"confirm": "y"})
+    assert response.status_code == 400 and "no agreement" in response.get_data(as_text=True)
+    assert db.session.scalar(select(TerminationNotice)) is None
+
+
+def test_after_no_agreement_the_controller_gives_notice_and_sees_the_end_date(client, users, login, objection,
+                                                                              monkeypatch):
+    no_agreement(client, users, login, objection)
+    monkeypatch.setattr(cases, "today", lambda: date(2027, 1, 31))
+    login(users.controller_a)
+    page = client.get(f"/portal/objections/{objection.id}/").get_data(as_text=True)
+    assert "2027-02-28" in page and "3(2)(c)" in page and "art. 4.1" in page
+    response = client.post(f"/portal/objections/{objection.id}/termination", data={})
+    assert response.status_code == 400 and "Tick the box" in response.get_data(as_text=True)
+    response = client.post(f"/portal/objections/{objection.id}/termination", data={"confirm": "y"})
+    assert response.status_code == 302
+    notice = db.session.scalar(select(TerminationNotice))
+    assert (notice.given_on, notice.end_date, notice.months, notice.article) == (
+        date(2027, 1, 31), date(2027, 2, 28), 1, "4.1")
+    again = client.post(f"/portal/objections/{objection.id}/termination", data={"confirm": "y"})
+    assert again.status_code == 302 and db.session.scalars(select(TerminationNotice)).all() == [notice]
+    dashboard = client.get("/portal/").get_data(as_text=True)
+    assert notice.reference in dashboard and "2027-02-28" in dashboard
+    mails = {m.recipient for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "termination"))}
+    assert "privacy@huisartsenpraktijk-x.example" in mails and users.vcare_editor.email in mails
+    client.post("/logout")
+    login(users.vcare_editor)
+    inbox = client.get("/admin/processors/vcare/objections/").get_data(as_text=True)
+    assert "notice of termination given, ends 2027-02-28" in inbox
+    actions = [e.action for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.object_type == "Objection", AuditEntry.object_id == objection.id).order_by(AuditEntry.id))]
+    assert actions == ["objection.submit", "objection.outcome", "termination.notice"]
+    page = client.get(editor_url(objection)).get_data(as_text=True)
+    assert "termination.notice" not in page and "Notice of termination" in page
+    assert audit.verify_chain() == []
+
+
+def test_a_contract_that_cannot_be_ended_says_why(client, users, login):
+    """IP Voice art. 10.2: the DPA cannot be terminated early."""
+    from registry.models import CustomerContract
+    from registry.services import accounts, objections as objection_service
+    from registry.models import Service
+    from registry.services.snapshot import today
+    ipvoice = processor("ipvoice")      # seed 002 lists no services: add one, as its editor would
+    editor = accounts.create_user("ed@ipvoice.example.org", "editor", "ipvoice", "a long password", actor="test")
+    terms = ipvoice.contract_terms[0]
+    services = [Service(processor=ipvoice, key="hosted-voice", name="Hosted telephony")]
+    db.session.add_all(services)
+    db.session.add(CustomerContract(processor=ipvoice, organisation=users.controller_a.organisation, reference="IPV-1",
+                                    start_date=date(2025, 1, 1), terms=terms, notice_email="privacy@x.example",
+                                    services=services))
+    db.session.commit()
+    item = announce(editor, slug="ipvoice", services=(services[0].key,))
+    made = objection_service.submit(users.controller_a, item.id, contract("IPV-").id,
+                                    "We do not accept this supplier for our telephony data.", [services[0].id], today())
+    objection_service.record_outcome(editor, ipvoice, made.id, "no_agreement", "No.")
+    login(users.controller_a)
+    page = client.get(f"/portal/objections/{made.id}/").get_data(as_text=True)
+    assert "does not let you end it" in page and "art. 10.2" in page and "Give notice of termination" not in page
+    response = client.post(f"/portal/objections/{made.id}/termination", data={"confirm": "y"})
+    assert response.status_code == 400 and db.session.scalar(select(TerminationNotice)) is None
+
+
+def test_consent_is_pending_until_granted_and_refusal_needs_reasons(client, users, login):
+    item = announce(users.vcare_editor, locations=US)       # Vcare art. 5.3: outside the EEA needs consent
+    vc = contract()
+    login(users.controller_a)
+    page = client.get("/portal/").get_data(as_text=True)
+    assert "Pending your consent" in page and consent_url(item, vc) in page
+    view = client.get(f"/portal/contracts/{vc.id}/").get_data(as_text=True)
+    assert "Acme Cloud" in view and "Pending your consent" in view
+    base = {"announcement_id": str(item.id), "contract_id": str(vc.id)}
+    response = client.post(consent_url(item, vc), data=dict(base, decision="refused", note="No."))
+    assert response.status_code == 400 and "reasons for refusing" in response.get_data(as_text=True)
+    assert client.post(consent_url(item, vc), data=dict(base, decision="maybe", note="")).status_code == 400
+    assert client.post(consent_url(item, vc), data=dict(base, contract_id="0", decision="granted")).status_code == 400
+    assert db.session.scalar(select(ConsentDecision)) is None
+    reasons = "Our patients' data may not go to the United States at all."
+    response = client.post(consent_url(item, vc), data=dict(base, decision="refused", note=reasons))
+    assert response.status_code == 302
+    decision = db.session.scalar(select(ConsentDecision))
+    assert decision.decision == "refused" and decision.reference.startswith("CON-VCARE-")
+    receipt = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert decision.reference in receipt and str(escape(reasons)) in receipt
+    view = client.get(f"/portal/contracts/{vc.id}/").get_data(as_text=True)
+    assert "You refused consent" in view and "may not be used for your services" in view
+    again = client.post(consent_url(item, vc), data=dict(base, decision="granted", note=""))
+    assert again.status_code == 302 and db.session.scalars(select(ConsentDecision)).all() == [decision]
+    assert client.get(objection_url(item, vc)).status_code == 200   # says consent is the route, no form
+    client.post("/logout")
+    login(users.vcare_editor)
+    inbox = client.get("/admin/processors/vcare/objections/").get_data(as_text=True)
+    assert decision.reference in inbox and "Consent refused" in inbox
+
+
+def test_specific_authorisation_asks_consent_and_a_grant_is_recorded(client, users, login):
+    from registry.services import accounts
+    editor = accounts.create_user("ed@bd.example.org", "editor", "beterdichtbij", "a long password", actor="test")
+    bd = processor("beterdichtbij")
+    item = announce(editor, slug="beterdichtbij", services=(bd.services[0].key,))
+    bdc = contract("Overeenkomst")
+    login(users.controller_a)
+    base = {"announcement_id": str(item.id), "contract_id": str(bdc.id)}
+    page = client.get(consent_url(item, bdc)).get_data(as_text=True)
+    assert "art. 7.1" in page
+    assert client.post(consent_url(item, bdc), data=dict(base, decision="granted", note="")).status_code == 302
+    view = client.get(f"/portal/contracts/{bdc.id}/").get_data(as_text=True)
+    assert "You granted consent" in view
