@@ -1,12 +1,12 @@
 """The processor's side of objections: the inbox, the consultation thread, the outcome; consent decisions."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..extensions import db
 from ..models import AuditEntry, Objection
-from ..services import DomainError, NotFound, consents, objections, terminations
+from ..services import DomainError, NotFound, consents, evidence, objections, terminations
 from ..services.snapshot import today
 from .objection_forms import MessageForm, OutcomeForm
 from .views import _apply_error, bp, editor_required, own_processor
@@ -19,6 +19,14 @@ def objections_inbox(slug: str):
     return render_template("admin/objections.html", processor=processor,
                            items=objections.inbox(current_user, processor),
                            decisions=consents.of_processor(processor.id))
+
+
+@bp.get("/processors/<slug>/objections.csv")
+@editor_required
+def objections_csv(slug: str):
+    processor = own_processor(slug)
+    return Response(evidence.objections_csv(objections.inbox(current_user, processor)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="objections-{slug}.csv"'})
 
 
 def _objection(processor, objection_id: int) -> Objection:

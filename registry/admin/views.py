@@ -5,10 +5,11 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import AuditEntry, ContractTerms, CustomerContract, Organisation, Processor, Service
+from ..models import (AuditEntry, ContractTerms, CustomerContract, Objection, Organisation, Processor, Service,
+                      TerminationNotice)
 from ..services import DomainError, NotFound, administration
 from .forms import ContractForm, ServiceForm, TermsForm, options
 
@@ -66,7 +67,12 @@ def processor(slug: str):
                                    .order_by(CustomerContract.reference)).all()
     entries = db.session.scalars(select(AuditEntry).filter_by(processor_id=processor.id)
                                  .order_by(AuditEntry.id.desc()).limit(10)).all()
-    return render_template("admin/processor.html", processor=processor, contracts=contracts, entries=entries)
+    notices = db.session.scalars(select(TerminationNotice).filter_by(processor_id=processor.id)
+                                 .order_by(TerminationNotice.given_at.desc())).all()
+    open_objections = db.session.scalar(select(func.count()).select_from(Objection).where(
+        Objection.processor_id == processor.id, Objection.outcome.is_(None)))
+    return render_template("admin/processor.html", processor=processor, contracts=contracts, entries=entries,
+                           notices=notices, open_objections=open_objections)
 
 
 @bp.get("/processors/<slug>/audit")

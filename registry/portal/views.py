@@ -76,6 +76,13 @@ def deliveries():
                            organisation=current_user.organisation)
 
 
+@bp.get("/objections.csv")
+@controller_required
+def objections_csv():
+    return Response(evidence.objections_csv(reactions.objections_of(org_id())), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="objections.csv"'})
+
+
 @bp.get("/deliveries.csv")
 @controller_required
 def deliveries_csv():

@@ -99,12 +99,17 @@ def test_after_no_agreement_the_controller_gives_notice_and_sees_the_end_date(cl
     assert again.status_code == 302 and db.session.scalars(select(TerminationNotice)).all() == [notice]
     dashboard = client.get("/portal/").get_data(as_text=True)
     assert notice.reference in dashboard and "2027-02-28" in dashboard
+    assert notice.reference in client.get("/portal/objections.csv").get_data(as_text=True)
     mails = {m.recipient for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "termination"))}
     assert "privacy@huisartsenpraktijk-x.example" in mails and users.vcare_editor.email in mails
     client.post("/logout")
     login(users.vcare_editor)
     inbox = client.get("/admin/processors/vcare/objections/").get_data(as_text=True)
     assert "notice of termination given, ends 2027-02-28" in inbox
+    dashboard = client.get("/admin/processors/vcare/").get_data(as_text=True)
+    assert notice.reference in dashboard and "ends at the end of 2027-02-28" in dashboard
+    exported = client.get("/admin/processors/vcare/objections.csv").get_data(as_text=True)
+    assert objection.reference in exported and "no_agreement" in exported and "2027-02-28" in exported
     actions = [e.action for e in db.session.scalars(select(AuditEntry).where(
         AuditEntry.object_type == "Objection", AuditEntry.object_id == objection.id).order_by(AuditEntry.id))]
     assert actions == ["objection.submit", "objection.outcome", "termination.notice"]

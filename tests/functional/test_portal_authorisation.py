@@ -35,6 +35,8 @@ def routes(w):
         ("GET", "/portal/", None, portal_all),
         ("GET", "/portal/deliveries", None, portal_all),
         ("GET", "/portal/deliveries.csv", None, portal_all),
+        ("GET", "/portal/objections.csv", None, portal_all),
+        ("GET", "/admin/processors/vcare/objections.csv", None, admin_own),
         ("GET", f"/portal/contracts/{c}/", None, portal_own),
         ("GET", f"/portal/announcements/{w['a']}/", None, portal_own),
         ("GET", f"/portal/contracts/{c}/announcements/{w['open'].id}/objection", None, portal_own),
@@ -71,3 +73,12 @@ def test_authorisation_matrix(client, users, login, world, actor):
         if want == 302 and actor == "anonymous":
             assert "/login" in response.headers["Location"]
     assert wrong == []
+
+
+def test_a_controller_exports_only_its_own_objections(client, users, login, world):
+    login(users.controller_b)
+    exported = client.get("/portal/objections.csv").get_data(as_text=True)
+    assert exported.splitlines()[0].startswith("reference,") and "OBJ-" not in exported
+    client.post("/logout")
+    login(users.controller_a)
+    assert "OBJ-VCARE-" in client.get("/portal/objections.csv").get_data(as_text=True)
