@@ -25,6 +25,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SEED_DIR"] = PROJECT_ROOT / "seed"
     if test_config:
         app.config.update(test_config)
+    config.check_production(app.config, app.debug)
+    if app.config.get("PROXY_HOPS", 0) > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_extensions(app)
     register_template_helpers(app)
     register_blueprints(app)

@@ -31,16 +31,49 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+class ConfigurationError(RuntimeError):
+    """The settings are unsafe for production; the app refuses to start."""
+
+
+WEAK_KEYS = {"secret", "changeme", "change-me", "dev", "development", "test", "bench", "please-change-me"}
+MIN_KEY_LENGTH = 32
+
+
+def check_production(config: dict, debug: bool) -> None:
+    """Refuse to run in production with debug on or without a real SECRET_KEY from the environment."""
+    if config.get("REGISTRY_ENV") != "production":
+        return
+    problems = []
+    if debug or config.get("DEBUG") or config.get("DEBUG_REQUESTED"):
+        problems.append("debug mode is on (unset FLASK_DEBUG / do not pass --debug)")
+    key = config.get("SECRET_KEY_FROM_ENVIRONMENT") or ""
+    if not key:
+        problems.append("SECRET_KEY is not set in the environment")
+    elif key.lower() in WEAK_KEYS or len(key) < MIN_KEY_LENGTH or len(set(key)) < 8:
+        problems.append(f"SECRET_KEY is not a real secret (use at least {MIN_KEY_LENGTH} random characters, "
+                        "e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+    if problems:
+        raise ConfigurationError("Refusing to start with REGISTRY_ENV=production: " + "; ".join(problems) + ".")
+
+
 def from_environment(instance_path: Path) -> dict:
     """Build the Flask config mapping for this process."""
     instance_path.mkdir(parents=True, exist_ok=True)
+    production = os.environ.get("REGISTRY_ENV", "development").strip().lower() == "production"
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'registry.db'}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql://" + database_url[len("postgres://"):]
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
     return {
-        "SECRET_KEY": _secret_key(instance_path),
+        "REGISTRY_ENV": "production" if production else "development",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") if production else _secret_key(instance_path),
+        "SECRET_KEY_FROM_ENVIRONMENT": os.environ.get("SECRET_KEY"),
+        # `flask --debug` and FLASK_DEBUG=1 set this before the app is built.
+        "DEBUG_REQUESTED": _flag("FLASK_DEBUG"),
+        # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: trust none of them,
+        # so that a forged header cannot dodge the rate limits).
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
@@ -62,10 +95,10 @@ def from_environment(instance_path: Path) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "PASSWORD_HASH_METHOD": "scrypt",

@@ -14,3 +14,10 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Only the CSRF token: logging out is a POST."""
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[Length(max=200)])
+    new_password = PasswordField("New password", description="At least 10 characters.",
+                                 validators=[Length(max=200)])
+    repeat_password = PasswordField("New password again", validators=[Length(max=200)])

@@ -5,11 +5,11 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
-from ..services import accounts
-from .forms import LoginForm, LogoutForm
+from ..services import DomainError, accounts
+from .forms import LoginForm, LogoutForm, PasswordForm
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -54,9 +54,29 @@ def login():
 def logout():
     form = LogoutForm()
     if request.method == "POST" and form.validate_on_submit():
+        accounts.end_sessions(current_user._get_current_object())
         logout_user()
-        flash("You are logged out.", "success")
+        flash("You are logged out (on every device).", "success")
         return redirect(url_for("public.index"))
     if not current_user.is_authenticated:
         return redirect(url_for("public.index"))
     return render_template("auth/logout.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current_password.data, form.new_password.data,
+                                     form.repeat_password.data)
+        except DomainError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            login_user(user)  # this session goes on under the new token; every other one has ended
+            flash("Your password was changed. Other sessions of your account have ended.", "success")
+            return redirect(url_for("auth.change_password"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/password.html", form=form), status

@@ -87,3 +87,29 @@ def _dummy_check(password: str) -> None:
 
 def generated_password() -> str:
     return secrets.token_urlsafe(12)
+
+
+def end_sessions(user: User) -> None:
+    """Log the account out everywhere: every session and remember-me cookie names the old token."""
+    from ..models.user import new_session_token
+
+    user.session_token = new_session_token()
+    audit.record(user, "user.logout", user, f"{user.email} logged out (every session ended)",
+                 processor_id=user.processor_id)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str, repeated: str) -> None:
+    """A new password; every other session of the account ends (the session token changes with it)."""
+    if not user.check_password(current or ""):
+        raise DomainError("That is not your current password.", "current_password")
+    if len(new or "") < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"The new password must have at least {MIN_PASSWORD_LENGTH} characters.", "new_password")
+    if len(new) > 200:
+        raise DomainError("Keep the password under 200 characters.", "new_password")
+    if new != repeated:
+        raise DomainError("The two new passwords differ.", "repeat_password")
+    user.set_password(new)
+    audit.record(user, "user.password", user, f"{user.email} changed the password (other sessions ended)",
+                 processor_id=user.processor_id)
+    db.session.commit()
