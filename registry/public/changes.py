@@ -1,6 +1,8 @@
 """Public pages of announcements and registry versions."""
 from __future__ import annotations
 
+import re
+
 from flask import abort, jsonify, render_template, request
 
 from ..describe import describe
@@ -18,8 +20,8 @@ PAGE_SIZE = 50
 def changes(slug: str):
     processor = get_processor(slug)
     page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        abort(400, "'page' must be a whole number from 1.")
+    if not re.fullmatch(r"[0-9]{1,6}", page) or int(page) < 1:
+        abort(400, "'page' must be a whole number from 1 to 999999.")
     page = int(page)
     # One more than a page tells whether an older page exists.
     rows = published(Scope.of(processor), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
@@ -37,10 +39,10 @@ def announcement(slug: str, announcement_id: int):
 
 
 def _version_numbers() -> tuple[int, int]:
-    try:
-        older, newer = int(request.args.get("from", "")), int(request.args.get("to", ""))
-    except ValueError:
+    raw = request.args.get("from", ""), request.args.get("to", "")
+    if not all(re.fullmatch(r"-?[0-9]{1,9}", value) for value in raw):
         abort(400, "Give two version numbers, e.g. ?from=1&to=2.")
+    older, newer = int(raw[0]), int(raw[1])
     if older < 1 or newer < 1:
         abort(400, "Version numbers start at 1.")
     return older, newer
