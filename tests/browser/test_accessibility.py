@@ -1,0 +1,76 @@
+"""axe-core in Debian's chromium over every main page: zero violations of the WCAG 2.1 A and AA rules."""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import CONTROLLER, EDITOR
+from .test_objection_journey import log_in, publish_vcare_change
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        "resultTypes": ["violations"]}
+
+
+@pytest.fixture(scope="module")
+def announced(live_server):
+    return publish_vcare_change(live_server)
+
+
+def violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options=WCAG)
+    found = []
+    for v in result.response["violations"]:
+        targets = "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+        found.append(f"{v['id']} ({v['impact']}): {v['help']} at {targets}")
+    return found
+
+
+def audit(page, url: str, shots, name: str, before=None) -> list[str]:
+    page.goto(url)
+    if before:
+        before(page)
+    shots(page, name)
+    return [f"{url}: {v}" for v in violations(page)]
+
+
+def test_public_pages_have_no_wcag_violations(browser, live_server, announced, shots):
+    base = live_server.config["LIVE_URL"]
+    page = browser.new_context().new_page()
+    found = []
+    for name, path in [("index", "/"), ("registry", "/processors/vcare/"), ("service", "/processors/vcare/services/operator/"),
+                       ("changes", "/processors/vcare/changes/"), ("subscribe", "/processors/vcare/subscribe"),
+                       ("login", "/login")]:
+        found += audit(page, base + path, shots, name)
+    page.goto(base + "/processors/vcare/changes/")
+    page.locator("main a[href*='/changes/']").last.click()
+    shots(page, "announcement")
+    found += [f"announcement: {v}" for v in violations(page)]
+
+    def bad_subscription(p):
+        p.get_by_label("E-mail address").fill("not an address")
+        p.get_by_role("button", name="Subscribe").click()
+    found += audit(page, base + "/processors/vcare/subscribe", shots, "subscribe-errors", bad_subscription)
+    assert found == []
+
+
+def test_portal_and_admin_pages_have_no_wcag_violations(browser, live_server, announced, shots):
+    base = live_server.config["LIVE_URL"]
+    controller = log_in(browser.new_context(), base, CONTROLLER)
+    found = audit(controller, base + "/portal/", shots, "portal")
+
+    def bad_objection(p):
+        p.get_by_role("link", name=__import__("re").compile(r"^Object to #")).first.click()
+        p.get_by_label("Your grounds").fill("No.")
+        p.get_by_role("button", name="Submit objection").click()
+    found += audit(controller, base + "/portal/", shots, "objection-errors", bad_objection)
+    editor = log_in(browser.new_context(), base, EDITOR)
+    found += audit(editor, base + "/admin/processors/vcare/", shots, "admin")
+    found += audit(editor, base + "/admin/processors/vcare/announcements/new", shots, "announcement-form")
+
+    def bad_announcement(p):
+        p.get_by_role("button", name="Save draft and preview").click()
+    found += audit(editor, base + "/admin/processors/vcare/announcements/new", shots, "announcement-form-errors",
+                   bad_announcement)
+    found += audit(editor, base + "/admin/processors/vcare/objections/", shots, "objections-inbox")
+    assert found == []
