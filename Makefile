@@ -15,6 +15,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/pybabel compile --use-fuzzy -d registry/translations
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

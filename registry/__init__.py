@@ -73,8 +73,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import transfers
+    from . import i18n, transfers
 
+    i18n.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(transfer_basis_label=transfers.basis_label, country_name=transfers.country_name)
 

@@ -104,5 +104,8 @@ def from_environment(instance_path: Path) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         # Seconds a worker may reuse a feed's change state before reading it again.
         "FEED_STATE_TTL": float(os.environ.get("FEED_STATE_TTL", "1.0")),
+        # The language when neither the account, the switch nor the browser names one.
+        "DEFAULT_LANGUAGE": os.environ.get("DEFAULT_LANGUAGE", "nl"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
         "DEFAULT_NOTICE_DAYS": int(os.environ.get("DEFAULT_NOTICE_DAYS", "30")),
     }

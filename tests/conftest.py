@@ -60,6 +60,8 @@ def backend_app(request, tmp_path_factory):
         "FEED_STATE_TTL": 0,
         # In-process workers share the test's transaction; the subprocess tests use the default.
         "MAIL_MARK_OWN_CONNECTION": False,
+        # Most assertions read the English text; test_i18n checks the Dutch default and the Dutch pages.
+        "DEFAULT_LANGUAGE": "en",
     })
     app.config["BACKEND"] = request.param
     with app.app_context():

@@ -1,5 +1,6 @@
 """Forms of the processor's side of an objection; the domain checks the values."""
 from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
 
 from ..models import OUTCOMES
@@ -7,7 +8,7 @@ from .forms import options
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField("Your message", render_kw={"rows": 5})
+    body = TextAreaField(_l("Your message"), render_kw={"rows": 5})
 
 
 class OutcomeForm(FlaskForm):

@@ -1,15 +1,16 @@
 """Log-in form."""
 from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(message="Enter your e-mail address."),
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(message=_l("Enter your e-mail address.")),
                                                      Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(message="Enter your password."),
+    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password.")),
                                                      Length(max=200)])
-    remember = BooleanField("Keep me logged in on this device")
+    remember = BooleanField(_l("Keep me logged in on this device"))
 
 
 class LogoutForm(FlaskForm):
@@ -17,7 +18,7 @@ class LogoutForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[Length(max=200)])
-    new_password = PasswordField("New password", description="At least 10 characters.",
+    current_password = PasswordField(_l("Current password"), validators=[Length(max=200)])
+    new_password = PasswordField(_l("New password"), description=_l("At least 10 characters."),
                                  validators=[Length(max=200)])
-    repeat_password = PasswordField("New password again", validators=[Length(max=200)])
+    repeat_password = PasswordField(_l("New password again"), validators=[Length(max=200)])

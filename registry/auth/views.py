@@ -5,6 +5,7 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
@@ -40,10 +41,10 @@ def login():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            flash("You are logged in.", "success")
+            flash(_("You are logged in."), "success")
             return redirect(next_url or _home_for(user))
         log.warning("failed login from %s", request.remote_addr)
-        form.password.errors.append("Wrong e-mail address or password.")
+        form.password.errors.append(_("Wrong e-mail address or password."))
     status = 200 if request.method == "GET" or form.errors == {} else 400
     if form.password.errors and request.method == "POST":
         status = 401 if form.email.data and form.password.data else 400
@@ -56,7 +57,7 @@ def logout():
     if request.method == "POST" and form.validate_on_submit():
         accounts.end_sessions(current_user._get_current_object())
         logout_user()
-        flash("You are logged out (on every device).", "success")
+        flash(_("You are logged out (on every device)."), "success")
         return redirect(url_for("public.index"))
     if not current_user.is_authenticated:
         return redirect(url_for("public.index"))
@@ -76,7 +77,7 @@ def change_password():
             getattr(form, error.field).errors.append(error.message)
         else:
             login_user(user)  # this session goes on under the new token; every other one has ended
-            flash("Your password was changed. Other sessions of your account have ended.", "success")
+            flash(_("Your password was changed. Other sessions of your account have ended."), "success")
             return redirect(url_for("auth.change_password"))
     status = 400 if form.is_submitted() else 200
     return render_template("auth/password.html", form=form), status

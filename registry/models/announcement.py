@@ -10,12 +10,13 @@ from ..extensions import db
 from .processor import Processor, Service
 from .subprocessor import SubProcessor
 from .types import UTCDateTime, utcnow
+from ..markers import N_
 
 KINDS = {
-    "add": "Add a sub-processor",
-    "replace": "Replace a sub-processor",
-    "remove": "Remove a sub-processor",
-    "change_locations": "Change a sub-processor's locations or transfer basis",
+    "add": N_("Add a sub-processor"),
+    "replace": N_("Replace a sub-processor"),
+    "remove": N_("Remove a sub-processor"),
+    "change_locations": N_("Change a sub-processor's locations or transfer basis"),
 }
 
 announcement_service = Table(

@@ -8,10 +8,13 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..markers import N_
 from .processor import Processor, Service
 from .types import UTCDateTime, utcnow
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
+# Shown on the manage page as _(status).
+STATUSES = {"pending": N_("pending"), "confirmed": N_("confirmed"), "unsubscribed": N_("unsubscribed")}
 
 subscription_service = Table(
     "subscription_service",

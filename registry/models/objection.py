@@ -12,16 +12,17 @@ from .customer import CustomerContract
 from .processor import Service
 from .types import UTCDateTime, utcnow
 from .user import User
+from ..markers import N_
 
 OUTCOMES = {
-    "withdrawn": "Objection withdrawn",
-    "dropped": "Change dropped for this controller",
-    "adapted": "Change adapted for this controller",
-    "agreement": "Agreement reached",
-    "no_agreement": "No agreement",
+    "withdrawn": N_("Objection withdrawn"),
+    "dropped": N_("Change dropped for this controller"),
+    "adapted": N_("Change adapted for this controller"),
+    "agreement": N_("Agreement reached"),
+    "no_agreement": N_("No agreement"),
 }
 
-DECISIONS = {"granted": "Consent granted", "refused": "Consent refused"}
+DECISIONS = {"granted": N_("Consent granted"), "refused": N_("Consent refused")}
 
 objection_service = Table(
     "objection_service",
@@ -67,7 +68,7 @@ class Objection(db.Model):
 
     @property
     def status_label(self) -> str:
-        return OUTCOMES.get(self.outcome, self.outcome) if self.outcome else "Open: in consultation"
+        return OUTCOMES.get(self.outcome, self.outcome) if self.outcome else N_("Open: in consultation")
 
 
 class ObjectionMessage(db.Model):

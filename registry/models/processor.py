@@ -8,12 +8,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .types import UTCDateTime, utcnow
+from ..markers import N_
 
-AUTHORISATIONS = {"general": "General written authorisation", "specific": "Specific prior written authorisation"}
-OBJECTION_ROUTES = {"objection": "The controller may object", "consent": "The controller gives or refuses consent"}
+AUTHORISATIONS = {"general": N_("General written authorisation"), "specific": N_("Specific prior written authorisation")}
+# Shown in the deadline table of an announcement: _(value ~ " authorisation").
+AUTHORISATION_SHORT = {"general": N_("general authorisation"), "specific": N_("specific authorisation")}
+OBJECTION_ROUTES = {"objection": N_("The controller may object"), "consent": N_("The controller gives or refuses consent")}
 TRANSFER_RULES = {
-    "consent_required": "Outside the EEA only with the controller's prior written consent",
-    "adequacy_or_scc": "Outside the EEA under an adequacy decision or standard contractual clauses",
+    "consent_required": N_("Outside the EEA only with the controller's prior written consent"),
+    "adequacy_or_scc": N_("Outside the EEA under an adequacy decision or standard contractual clauses"),
 }
 LIST_PUBLICATION = {"annex": "Listed in an annex to the contract", "on_request": "Given on request"}
 

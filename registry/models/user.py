@@ -39,6 +39,8 @@ class User(UserMixin, db.Model):
     # (password change, "log out everywhere") ends every existing session.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     active: Mapped[bool] = mapped_column(default=True)
+    # nl or en; None: the browser's choice.
+    language: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     processor: Mapped[Processor | None] = relationship()

@@ -1,5 +1,6 @@
 """Forms of the controller's side. The domain (services/) checks every value; the forms only carry them."""
 from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 
 from ..admin.forms import MultiCheckboxField, options
@@ -21,8 +22,8 @@ class AboutForm(FlaskForm):
 
 
 class ObjectionForm(AboutForm):
-    service_ids = MultiCheckboxField("Services your objection concerns", coerce=int, validate_choice=False)
-    grounds = TextAreaField("Your grounds", description=(
+    service_ids = MultiCheckboxField(_l("Services your objection concerns"), coerce=int, validate_choice=False)
+    grounds = TextAreaField(_l("Your grounds"), description=_l(
         "Explain why you object to this change: the contract lets you object on reasonable grounds, so give "
         "the reasons in a few sentences."), render_kw={"rows": 8})
 
@@ -31,12 +32,12 @@ class ObjectionForm(AboutForm):
 
 
 class ConsentForm(AboutForm):
-    decision = RadioField("Your decision", choices=options([("granted", "I grant consent to this change"),
-                                                            ("refused", "I refuse consent to this change")]),
+    decision = RadioField(_l("Your decision"), choices=options([("granted", _l("I grant consent to this change")),
+                                                            ("refused", _l("I refuse consent to this change"))]),
                           validate_choice=False)
-    note = TextAreaField("Note", description="Required when you refuse: your reasons (consent may not be refused "
-                                             "unreasonably).", render_kw={"rows": 5})
+    note = TextAreaField(_l("Note"), description=_l("Required when you refuse: your reasons (consent may not be refused "
+                                                "unreasonably)."), render_kw={"rows": 5})
 
 
 class TerminationForm(FlaskForm):
-    confirm = BooleanField("I give notice of termination of this contract")
+    confirm = BooleanField(_l("I give notice of termination of this contract"))

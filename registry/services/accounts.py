@@ -113,3 +113,10 @@ def change_password(user: User, current: str, new: str, repeated: str) -> None:
     audit.record(user, "user.password", user, f"{user.email} changed the password (other sessions ended)",
                  processor_id=user.processor_id)
     db.session.commit()
+
+
+def set_language(user: User, language: str) -> None:
+    """The language the account reads the site in (the switch on every page sets it)."""
+    if user.language != language:
+        user.language = language
+        db.session.commit()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import periods
+from ..markers import N_
 from ..extensions import db
 from ..models import ContractTerms, CustomerContract, Processor, Service, contract_service
 
@@ -42,7 +43,7 @@ class ContractNotice:
     @property
     def route_label(self) -> str:
         if self.transfer_consent:
-            return "Consent needed: the change moves data outside the EEA"
+            return N_("Consent needed: the change moves data outside the EEA")
         return self.terms.objection_label
 
 

@@ -1,6 +1,8 @@
 """Subscribing to a processor's announcements by e-mail, and managing or ending it from the mail's links."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from flask import Blueprint, abort, render_template, request
 from flask_wtf import FlaskForm
 
@@ -45,10 +47,11 @@ def confirm(signed: str):
     try:
         sub = service.confirm(signed)
     except DomainError as error:
-        return render_template("subscriptions/message.html", title="Not confirmed", message=error.message), 400
-    return render_template("subscriptions/message.html", title="Subscription confirmed",
-                           message=f"{sub.email} now receives the announced changes of {sub.processor.legal_name}. "
-                                   "Every mail has a link to manage or end the subscription.")
+        return render_template("subscriptions/message.html", title=_("Not confirmed"), message=error.message), 400
+    return render_template("subscriptions/message.html", title=_("Subscription confirmed"),
+                           message=_("%(email)s now receives the announced changes of %(name)s. Every mail has a link "
+                                     "to manage or end the subscription.", email=sub.email,
+                                     name=sub.processor.legal_name))
 
 
 def _subscription(token: str):
@@ -69,8 +72,8 @@ def manage(token: str):
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
-            return render_template("subscriptions/message.html", title="Subscription changed",
-                                   message="Your choices are saved.")
+            return render_template("subscriptions/message.html", title=_("Subscription changed"),
+                                   message=_("Your choices are saved."))
     return render_template("subscriptions/manage.html", sub=sub, form=form, token=token,
                            unsubscribe_form=FlaskForm()), 400 if form.is_submitted() else 200
 
@@ -82,6 +85,7 @@ def unsubscribe(token: str):
     sub = _subscription(token)
     if request.method == "POST":
         service.unsubscribe(token)
-        return render_template("subscriptions/message.html", title="Unsubscribed",
-                               message=f"{sub.email} no longer receives mail about {sub.processor.legal_name}.")
+        return render_template("subscriptions/message.html", title=_("Unsubscribed"),
+                               message=_("%(email)s no longer receives mail about %(name)s.", email=sub.email,
+                                         name=sub.processor.legal_name))
     return render_template("subscriptions/unsubscribe.html", sub=sub, token=token)

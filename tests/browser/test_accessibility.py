@@ -1,11 +1,19 @@
 """axe-core in Debian's chromium over every main page: zero violations of the WCAG 2.1 A and AA rules."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .conftest import CONTROLLER, EDITOR
 from .test_objection_journey import log_in, publish_vcare_change
 
+WORDS = {
+    "en-GB": {"email": "E-mail address", "subscribe": "Subscribe", "object": r"^Object to #", "grounds": "Your grounds",
+              "submit": "Submit objection", "save": "Save draft and preview"},
+    "nl-NL": {"email": "E-mailadres", "subscribe": "Aanmelden", "object": r"^Bezwaar maken tegen #",
+              "grounds": "Uw gronden", "submit": "Bezwaar indienen", "save": "Save draft and preview"},
+}
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
         "resultTypes": ["violations"]}
 
@@ -34,9 +42,11 @@ def audit(page, url: str, shots, name: str, before=None) -> list[str]:
     return [f"{url}: {v}" for v in violations(page)]
 
 
-def test_public_pages_have_no_wcag_violations(browser, live_server, announced, shots):
+@pytest.mark.parametrize("locale", list(WORDS))
+def test_public_pages_have_no_wcag_violations(browser, live_server, announced, shots, locale):
+    words = WORDS[locale]
     base = live_server.config["LIVE_URL"]
-    page = browser.new_context().new_page()
+    page = browser.new_context(locale=locale).new_page()
     found = []
     for name, path in [("index", "/"), ("registry", "/processors/vcare/"), ("service", "/processors/vcare/services/operator/"),
                        ("changes", "/processors/vcare/changes/"), ("subscribe", "/processors/vcare/subscribe"),
@@ -48,28 +58,31 @@ def test_public_pages_have_no_wcag_violations(browser, live_server, announced, s
     found += [f"announcement: {v}" for v in violations(page)]
 
     def bad_subscription(p):
-        p.get_by_label("E-mail address").fill("not an address")
-        p.get_by_role("button", name="Subscribe").click()
+        p.get_by_label(words["email"]).fill("not an address")
+        p.locator("main").get_by_role("button", name=words["subscribe"]).click()
     found += audit(page, base + "/processors/vcare/subscribe", shots, "subscribe-errors", bad_subscription)
     assert found == []
 
 
-def test_portal_and_admin_pages_have_no_wcag_violations(browser, live_server, announced, shots):
+@pytest.mark.parametrize("locale", list(WORDS))
+def test_portal_and_admin_pages_have_no_wcag_violations(browser, live_server, announced, shots, locale):
+    words = WORDS[locale]
     base = live_server.config["LIVE_URL"]
-    controller = log_in(browser.new_context(), base, CONTROLLER)
+    language = "Nederlands" if locale.startswith("nl") else "English"
+    controller = log_in(browser.new_context(locale=locale), base, CONTROLLER, language)
     found = audit(controller, base + "/portal/", shots, "portal")
 
     def bad_objection(p):
-        p.get_by_role("link", name=__import__("re").compile(r"^Object to #")).first.click()
-        p.get_by_label("Your grounds").fill("No.")
-        p.get_by_role("button", name="Submit objection").click()
+        p.get_by_role("link", name=re.compile(words["object"])).first.click()
+        p.get_by_label(words["grounds"]).fill("No.")
+        p.get_by_role("button", name=words["submit"]).click()
     found += audit(controller, base + "/portal/", shots, "objection-errors", bad_objection)
-    editor = log_in(browser.new_context(), base, EDITOR)
+    editor = log_in(browser.new_context(locale=locale), base, EDITOR, language)
     found += audit(editor, base + "/admin/processors/vcare/", shots, "admin")
     found += audit(editor, base + "/admin/processors/vcare/announcements/new", shots, "announcement-form")
 
     def bad_announcement(p):
-        p.get_by_role("button", name="Save draft and preview").click()
+        p.get_by_role("button", name=words["save"]).click()
     found += audit(editor, base + "/admin/processors/vcare/announcements/new", shots, "announcement-form-errors",
                    bad_announcement)
     found += audit(editor, base + "/admin/processors/vcare/objections/", shots, "objections-inbox")

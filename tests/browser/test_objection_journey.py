@@ -34,12 +34,15 @@ def publish_vcare_change(app) -> int:
         return number
 
 
-def log_in(context, base: str, email: str):
+def log_in(context, base: str, email: str, language: str = "English"):
+    """Log in, then choose the language with the switch in the header (the account keeps it)."""
     page = context.new_page()
     page.goto(f"{base}/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_label(re.compile("^(E-mail address|E-mailadres)$")).fill(email)
+    page.get_by_label(re.compile("^(Password|Wachtwoord)$")).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name=re.compile("^(Log in|Inloggen)$")).click()
+    page.wait_for_load_state()
+    page.locator("form.language").get_by_role("button", name=language).click()
     page.wait_for_load_state()
     return page
 

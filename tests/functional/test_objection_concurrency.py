@@ -34,7 +34,7 @@ def _url(kind: str, tmp_path: Path) -> str:
 def _app(url: str):
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                        "BASE_URL": "http://registry.test", "WTF_CSRF_ENABLED": False, "TESTING": True,
-                       "LOGIN_RATE_LIMIT": "10000 per minute",
+                       "LOGIN_RATE_LIMIT": "10000 per minute", "DEFAULT_LANGUAGE": "en",
                        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10, "max_overflow": 45}})
 
 
