@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..extensions import db
@@ -11,8 +13,8 @@ from ..services.snapshot import today
 from .forms import ConsentForm, MessageForm, ObjectionForm, TerminationForm
 from .views import bp, controller_required, org_id
 
-TAMPERED = ("This form was changed after the site sent it (it names another announcement or contract than this "
-            "page). Nothing was recorded; check the page and submit again.")
+TAMPERED = _l("This form was changed after the site sent it (it names another announcement or contract than this "
+               "page). Nothing was recorded; check the page and submit again.")
 
 
 def _reaction(announcement_id: int, contract_id: int) -> reactions.Reaction:
@@ -57,7 +59,7 @@ def object_to(contract_id: int, announcement_id: int):
     if form.is_submitted():
         if closed is None and form.validate_on_submit():
             if form.tampered(announcement_id, contract_id):
-                form.form_errors.append(TAMPERED)
+                form.form_errors.append(str(TAMPERED))
             else:
                 try:
                     made = objections.submit(current_user, announcement_id, contract_id, form.grounds.data,
@@ -68,7 +70,7 @@ def object_to(contract_id: int, announcement_id: int):
                 except DomainError as error:
                     _apply(form, error)
                 else:
-                    flash(f"Your objection was received. Reference: {made.reference}.", "success")
+                    flash(_("Your objection was received. Reference: %(ref)s.", ref=made.reference), "success")
                     return redirect(url_for("portal.objection", objection_id=made.id))
         return render_template("portal/objection_form.html", r=item, form=form, closed=closed, today=day), 400
     return render_template("portal/objection_form.html", r=item, form=form, closed=closed, today=day)
@@ -91,7 +93,7 @@ def decide(contract_id: int, announcement_id: int):
     if form.is_submitted():
         if closed is None and form.validate_on_submit():
             if form.tampered(announcement_id, contract_id):
-                form.form_errors.append(TAMPERED)
+                form.form_errors.append(str(TAMPERED))
             else:
                 try:
                     made = consents.decide(current_user, announcement_id, contract_id, form.decision.data or "",
@@ -102,7 +104,8 @@ def decide(contract_id: int, announcement_id: int):
                 except DomainError as error:
                     _apply(form, error)
                 else:
-                    flash(f"Your decision was recorded: {made.label.lower()}. Reference: {made.reference}.", "success")
+                    flash(_("Your decision was recorded: %(decision)s. Reference: %(ref)s.", decision=_(made.label).lower(),
+                            ref=made.reference), "success")
                     return redirect(url_for("portal.consent", consent_id=made.id))
         return render_template("portal/consent_form.html", r=item, form=form, closed=closed, today=today()), 400
     return render_template("portal/consent_form.html", r=item, form=form, closed=closed, today=today())
@@ -145,7 +148,7 @@ def objection_message(objection_id: int):
         except DomainError as error:
             _apply(form, error)
         else:
-            flash("Your message was added and the processor was told.", "success")
+            flash(_("Your message was added and the processor was told."), "success")
             return redirect(url_for("portal.objection", objection_id=item.id) + "#thread")
     return _objection_page(item, message_form=form, status=400)
 
@@ -164,8 +167,8 @@ def termination(objection_id: int):
         except DomainError as error:
             _apply(form, error)
         else:
-            flash(f"Your notice of termination was recorded ({made.reference}). The contract ends at the end of "
-                  f"{made.end_date.isoformat()}.", "success")
+            flash(_("Your notice of termination was recorded (%(ref)s). The contract ends at the end of %(day)s.",
+                    ref=made.reference, day=made.end_date.isoformat()), "success")
             return redirect(url_for("portal.objection", objection_id=item.id) + "#termination")
     return _objection_page(item, termination_form=form, status=400)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from flask_babel import gettext as _
+
 from ..extensions import db
 from ..models import DECISIONS, ConsentDecision, User
 from ..models.types import utcnow
@@ -21,14 +23,16 @@ def reference(reaction: reactions.Reaction) -> str:
 def check_open(reaction: reactions.Reaction) -> None:
     a = reaction.announcement
     if reaction.consent is not None:
-        raise AlreadyDone(f"Your organisation decided on announcement #{a.number} already: "
-                          f"{reaction.consent.label.lower()} ({reaction.consent.reference}).", reaction.consent)
+        raise AlreadyDone(_("Your organisation decided on announcement #%(number)s already: %(decision)s (%(ref)s).",
+                            number=a.number, decision=_(reaction.consent.label).lower(),
+                            ref=reaction.consent.reference), reaction.consent)
     if reaction.withdrawn:
-        raise DomainError(f"{a.processor.name} withdrew announcement #{a.number}: the change will not happen, so no "
-                          "consent is needed.")
+        raise DomainError(_("%(name)s withdrew announcement #%(number)s: the change will not happen, so no consent "
+                            "is needed.", name=a.processor.name, number=a.number))
     if not reaction.consent_route:
-        raise DomainError(f"Under your contract {reaction.contract.reference} this change needs no consent: you may "
-                          f"object to it instead (art. {reaction.notice.route_article or '-'}).")
+        raise DomainError(_("Under your contract %(ref)s this change needs no consent: you may object to it instead "
+                            "(art. %(article)s).", ref=reaction.contract.reference,
+                            article=reaction.notice.route_article or "-"))
 
 
 def decide(actor: User, announcement_id: int, contract_id: int, decision: str, note: str) -> ConsentDecision:
@@ -38,13 +42,13 @@ def decide(actor: User, announcement_id: int, contract_id: int, decision: str, n
     reaction = reactions.reaction(actor.organisation_id, announcement_id, contract_id)
     check_open(reaction)
     if decision not in DECISIONS:
-        raise DomainError("Choose whether you grant or refuse consent.", "decision")
+        raise DomainError(_("Choose whether you grant or refuse consent."), "decision")
     text = (note or "").strip()
     if decision == "refused" and len(text.split()) < MIN_REASON_WORDS:
-        raise DomainError(f"Give your reasons for refusing in at least a sentence ({MIN_REASON_WORDS} words or more).",
-                          "note")
+        raise DomainError(_("Give your reasons for refusing in at least a sentence (%(words)s words or more).",
+                            words=MIN_REASON_WORDS), "note")
     if len(text) > MAX_TEXT:
-        raise DomainError(f"Keep the note under {MAX_TEXT:,} characters.", "note")
+        raise DomainError(_("Keep the note under %(count)s characters.", count=f"{MAX_TEXT:,}"), "note")
     contract = reaction.contract
     item = ConsentDecision(reference=reference(reaction), announcement_id=announcement_id, contract_id=contract.id,
                            processor_id=contract.processor_id, organisation_id=contract.organisation_id,
@@ -58,7 +62,8 @@ def decide(actor: User, announcement_id: int, contract_id: int, decision: str, n
                                                                     contract_id=contract_id))
         if first is None:
             raise
-        raise AlreadyDone(f"Your organisation decided on this announcement already ({first.reference}).", first)
+        raise AlreadyDone(_("Your organisation decided on this announcement already (%(ref)s).", ref=first.reference),
+                          first)
     audit.record(actor, f"consent.{decision}", item,
                  f"{DECISIONS[decision]} ({item.reference}) for announcement #{reaction.announcement.number} under "
                  f"contract {contract.reference}", processor_id=contract.processor_id,

@@ -6,6 +6,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from flask_babel import gettext as _
+
 from ..extensions import db
 from ..models import OUTCOMES, Objection, ObjectionMessage, Processor, Service, User
 from ..models.types import utcnow
@@ -30,23 +32,24 @@ def _require_controller(actor: User) -> int:
 def check_grounds(grounds: str, article: str | None) -> str:
     text = (grounds or "").strip()
     if not text:
-        raise DomainError("Give the grounds for your objection.", "grounds")
+        raise DomainError(_("Give the grounds for your objection."), "grounds")
     if len(text.split()) < MIN_GROUND_WORDS:
-        raise DomainError(f"Explain your grounds in at least a sentence ({MIN_GROUND_WORDS} words or more): the "
-                          f"contract lets you object on reasonable grounds (art. {article or '-'}).", "grounds")
+        raise DomainError(_("Explain your grounds in at least a sentence (%(words)s words or more): the contract lets "
+                            "you object on reasonable grounds (art. %(article)s).", words=MIN_GROUND_WORDS,
+                            article=article or "-"), "grounds")
     if len(text) > MAX_TEXT:
-        raise DomainError(f"Keep the grounds under {MAX_TEXT:,} characters.", "grounds")
+        raise DomainError(_("Keep the grounds under %(count)s characters.", count=f"{MAX_TEXT:,}"), "grounds")
     return text
 
 
 def _services(reaction: reactions.Reaction, service_ids: list[int]) -> list[Service]:
     allowed = {s.id: s for s in reaction.services}
     if not service_ids:
-        raise DomainError("Choose the services your objection concerns.", "service_ids")
+        raise DomainError(_("Choose the services your objection concerns."), "service_ids")
     outside = [i for i in service_ids if i not in allowed]
     if outside:
-        raise DomainError("You can object only for services of your contract "
-                          f"{reaction.contract.reference} that this announcement changes.", "service_ids")
+        raise DomainError(_("You can object only for services of your contract %(ref)s that this announcement "
+                            "changes.", ref=reaction.contract.reference), "service_ids")
     return [allowed[i] for i in dict.fromkeys(service_ids)]
 
 
@@ -54,19 +57,20 @@ def check_open(reaction: reactions.Reaction, today: date) -> None:
     """Why an objection cannot be made now, if it cannot; AlreadyDone when one was made."""
     a = reaction.announcement
     if reaction.objection is not None:
-        raise AlreadyDone(f"Your organisation objected to announcement #{a.number} already "
-                          f"({reaction.objection.reference}).", reaction.objection)
+        raise AlreadyDone(_("Your organisation objected to announcement #%(number)s already (%(ref)s).",
+                            number=a.number, ref=reaction.objection.reference), reaction.objection)
     if reaction.withdrawn:
-        raise DomainError(f"{a.processor.name} withdrew announcement #{a.number} on "
-                          f"{a.withdrawn_at.date().isoformat()}: the change will not happen, so there is nothing "
-                          "to object to.")
+        raise DomainError(_("%(name)s withdrew announcement #%(number)s on %(day)s: the change will not happen, so "
+                            "there is nothing to object to.", name=a.processor.name, number=a.number,
+                            day=a.withdrawn_at.date().isoformat()))
     if reaction.consent_route:
-        raise DomainError(f"Under your contract {reaction.contract.reference} this change needs your consent "
-                          f"(art. {reaction.notice.route_article or '-'}); grant or refuse it instead of objecting.")
+        raise DomainError(_("Under your contract %(ref)s this change needs your consent (art. %(article)s); grant or "
+                            "refuse it instead of objecting.", ref=reaction.contract.reference,
+                            article=reaction.notice.route_article or "-"))
     if today > reaction.deadline.day:
-        raise DomainError(f"The deadline to object under contract {reaction.contract.reference} was the end of "
-                          f"{reaction.deadline.day.isoformat()} (Europe/Amsterdam). Objections can no longer be "
-                          "submitted for this announcement.")
+        raise DomainError(_("The deadline to object under contract %(ref)s was the end of %(day)s "
+                            "(Europe/Amsterdam). Objections can no longer be submitted for this announcement.",
+                            ref=reaction.contract.reference, day=reaction.deadline.day.isoformat()))
 
 
 def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, service_ids: list[int],
@@ -92,7 +96,8 @@ def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, se
                                                               contract_id=contract_id))
         if first is None:
             raise
-        raise AlreadyDone(f"Your organisation objected to this announcement already ({first.reference}).", first)
+        raise AlreadyDone(_("Your organisation objected to this announcement already (%(ref)s).", ref=first.reference),
+                          first)
     audit.record(actor, "objection.submit", objection,
                  f"Objection {objection.reference} to announcement #{reaction.announcement.number} under contract "
                  f"{contract.reference}", processor_id=contract.processor_id,
@@ -143,9 +148,9 @@ def add_message(actor: User, objection: Objection, body: str) -> ObjectionMessag
     """A message in the consultation; the other side is told by mail."""
     text = (body or "").strip()
     if not text:
-        raise DomainError("Write a message before sending it.", "body")
+        raise DomainError(_("Write a message before sending it."), "body")
     if len(text) > MAX_TEXT:
-        raise DomainError(f"Keep the message under {MAX_TEXT:,} characters.", "body")
+        raise DomainError(_("Keep the message under %(count)s characters.", count=f"{MAX_TEXT:,}"), "body")
     side = "controller" if actor.role == "controller" else "processor"
     message = ObjectionMessage(objection_id=objection.id, author_id=actor.id, side=side, body=text,
                                created_at=utcnow())
@@ -169,15 +174,16 @@ def record_outcome(actor: User, processor: Processor, objection_id: int, outcome
     """The editor records how the consultation ended; once, and the controller is told."""
     objection = of_processor(actor, processor, objection_id)
     if not objection.is_open:
-        raise DomainError(f"The outcome of {objection.reference} was recorded already: "
-                          f"{objection.status_label} ({objection.outcome_at.strftime('%Y-%m-%d %H:%M')} UTC).")
+        raise DomainError(_("The outcome of %(ref)s was recorded already: %(outcome)s (%(at)s UTC).",
+                            ref=objection.reference, outcome=_(objection.status_label),
+                            at=objection.outcome_at.strftime("%Y-%m-%d %H:%M")))
     if outcome not in OUTCOMES:
-        raise DomainError("Choose one of the outcomes listed.", "outcome")
+        raise DomainError(_("Choose one of the outcomes listed."), "outcome")
     text = (note or "").strip()
     if not text:
-        raise DomainError("Say in a note what was agreed or why there is no agreement.", "note")
+        raise DomainError(_("Say in a note what was agreed or why there is no agreement."), "note")
     if len(text) > MAX_TEXT:
-        raise DomainError(f"Keep the note under {MAX_TEXT:,} characters.", "note")
+        raise DomainError(_("Keep the note under %(count)s characters.", count=f"{MAX_TEXT:,}"), "note")
     objection.outcome, objection.outcome_note = outcome, text
     objection.outcome_at, objection.outcome_by_id = utcnow(), actor.id
     audit.record(actor, "objection.outcome", objection,

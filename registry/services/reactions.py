@@ -11,6 +11,8 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from flask_babel import gettext as _
+
 from .. import periods
 from ..describe import describe
 from ..extensions import db
@@ -70,16 +72,17 @@ class Reaction:
     def state(self, today: date) -> str:
         """The state in a few words, for the dashboard."""
         if self.withdrawn:
-            return "Withdrawn by the processor"
+            return _("Withdrawn by the processor")
         if self.consent_route:
             if self.consent is not None:
-                return f"{self.consent.label} ({self.consent.reference})"
-            return "Pending your consent"
+                return f"{_(self.consent.label)} ({self.consent.reference})"
+            return _("Pending your consent")
         if self.objection is not None:
-            return f"Objected ({self.objection.reference}): {self.objection.status_label.lower()}"
+            return _("Objected (%(ref)s): %(state)s", ref=self.objection.reference,
+                     state=_(self.objection.status_label).lower())
         if today <= self.deadline.day:
-            return "You may object"
-        return "No objection made; the deadline has passed"
+            return _("You may object")
+        return _("No objection made; the deadline has passed")
 
 
 def contracts_of(organisation_id: int) -> list[CustomerContract]:
@@ -186,21 +189,23 @@ def mark(item: Reaction) -> Mark | None:
         return None
     if item.consent_route:
         if item.consent is None:
-            return Mark(f"Pending your consent (announcement #{item.announcement.number}): not to be used for your "
-                        "services until you grant it.", blocked=True)
+            return Mark(_("Pending your consent (announcement #%(number)s): not to be used for your services until "
+                          "you grant it.", number=item.announcement.number), blocked=True)
         if item.consent.granted:
-            return Mark(f"You granted consent ({item.consent.reference}).")
-        return Mark(f"You refused consent ({item.consent.reference}): may not be used for your services.",
-                    blocked=True)
+            return Mark(_("You granted consent (%(ref)s).", ref=item.consent.reference))
+        return Mark(_("You refused consent (%(ref)s): may not be used for your services.",
+                      ref=item.consent.reference), blocked=True)
     objection = item.objection
     if objection is None:
         return None
     if objection.outcome == "dropped":
-        return Mark(f"Dropped for your organisation after your objection ({objection.reference}).", blocked=True)
+        return Mark(_("Dropped for your organisation after your objection (%(ref)s).", ref=objection.reference),
+                    blocked=True)
     if objection.outcome == "adapted":
-        return Mark(f"Adapted for your organisation after your objection ({objection.reference}): "
-                    f"{objection.outcome_note}")
-    return Mark(f"You objected ({objection.reference}): {objection.status_label.lower()}.")
+        return Mark(_("Adapted for your organisation after your objection (%(ref)s): %(note)s",
+                      ref=objection.reference, note=objection.outcome_note))
+    return Mark(_("You objected (%(ref)s): %(state)s.", ref=objection.reference,
+                  state=_(objection.status_label).lower()))
 
 
 @dataclass

@@ -7,6 +7,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from flask_babel import gettext as _
+
 from .. import periods
 from ..extensions import db
 from ..models import Objection, TerminationNotice, User
@@ -25,34 +27,39 @@ class Window:
 
 def window(objection: Objection, today: date) -> Window:
     terms = objection.contract.terms
-    article = f"art. {terms.termination_article}" if terms.termination_article else "the contract"
+    article = _("art. %(article)s", article=terms.termination_article) if terms.termination_article else _("the contract")
     existing = db.session.scalar(select(TerminationNotice).filter_by(contract_id=objection.contract_id))
     if existing is not None:
-        return Window(False, f"Notice of termination of contract {objection.contract.reference} was given on "
-                             f"{existing.given_on.isoformat()} ({existing.reference}); it ends at the end of "
-                             f"{existing.end_date.isoformat()}.")
+        return Window(False, _("Notice of termination of contract %(ref)s was given on %(day)s (%(notice)s); it ends "
+                               "at the end of %(end)s.", ref=objection.contract.reference,
+                               day=existing.given_on.isoformat(), notice=existing.reference,
+                               end=existing.end_date.isoformat()))
     if not terms.termination_allowed or not terms.termination_months:
         why = f" {terms.termination_text}" if terms.termination_text else ""
-        return Window(False, f"Your contract does not let you end it because of an objection ({article}).{why}")
+        return Window(False, _("Your contract does not let you end it because of an objection (%(article)s).",
+                               article=article) + why)
     if objection.outcome != "no_agreement":
-        return Window(False, "Notice of termination can be given only once the consultation has ended with "
-                             f"'no agreement' ({article}); this objection's state: {objection.status_label}.")
-    return Window(True, f"{terms.termination_months} month(s)' notice ({article}).",
+        return Window(False, _("Notice of termination can be given only once the consultation has ended with 'no "
+                               "agreement' (%(article)s); this objection's state: %(state)s.", article=article,
+                               state=_(objection.status_label)))
+    return Window(True, _("%(months)s month(s)' notice (%(article)s).", months=terms.termination_months,
+                          article=article),
                   periods.notice_period_end(today, terms.termination_months))
 
 
 def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) -> TerminationNotice:
     """Record the notice date and the end date the contract's termination period gives; tell both sides."""
     if actor.role != "controller":
-        raise DomainError("Only the controller gives notice of termination.")
+        raise DomainError(_("Only the controller gives notice of termination."))
     objection = reactions.own_objection(actor.organisation_id, objection_id)
     if objection.termination is not None:
-        raise AlreadyDone(f"Notice was given already ({objection.termination.reference}).", objection.termination)
+        raise AlreadyDone(_("Notice was given already (%(ref)s).", ref=objection.termination.reference),
+                          objection.termination)
     state = window(objection, today)
     if not state.allowed:
         raise DomainError(state.reason)
     if not confirmed:
-        raise DomainError("Tick the box to confirm that you end the contract.", "confirm")
+        raise DomainError(_("Tick the box to confirm that you end the contract."), "confirm")
     contract, terms = objection.contract, objection.contract.terms
     notice = TerminationNotice(reference=f"TRM-{contract.processor.slug.upper()}-{contract.id:05d}",
                                contract_id=contract.id, objection_id=objection.id,
@@ -68,7 +75,7 @@ def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) ->
         first = db.session.scalar(select(TerminationNotice).filter_by(contract_id=contract.id))
         if first is None:
             raise
-        raise AlreadyDone(f"Notice was given already ({first.reference}).", first)
+        raise AlreadyDone(_("Notice was given already (%(ref)s).", ref=first.reference), first)
     audit.record(actor, "termination.notice", objection,
                  f"Notice of termination {notice.reference} of contract {contract.reference}: given "
                  f"{today.isoformat()}, ends at the end of {notice.end_date.isoformat()}",
