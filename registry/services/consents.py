@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from flask_babel import gettext as _
 
@@ -10,6 +9,7 @@ from ..extensions import db
 from ..models import DECISIONS, ConsentDecision, User
 from ..models.types import utcnow
 from . import AlreadyDone, DomainError, NotFound, audit, case_mail, reactions
+from .once import add_once
 
 MIN_REASON_WORDS = 5
 MAX_TEXT = 10_000
@@ -53,17 +53,9 @@ def decide(actor: User, announcement_id: int, contract_id: int, decision: str, n
     item = ConsentDecision(reference=reference(reaction), announcement_id=announcement_id, contract_id=contract.id,
                            processor_id=contract.processor_id, organisation_id=contract.organisation_id,
                            decision=decision, note=text or None, decided_at=utcnow(), decided_by_id=actor.id)
-    db.session.add(item)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        first = db.session.scalar(select(ConsentDecision).filter_by(announcement_id=announcement_id,
-                                                                    contract_id=contract_id))
-        if first is None:
-            raise
-        raise AlreadyDone(_("Your organisation decided on this announcement already (%(ref)s).", ref=first.reference),
-                          first)
+    add_once(item, ConsentDecision,
+             lambda first: _("Your organisation decided on this announcement already (%(ref)s).", ref=first.reference),
+             announcement_id=announcement_id, contract_id=contract_id)
     audit.record(actor, f"consent.{decision}", item,
                  f"{DECISIONS[decision]} ({item.reference}) for announcement #{reaction.announcement.number} under "
                  f"contract {contract.reference}", processor_id=contract.processor_id,

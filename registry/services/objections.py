@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from flask_babel import gettext as _
 
@@ -12,6 +11,7 @@ from ..extensions import db
 from ..models import OUTCOMES, Objection, ObjectionMessage, Processor, Service, User
 from ..models.types import utcnow
 from . import AlreadyDone, DomainError, NotFound, audit, case_mail, reactions
+from .once import add_once
 
 MIN_GROUND_WORDS = 5
 MAX_TEXT = 10_000
@@ -86,18 +86,9 @@ def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, se
                           processor_id=contract.processor_id, organisation_id=organisation_id, grounds=text,
                           deadline=reaction.deadline.day, submitted_at=utcnow(), submitted_by_id=actor.id,
                           services=services)
-    db.session.add(objection)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # The same objection came in twice at once (a double submit): show the first.
-        db.session.rollback()
-        first = db.session.scalar(select(Objection).filter_by(announcement_id=announcement_id,
-                                                              contract_id=contract_id))
-        if first is None:
-            raise
-        raise AlreadyDone(_("Your organisation objected to this announcement already (%(ref)s).", ref=first.reference),
-                          first)
+    add_once(objection, Objection,
+             lambda first: _("Your organisation objected to this announcement already (%(ref)s).", ref=first.reference),
+             announcement_id=announcement_id, contract_id=contract_id)
     audit.record(actor, "objection.submit", objection,
                  f"Objection {objection.reference} to announcement #{reaction.announcement.number} under contract "
                  f"{contract.reference}", processor_id=contract.processor_id,

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from flask_babel import gettext as _
 
@@ -14,6 +13,7 @@ from ..extensions import db
 from ..models import Objection, TerminationNotice, User
 from ..models.types import utcnow
 from . import AlreadyDone, DomainError, audit, case_mail, reactions
+from .once import add_once
 
 
 @dataclass(frozen=True)
@@ -67,15 +67,8 @@ def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) ->
                                given_on=today, given_at=utcnow(), given_by_id=actor.id,
                                months=terms.termination_months, end_date=state.end.day,
                                article=terms.termination_article, rule=state.end.explanation)
-    db.session.add(notice)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        first = db.session.scalar(select(TerminationNotice).filter_by(contract_id=contract.id))
-        if first is None:
-            raise
-        raise AlreadyDone(_("Notice was given already (%(ref)s).", ref=first.reference), first)
+    add_once(notice, TerminationNotice, lambda first: _("Notice was given already (%(ref)s).", ref=first.reference),
+             contract_id=contract.id)
     audit.record(actor, "termination.notice", objection,
                  f"Notice of termination {notice.reference} of contract {contract.reference}: given "
                  f"{today.isoformat()}, ends at the end of {notice.end_date.isoformat()}",
