@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from werkzeug.exceptions import BadRequest
+from flask_babel import gettext as _
 
 from .services.snapshot import today
 
@@ -17,7 +18,8 @@ def parse_at(raw: str | None) -> date:
             raise ValueError
         day = date.fromisoformat(raw)
     except ValueError:
-        raise BadRequest(f"'at' must be a date written as YYYY-MM-DD, e.g. 2026-01-31; got '{raw[:40]}'.") from None
+        raise BadRequest(_("'at' must be a date written as YYYY-MM-DD, e.g. 2026-01-31; got '%(value)s'.",
+                            value=raw[:40])) from None
     if day.year < 1990:
-        raise BadRequest("'at' must be 1990-01-01 or later: the GDPR registry holds nothing earlier.")
+        raise BadRequest(_("'at' must be 1990-01-01 or later: the GDPR registry holds nothing earlier."))
     return day

@@ -4,7 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from babel.dates import format_date
+from flask_babel import gettext as _
+
 from . import transfers
+from .language import page_language
 from .models import Announcement, SubProcessor
 
 
@@ -33,21 +37,28 @@ class AnnouncementFacts:
     withdrawal_reason: str | None
 
     def as_text(self) -> str:
-        """A plain-text summary (feed summaries, mail)."""
-        lines = [self.what, f"Services: {', '.join(self.services)}."]
+        """A plain-text summary (feed summaries, mail) in the page's (or mail's) language."""
+        language = page_language()
+        lines = [self.what, _("Services: %(services)s.", services=", ".join(self.services))]
         if self.places:
-            where = "; ".join(p.label + (" (outside the EEA)" if p.outside_eea else "") for p in self.places)
-            lines.append(f"Locations: {where}.")
-        lines.append(f"Effective date: {self.effective_date.isoformat()}.")
+            outside = _("outside the EEA")
+            where = "; ".join(p.label + (f" ({outside})" if p.outside_eea else "") for p in self.places)
+            lines.append(_("Locations: %(places)s.", places=where))
+        lines.append(_("Effective date: %(day)s.", day=format_date(self.effective_date, "long", locale=language)))
         if self.urgent:
-            lines.append(f"Urgent change, with shorter notice: {self.urgency_justification}")
-        lines.append(f"Reason: {self.reason}")
+            lines.append(_("Urgent change, with shorter notice: %(why)s", why=self.urgency_justification))
+        lines.append(_("Reason: %(reason)s", reason=self.reason))
         for item in self.deadlines:
-            verb = "must consent by" if item["route"] == "consent" else "can object until"
-            lines.append(f"Controllers under terms version {item['terms_version']} {verb} the end of "
-                         f"{item['last_day']} (Europe/Amsterdam), art. {item['article'] or '-'}.")
+            values = {"version": item["terms_version"], "article": item["article"] or "-",
+                      "day": format_date(date.fromisoformat(item["last_day"]), "long", locale=language)}
+            if item["route"] == "consent":
+                lines.append(_("Controllers under terms version %(version)s must consent by the end of %(day)s "
+                               "(Europe/Amsterdam), art. %(article)s.", **values))
+            else:
+                lines.append(_("Controllers under terms version %(version)s can object until the end of %(day)s "
+                               "(Europe/Amsterdam), art. %(article)s.", **values))
         if self.status == "withdrawn":
-            lines.insert(0, f"WITHDRAWN: {self.withdrawal_reason}")
+            lines.insert(0, _("WITHDRAWN: %(reason)s", reason=self.withdrawal_reason))
         return "\n".join(lines)
 
 
@@ -61,9 +72,7 @@ def _places(announcement: Announcement, entity: SubProcessor | None) -> list[Pla
         rows = []
     facts = []
     for country, place, role, basis in rows:
-        label = transfers.country_name(country) + (f" ({place})" if place else "")
-        label += ", back-up" if role == "back-up" else ""
-        facts.append(PlaceFact(label, not transfers.in_eea(country, day),
+        facts.append(PlaceFact(transfers.place_label(country, place, role), not transfers.in_eea(country, day),
                                transfers.basis_label(basis) if basis else None))
     return facts
 
@@ -72,14 +81,15 @@ def describe(announcement: Announcement) -> AnnouncementFacts:
     kind = announcement.kind
     target = announcement.target.name if announcement.target else None
     incoming = announcement.incoming_name
+    names = {"processor": announcement.processor.name, "target": target, "incoming": incoming}
     what = {
-        "add": f"{announcement.processor.name} engages a new sub-processor: {incoming}.",
-        "replace": f"{announcement.processor.name} replaces {target} with {incoming}.",
-        "remove": f"{announcement.processor.name} stops using {target}.",
-        "change_locations": f"{announcement.processor.name} changes where {target} processes personal data.",
+        "add": _("%(processor)s engages a new sub-processor: %(incoming)s.", **names),
+        "replace": _("%(processor)s replaces %(target)s with %(incoming)s.", **names),
+        "remove": _("%(processor)s stops using %(target)s.", **names),
+        "change_locations": _("%(processor)s changes where %(target)s processes personal data.", **names),
     }[kind]
     if announcement.purpose:
-        what += f" Purpose: {announcement.purpose}"
+        what += " " + _("Purpose: %(purpose)s", purpose=announcement.purpose)
     entity = announcement.entity if kind in ("add", "replace") else announcement.target
     places = _places(announcement, entity) if kind != "remove" else []
     outside = any(p.outside_eea for p in places) if places else None

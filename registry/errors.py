@@ -2,9 +2,11 @@
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user, user_unauthorized
 from werkzeug.exceptions import HTTPException
 
+from .markers import N_
 from .services import NotFound
 
 log = logging.getLogger("registry.access")
@@ -18,6 +20,35 @@ def log_refusal(status: int, reason: str = "") -> None:
     who = f"user {current_user.id}" if current_user and current_user.is_authenticated else "anonymous"
     log.warning("refused %s %s -> %s for %s from %s%s", request.method, rule, status, who, request.remote_addr,
                 f": {reason}" if reason else "")
+
+
+# What a person sees for each status, in the page's language (Werkzeug's own texts are English).
+TITLES = {400: N_("The request could not be handled"), 401: N_("Please log in"), 403: N_("Not for you"),
+          404: N_("Not found"), 405: N_("Not allowed this way"), 413: N_("Too large"),
+          429: N_("Too many requests"), 500: N_("Something went wrong on our side")}
+EXPLANATIONS = {
+    400: N_("The request was not understood. Go back and try again."),
+    401: N_("Log in to see this page."),
+    403: N_("Your account may not open this page."),
+    404: N_("There is nothing at this address. Check the link, or start from the list of processors."),
+    405: N_("This address does not take that kind of request."),
+    413: N_("What was sent is too large."),
+    429: N_("Too many attempts in a short time. Wait a minute, then try again."),
+    500: N_("The error was logged. Try again later."),
+}
+CSRF_EXPLANATION = N_("The form had expired or did not come from this site. Go back, reload the page and submit "
+                      "it again.")
+
+
+def _shown(exc: HTTPException) -> "_Shown":
+    """The error as a person reads it: our own description where a view gave one, else the status's text."""
+    code = exc.code or 500
+    description = exc.description
+    if "CSRF" in str(description):
+        description = _(CSRF_EXPLANATION)
+    elif description == type(exc).description and code in EXPLANATIONS:
+        description = _(EXPLANATIONS[code])
+    return _Shown(code, _(TITLES[code]) if code in TITLES else exc.name, description)
 
 
 def _is_refusal(code: int) -> bool:
@@ -37,7 +68,7 @@ def init_app(app: Flask) -> None:
             log_refusal(exc.code, "CSRF token missing or wrong" if "CSRF" in str(exc.description) else "")
         if _wants_json():
             return jsonify(error=exc.name, message=exc.description), exc.code
-        return render_template("errors/error.html", error=exc), exc.code
+        return render_template("errors/error.html", error=_shown(exc)), exc.code
 
     @user_unauthorized.connect_via(app)
     def _anonymous(_app, **_extra):
@@ -49,7 +80,7 @@ def init_app(app: Flask) -> None:
             log_refusal(404)
         if _wants_json():
             return jsonify(error="Not Found", message=exc.message), 404
-        return render_template("errors/error.html", error=_Shown(404, "Not Found", exc.message)), 404
+        return render_template("errors/error.html", error=_Shown(404, _(TITLES[404]), exc.message)), 404
 
 
 class _Shown:

@@ -45,7 +45,7 @@ def sub_processor_as_dict(sp: SubProcessor, snapshot: RegistrySnapshot) -> dict:
     for loc in sp.locations_on(day):
         check = loc.basis_check(day)
         locations.append({
-            "country": loc.country_code, "country_name": transfers.country_name(loc.country_code),
+            "country": loc.country_code, "country_name": transfers.country_name(loc.country_code, "en"),
             "worldwide": loc.worldwide, "place": loc.place, "role": loc.role,
             "outside_eea": loc.outside_eea_on(day), "transfer_basis": loc.transfer_basis,
             "transfer_basis_valid": None if check is None else check.valid,

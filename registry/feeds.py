@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
+from flask_babel import gettext as _
 
 from .describe import describe
 from .services.changes import FeedEvent
@@ -21,16 +22,16 @@ def entry_id(base_url: str, event: FeedEvent) -> str:
     return f"tag:{host},{day}:{announcement.processor.slug}/announcement/{announcement.id}{suffix}"
 
 
-def build(kind: str, *, title: str, subtitle: str, self_url: str, page_url: str, base_url: str,
+def build(kind: str, *, language: str, title: str, subtitle: str, self_url: str, page_url: str, base_url: str,
           events: list[FeedEvent], link_for, updated: datetime | None) -> bytes:
-    """Serialise events, newest first, as Atom 1.0 ('atom') or RSS 2.0 ('rss')."""
+    """Serialise events, newest first, as Atom 1.0 ('atom') or RSS 2.0 ('rss'), written in `language`."""
     feed = FeedGenerator()
     feed.id(self_url)
     feed.title(title)
     feed.subtitle(subtitle)
     feed.link(href=page_url, rel="alternate")
     feed.link(href=self_url, rel="self")
-    feed.language("en")
+    feed.language(language)
     feed.author({"name": "Sub-processor Registry"})
     feed.generator("Sub-processor Registry")
     feed.updated(updated or EPOCH)
@@ -49,14 +50,15 @@ def _entry(entry, event: FeedEvent, base_url: str, link: str) -> None:
     entry.guid(entry_id(base_url, event), permalink=False)
     entry.link(href=link)
     if event.withdrawal:
-        entry.title(f"Withdrawn: {facts.title}")
-        entry.summary(f"{announcement.processor.name} withdrew announcement #{announcement.number}: "
-                      f"{announcement.withdrawal_reason}\n\n{facts.as_text()}")
+        entry.title(_("Withdrawn: %(title)s", title=facts.title))
+        entry.summary(_("%(name)s withdrew announcement #%(number)s: %(reason)s", name=announcement.processor.name,
+                        number=announcement.number, reason=announcement.withdrawal_reason)
+                      + f"\n\n{facts.as_text()}")
         entry.published(announcement.withdrawn_at)
         entry.updated(announcement.withdrawn_at)
     else:
-        prefix = "[Withdrawn] " if announcement.status == "withdrawn" else ""
-        entry.title(prefix + facts.title)
+        withdrawn = announcement.status == "withdrawn"
+        entry.title(_("[Withdrawn] %(title)s", title=facts.title) if withdrawn else facts.title)
         entry.summary(facts.as_text())
         entry.published(announcement.published_at)
         entry.updated(announcement.withdrawn_at or announcement.published_at)

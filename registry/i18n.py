@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, redirect, request
-from flask_babel import Babel, format_date, get_locale
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
-from .periods import local_day
+from .periods import AMSTERDAM, RULE_MONTHS, Deadline, local_day
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 COOKIE = "language"
@@ -18,7 +18,12 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_language() -> str:
-    """The user's setting, else the switch's cookie, else the browser's Accept-Language, else Dutch."""
+    """The user's setting, else the switch's cookie, else the browser's Accept-Language, else Dutch.
+
+    Outside a request (CLI commands, the mail worker) messages are for the operator: English.
+    """
+    if not has_request_context():
+        return "en"
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     chosen = request.cookies.get(COOKIE)
@@ -37,6 +42,19 @@ def long_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return format_date(value, format="long")
+
+
+def instant(value: datetime | None) -> str:
+    """A moment as people in the Netherlands read it: Amsterdam time, in the page's language, with the zone."""
+    if value is None:
+        return ""
+    local = value.astimezone(AMSTERDAM)
+    return f"{format_datetime(local, format='d MMM y HH:mm', rebase=False)} {local.strftime('%Z')}"
+
+
+def number(value: int | float | None) -> str:
+    """1.234 in Dutch, 1,234 in English."""
+    return "" if value is None else format_decimal(value)
 
 
 @bp.post("/language")
@@ -76,5 +94,9 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(recorded_deadline=Deadline.as_recorded, RULE_MONTHS=RULE_MONTHS,
+                                 feed_language=current_language)
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["instant"] = instant
+    app.jinja_env.filters["number"] = number
     app.jinja_env.filters["local_day"] = local_day

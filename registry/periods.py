@@ -15,24 +15,30 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
+from flask_babel import gettext as _
+
+from .language import page_language
+from .markers import N_
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-RULE_DAYS = "Reg. 1182/71 art. 3(1): the day of the event does not count; the period ends at the end of its last day."
-RULE_MONTHS = ("Reg. 1182/71 art. 3(1) and 3(2)(c): the period ends at the end of the day with the same date in the "
-               "last month, or of that month's last day where it has no such date.")
-RULE_ROLL = ("Reg. 1182/71 art. 3(4): a period that ends on a Saturday, Sunday or public holiday ends at the end of "
-             "the next working day.")
+RULE_DAYS = N_("Reg. 1182/71 art. 3(1): the day of the event does not count; the period ends at the end of its "
+               "last day.")
+RULE_MONTHS = N_("Reg. 1182/71 art. 3(1) and 3(2)(c): the period ends at the end of the day with the same date in "
+                 "the last month, or of that month's last day where it has no such date.")
+RULE_ROLL = N_("Reg. 1182/71 art. 3(4): a period that ends on a Saturday, Sunday or public holiday ends at the end "
+               "of the next working day.")
 
 
 @cache
-def _dutch_holidays(year: int) -> dict:
-    return dict(holidays.NL(years=year))
+def _dutch_holidays(year: int, language: str = "en_US") -> dict:
+    return dict(holidays.NL(years=year, language=language))
 
 
-def holiday_name(day: date) -> str | None:
-    """The Dutch public holiday on a day, if any (python-holidays' calendar for NL)."""
-    return _dutch_holidays(day.year).get(day)
+def holiday_name(day: date, language: str = "en") -> str | None:
+    """The Dutch public holiday on a day, if any (python-holidays' calendar for NL), named in `language`."""
+    return _dutch_holidays(day.year, "nl" if language == "nl" else "en_US").get(day)
 
 
 def is_working_day(day: date) -> bool:
@@ -81,11 +87,20 @@ class Deadline:
 
     @property
     def explanation(self) -> str:
-        text = " ".join(self.rules)
+        """The rules behind the day, in the page's language."""
+        text = " ".join(_(rule) for rule in self.rules)
         if self.rolled_from is not None:
-            reason = holiday_name(self.rolled_from) or self.rolled_from.strftime("%A")
-            text += f" The period would have ended on {self.rolled_from.isoformat()} ({reason})."
+            language = page_language()
+            reason = holiday_name(self.rolled_from, language) or format_date(self.rolled_from, "EEEE", locale=language)
+            text += " " + _("The period would have ended on %(day)s (%(reason)s).",
+                            day=format_date(self.rolled_from, "long", locale=language), reason=reason)
         return text
+
+    @classmethod
+    def as_recorded(cls, last_day: str, rolled_from: str | None) -> "Deadline":
+        """A deadline to act from the ISO days stored with an announcement, to explain it again in any language."""
+        moved = date.fromisoformat(rolled_from) if rolled_from else None
+        return cls(date.fromisoformat(last_day), (RULE_DAYS, RULE_ROLL) if moved else (RULE_DAYS,), moved)
 
 
 def deadline_to_act(start: date, days: int) -> Deadline:

@@ -1,6 +1,7 @@
 """EEA membership, adequacy decisions and transfer bases, read from dated data."""
 from __future__ import annotations
 
+import gettext
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -8,6 +9,10 @@ from importlib import resources
 
 import pycountry
 import yaml
+from flask_babel import gettext as _
+
+from .language import page_language, spoken_date, translated
+from .markers import N_
 
 WORLDWIDE = "worldwide"
 
@@ -41,12 +46,30 @@ def _data() -> dict:
         return yaml.safe_load(fh)
 
 
-def country_name(code: str | None) -> str:
-    """The English short name of an ISO 3166 alpha-2 code ('worldwide' for none)."""
+WORLDWIDE_NAMES = {"en": "Worldwide", "nl": "Wereldwijd"}
+
+
+def country_name(code: str | None, language: str | None = None) -> str:
+    """The short name of an ISO 3166 alpha-2 code in the page's language (or `language`); 'Worldwide' for none."""
+    language = language or page_language()
     if not code:
-        return "Worldwide"
+        return WORLDWIDE_NAMES.get(language, WORLDWIDE_NAMES["en"])
     country = pycountry.countries.get(alpha_2=code.upper())
-    return country.name if country else code
+    if country is None:
+        return code
+    return _country_names(language).gettext(country.name)
+
+
+def place_label(code: str | None, place: str | None, role: str | None) -> str:
+    """'Ireland (Dublin), back-up': a processing location as people read it, in the page's language."""
+    text = country_name(code) + (f" ({place})" if place else "")
+    return _("%(place)s, back-up", place=text) if role == "back-up" else text
+
+
+@cache
+def _country_names(language: str) -> gettext.NullTranslations:
+    """pycountry's own translations of the ISO 3166 names."""
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True)
 
 
 def is_country_code(code: str) -> bool:
@@ -93,11 +116,19 @@ def invalidated_basis(code: str) -> dict | None:
     return _data()["invalidated_bases"].get(code)
 
 
+# The names in data/transfers.yaml, marked here so that the catalogue carries their Dutch.
+BASIS_NAMES = (N_("Adequacy decision (GDPR art. 45)"), N_("Standard contractual clauses (Decision (EU) 2021/914)"),
+               N_("Binding corporate rules (GDPR art. 47)"), N_("Controller's explicit prior written consent"),
+               N_("Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II)"),
+               N_("Invalidated by the Court of Justice of the EU on 6 October 2015 (C-362/14)"))
+
+
 def basis_label(code: str | None) -> str:
+    """A transfer basis by name, in the page's language."""
     if not code:
-        return "None stated"
+        return _("None stated")
     if code in _data()["transfer_bases"]:
-        return _data()["transfer_bases"][code]
+        return translated(_data()["transfer_bases"][code])
     former = invalidated_basis(code)
     return former["name"] if former else code
 
@@ -105,19 +136,21 @@ def basis_label(code: str | None) -> str:
 def check_basis(code: str | None, country: str | None, day: date) -> BasisCheck:
     """Whether a basis lawfully covers a transfer to a location outside the EEA on a day."""
     if not code:
-        return BasisCheck(False, "no transfer basis stated")
+        return BasisCheck(False, _("no transfer basis stated"))
     former = invalidated_basis(code)
     if former is not None:
         if former["from"] <= day <= former["until"]:
             return BasisCheck(True, reference=former["name"])
-        return BasisCheck(False, f"{former['name']} is not a valid basis: {former['reason']}")
+        return BasisCheck(False, _("%(name)s is not a valid basis: %(reason)s", name=former["name"],
+                                          reason=translated(former["reason"])))
     if code not in _data()["transfer_bases"]:
-        return BasisCheck(False, f"unknown transfer basis '{code}'")
+        return BasisCheck(False, _("unknown transfer basis '%(code)s'", code=code))
     if code == "adequacy":
         if not country:
-            return BasisCheck(False, "an adequacy decision cannot cover locations worldwide")
+            return BasisCheck(False, _("an adequacy decision cannot cover locations worldwide"))
         decision = adequacy_for(country, day)
         if decision is None:
-            return BasisCheck(False, f"no adequacy decision covers {country_name(country)} on {day.isoformat()}")
+            return BasisCheck(False, _("no adequacy decision covers %(country)s on %(day)s",
+                                          country=country_name(country), day=spoken_date(day)))
         return BasisCheck(True, reference=decision.reference)
     return BasisCheck(True, reference=basis_label(code))

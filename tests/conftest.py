@@ -10,12 +10,14 @@ import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import update
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
 from registry import create_app  # noqa: E402
 from registry.extensions import db, limiter  # noqa: E402
+from registry.models import CustomerContract  # noqa: E402
 from registry.services.demo import load_demo  # noqa: E402
 from registry.services.seeding import load_seed  # noqa: E402
 
@@ -68,6 +70,9 @@ def backend_app(request, tmp_path_factory):
         upgrade()
         load_seed(PROJECT / "seed")
         load_demo(PROJECT / "seed")
+        # The demo contracts take notices in Dutch; most assertions read English (test_i18n checks the Dutch).
+        db.session.execute(update(CustomerContract).values(notice_language="en"))
+        db.session.commit()
         yield app
         db.session.remove()
         db.engine.dispose()

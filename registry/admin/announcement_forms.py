@@ -1,4 +1,5 @@
 """The announcement form: what changes, for which services, where, when and why."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, SelectField, StringField,
                      TextAreaField)
@@ -7,15 +8,16 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 import pycountry
 
 from ..models import KINDS
-from ..transfers import basis_names
-from .forms import MultiCheckboxField, options
+from ..transfers import basis_names, country_name
+from .forms import MultiCheckboxField, labelled_options, options
 
 WORLDWIDE = "WORLD"
 
 
 def country_options(first_label: str) -> list:
-    countries = sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
-    return options([("", first_label), (WORLDWIDE, "Worldwide (no single country)")] + countries)
+    countries = sorted(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries),
+                       key=lambda pair: pair[1].casefold())
+    return options([("", first_label), (WORLDWIDE, _l("Worldwide (no single country)"))] + countries)
 
 
 class LocationForm(Form):
@@ -23,49 +25,49 @@ class LocationForm(Form):
 
     # The choices are checked by the domain (services/announcements.py), which
     # says why a country or basis is refused; an omitted row is simply empty.
-    country = SelectField("Country", validate_choice=False)
-    place = StringField("Region, city or data centre", validators=[Optional(), Length(max=200)])
-    role = SelectField("Role", choices=options([("processing", "Processing"), ("back-up", "Back-up")]),
+    country = SelectField(_l("Country"), validate_choice=False)
+    place = StringField(_l("Region, city or data centre"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=options([("processing", _l("Processing")), ("back-up", _l("Back-up"))]),
                        validate_choice=False)
-    transfer_basis = SelectField("Transfer basis (outside the EEA)", validate_choice=False)
+    transfer_basis = SelectField(_l("Transfer basis (outside the EEA)"), validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = country_options("—")
-        self.transfer_basis.choices = options([("", "— (inside the EEA)")] + list(basis_names().items()))
+        self.transfer_basis.choices = options([("", _l("— (inside the EEA)"))] + list(basis_names().items()))
 
 
 class AnnouncementForm(FlaskForm):
-    kind = SelectField("Kind of change", choices=options(KINDS.items()))
-    service_ids = MultiCheckboxField("Services affected", coerce=int)
-    target_id = SelectField("Sub-processor that is replaced, removed or moves", coerce=int,
-                            description="For a replacement, a removal or a change of locations.")
-    entity_id = SelectField("Sub-processor brought in", coerce=int,
-                            description="An entity this processor already uses (e.g. for another service), or a new one.")
-    new_name = StringField("Name of a new sub-processor", validators=[Optional(), Length(max=200)])
-    new_legal_name = StringField("Its legal name", validators=[Optional(), Length(max=200)])
-    new_established_in = SelectField("Established in")
-    new_description = TextAreaField("What it does", validators=[Optional(), Length(max=2000)])
-    new_dpa_in_place = SelectField("Sub-processing agreement in place", choices=options(
-        [("", "Not stated"), ("yes", "Yes"), ("no", "No")]))
-    purpose = TextAreaField("Purpose for these services", validators=[Optional(), Length(max=2000)])
+    kind = SelectField(_l("Kind of change"), choices=labelled_options(KINDS))
+    service_ids = MultiCheckboxField(_l("Services affected"), coerce=int)
+    target_id = SelectField(_l("Sub-processor that is replaced, removed or moves"), coerce=int,
+                            description=_l("For a replacement, a removal or a change of locations."))
+    entity_id = SelectField(_l("Sub-processor brought in"), coerce=int,
+                            description=_l("An entity this processor already uses (e.g. for another service), or a new one."))
+    new_name = StringField(_l("Name of a new sub-processor"), validators=[Optional(), Length(max=200)])
+    new_legal_name = StringField(_l("Its legal name"), validators=[Optional(), Length(max=200)])
+    new_established_in = SelectField(_l("Established in"))
+    new_description = TextAreaField(_l("What it does"), validators=[Optional(), Length(max=2000)])
+    new_dpa_in_place = SelectField(_l("Sub-processing agreement in place"), choices=options(
+        [("", _l("Not stated")), ("yes", _l("Yes")), ("no", _l("No"))]))
+    purpose = TextAreaField(_l("Purpose for these services"), validators=[Optional(), Length(max=2000)])
     locations = FieldList(FormField(LocationForm), min_entries=3, max_entries=6,
-                          label="Processing locations (a new sub-processor, or a change of locations)")
-    reason = TextAreaField("Reason for the change", validators=[
-        DataRequired(message="Give the reason for the change."), Length(max=4000)])
-    effective_date = DateField("Effective date", validators=[
-        InputRequired(message="Give the effective date (YYYY-MM-DD).")])
-    urgent = BooleanField("Urgent: shorter notice than the contracts give")
-    urgency_justification = TextAreaField("Written justification of the urgency", validators=[
-        Optional(), Length(max=4000)], description="Required for an urgent change; shown wherever it appears.")
+                          label=_l("Processing locations (a new sub-processor, or a change of locations)"))
+    reason = TextAreaField(_l("Reason for the change"), validators=[
+        DataRequired(message=_l("Give the reason for the change.")), Length(max=4000)])
+    effective_date = DateField(_l("Effective date"), validators=[
+        InputRequired(message=_l("Give the effective date (YYYY-MM-DD)."))])
+    urgent = BooleanField(_l("Urgent: shorter notice than the contracts give"))
+    urgency_justification = TextAreaField(_l("Written justification of the urgency"), validators=[
+        Optional(), Length(max=4000)], description=_l("Required for an urgent change; shown wherever it appears."))
 
     def __init__(self, *args, sub_processors=(), engaged=(), services=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.service_ids.choices = options((s.id, s.name) for s in services)
         self.target_id.choices = options([(0, "—")] + [(sp.id, sp.name) for sp in engaged])
-        self.entity_id.choices = options([(0, "— a new sub-processor (below) —")] +
+        self.entity_id.choices = options([(0, _l("— a new sub-processor (below) —"))] +
                                          [(sp.id, sp.name) for sp in sub_processors])
-        self.new_established_in.choices = country_options("Not stated")
+        self.new_established_in.choices = country_options(_l("Not stated"))
 
     def values(self) -> dict:
         locations = [{"country": None if row.country.data == WORLDWIDE else row.country.data.upper(),
@@ -104,8 +106,8 @@ def form_data(announcement) -> dict:
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField("Reason for the withdrawal", validators=[
-        DataRequired(message="Give the reason for the withdrawal."), Length(max=4000)])
+    reason = TextAreaField(_l("Reason for the withdrawal"), validators=[
+        DataRequired(message=_l("Give the reason for the withdrawal.")), Length(max=4000)])
 
 
 class PublishForm(FlaskForm):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -45,7 +46,8 @@ def edit_announcement(slug: str, announcement_id: int | None = None):
     processor = own_processor(slug)
     draft = _announcement(processor, announcement_id) if announcement_id else None
     if draft is not None and not draft.is_draft:
-        flash(f"Announcement #{draft.number} is {draft.status} and can no longer be changed.", "error")
+        flash(_("Announcement #%(number)s is %(status)s and can no longer be changed.", number=draft.number,
+                status=_(draft.status_label)), "error")
         if request.method == "POST":
             return _detail(processor, draft, status=400)
         return redirect(url_for("admin.announcement", slug=slug, announcement_id=draft.id))
@@ -56,7 +58,7 @@ def edit_announcement(slug: str, announcement_id: int | None = None):
         except DomainError as error:
             _apply_error(form, error)
         else:
-            flash(f"Draft #{saved.number} saved. Check the preview, then publish.", "success")
+            flash(_("Draft #%(number)s saved. Check the preview, then publish.", number=saved.number), "success")
             return redirect(url_for("admin.announcement", slug=slug, announcement_id=saved.id))
     status = 400 if form.is_submitted() else 200
     return render_template("admin/announcement_form.html", processor=processor, form=form, draft=draft,
@@ -90,7 +92,7 @@ def publish(slug: str, announcement_id: int):
     except DomainError as error:
         db.session.rollback()
         return _detail(processor, _announcement(processor, announcement_id), 400, error.message)
-    flash(f"Published as registry version {version.number}.", "success")
+    flash(_("Published as registry version %(number)s.", number=version.number), "success")
     return redirect(url_for("admin.announcement", slug=slug, announcement_id=item.id))
 
 
@@ -101,13 +103,13 @@ def withdraw(slug: str, announcement_id: int):
     item = _announcement(processor, announcement_id)
     form = WithdrawForm()
     if not form.validate_on_submit():
-        return _detail(processor, item, 400, "Give the reason for the withdrawal.")
+        return _detail(processor, item, 400, _("Give the reason for the withdrawal."))
     try:
         version = publication.withdraw(current_user, processor, item.id, form.reason.data)
     except DomainError as error:
         db.session.rollback()
         return _detail(processor, _announcement(processor, announcement_id), 400, error.message)
-    flash(f"Withdrawn; the withdrawal is registry version {version.number}.", "success")
+    flash(_("Withdrawn; the withdrawal is registry version %(number)s.", number=version.number), "success")
     return redirect(url_for("admin.announcement", slug=slug, announcement_id=item.id))
 
 

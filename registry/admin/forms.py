@@ -1,10 +1,12 @@
 """Forms of the processor's side: services, contract terms, customer contracts."""
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, widgets)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..models.mail import LANGUAGES
 from ..models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
 from ..transfers import basis_names, former_bases
 
@@ -19,24 +21,29 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def labelled_options(labels: dict) -> list[SelectChoice]:
+    """Select options from a domain dictionary whose labels are marked with N_(): shown in the page's language."""
+    return [SelectChoice(value, _l(label)) for value, label in labels.items()]
+
+
 def lines(text: str | None) -> list[str]:
     """One list item per non-empty line of a text area."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class ServiceForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(message="Give the service a name."), Length(max=200)])
-    key = StringField("Key in URLs", validators=[Optional(), Length(max=64)],
-                      description="Lower-case letters, digits and hyphens; made from the name when left empty.")
-    description = TextAreaField("Description", validators=[Optional(), Length(max=4000)])
-    data_categories = TextAreaField("Categories of personal data", description="One per line.",
+    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Give the service a name.")), Length(max=200)])
+    key = StringField(_l("Key in URLs"), validators=[Optional(), Length(max=64)],
+                      description=_l("Lower-case letters, digits and hyphens; made from the name when left empty."))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    data_categories = TextAreaField(_l("Categories of personal data"), description=_l("One per line."),
                                     validators=[Length(max=8000)])
-    data_subjects = TextAreaField("Categories of data subjects", description="One per line.",
+    data_subjects = TextAreaField(_l("Categories of data subjects"), description=_l("One per line."),
                                   validators=[Length(max=4000)])
-    purposes = TextAreaField("Purposes", description="One per line.", validators=[Length(max=8000)])
-    retention = TextAreaField("Retention", validators=[Optional(), Length(max=2000)])
-    source = StringField("Source in the contract", validators=[Optional(), Length(max=200)],
-                         description="The annex or article this service comes from, e.g. 'Bijlage A'.")
+    purposes = TextAreaField(_l("Purposes"), description=_l("One per line."), validators=[Length(max=8000)])
+    retention = TextAreaField(_l("Retention"), validators=[Optional(), Length(max=2000)])
+    source = StringField(_l("Source in the contract"), validators=[Optional(), Length(max=200)],
+                         description=_l("The annex or article this service comes from, e.g. 'Bijlage A'."))
 
     def values(self) -> dict:
         return {
@@ -51,36 +58,36 @@ ARTICLE = {"validators": [Optional(), Length(max=40)], "description": "e.g. 4.1"
 
 
 class TermsForm(FlaskForm):
-    version = StringField("Version", validators=[DataRequired(message="Name this version."), Length(max=60)])
-    effective_from = DateField("In force from", validators=[InputRequired(message="Give the date (YYYY-MM-DD).")])
-    authorisation = SelectField("Authorisation", choices=options(AUTHORISATIONS.items()))
-    authorisation_article = StringField("Article", **ARTICLE)
-    authorisation_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
-    notice_days = IntegerField("Notice period (days)", validators=[
-        InputRequired(message="Give the notice period in days."),
-        NumberRange(min=1, max=365, message="Between 1 and 365 days.")])
-    notice_article = StringField("Article", **ARTICLE)
-    notice_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
-    objection_route = SelectField("Objection route", choices=options(OBJECTION_ROUTES.items()))
-    objection_article = StringField("Article", **ARTICLE)
-    objection_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
-    termination_allowed = BooleanField("The controller may terminate when no agreement is reached")
-    termination_months = IntegerField("Termination period (months)", validators=[
-        Optional(), NumberRange(min=1, max=36, message="Between 1 and 36 months.")])
-    termination_article = StringField("Article", **ARTICLE)
-    termination_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
-    transfer_rule = SelectField("Transfers outside the EEA", choices=options(TRANSFER_RULES.items()))
-    transfer_article = StringField("Article", **ARTICLE)
-    transfer_text = TextAreaField("What the contract says", validators=[Length(max=4000)])
-    named_transfer_bases = MultiCheckboxField("Transfer bases the contract names")
-    list_article = StringField("Article on the sub-processor list", **ARTICLE)
-    list_text = TextAreaField("What the contract says about the list", validators=[Length(max=4000)])
+    version = StringField(_l("Version"), validators=[DataRequired(message=_l("Name this version.")), Length(max=60)])
+    effective_from = DateField(_l("In force from"), validators=[InputRequired(message=_l("Give the date (YYYY-MM-DD)."))])
+    authorisation = SelectField(_l("Authorisation"), choices=labelled_options(AUTHORISATIONS))
+    authorisation_article = StringField(_l("Article"), **ARTICLE)
+    authorisation_text = TextAreaField(_l("What the contract says"), validators=[Length(max=4000)])
+    notice_days = IntegerField(_l("Notice period (days)"), validators=[
+        InputRequired(message=_l("Give the notice period in days.")),
+        NumberRange(min=1, max=365, message=_l("Between 1 and 365 days."))])
+    notice_article = StringField(_l("Article"), **ARTICLE)
+    notice_text = TextAreaField(_l("What the contract says"), validators=[Length(max=4000)])
+    objection_route = SelectField(_l("Objection route"), choices=labelled_options(OBJECTION_ROUTES))
+    objection_article = StringField(_l("Article"), **ARTICLE)
+    objection_text = TextAreaField(_l("What the contract says"), validators=[Length(max=4000)])
+    termination_allowed = BooleanField(_l("The controller may terminate when no agreement is reached"))
+    termination_months = IntegerField(_l("Termination period (months)"), validators=[
+        Optional(), NumberRange(min=1, max=36, message=_l("Between 1 and 36 months."))])
+    termination_article = StringField(_l("Article"), **ARTICLE)
+    termination_text = TextAreaField(_l("What the contract says"), validators=[Length(max=4000)])
+    transfer_rule = SelectField(_l("Transfers outside the EEA"), choices=labelled_options(TRANSFER_RULES))
+    transfer_article = StringField(_l("Article"), **ARTICLE)
+    transfer_text = TextAreaField(_l("What the contract says"), validators=[Length(max=4000)])
+    named_transfer_bases = MultiCheckboxField(_l("Transfer bases the contract names"))
+    list_article = StringField(_l("Article on the sub-processor list"), **ARTICLE)
+    list_text = TextAreaField(_l("What the contract says about the list"), validators=[Length(max=4000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # What the contract names is recorded as it stands, including former
         # bases such as the Privacy Shield; `registry check` points those out.
-        former = [(code, f"{name} (no longer valid)") for code, name in former_bases().items()]
+        former = [(code, _l("%(name)s (no longer valid)", name=name)) for code, name in former_bases().items()]
         self.named_transfer_bases.choices = options(list(basis_names().items()) + former)
 
     def values(self) -> dict:
@@ -93,25 +100,26 @@ class TermsForm(FlaskForm):
 
 
 class ContractForm(FlaskForm):
-    organisation_id = SelectField("Controller organisation", coerce=int, validate_choice=True)
-    organisation_name = StringField("…or a new organisation", validators=[Length(max=200)],
-                                    description="Type a name here to add an organisation that is not in the list.")
-    reference = StringField("Contract reference", validators=[DataRequired(message="Give the contract reference."),
+    organisation_id = SelectField(_l("Controller organisation"), coerce=int, validate_choice=True)
+    organisation_name = StringField(_l("…or a new organisation"), validators=[Length(max=200)],
+                                    description=_l("Type a name here to add an organisation that is not in the list."))
+    reference = StringField(_l("Contract reference"), validators=[DataRequired(message=_l("Give the contract reference.")),
                                                               Length(max=200)])
-    start_date = DateField("Start date", validators=[InputRequired(message="Give the start date (YYYY-MM-DD).")])
-    terms_id = SelectField("Contract-terms version", coerce=int)
-    service_ids = MultiCheckboxField("Services taken", coerce=int)
-    notice_email = EmailField("Notice e-mail address", validators=[
-        DataRequired(message="Give the address where notices of changes go."), Length(max=254),
-        Email(message="Not a valid e-mail address.", check_deliverability=False)])
+    start_date = DateField(_l("Start date"), validators=[InputRequired(message=_l("Give the start date (YYYY-MM-DD)."))])
+    terms_id = SelectField(_l("Contract-terms version"), coerce=int)
+    service_ids = MultiCheckboxField(_l("Services taken"), coerce=int)
+    notice_email = EmailField(_l("Notice e-mail address"), validators=[
+        DataRequired(message=_l("Give the address where notices of changes go.")), Length(max=254),
+        Email(message=_l("Not a valid e-mail address."), check_deliverability=False)])
+    notice_language = SelectField(_l("Language of the notices"), choices=options(LANGUAGES.items()), default="nl")
 
     def validate_organisation_name(self, field):
         if not self.organisation_id.data and not (field.data or "").strip():
-            raise ValidationError("Choose the controller organisation or type the name of a new one.")
+            raise ValidationError(_l("Choose the controller organisation or type the name of a new one."))
 
     def validate_service_ids(self, field):
         if not field.data:
-            raise ValidationError("Choose at least one service the controller takes.")
+            raise ValidationError(_l("Choose at least one service the controller takes."))
 
     def values(self) -> dict:
         return {
@@ -119,5 +127,5 @@ class ContractForm(FlaskForm):
             "organisation_name": (self.organisation_name.data or "").strip() or None,
             "reference": self.reference.data.strip(), "start_date": self.start_date.data,
             "terms_id": self.terms_id.data, "service_ids": self.service_ids.data or [],
-            "notice_email": self.notice_email.data,
+            "notice_email": self.notice_email.data, "notice_language": self.notice_language.data,
         }

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
 
 from ..models import OUTCOMES
-from .forms import options
+from .forms import labelled_options
 
 
 class MessageForm(FlaskForm):
@@ -12,6 +12,6 @@ class MessageForm(FlaskForm):
 
 
 class OutcomeForm(FlaskForm):
-    outcome = RadioField("Outcome of the consultation", choices=options(OUTCOMES.items()), validate_choice=False)
-    note = TextAreaField("Note", description="What was agreed, how the change was adapted, or why there is no "
-                                             "agreement. The controller sees this note.", render_kw={"rows": 5})
+    outcome = RadioField(_l("Outcome of the consultation"), choices=labelled_options(OUTCOMES), validate_choice=False)
+    note = TextAreaField(_l("Note"), description=_l("What was agreed, how the change was adapted, or why there is no "
+                                             "agreement. The controller sees this note."), render_kw={"rows": 5})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
@@ -63,7 +64,7 @@ def objection_message(slug: str, objection_id: int):
         except DomainError as error:
             _apply_error(form, error)
         else:
-            flash("Your message was added and the controller was told.", "success")
+            flash(_("Your message was added and the controller was told."), "success")
             return redirect(url_for("admin.objection", slug=slug, objection_id=item.id) + "#thread")
     return _page(processor, item, message_form=form, status=400)
 
@@ -80,6 +81,6 @@ def objection_outcome(slug: str, objection_id: int):
         except DomainError as error:
             _apply_error(form, error)
         else:
-            flash(f"Outcome recorded: {item.status_label}. The controller was told.", "success")
+            flash(_("Outcome recorded: %(outcome)s. The controller was told.", outcome=_(item.status_label)), "success")
             return redirect(url_for("admin.objection", slug=slug, objection_id=item.id))
     return _page(processor, item, outcome_form=form, status=400)

@@ -4,10 +4,12 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..i18n import long_date
 from ..models import (AuditEntry, ContractTerms, CustomerContract, Objection, Organisation, Processor, Service,
                       TerminationNotice)
 from ..services import DomainError, NotFound, administration
@@ -22,7 +24,7 @@ def editor_required(view):
     @login_required
     def wrapped(*args, **kwargs):
         if current_user.role not in ("admin", "editor"):
-            abort(403, "This part of the site is for processor editors.")
+            abort(403, _("This part of the site is for processor editors."))
         return view(*args, **kwargs)
     return wrapped
 
@@ -84,7 +86,7 @@ def audit_log(slug: str):
     return render_template("admin/audit.html", processor=processor, entries=entries)
 
 
-def _edit(template: str, processor: Processor, form, save, object_id, obj, what: str):
+def _edit(template: str, processor: Processor, form, save, object_id, obj, saved: str):
     """Validate the form, call one service, and either redirect or show the form again with errors."""
     if form.validate_on_submit():
         try:
@@ -94,7 +96,7 @@ def _edit(template: str, processor: Processor, form, save, object_id, obj, what:
         except DomainError as error:
             _apply_error(form, error)
         else:
-            flash(f"{what} saved.", "success")
+            flash(str(saved), "success")
             return redirect(url_for("admin.processor", slug=processor.slug))
     status = 400 if form.is_submitted() else 200
     return render_template(template, processor=processor, form=form, obj=obj), status
@@ -108,7 +110,7 @@ def edit_service(slug: str, service_id: int | None = None):
     service = _owned(Service, processor, service_id) if service_id else None
     form = ServiceForm(data=_service_form_data(service))
     return _edit("admin/service_form.html", processor, form, administration.save_service, service_id,
-                 service, "Service")
+                 service, _l("Service saved."))
 
 
 def _service_form_data(service: Service | None) -> dict | None:
@@ -129,7 +131,7 @@ def edit_terms(slug: str, terms_id: int | None = None):
     terms = _owned(ContractTerms, processor, terms_id) if terms_id else None
     form = TermsForm(obj=terms)
     return _edit("admin/terms_form.html", processor, form, administration.save_terms, terms_id, terms,
-                 "Contract terms")
+                 _l("Contract terms saved."))
 
 
 @bp.route("/processors/<slug>/contracts/new", methods=["GET", "POST"])
@@ -140,11 +142,11 @@ def edit_contract(slug: str, contract_id: int | None = None):
     contract = _owned(CustomerContract, processor, contract_id) if contract_id else None
     form = ContractForm(obj=contract)
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    form.organisation_id.choices = options([(0, "— new organisation —")] + [(o.id, o.name) for o in organisations])
-    form.terms_id.choices = options((t.id, f"{t.version} (from {t.effective_from.isoformat()})")
+    form.organisation_id.choices = options([(0, _("— new organisation —"))] + [(o.id, o.name) for o in organisations])
+    form.terms_id.choices = options((t.id, _("%(version)s (from %(day)s)", version=t.version, day=long_date(t.effective_from)))
                                     for t in processor.contract_terms)
     form.service_ids.choices = options((s.id, s.name) for s in processor.services)
     if contract is not None and not form.is_submitted():
         form.service_ids.data = [s.id for s in contract.services]
     return _edit("admin/contract_form.html", processor, form, administration.save_contract, contract_id,
-                 contract, "Contract")
+                 contract, _l("Contract saved."))

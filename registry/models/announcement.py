@@ -3,15 +3,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import format_date
+from flask_babel import gettext as _
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..language import page_language
+from ..markers import N_
 from .processor import Processor, Service
 from .subprocessor import SubProcessor
 from .types import UTCDateTime, utcnow
-from ..markers import N_
 
+# Shown as _(status_label).
+STATUSES = {"draft": N_("draft"), "published": N_("published"), "withdrawn": N_("withdrawn")}
 KINDS = {
     "add": N_("Add a sub-processor"),
     "replace": N_("Replace a sub-processor"),
@@ -78,6 +83,10 @@ class Announcement(db.Model):
         return KINDS.get(self.kind, self.kind)
 
     @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
     def is_draft(self) -> bool:
         return self.status == "draft"
 
@@ -90,18 +99,21 @@ class Announcement(db.Model):
 
     @property
     def title(self) -> str:
-        """One line saying what changes, for lists, feeds and mail subjects."""
+        """One line saying what changes, for lists, feeds and mail subjects, in the page's (or mail's) language."""
         services = ", ".join(s.name for s in self.services)
-        target = self.target.name if self.target else ""
+        values = {"processor": self.processor.name, "incoming": self.incoming_name,
+                  "target": self.target.name if self.target else "", "services": services,
+                  "day": format_date(self.effective_date, "long", locale=page_language())}
         text = {
-            "add": f"adds {self.incoming_name}",
-            "replace": f"replaces {target} with {self.incoming_name}",
-            "remove": f"removes {target}",
-            "change_locations": f"changes where {target} processes",
+            "add": _("%(processor)s adds %(incoming)s for %(services)s from %(day)s", **values),
+            "replace": _("%(processor)s replaces %(target)s with %(incoming)s for %(services)s from %(day)s", **values),
+            "remove": _("%(processor)s removes %(target)s for %(services)s from %(day)s", **values),
+            "change_locations": _("%(processor)s changes where %(target)s processes for %(services)s from %(day)s",
+                                  **values),
         }.get(self.kind, self.kind)
-        prefix = "URGENT: " if self.urgent else ""
-        title = f"{prefix}{self.processor.name} {text} for {services} from {self.effective_date.isoformat()}"
-        return " ".join(title.split())  # one line, whatever the names hold
+        if self.urgent:
+            text = _("URGENT: %(title)s", title=text)
+        return " ".join(text.split())  # one line, whatever the names hold
 
 
 class RegistryVersion(db.Model):
@@ -121,7 +133,12 @@ class RegistryVersion(db.Model):
 
     @property
     def label(self) -> str:
-        what = {"initial": "initial list", "publication": "announcement", "withdrawal": "withdrawal"}[self.event]
-        if self.announcement is not None:
-            what += f" #{self.announcement.number}"
-        return f"Version {self.number} ({what}, effective {self.effective_date.isoformat()})"
+        day = format_date(self.effective_date, "long", locale=page_language())
+        number = self.announcement.number if self.announcement is not None else None
+        if self.event == "publication":
+            return _("Version %(number)s (announcement #%(item)s, effective %(day)s)", number=self.number,
+                     item=number, day=day)
+        if self.event == "withdrawal":
+            return _("Version %(number)s (withdrawal of #%(item)s, effective %(day)s)", number=self.number,
+                     item=number, day=day)
+        return _("Version %(number)s (initial list, effective %(day)s)", number=self.number, day=day)

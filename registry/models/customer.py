@@ -39,6 +39,8 @@ class CustomerContract(db.Model):
     start_date: Mapped[date] = mapped_column()
     terms_id: Mapped[int] = mapped_column(ForeignKey("contract_terms.id"))
     notice_email: Mapped[str] = mapped_column(String(254))
+    # The language of the notices mailed to notice_email (the seed contracts are Dutch).
+    notice_language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")
 
     processor: Mapped[Processor] = relationship()
     organisation: Mapped[Organisation] = relationship(back_populates="contracts")

@@ -95,9 +95,7 @@ class Location(Dated, db.Model):
 
     @property
     def label(self) -> str:
-        name = transfers.country_name(self.country_code)
-        text = f"{name} ({self.place})" if self.place else name
-        return f"{text}, back-up" if self.role == "back-up" else text
+        return transfers.place_label(self.country_code, self.place, self.role)
 
     def outside_eea_on(self, day: date) -> bool:
         return not transfers.in_eea(self.country_code, day)

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import AuditEntry, ConsentDecision, Objection
+from ..language import spoken_date
 from ..services import AlreadyDone, DomainError, NotFound, consents, objections, reactions, terminations
 from ..services.snapshot import today
 from .forms import ConsentForm, MessageForm, ObjectionForm, TerminationForm
@@ -168,7 +169,7 @@ def termination(objection_id: int):
             _apply(form, error)
         else:
             flash(_("Your notice of termination was recorded (%(ref)s). The contract ends at the end of %(day)s.",
-                    ref=made.reference, day=made.end_date.isoformat()), "success")
+                    ref=made.reference, day=spoken_date(made.end_date)), "success")
             return redirect(url_for("portal.objection", objection_id=item.id) + "#termination")
     return _objection_page(item, termination_form=form, status=400)
 

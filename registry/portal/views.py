@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, Response, abort, render_template
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..services import NotFound, evidence, reactions
@@ -17,7 +18,7 @@ def controller_required(view):
     @login_required
     def wrapped(*args, **kwargs):
         if current_user.role != "controller" or current_user.organisation_id is None:
-            abort(403, "This part of the site is for controller users.")
+            abort(403, _("This part of the site is for controller users."))
         return view(*args, **kwargs)
     return wrapped
 
@@ -58,7 +59,7 @@ def respond(announcement_id: int):
     """Where mail and the public page send a controller: what this announcement asks of each of its contracts."""
     items = reactions.reactions(org_id(), announcement_id=announcement_id)
     if not items:
-        abort(404, "This announcement does not concern any contract of your organisation.")
+        abort(404, _("This announcement does not concern any contract of your organisation."))
     return render_template("portal/respond.html", items=items, a=items[0].announcement, today=today())
 
 

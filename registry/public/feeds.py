@@ -5,14 +5,16 @@ import hashlib
 from collections import OrderedDict
 
 from flask import Response, current_app, request
+from flask_babel import force_locale, gettext as _
 
 from .. import feeds
+from ..i18n import LANGUAGES
 from ..links import absolute
-from ..services.changes import FeedHead, Scope, cached_feed_head, feed_events
+from ..services.changes import ALL_PROCESSORS, FeedHead, Scope, cached_feed_head, feed_events
 from .views import bp
 
 MIMETYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 _rendered: OrderedDict[str, bytes] = OrderedDict()
 _CACHE_SIZE = 64
 
@@ -31,10 +33,20 @@ def _not_modified(etag: str, head: FeedHead) -> bool:
     return since is not None and head.updated_at is not None and head.updated_at.replace(microsecond=0) <= since
 
 
+def feed_language() -> str:
+    """A feed's language comes from its URL (?lang=nl or en), so that one address always reads the same and
+    shared caches need not vary; without it, the site's default language."""
+    chosen = request.args.get("lang")
+    return chosen if chosen in LANGUAGES else current_app.config["DEFAULT_LANGUAGE"]
+
+
 def _feed(head: FeedHead, kind: str, page_url: str, self_url: str) -> Response:
-    """Answer 304 from the head alone; otherwise serve the feed, built once per state and worker."""
+    """Answer 304 from the head alone; otherwise serve the feed, built once per state, language and worker."""
     base_url = current_app.config["BASE_URL"]
-    etag = hashlib.sha256(f"{FORMAT_VERSION}|{head.key}|{kind}|{head.serial}|{head.updated_at}|"
+    language = feed_language()
+    if request.args.get("lang") == language:
+        self_url += f"?lang={language}"
+    etag = hashlib.sha256(f"{FORMAT_VERSION}|{head.key}|{kind}|{language}|{head.serial}|{head.updated_at}|"
                           f"{base_url}".encode()).hexdigest()[:32]
     headers = {"Cache-Control": "public, max-age=60"}
     if _not_modified(etag, head):
@@ -43,11 +55,14 @@ def _feed(head: FeedHead, kind: str, page_url: str, self_url: str) -> Response:
         body = _rendered.get(etag)
         if body is None:
             scope = Scope(head.processor_id, head.service_id)
-            body = feeds.build(kind, title=head.title, subtitle=f"Announced changes of sub-processors: {head.title}",
-                               self_url=self_url, page_url=page_url, base_url=base_url,
-                               events=feed_events(scope), updated=head.updated_at,
-                               link_for=lambda a: absolute("public.announcement", slug=a.processor.slug,
-                                                           announcement_id=a.id))
+            with force_locale(language):
+                title = _(ALL_PROCESSORS) if head.key == "all" else head.title
+                body = feeds.build(kind, language=language, title=title,
+                                   subtitle=_("Announced changes of sub-processors: %(name)s", name=title),
+                                   self_url=self_url, page_url=page_url, base_url=base_url,
+                                   events=feed_events(scope), updated=head.updated_at,
+                                   link_for=lambda a: absolute("public.announcement", slug=a.processor.slug,
+                                                               announcement_id=a.id))
             _remember(etag, body)
         response = Response(body, mimetype=MIMETYPES[kind], headers=headers)
     response.set_etag(etag)

@@ -7,6 +7,7 @@ from functools import cache
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import ROLES, Organisation, Processor, User
@@ -18,30 +19,35 @@ MIN_PASSWORD_LENGTH = 10
 def normalise_email(raw: str) -> str:
     """A syntactically valid address in canonical form, or DomainError."""
     if "\r" in raw or "\n" in raw:
-        raise DomainError("An e-mail address cannot contain line breaks.", "email")
+        raise DomainError(_("An e-mail address cannot contain line breaks."), "email")
     try:
         return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise DomainError(f"Not a valid e-mail address: {exc}", "email") from exc
+        raise DomainError(_("Not a valid e-mail address: %(exc)s",
+                             exc=exc), "email") from exc
 
 
 def _bind(user_role: str, org_slug: str | None) -> dict:
     if user_role not in ROLES:
-        raise DomainError(f"Unknown role '{user_role}'; choose one of: {', '.join(ROLES)}.", "role")
+        raise DomainError(_("Unknown role '%(user_role)s'; choose one of: %(items)s.",
+                             user_role=user_role, items=', '.join(ROLES)), "role")
     if user_role == "admin":
         if org_slug:
-            raise DomainError("A site admin is not bound to an organisation; leave out --org.", "org")
+            raise DomainError(_("A site admin is not bound to an organisation; leave out --org."), "org")
         return {}
     if not org_slug:
-        raise DomainError(f"A {ROLES[user_role].lower()} needs --org.", "org")
+        raise DomainError(_("A %(value)s needs --org.",
+                             value=ROLES[user_role].lower()), "org")
     if user_role == "editor":
         processor = db.session.scalar(select(Processor).filter_by(slug=org_slug))
         if processor is None:
-            raise DomainError(f"No processor '{org_slug}'.", "org")
+            raise DomainError(_("No processor '%(org_slug)s'.",
+                                 org_slug=org_slug), "org")
         return {"processor_id": processor.id}
     organisation = db.session.scalar(select(Organisation).filter_by(slug=org_slug))
     if organisation is None:
-        raise DomainError(f"No controller organisation '{org_slug}'.", "org")
+        raise DomainError(_("No controller organisation '%(org_slug)s'.",
+                             org_slug=org_slug), "org")
     return {"organisation_id": organisation.id}
 
 
@@ -50,9 +56,11 @@ def create_user(email: str, role: str, org_slug: str | None, password: str, acto
     address = normalise_email(email)
     binding = _bind(role, org_slug)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.", "password")
+        raise DomainError(_("The password must have at least %(min_password_length)s characters.",
+                             min_password_length=MIN_PASSWORD_LENGTH), "password")
     if db.session.scalar(select(User).where(func.lower(User.email) == address)):
-        raise DomainError(f"An account for {address} exists already.", "email")
+        raise DomainError(_("An account for %(address)s exists already.",
+                             address=address), "email")
     user = User(email=address, role=role, **binding)
     user.set_password(password)
     db.session.add(user)
@@ -102,13 +110,14 @@ def end_sessions(user: User) -> None:
 def change_password(user: User, current: str, new: str, repeated: str) -> None:
     """A new password; every other session of the account ends (the session token changes with it)."""
     if not user.check_password(current or ""):
-        raise DomainError("That is not your current password.", "current_password")
+        raise DomainError(_("That is not your current password."), "current_password")
     if len(new or "") < MIN_PASSWORD_LENGTH:
-        raise DomainError(f"The new password must have at least {MIN_PASSWORD_LENGTH} characters.", "new_password")
+        raise DomainError(_("The new password must have at least %(min_password_length)s characters.",
+                             min_password_length=MIN_PASSWORD_LENGTH), "new_password")
     if len(new) > 200:
-        raise DomainError("Keep the password under 200 characters.", "new_password")
+        raise DomainError(_("Keep the password under 200 characters."), "new_password")
     if new != repeated:
-        raise DomainError("The two new passwords differ.", "repeat_password")
+        raise DomainError(_("The two new passwords differ."), "repeat_password")
     user.set_password(new)
     audit.record(user, "user.password", user, f"{user.email} changed the password (other sessions ended)",
                  processor_id=user.processor_id)

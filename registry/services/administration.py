@@ -5,9 +5,10 @@ import re
 from datetime import date
 
 from sqlalchemy import select
+from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import ContractTerms, CustomerContract, Organisation, Processor, Service, User
+from ..models import LANGUAGES, ContractTerms, CustomerContract, Organisation, Processor, Service, User
 from ..models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
 from . import DomainError, NotFound, accounts, audit
 
@@ -20,7 +21,7 @@ def slugify(text: str) -> str:
 
 def _require_editor(actor: User, processor: Processor) -> None:
     if not actor.may_edit(processor):
-        raise NotFound("No such processor.")
+        raise NotFound(_("No such processor."))
 
 
 def _owned(model, processor: Processor, object_id: int | None):
@@ -28,7 +29,8 @@ def _owned(model, processor: Processor, object_id: int | None):
         return None
     obj = db.session.get(model, object_id)
     if obj is None or obj.processor_id != processor.id:
-        raise NotFound(f"No such {model.__name__.lower()} at {processor.name}.")
+        raise NotFound(_("No such %(what)s at %(name)s.",
+                          what=model.__name__.lower(), name=processor.name))
     return obj
 
 
@@ -44,10 +46,11 @@ def save_service(actor: User, processor: Processor, service_id: int | None, valu
     values = dict(values)
     values["key"] = values.get("key") or slugify(values["name"])
     if not SLUG.match(values["key"]):
-        raise DomainError("The key may hold lower-case letters, digits and single hyphens only.", "key")
+        raise DomainError(_("The key may hold lower-case letters, digits and single hyphens only."), "key")
     clash = db.session.scalar(select(Service).filter_by(processor_id=processor.id, key=values["key"]))
     if clash is not None and clash is not service:
-        raise DomainError(f"{processor.name} has a service with key '{values['key']}' already.", "key")
+        raise DomainError(_("%(name)s has a service with key '%(key)s' already.",
+                             name=processor.name, key=values['key']), "key")
     if service is None:
         position = len(processor.services)
         service = Service(processor_id=processor.id, position=position, **values)
@@ -68,7 +71,8 @@ def save_terms(actor: User, processor: Processor, terms_id: int | None, values: 
     _check_terms(values)
     clash = db.session.scalar(select(ContractTerms).filter_by(processor_id=processor.id, version=values["version"]))
     if clash is not None and clash is not terms:
-        raise DomainError(f"Version '{values['version']}' exists already; give this version another name.", "version")
+        raise DomainError(_("Version '%(version)s' exists already; give this version another name.",
+                             version=values['version']), "version")
     if terms is None:
         terms = ContractTerms(processor_id=processor.id, source_document=processor.source_document, **values)
         db.session.add(terms)
@@ -84,18 +88,18 @@ def save_terms(actor: User, processor: Processor, terms_id: int | None, values: 
 
 def _check_terms(values: dict) -> None:
     if values["authorisation"] not in AUTHORISATIONS:
-        raise DomainError("Choose general or specific authorisation.", "authorisation")
+        raise DomainError(_("Choose general or specific authorisation."), "authorisation")
     if values["objection_route"] not in OBJECTION_ROUTES:
-        raise DomainError("Choose objection or consent.", "objection_route")
+        raise DomainError(_("Choose objection or consent."), "objection_route")
     if values["transfer_rule"] not in TRANSFER_RULES:
-        raise DomainError("Choose a transfer rule.", "transfer_rule")
+        raise DomainError(_("Choose a transfer rule."), "transfer_rule")
     if values["authorisation"] == "specific" and values["objection_route"] != "consent":
-        raise DomainError("Under specific authorisation the controller gives or refuses consent; "
-                          "choose 'consent' as the route.", "objection_route")
+        raise DomainError(_("Under specific authorisation the controller gives or refuses consent; "
+                          "choose 'consent' as the route."), "objection_route")
     if not 1 <= values["notice_days"] <= 365:
-        raise DomainError("The notice period must be between 1 and 365 days.", "notice_days")
+        raise DomainError(_("The notice period must be between 1 and 365 days."), "notice_days")
     if values["termination_allowed"] and not values.get("termination_months"):
-        raise DomainError("Give the termination period in months when the contract allows termination.",
+        raise DomainError(_("Give the termination period in months when the contract allows termination."),
                           "termination_months")
     if not values["termination_allowed"]:
         values["termination_months"] = None
@@ -112,13 +116,16 @@ def save_contract(actor: User, processor: Processor, contract_id: int | None, va
     organisation = _organisation(values.pop("organisation_id"), values.pop("organisation_name"))
     terms = _owned(ContractTerms, processor, values.pop("terms_id"))
     if terms is None:
-        raise DomainError("Choose the contract-terms version of this contract.", "terms_id")
+        raise DomainError(_("Choose the contract-terms version of this contract."), "terms_id")
     service_ids = set(values.pop("service_ids"))
     services = db.session.scalars(select(Service).where(Service.id.in_(service_ids))).all()
     if not services:
-        raise DomainError("Choose at least one service the controller takes.", "service_ids")
+        raise DomainError(_("Choose at least one service the controller takes."), "service_ids")
     if len(services) != len(service_ids) or any(s.processor_id != processor.id for s in services):
-        raise DomainError(f"Choose services of {processor.name} only.", "service_ids")
+        raise DomainError(_("Choose services of %(name)s only.",
+                             name=processor.name), "service_ids")
+    if values.get("notice_language", "nl") not in LANGUAGES:
+        raise DomainError(_("Choose English or Nederlands."), "notice_language")
     try:
         values["notice_email"] = accounts.normalise_email(values["notice_email"])
     except DomainError as error:
@@ -126,7 +133,8 @@ def save_contract(actor: User, processor: Processor, contract_id: int | None, va
     clash = db.session.scalar(select(CustomerContract).filter_by(processor_id=processor.id,
                                                                 reference=values["reference"]))
     if clash is not None and clash is not contract:
-        raise DomainError(f"A contract with reference '{values['reference']}' exists already.", "reference")
+        raise DomainError(_("A contract with reference '%(reference)s' exists already.",
+                             reference=values['reference']), "reference")
     values.update(organisation=organisation, terms=terms, services=sorted(services, key=lambda s: s.position))
     if contract is None:
         contract = CustomerContract(processor_id=processor.id, **values)
@@ -146,14 +154,14 @@ def _organisation(organisation_id: int | None, new_name: str | None) -> Organisa
     if organisation_id:
         organisation = db.session.get(Organisation, organisation_id)
         if organisation is None:
-            raise DomainError("That organisation does not exist.", "organisation_id")
+            raise DomainError(_("That organisation does not exist."), "organisation_id")
         return organisation
     name = (new_name or "").strip()
     if not name:
-        raise DomainError("Choose the controller organisation or type the name of a new one.", "organisation_name")
+        raise DomainError(_("Choose the controller organisation or type the name of a new one."), "organisation_name")
     slug = slugify(name)
     if not slug:
-        raise DomainError("The organisation name needs at least one letter or digit.", "organisation_name")
+        raise DomainError(_("The organisation name needs at least one letter or digit."), "organisation_name")
     existing = db.session.scalar(select(Organisation).filter_by(slug=slug))
     if existing is not None:
         return existing

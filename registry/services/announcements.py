@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
+from flask_babel import gettext as _
 
 from .. import transfers
 from ..extensions import db
+from ..language import spoken_date
 from ..models import KINDS, Announcement, Engagement, Processor, Service, SubProcessor, User
 from . import DomainError, NotFound, audit, notice
 from .snapshot import today
@@ -17,13 +19,13 @@ ROLES = ("processing", "back-up")
 
 def _require_editor(actor: User, processor: Processor) -> None:
     if not actor.may_edit(processor):
-        raise NotFound("No such processor.")
+        raise NotFound(_("No such processor."))
 
 
 def get_announcement(processor: Processor, announcement_id: int) -> Announcement:
     announcement = db.session.get(Announcement, announcement_id)
     if announcement is None or announcement.processor_id != processor.id:
-        raise NotFound("No such announcement.")
+        raise NotFound(_("No such announcement."))
     return announcement
 
 
@@ -38,17 +40,19 @@ def _open_engagements(sp_id: int, service_ids: list[int], day: date) -> dict[int
 
 def _services(processor: Processor, ids: list[int]) -> list[Service]:
     if not ids:
-        raise DomainError("Choose at least one service the change applies to.", "service_ids")
+        raise DomainError(_("Choose at least one service the change applies to."), "service_ids")
     services = db.session.scalars(select(Service).where(Service.id.in_(ids))).all()
     if len(services) != len(set(ids)) or any(s.processor_id != processor.id for s in services):
-        raise DomainError(f"Choose services of {processor.name} only.", "service_ids")
+        raise DomainError(_("Choose services of %(name)s only.",
+                             name=processor.name), "service_ids")
     return sorted(services, key=lambda s: s.position)
 
 
 def _sub_processor(processor: Processor, sp_id: int | None, field: str, what: str) -> SubProcessor:
     sp = db.session.get(SubProcessor, sp_id) if sp_id else None
     if sp is None or sp.processor_id != processor.id or sp.parent_id is not None:
-        raise DomainError(f"Choose the sub-processor {what}.", field)
+        raise DomainError(_("Choose the sub-processor %(what)s.",
+                             what=what), field)
     return sp
 
 
@@ -58,17 +62,19 @@ def _locations(raw: list[dict], day: date) -> list[dict]:
     for number, loc in enumerate(raw, start=1):
         country = (loc.get("country") or "").upper() or None
         if country is not None and not transfers.is_country_code(country):
-            raise DomainError(f"Location {number}: '{country}' is not a country code.", "locations")
+            raise DomainError(_("Location %(number)s: '%(country)s' is not a country code.",
+                                 number=number, country=country), "locations")
         role = loc.get("role") or "processing"
         if role not in ROLES:
-            raise DomainError(f"Location {number}: the role must be processing or back-up.", "locations")
+            raise DomainError(_("Location %(number)s: the role must be processing or back-up.",
+                                 number=number), "locations")
         basis = loc.get("transfer_basis") or None
         if not transfers.in_eea(country, day):
             check = transfers.check_basis(basis, country, day)
             if not check.valid:
                 where = transfers.country_name(country)
-                raise DomainError(f"Location {number} ({where}) is outside the EEA on {day.isoformat()}: "
-                                  f"{check.problem}.", "locations")
+                raise DomainError(_("Location %(number)s (%(where)s) is outside the EEA on %(day)s: %(problem)s.",
+                                     number=number, where=where, day=spoken_date(day), problem=check.problem), "locations")
         else:
             basis = None
         cleaned.append({"country": country, "place": (loc.get("place") or "").strip() or None,
@@ -88,22 +94,24 @@ def _check_change(processor: Processor, data: dict, services: list[Service]) -> 
         engaged = _open_engagements(target.id, service_ids, day)
         for service in services:
             if service.id not in engaged:
-                raise DomainError(f"{target.name} is not engaged for '{service.name}' on {day.isoformat()}.",
+                raise DomainError(_("%(target)s is not engaged for '%(service)s' on %(day)s.",
+                                     target=target.name, service=service.name, day=spoken_date(day)),
                                   "target_id")
             ends = engaged[service.id].valid_until
             if kind in ("replace", "remove") and ends is not None:
-                raise DomainError(f"{target.name} is already announced to leave '{service.name}' on "
-                                  f"{ends.isoformat()}.", "target_id")
+                raise DomainError(_("%(target)s is already announced to leave '%(service)s' on %(ends)s.",
+                                     target=target.name, service=service.name, ends=spoken_date(ends)), "target_id")
         fields["target_id"] = target.id
     if kind == "change_locations":
         everywhere = _open_engagements(target.id, [s.id for s in processor.services], day)
         missing = [e.service.name for sid, e in everywhere.items() if sid not in names]
         if missing:
-            raise DomainError(f"{target.name} also serves {', '.join(sorted(missing))}: a change of its "
-                              "locations concerns those services too; choose them as well.", "service_ids")
+            raise DomainError(_("%(target)s also serves %(items)s: a change of its locations concerns those services too; "
+                                 "choose them as well.",
+                                 target=target.name, items=', '.join(sorted(missing))), "service_ids")
         fields["locations"] = _locations(data.get("locations") or [], day)
         if not fields["locations"]:
-            raise DomainError("Give at least one location.", "locations")
+            raise DomainError(_("Give at least one location."), "locations")
     if kind in ("add", "replace"):
         fields.update(_incoming(processor, data, service_ids, names, day, fields.get("target_id")))
     return fields
@@ -114,26 +122,30 @@ def _incoming(processor, data, service_ids, names, day, target_id) -> dict:
     if data.get("entity_id"):
         entity = _sub_processor(processor, data["entity_id"], "entity_id", "to bring in")
         if entity.id == target_id:
-            raise DomainError("A sub-processor cannot replace itself.", "entity_id")
+            raise DomainError(_("A sub-processor cannot replace itself."), "entity_id")
         engaged = _open_engagements(entity.id, service_ids, day)
         if engaged:
             taken = ", ".join(names[sid] for sid in engaged)
-            raise DomainError(f"{entity.name} is already engaged for {taken} on {day.isoformat()}.", "entity_id")
+            raise DomainError(_("%(entity)s is already engaged for %(taken)s on %(day)s.",
+                                 entity=entity.name, taken=taken, day=spoken_date(day)), "entity_id")
         if data.get("locations"):
-            raise DomainError(f"{entity.name} keeps its own locations; announce a change of locations "
-                              "separately, or leave the locations empty.", "locations")
+            raise DomainError(_("%(entity)s keeps its own locations; announce a change of locations separately, or leave "
+                                 "the locations empty.",
+                                 entity=entity.name), "locations")
         return {"entity_id": entity.id, "locations": []}
     name = (data.get("new_name") or "").strip()
     if not name:
-        raise DomainError("Choose an existing sub-processor or give the name of a new one.", "new_name")
+        raise DomainError(_("Choose an existing sub-processor or give the name of a new one."), "new_name")
     if any(ord(char) < 32 for char in name + (data.get("new_legal_name") or "")):
-        raise DomainError("A name is one line, without line breaks or control characters.", "new_name")
+        raise DomainError(_("A name is one line, without line breaks or control characters."), "new_name")
     country = (data.get("new_established_in") or "").upper() or None
     if country and not transfers.is_country_code(country):
-        raise DomainError(f"'{country}' is not a country code.", "new_established_in")
+        raise DomainError(_("'%(country)s' is not a country code.",
+                             country=country), "new_established_in")
     locations = _locations(data.get("locations") or [], day)
     if not locations:
-        raise DomainError(f"Give at least one processing location of {name}.", "locations")
+        raise DomainError(_("Give at least one processing location of %(name)s.",
+                             name=name), "locations")
     return {"new_name": name, "new_legal_name": (data.get("new_legal_name") or "").strip() or None,
             "new_established_in": country, "new_description": data.get("new_description") or None,
             "new_dpa_in_place": data.get("new_dpa_in_place"), "locations": locations}
@@ -143,28 +155,31 @@ def check_effective_date(processor: Processor, services: list[Service], effectiv
                          justification: str | None, announced_on: date) -> None:
     """Refuse a date in the past, or one that breaks the notice period of an affected contract."""
     if effective < announced_on:
-        raise DomainError(f"The effective date {effective.isoformat()} is in the past.", "effective_date")
+        raise DomainError(_("The effective date %(effective)s is in the past.",
+                             effective=spoken_date(effective)), "effective_date")
     if urgent:
         if len((justification or "").strip()) < MIN_JUSTIFICATION:
-            raise DomainError(f"An urgent change needs a written justification of at least {MIN_JUSTIFICATION} "
-                              "characters.", "urgency_justification")
+            raise DomainError(_("An urgent change needs a written justification of at least %(min_justification)s "
+                                 "characters.",
+                                 min_justification=MIN_JUSTIFICATION), "urgency_justification")
         return
     for item in notice.notices(processor, services, announced_on):
         if effective < item.earliest_effective:
             article = f"art. {item.terms.notice_article}" if item.terms.notice_article else "the processor's own period"
             raise DomainError(
-                f"Too early for {item.label}: {item.terms.notice_days} days' notice ({article}) means the change "
-                f"can take effect on {item.earliest_effective.isoformat()} at the earliest.", "effective_date")
+                _("Too early for %(label)s: %(notice_days)s days' notice (%(article)s) means the change can "
+                   "take effect on %(earliest_effective)s at the earliest.",
+                   label=item.label, notice_days=item.terms.notice_days, article=article, earliest_effective=spoken_date(item.earliest_effective)), "effective_date")
 
 
 def validate(processor: Processor, data: dict, announced_on: date) -> tuple[list[Service], dict]:
     """Every rule an announcement must meet; DomainError names the first one broken."""
     if data.get("kind") not in KINDS:
-        raise DomainError("Choose what kind of change this is.", "kind")
+        raise DomainError(_("Choose what kind of change this is."), "kind")
     if not (data.get("reason") or "").strip():
-        raise DomainError("Give the reason for the change.", "reason")
+        raise DomainError(_("Give the reason for the change."), "reason")
     if data.get("effective_date") is None:
-        raise DomainError("Give the effective date (YYYY-MM-DD).", "effective_date")
+        raise DomainError(_("Give the effective date (YYYY-MM-DD)."), "effective_date")
     services = _services(processor, data.get("service_ids") or [])
     fields = _check_change(processor, data, services)
     check_effective_date(processor, services, data["effective_date"], bool(data.get("urgent")),
@@ -177,8 +192,9 @@ def save_draft(actor: User, processor: Processor, announcement_id: int | None, d
     _require_editor(actor, processor)
     announcement = get_announcement(processor, announcement_id) if announcement_id else None
     if announcement is not None and not announcement.is_draft:
-        raise DomainError(f"Announcement #{announcement.number} is {announcement.status}; a published announcement "
-                          "cannot be changed. Withdraw it and announce again.")
+        raise DomainError(_("Announcement #%(number)s is %(status)s; a published announcement cannot be changed. "
+                             "Withdraw it and announce again.",
+                             number=announcement.number, status=announcement.status))
     services, fields = validate(processor, data, today())
     values = {"kind": data["kind"], "purpose": data.get("purpose") or None, "reason": data["reason"].strip(),
               "effective_date": data["effective_date"], "urgent": bool(data.get("urgent")),

@@ -1,6 +1,7 @@
 """Mail about objections, consent and termination notices, queued in the transaction of the step (no commits)."""
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
@@ -10,32 +11,41 @@ from ..models.types import utcnow
 from .outbox import render_body, row_values
 
 
-def controller_addresses(contract: CustomerContract, *people: User | None) -> list[str]:
-    """The contract's notice address and the controller users involved, each once."""
-    found = [contract.notice_email] + [p.email for p in people if p is not None and p.role == "controller"]
-    return list(dict.fromkeys(address.lower() for address in found))
+def controller_addresses(contract: CustomerContract, *people: User | None) -> list[tuple[str, str]]:
+    """(address, language): the contract's notice address in its notice language, and the controller users
+    involved in their own language (else the contract's), each address once."""
+    found = [(contract.notice_email, contract.notice_language)] + [
+        (p.email, p.language or contract.notice_language) for p in people if p is not None and p.role == "controller"]
+    languages: dict[str, str] = {}
+    for address, language in found:
+        languages.setdefault(address.lower(), language)
+    return list(languages.items())
 
 
-def editor_addresses(processor_id: int) -> list[str]:
-    """Every active editor of the processor."""
-    return list(db.session.scalars(select(User.email).where(
-        User.role == "editor", User.processor_id == processor_id, User.active.is_(True)).order_by(User.email)))
+def editor_addresses(processor_id: int) -> list[tuple[str, str]]:
+    """(address, language) of every active editor of the processor; the site's default language if none chosen."""
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    rows = db.session.execute(select(User.email, User.language).where(
+        User.role == "editor", User.processor_id == processor_id, User.active.is_(True)).order_by(User.email))
+    return [(email, language or default) for email, language in rows]
 
 
 def queue(step: str, key: str, contract: CustomerContract, announcement_id: int | None, *,
-          controller: list[str] = (), processor: list[str] = (), **context) -> int:
-    """Queue one message per address: `controller` addresses get the controller's link, `processor` the editors'.
+          controller: list[tuple[str, str]] = (), processor: list[tuple[str, str]] = (), **context) -> int:
+    """Queue one message per (address, language): `controller` addresses get the controller's link, `processor`
+    the editors'; one body per audience and language.
 
     `key` names the step uniquely (e.g. 'objection:7:submitted'), so that each address gets it once.
     """
     now = utcnow()
     count = 0
-    for audience, addresses in (("controller", controller), ("processor", processor)):
-        if not addresses:
-            continue
-        body = render_body("case", "en", step=step, audience=audience, contract=contract,
-                     link=_link(audience, context), **context)
-        for address in addresses:
+    for audience, recipients in (("controller", controller), ("processor", processor)):
+        bodies = {}
+        for address, language in recipients:
+            if language not in bodies:
+                bodies[language] = render_body("case", language, step=step, audience=audience, contract=contract,
+                                               link=_link(audience, context), **context)
+            body = bodies[language]
             db.session.add(OutboxMessage(**row_values(
                 step.split(".")[0], address, body, f"{key}:{address}", now, processor_id=contract.processor_id,
                 announcement_id=announcement_id, contract_id=contract.id)))

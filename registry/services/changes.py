@@ -8,8 +8,10 @@ from functools import cache
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
+from flask_babel import gettext as _
 
 from ..extensions import db
+from ..markers import N_
 from ..models import Announcement, Processor, Service, SubProcessor, announcement_service
 from . import NotFound
 
@@ -96,6 +98,10 @@ def _head_statements():
     return everything, processor, service
 
 
+# The all-processors feed's title; translated when the feed is built (heads are shared by every language).
+ALL_PROCESSORS = N_("All processors")
+
+
 def feed_head(slug: str | None = None, service_key: str | None = None) -> FeedHead:
     """One light query: names and (serial, last change) of a processor, of one of its services, or of all.
 
@@ -106,13 +112,13 @@ def feed_head(slug: str | None = None, service_key: str | None = None) -> FeedHe
     connection = db.session.connection()
     if slug is None:
         serial, updated = connection.execute(everything).one()
-        return FeedHead("all", "All processors", int(serial), updated)
+        return FeedHead("all", ALL_PROCESSORS, int(serial), updated)
     if service_key is None:
         row = connection.execute(processor, {"slug": slug}).first()
     else:
         row = connection.execute(service, {"slug": slug, "key": service_key}).first()
     if row is None:
-        raise NotFound("No such processor or service.")
+        raise NotFound(_("No such processor or service."))
     if service_key is None:
         return FeedHead(slug, row.legal_name, row.feed_serial, row.feed_updated_at, row.id)
     # A service feed follows its processor's state: it may answer 200 a little more often, never 304 wrongly.
@@ -147,5 +153,5 @@ def announcement_of(processor: Processor, announcement_id: int) -> Announcement:
         Announcement.id == announcement_id, Announcement.processor_id == processor.id,
         Announcement.status != "draft")))
     if announcement is None:
-        raise NotFound("No such announcement.")
+        raise NotFound(_("No such announcement."))
     return announcement

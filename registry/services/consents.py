@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-
 from flask_babel import gettext as _
+
 
 from ..extensions import db
 from ..models import DECISIONS, ConsentDecision, User
@@ -38,7 +38,7 @@ def check_open(reaction: reactions.Reaction) -> None:
 def decide(actor: User, announcement_id: int, contract_id: int, decision: str, note: str) -> ConsentDecision:
     """Grant or refuse consent, once; a refusal needs its reasons (consent may not be withheld unreasonably)."""
     if actor.role != "controller" or actor.organisation_id is None:
-        raise NotFound("Only controller users decide on consent.")
+        raise NotFound(_("Only controller users decide on consent."))
     reaction = reactions.reaction(actor.organisation_id, announcement_id, contract_id)
     check_open(reaction)
     if decision not in DECISIONS:

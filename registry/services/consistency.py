@@ -5,9 +5,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import transfers
+from ..language import translated
 from ..extensions import db
 from ..models import AnnexListing, Processor, Service, SubProcessor
 from .snapshot import RegistrySnapshot, all_processors, registry_on
@@ -70,15 +72,16 @@ def _annex_disagreements(snapshot: RegistrySnapshot) -> list[Finding]:
         for entry in snapshot.services:
             for engagement in entry.engagements:
                 sp = engagement.sub_processor
-                where = f"{engagement.source or 'engagement'} vs {annex}"
+                where = _("%(source)s vs %(annex)s", source=engagement.source or _("engagement"), annex=annex)
                 if sp.id not in listed_sps:
                     findings.append(Finding(processor.slug, "missing_from_annex",
-                        f"{sp.name} is named for service '{entry.service.name}' but does not appear in "
-                        f"{annex} at all (no country, EEA or DPA details there).", where))
+                        _("%(name)s is named for service '%(service)s' but does not appear in %(annex)s at all "
+                          "(no country, EEA or DPA details there).", name=sp.name, service=entry.service.name,
+                          annex=annex), where))
                 elif (entry.service.id, sp.id) not in listed_pairs:
                     findings.append(Finding(processor.slug, "annex_mismatch",
-                        f"{sp.name} is named for service '{entry.service.name}', but {annex} does not "
-                        f"list it for that service.", where))
+                        _("%(name)s is named for service '%(service)s', but %(annex)s does not list it for that "
+                          "service.", name=sp.name, service=entry.service.name, annex=annex), where))
         served = {(e.service_id, e.sub_processor_id) for e in snapshot.engagements}
         for (row_annex, row_no), members in sorted(grouped.items()):
             if row_annex != annex:
@@ -89,8 +92,9 @@ def _annex_disagreements(snapshot: RegistrySnapshot) -> list[Finding]:
             for service in {db.session.get(Service, m.service_id) for m in members if m.service_id}:
                 if not any((service.id, sp_id) in served for sp_id in sp_ids):
                     findings.append(Finding(processor.slug, "annex_mismatch",
-                        f"{annex} row {row_no} lists {names} for service '{service.name}', but no "
-                        f"engagement for that service names any of them.", annex))
+                        _("%(annex)s row %(row)s lists %(names)s for service '%(service)s', but no engagement for "
+                          "that service names any of them.", annex=annex, row=row_no, names=names,
+                          service=service.name), annex))
     return findings
 
 
@@ -110,39 +114,46 @@ def _sub_processor_problems(processor: Processor, sp, day: date) -> list[Finding
     slug = processor.slug
     findings = []
     if not sp.identified:
-        findings.append(Finding(slug, "unnamed", f"'{sp.name}' is not identified by name; the controller "
-                                "should know the identity of every sub-processor (EDPB Opinion 22/2024).", sp.source))
+        findings.append(Finding(slug, "unnamed", _("'%(name)s' is not identified by name; the controller should know "
+                                                   "the identity of every sub-processor (EDPB Opinion 22/2024).",
+                                                   name=sp.name), sp.source))
     locations = sp.locations_on(day)
     if not locations:
-        findings.append(Finding(slug, "no_location", f"{sp.name}: no processing location is stated.", sp.source))
+        findings.append(Finding(slug, "no_location", _("%(name)s: no processing location is stated.", name=sp.name),
+                                sp.source))
     for location in locations:
         check = location.basis_check(day)
         if check is not None and not check.valid:
             kind = "invalid_basis" if location.transfer_basis else "no_transfer_basis"
-            findings.append(Finding(slug, kind, f"{sp.name} processes in {location.label}, outside the EEA: "
-                                    f"{check.problem}.", location.source))
+            findings.append(Finding(slug, kind, _("%(name)s processes in %(place)s, outside the EEA: %(problem)s.",
+                                                  name=sp.name, place=location.label, problem=check.problem),
+                                    location.source))
     computed = sp.outside_eea_on(day)
     if sp.outside_eea_stated is not None and computed is not None and computed != sp.outside_eea_stated:
-        stated = "outside" if sp.outside_eea_stated else "not outside"
-        findings.append(Finding(slug, "eea_flag_mismatch", f"{sp.name}: the annex says data is {stated} the EEA, "
-                                "but its locations say otherwise.", sp.source))
+        message = (_("%(name)s: the annex says data is outside the EEA, but its locations say otherwise.", name=sp.name)
+                   if sp.outside_eea_stated else
+                   _("%(name)s: the annex says data is not outside the EEA, but its locations say otherwise.",
+                     name=sp.name))
+        findings.append(Finding(slug, "eea_flag_mismatch", message, sp.source))
     if sp.dpa_in_place is False:
-        findings.append(Finding(slug, "no_dpa", f"{sp.name}: no sub-processing agreement in place.", sp.dpa_source))
+        findings.append(Finding(slug, "no_dpa", _("%(name)s: no sub-processing agreement in place.", name=sp.name),
+                                sp.dpa_source))
     return findings
 
 
 def _contract_problems(snapshot: RegistrySnapshot) -> list[Finding]:
     terms = snapshot.terms
     if terms is None:
-        return [Finding(snapshot.processor.slug, "no_terms", "No contract terms in force on this day.")]
+        return [Finding(snapshot.processor.slug, "no_terms", _("No contract terms in force on this day."))]
     findings = []
     for code in terms.named_transfer_bases or []:
         former = transfers.invalidated_basis(code)
         if former and not (former["from"] <= snapshot.day <= former["until"]):
             findings.append(Finding(snapshot.processor.slug, "invalid_basis",
-                f"The contract (art. {terms.transfer_article}) names {former['name']} as a transfer basis; "
-                f"{former['reason']}. The portal does not accept it as a current basis.",
-                f"art. {terms.transfer_article}"))
+                _("The contract (art. %(article)s) names %(basis)s as a transfer basis; %(reason)s. The portal does "
+                  "not accept it as a current basis.", article=terms.transfer_article, basis=former["name"],
+                  reason=translated(former["reason"])),
+                _("art. %(article)s", article=terms.transfer_article)))
     return findings
 
 
@@ -151,6 +162,7 @@ def _listing_gaps(snapshot: RegistrySnapshot) -> list[Finding]:
         return []
     return [
         Finding(snapshot.processor.slug, "service_without_subprocessors",
-                f"Service '{entry.service.name}' has no sub-processor listed.", entry.service.source)
+                _("Service '%(service)s' has no sub-processor listed.", service=entry.service.name),
+                entry.service.source)
         for entry in snapshot.services if not entry.engagements
     ]

@@ -54,7 +54,8 @@ def _organisation(spec: dict) -> None:
         contract = CustomerContract(
             processor=processor, organisation=organisation, reference=contract_spec["reference"],
             start_date=contract_spec["start_date"], terms=processor.contract_terms[0],
-            notice_email=contract_spec["notice_email"], services=list(services))
+            notice_email=contract_spec["notice_email"], notice_language=contract_spec.get("notice_language", "nl"),
+            services=list(services))
         db.session.add(contract)
         audit.record("demo", "contract.create", contract,
                      f"Created contract {contract.reference} of {organisation.name}", processor_id=processor.id)

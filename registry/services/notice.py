@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -67,13 +68,14 @@ def notices(processor: Processor, services: list[Service], announced_on: date,
     """One notice per affected contract; the processor's current terms when no contract is affected."""
     contracts = affected_contracts(processor, services)
     if contracts:
-        return [ContractNotice(f"contract {c.reference} of {c.organisation.name}", c.terms,
+        return [ContractNotice(_("contract %(ref)s of %(name)s", ref=c.reference, name=c.organisation.name), c.terms,
                                periods.deadline_to_act(announced_on, c.terms.notice_days), c, outside_eea)
                 for c in contracts]
     terms = processor.terms_at(announced_on) or (processor.contract_terms[0] if processor.contract_terms else None)
     if terms is None:
         return []
-    return [ContractNotice(f"the contract terms of {processor.name} (version {terms.version})", terms,
+    return [ContractNotice(_("the contract terms of %(name)s (version %(version)s)", name=processor.name,
+                             version=terms.version), terms,
                            periods.deadline_to_act(announced_on, terms.notice_days), None, outside_eea)]
 
 
@@ -82,7 +84,7 @@ def per_terms(items: list[ContractNotice]) -> list[ContractNotice]:
     seen: dict[int, ContractNotice] = {}
     for item in items:
         if item.terms.id not in seen:
-            seen[item.terms.id] = ContractNotice(f"contracts under terms version {item.terms.version}",
+            seen[item.terms.id] = ContractNotice(_("contracts under terms version %(version)s", version=item.terms.version),
                                                  item.terms, item.deadline, None, item.outside_eea)
     return list(seen.values())
 

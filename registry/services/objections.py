@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-
 from flask_babel import gettext as _
 
+
 from ..extensions import db
+from ..language import spoken_date
 from ..models import OUTCOMES, Objection, ObjectionMessage, Processor, Service, User
 from ..models.types import utcnow
 from . import AlreadyDone, DomainError, NotFound, audit, case_mail, reactions
@@ -25,7 +26,7 @@ def reference(reaction: reactions.Reaction) -> str:
 
 def _require_controller(actor: User) -> int:
     if actor.role != "controller" or actor.organisation_id is None:
-        raise NotFound("Only controller users object.")
+        raise NotFound(_("Only controller users object."))
     return actor.organisation_id
 
 
@@ -62,7 +63,7 @@ def check_open(reaction: reactions.Reaction, today: date) -> None:
     if reaction.withdrawn:
         raise DomainError(_("%(name)s withdrew announcement #%(number)s on %(day)s: the change will not happen, so "
                             "there is nothing to object to.", name=a.processor.name, number=a.number,
-                            day=a.withdrawn_at.date().isoformat()))
+                            day=spoken_date(a.withdrawn_at.date())))
     if reaction.consent_route:
         raise DomainError(_("Under your contract %(ref)s this change needs your consent (art. %(article)s); grant or "
                             "refuse it instead of objecting.", ref=reaction.contract.reference,
@@ -70,7 +71,7 @@ def check_open(reaction: reactions.Reaction, today: date) -> None:
     if today > reaction.deadline.day:
         raise DomainError(_("The deadline to object under contract %(ref)s was the end of %(day)s "
                             "(Europe/Amsterdam). Objections can no longer be submitted for this announcement.",
-                            ref=reaction.contract.reference, day=reaction.deadline.day.isoformat()))
+                            ref=reaction.contract.reference, day=spoken_date(reaction.deadline.day)))
 
 
 def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, service_ids: list[int],
@@ -107,7 +108,7 @@ def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, se
 
 def _require_editor(actor: User, processor: Processor) -> None:
     if not actor.may_edit(processor):
-        raise NotFound("No such processor.")
+        raise NotFound(_("No such processor."))
 
 
 def inbox(actor: User, processor: Processor) -> list[Objection]:
@@ -122,7 +123,7 @@ def of_processor(actor: User, processor: Processor, objection_id: int) -> Object
     _require_editor(actor, processor)
     objection = db.session.get(Objection, objection_id)
     if objection is None or objection.processor_id != processor.id:
-        raise NotFound("No such objection.")
+        raise NotFound(_("No such objection."))
     return objection
 
 
@@ -131,7 +132,7 @@ def for_actor(actor: User, objection_id: int, processor: Processor | None = None
     if actor.role == "controller":
         return reactions.own_objection(actor.organisation_id, objection_id)
     if processor is None:
-        raise NotFound("No such objection.")
+        raise NotFound(_("No such objection."))
     return of_processor(actor, processor, objection_id)
 
 

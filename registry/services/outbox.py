@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import force_locale
 from sqlalchemy import insert, or_, select
 
 from .. import periods
@@ -15,9 +16,13 @@ from . import notice
 
 
 def render_body(template: str, language: str, **context) -> MailBody:
-    """Render email/<template>.<language>.{txt,html} once; the subject is the text's first line."""
-    text = render_template(f"email/{template}.{language}.txt", manage_url=MANAGE_PLACEHOLDER, **context)
-    html = render_template(f"email/{template}.{language}.html", manage_url=MANAGE_PLACEHOLDER, **context)
+    """Render email/<template>.<language>.{txt,html} once, every computed text and date in that language;
+    the subject is the text's first line."""
+    with force_locale(language):
+        if "announcement" in context and "f" in context:
+            context["f"] = describe(context["announcement"])  # what changes, where and until when, in `language`
+        text = render_template(f"email/{template}.{language}.txt", manage_url=MANAGE_PLACEHOLDER, **context)
+        html = render_template(f"email/{template}.{language}.html", manage_url=MANAGE_PLACEHOLDER, **context)
     subject, _, rest = text.partition("\n")
     # Fold every whitespace run (line breaks included) so that no user text can add a header.
     body = MailBody(subject=" ".join(subject.split())[:300], text=rest.lstrip("\n"), html=html)
@@ -44,7 +49,8 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
                                bool(facts.outside_eea)):
         if item.contract is None or item.contract.notice_email in told:
             continue
-        body = render_body("announcement", "en", a=announcement, f=facts, event=event, page=page, respond=respond, notice=item)
+        body = render_body("announcement", item.contract.notice_language, announcement=announcement, a=announcement,
+                           f=facts, event=event, page=page, respond=respond, notice=item)
         told.add(item.contract.notice_email)
         rows.append(_row("contract_notice", item.contract.notice_email, body, announcement, event, now,
                          contract_id=item.contract.id))
@@ -55,8 +61,8 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
         if email in told:
             continue
         if language not in bodies:
-            bodies[language] = render_body("announcement", language, a=announcement, f=facts, event=event,
-                                     page=page, respond=respond, notice=None)
+            bodies[language] = render_body("announcement", language, announcement=announcement, a=announcement,
+                                           f=facts, event=event, page=page, respond=respond, notice=None)
         told.add(email)
         rows.append(_row("announcement", email, bodies[language], announcement, event, now,
                          subscription_id=sub_id, manage_url=manage.format(token)))

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
+from flask_babel import gettext as _
 
 from ..extensions import db
+from ..language import spoken_date
 from ..models import Announcement, Engagement, Location, Processor, RegistryVersion, SubProcessor, User
 from ..models.types import utcnow
 from ..describe import describe
@@ -67,8 +69,9 @@ def publish(actor: User, processor: Processor, announcement_id: int) -> Registry
     _lock(processor)
     announcement = get_announcement(processor, announcement_id)
     if not announcement.is_draft:
-        raise DomainError(f"Announcement #{announcement.number} was published already "
-                          f"({announcement.version.label if announcement.version else announcement.status}).")
+        raise DomainError(_("Announcement #%(number)s was published already (%(status)s).",
+                             number=announcement.number,
+                             status=announcement.version.label if announcement.version else announcement.status))
     validate(processor, as_input(announcement), today())
     _apply(processor, announcement)
     version = _next_version(processor, announcement, "publication", announcement.effective_date)
@@ -137,14 +140,16 @@ def withdraw(actor: User, processor: Processor, announcement_id: int, reason: st
     _lock(processor)
     announcement = get_announcement(processor, announcement_id)
     if announcement.status == "withdrawn":
-        raise DomainError(f"Announcement #{announcement.number} was withdrawn already.")
+        raise DomainError(_("Announcement #%(number)s was withdrawn already.",
+                             number=announcement.number))
     if announcement.status != "published":
-        raise DomainError("Only a published announcement can be withdrawn; a draft can simply be left unpublished.")
+        raise DomainError(_("Only a published announcement can be withdrawn; a draft can simply be left unpublished."))
     if today() >= announcement.effective_date:
-        raise DomainError(f"The change took effect on {announcement.effective_date.isoformat()}; it can no longer be "
-                          "withdrawn. Announce a new change instead.")
+        raise DomainError(_("The change took effect on %(effective_date)s; it can no longer be withdrawn. Announce a "
+                             "new change instead.",
+                             effective_date=spoken_date(announcement.effective_date)))
     if not (reason or "").strip():
-        raise DomainError("Give the reason for the withdrawal.", "reason")
+        raise DomainError(_("Give the reason for the withdrawal."), "reason")
     for model in (Engagement, Location):
         for row in db.session.scalars(select(model).where(model.announcement_id == announcement.id)):
             row.cancelled = True

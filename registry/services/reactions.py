@@ -10,8 +10,8 @@ from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
-
 from flask_babel import gettext as _
+
 
 from .. import periods
 from ..describe import describe
@@ -96,7 +96,7 @@ def contracts_of(organisation_id: int) -> list[CustomerContract]:
 def own_contract(organisation_id: int, contract_id: int) -> CustomerContract:
     contract = db.session.get(CustomerContract, contract_id)
     if contract is None or contract.organisation_id != organisation_id:
-        raise NotFound("No such contract of your organisation.")
+        raise NotFound(_("No such contract of your organisation."))
     return contract
 
 
@@ -142,7 +142,7 @@ def reaction(organisation_id: int, announcement_id: int, contract_id: int) -> Re
     """One announcement as it touches one of the organisation's contracts; NotFound when it does not."""
     found = reactions(organisation_id, announcement_id, contract_id)
     if not found:
-        raise NotFound("This announcement does not concern that contract of your organisation.")
+        raise NotFound(_("This announcement does not concern that contract of your organisation."))
     return found[0]
 
 
@@ -165,14 +165,14 @@ def terminations_of(organisation_id: int) -> list[TerminationNotice]:
 def own_objection(organisation_id: int, objection_id: int) -> Objection:
     objection = db.session.get(Objection, objection_id)
     if objection is None or objection.organisation_id != organisation_id:
-        raise NotFound("No such objection of your organisation.")
+        raise NotFound(_("No such objection of your organisation."))
     return objection
 
 
 def own_consent(organisation_id: int, consent_id: int) -> ConsentDecision:
     decision = db.session.get(ConsentDecision, consent_id)
     if decision is None or decision.organisation_id != organisation_id:
-        raise NotFound("No such consent decision of your organisation.")
+        raise NotFound(_("No such consent decision of your organisation."))
     return decision
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import ContractTerms, Engagement, Processor, Service, SubProcessor
@@ -45,7 +46,8 @@ class RegistrySnapshot:
         for entry in self.services:
             if entry.service.key == key:
                 return entry
-        raise NotFound(f"No service '{key}' at this processor.")
+        raise NotFound(_("No service '%(key)s' at this processor.",
+                          key=key))
 
 
 def get_processor(slug: str) -> Processor:
@@ -53,7 +55,8 @@ def get_processor(slug: str) -> Processor:
         select(Processor).where(Processor.slug == slug).options(selectinload(Processor.contract_terms))
     )
     if processor is None:
-        raise NotFound(f"No processor '{slug}' in the registry.")
+        raise NotFound(_("No processor '%(slug)s' in the registry.",
+                          slug=slug))
     return processor
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..links import absolute
@@ -27,7 +28,8 @@ def confirmation_token(subscription: Subscription) -> str:
 def _services(processor: Processor, service_ids: list[int]) -> list[Service]:
     services = db.session.scalars(select(Service).where(Service.id.in_(service_ids))).all() if service_ids else []
     if len(services) != len(set(service_ids)) or any(s.processor_id != processor.id for s in services):
-        raise DomainError(f"Choose services of {processor.name} only.", "service_ids")
+        raise DomainError(_("Choose services of %(name)s only.",
+                             name=processor.name), "service_ids")
     return sorted(services, key=lambda s: s.position)
 
 
@@ -35,7 +37,7 @@ def subscribe(processor: Processor, email: str, language: str, service_ids: list
     """Queue a confirmation (or, for a confirmed address, a manage link); the caller shows the same answer."""
     address = accounts.normalise_email(email)
     if language not in LANGUAGES:
-        raise DomainError("Choose English or Nederlands.", "language")
+        raise DomainError(_("Choose English or Nederlands."), "language")
     services = _services(processor, service_ids)
     sub = db.session.scalar(select(Subscription).filter_by(processor_id=processor.id, email=address))
     confirmed = sub is not None and sub.status == "confirmed"
@@ -67,14 +69,15 @@ def confirm(signed: str) -> Subscription:
     try:
         data = _serializer().loads(signed, max_age=CONFIRM_DAYS * 86400)
     except SignatureExpired as error:
-        raise DomainError(f"This confirmation link has expired (it works for {CONFIRM_DAYS} days). "
-                          "Subscribe again to get a new one.") from error
+        raise DomainError(_("This confirmation link has expired (it works for %(confirm_days)s days). Subscribe again "
+                             "to get a new one.",
+                             confirm_days=CONFIRM_DAYS)) from error
     except BadSignature as error:
-        raise DomainError("This confirmation link is not valid. Copy the whole link from the mail.") from error
+        raise DomainError(_("This confirmation link is not valid. Copy the whole link from the mail.")) from error
     sub = db.session.get(Subscription, data.get("id")) if isinstance(data, dict) else None
     if sub is None or sub.token != data.get("token"):
-        raise DomainError("This confirmation link is no longer valid; a newer one was sent, or the "
-                          "subscription ended. Subscribe again to get a new one.")
+        raise DomainError(_("This confirmation link is no longer valid; a newer one was sent, or the "
+                          "subscription ended. Subscribe again to get a new one."))
     if sub.status != "confirmed":
         sub.status, sub.confirmed_at = "confirmed", utcnow()
         db.session.commit()
@@ -84,16 +87,16 @@ def confirm(signed: str) -> Subscription:
 def by_token(token: str) -> Subscription:
     sub = db.session.scalar(select(Subscription).filter_by(token=token)) if token else None
     if sub is None:
-        raise NotFound("This subscription link is not valid. Use the link from the most recent mail.")
+        raise NotFound(_("This subscription link is not valid. Use the link from the most recent mail."))
     return sub
 
 
 def update_scope(token: str, language: str, service_ids: list[int]) -> Subscription:
     sub = by_token(token)
     if sub.status != "confirmed":
-        raise DomainError("This subscription has ended or is not confirmed yet; subscribe again.")
+        raise DomainError(_("This subscription has ended or is not confirmed yet; subscribe again."))
     if language not in LANGUAGES:
-        raise DomainError("Choose English or Nederlands.", "language")
+        raise DomainError(_("Choose English or Nederlands."), "language")
     services = _services(sub.processor, service_ids)
     sub.language, sub.all_services, sub.services = language, not services, services
     db.session.commit()

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-
 from flask_babel import gettext as _
+
 
 from .. import periods
 from ..extensions import db
+from ..language import spoken_date
 from ..models import Objection, TerminationNotice, User
 from ..models.types import utcnow
 from . import AlreadyDone, DomainError, audit, case_mail, reactions
@@ -32,8 +33,8 @@ def window(objection: Objection, today: date) -> Window:
     if existing is not None:
         return Window(False, _("Notice of termination of contract %(ref)s was given on %(day)s (%(notice)s); it ends "
                                "at the end of %(end)s.", ref=objection.contract.reference,
-                               day=existing.given_on.isoformat(), notice=existing.reference,
-                               end=existing.end_date.isoformat()))
+                               day=spoken_date(existing.given_on), notice=existing.reference,
+                               end=spoken_date(existing.end_date)))
     if not terms.termination_allowed or not terms.termination_months:
         why = f" {terms.termination_text}" if terms.termination_text else ""
         return Window(False, _("Your contract does not let you end it because of an objection (%(article)s).",

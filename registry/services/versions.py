@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from flask_babel import gettext as _
 
 from .. import transfers
 from ..extensions import db
@@ -49,7 +50,8 @@ def _history(processor: Processor, number: int) -> tuple[_History, object]:
         RegistryVersion.processor_id == processor.id, RegistryVersion.number <= number,
         RegistryVersion.event != "withdrawal"))]
     if not dates:
-        raise NotFound(f"{processor.name} has no registry version {number}.")
+        raise NotFound(_("%(name)s has no registry version %(number)s.",
+                          name=processor.name, number=number))
     return _History(valid, {a.id: a.effective_date for a in announcements}), max(dates)
 
 
@@ -80,9 +82,7 @@ def listing_at(processor: Processor, number: int) -> dict[tuple[str, str], dict]
 
 
 def _label(loc: Location) -> str:
-    text = transfers.country_name(loc.country_code) + (f" ({loc.place})" if loc.place else "")
-    if loc.role == "back-up":
-        text += ", back-up"
+    text = transfers.place_label(loc.country_code, loc.place, loc.role)
     if loc.transfer_basis:
         text += f" [{transfers.basis_label(loc.transfer_basis)}]"
     return text
@@ -108,7 +108,8 @@ def get_version(processor: Processor, number: int) -> RegistryVersion:
     version = db.session.scalar(select(RegistryVersion).where(RegistryVersion.processor_id == processor.id,
                                                               RegistryVersion.number == number))
     if version is None:
-        raise NotFound(f"{processor.name} has no registry version {number}.")
+        raise NotFound(_("%(name)s has no registry version %(number)s.",
+                          name=processor.name, number=number))
     return version
 
 
@@ -130,5 +131,6 @@ def compare(processor: Processor, older_number: int, newer_number: int) -> Compa
 def service_by_key(processor: Processor, key: str) -> Service:
     service = db.session.scalar(select(Service).where(Service.processor_id == processor.id, Service.key == key))
     if service is None:
-        raise NotFound(f"No service '{key}' at {processor.name}.")
+        raise NotFound(_("No service '%(key)s' at %(name)s.",
+                          key=key, name=processor.name))
     return service

@@ -87,7 +87,7 @@ def test_after_no_agreement_the_controller_gives_notice_and_sees_the_end_date(cl
     monkeypatch.setattr(cases, "today", lambda: date(2027, 1, 31))
     login(users.controller_a)
     page = client.get(f"/portal/objections/{objection.id}/").get_data(as_text=True)
-    assert "2027-02-28" in page and "3(2)(c)" in page and "art. 4.1" in page
+    assert "February 28, 2027" in page and "3(2)(c)" in page and "art. 4.1" in page
     response = client.post(f"/portal/objections/{objection.id}/termination", data={})
     assert response.status_code == 400 and "Tick the box" in response.get_data(as_text=True)
     response = client.post(f"/portal/objections/{objection.id}/termination", data={"confirm": "y"})
@@ -98,16 +98,16 @@ def test_after_no_agreement_the_controller_gives_notice_and_sees_the_end_date(cl
     again = client.post(f"/portal/objections/{objection.id}/termination", data={"confirm": "y"})
     assert again.status_code == 302 and db.session.scalars(select(TerminationNotice)).all() == [notice]
     dashboard = client.get("/portal/").get_data(as_text=True)
-    assert notice.reference in dashboard and "2027-02-28" in dashboard
+    assert notice.reference in dashboard and "February 28, 2027" in dashboard
     assert notice.reference in client.get("/portal/objections.csv").get_data(as_text=True)
     mails = {m.recipient for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "termination"))}
     assert "privacy@huisartsenpraktijk-x.example" in mails and users.vcare_editor.email in mails
     client.post("/logout")
     login(users.vcare_editor)
     inbox = client.get("/admin/processors/vcare/objections/").get_data(as_text=True)
-    assert "notice of termination given, ends 2027-02-28" in inbox
+    assert "notice of termination given, ends February 28, 2027" in inbox
     dashboard = client.get("/admin/processors/vcare/").get_data(as_text=True)
-    assert notice.reference in dashboard and "ends at the end of 2027-02-28" in dashboard
+    assert notice.reference in dashboard and "ends at the end of February 28, 2027" in dashboard
     exported = client.get("/admin/processors/vcare/objections.csv").get_data(as_text=True)
     assert objection.reference in exported and "no_agreement" in exported and "2027-02-28" in exported
     actions = [e.action for e in db.session.scalars(select(AuditEntry).where(

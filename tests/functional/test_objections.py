@@ -126,9 +126,9 @@ def test_after_the_deadline_the_form_says_so_with_the_date_and_stores_nothing(cl
     published_on(announced, date(2026, 9, 1))        # 30 days: the end of 1 October 2026 (a Thursday)
     login(users.controller_a)
     page = client.get(objection_url(announced, contract())).get_data(as_text=True)
-    assert "2026-10-01" in page and "can no longer be submitted" in page and "<textarea" not in page
+    assert "October 1, 2026" in page and "can no longer be submitted" in page and "<textarea" not in page
     response = client.post(objection_url(announced, contract()), data=objection_form(announced, contract()))
-    assert response.status_code == 400 and "2026-10-01" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "October 1, 2026" in response.get_data(as_text=True)
     assert objections() == []
 
 
@@ -139,10 +139,10 @@ def test_a_deadline_on_a_saturday_and_holiday_rolls_to_the_next_working_day(clie
     login(users.controller_a)
     monkeypatch.setattr(cases, "today", lambda: date(2026, 12, 29))
     page = client.get(objection_url(announced, contract())).get_data(as_text=True)
-    assert "2026-12-28" in page and "can no longer be submitted" in page
+    assert "December 28, 2026" in page and "can no longer be submitted" in page
     monkeypatch.setattr(cases, "today", lambda: date(2026, 12, 28))
     page = client.get(objection_url(announced, contract())).get_data(as_text=True)
-    assert "2026-12-28" in page and "3(4)" in page and "2026-12-26" in page and "<textarea" in page
+    assert "December 28, 2026" in page and "3(4)" in page and "December 26, 2026" in page and "<textarea" in page
     assert client.post(objection_url(announced, contract()),
                        data=objection_form(announced, contract())).status_code == 302
     assert objections()[0].deadline == date(2026, 12, 28)
