@@ -5,10 +5,12 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import gettext
 from werkzeug.routing import IntegerConverter
 
 from . import config
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
+from .markers import N_
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +62,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message = N_("Please log in to see that page.")
+    login_manager.localize_callback = gettext  # flashed in the page's language (a lazy string cannot be flashed)
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import abort, jsonify, render_template, request
+from flask_babel import gettext as _
 
 from ..describe import describe
 from ..services import NotFound
@@ -21,7 +22,7 @@ def changes(slug: str):
     processor = get_processor(slug)
     page = request.args.get("page", "1")
     if not re.fullmatch(r"[0-9]{1,6}", page) or int(page) < 1:
-        abort(400, "'page' must be a whole number from 1 to 999999.")
+        abort(400, _("'page' must be a whole number from 1 to 999999."))
     page = int(page)
     # One more than a page tells whether an older page exists.
     rows = published(Scope.of(processor), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
@@ -41,10 +42,10 @@ def announcement(slug: str, announcement_id: int):
 def _version_numbers() -> tuple[int, int]:
     raw = request.args.get("from", ""), request.args.get("to", "")
     if not all(re.fullmatch(r"-?[0-9]{1,9}", value) for value in raw):
-        abort(400, "Give two version numbers, e.g. ?from=1&to=2.")
+        abort(400, _("Give two version numbers, e.g. ?from=1&to=2."))
     older, newer = int(raw[0]), int(raw[1])
     if older < 1 or newer < 1:
-        abort(400, "Version numbers start at 1.")
+        abort(400, _("Version numbers start at 1."))
     return older, newer
 
 

@@ -12,7 +12,7 @@ WORDS = {
     "en-GB": {"email": "E-mail address", "subscribe": "Subscribe", "object": r"^Object to #", "grounds": "Your grounds",
               "submit": "Submit objection", "save": "Save draft and preview"},
     "nl-NL": {"email": "E-mailadres", "subscribe": "Aanmelden", "object": r"^Bezwaar maken tegen #",
-              "grounds": "Uw gronden", "submit": "Bezwaar indienen", "save": "Save draft and preview"},
+              "grounds": "Uw gronden", "submit": "Bezwaar indienen", "save": "Concept opslaan en voorbeeld tonen"},
 }
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
         "resultTypes": ["violations"]}

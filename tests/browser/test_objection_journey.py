@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from babel.dates import format_date
 from sqlalchemy import select
 
 from registry import periods
@@ -83,7 +84,7 @@ def test_object_then_no_agreement_then_notice_of_termination(browser, live_serve
     shots(desk, "editor-no-agreement")
 
     page.goto(objection_url)
-    end = periods.notice_period_end(today(), 1).day.isoformat()
+    end = format_date(periods.notice_period_end(today(), 1).day, "long", locale="en")  # the page's language
     assert end in page.content() and "ISO 27001" in page.content()
     shots(page, "termination-window")
     page.get_by_label("I give notice of termination of this contract").check()

@@ -1,0 +1,141 @@
+"""Dutch beyond the public pages: the processor's side, domain messages, computed dates and rules, feeds, mail."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import feedparser
+from babel.dates import format_date
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import OutboxMessage
+from registry.services.snapshot import today
+
+from .announce import form
+from .portal import GROUNDS, announce, contract, objection_form, objection_url
+
+DUTCH = {"Accept-Language": "nl"}
+NOTICE_ADDRESS = "privacy@huisartsenpraktijk-x.example"
+
+
+def dutch_day(day) -> str:
+    return format_date(day, "long", locale="nl")
+
+
+def mail_to(address: str, **filters) -> OutboxMessage:
+    return db.session.scalar(select(OutboxMessage).filter_by(recipient=address, **filters)
+                             .order_by(OutboxMessage.id.desc()))
+
+
+def test_the_processors_admin_pages_read_in_dutch(client, users, login):
+    login(users.vcare_editor)
+    pages = {"/admin/processors/vcare/": ["Klantovereenkomsten", "Contractvoorwaarden", "Recente wijzigingen"],
+             "/admin/processors/vcare/announcements/new": ["Wijziging aankondigen", "Soort wijziging",
+                                                           "Een subverwerker toevoegen", "Duitsland"],
+             "/admin/processors/vcare/contracts/new": ["Taal van de aankondigingen", "Kenmerk van de overeenkomst"],
+             "/admin/processors/vcare/objections/": ["Bezwaren en toestemmingsbesluiten"]}
+    for url, texts in pages.items():
+        page = client.get(url, headers=DUTCH).get_data(as_text=True)
+        for text in texts:
+            assert text in page, (url, text)
+        assert "Customer contracts" not in page and "Announce a change" not in page
+
+
+def test_form_and_domain_errors_read_in_dutch_and_keep_the_input(client, users, login):
+    login(users.vcare_editor)
+    page = client.post("/admin/processors/vcare/announcements/new", headers=DUTCH,
+                       data=form(reason="", purpose="Bellen vanuit de cloud")).get_data(as_text=True)
+    assert "Geef de reden voor de wijziging." in page and "Bellen vanuit de cloud" in page
+    # the summary at the top lists it too, linked to the field
+    assert '<a href="#reason">Reden voor de wijziging</a>: Geef de reden voor de wijziging.' in page
+    yesterday = today() - timedelta(days=1)
+    response = client.post("/admin/processors/vcare/announcements/new", headers=DUTCH,
+                           data=form(effective_date=yesterday.isoformat(), new_name="Acme Cloud"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f"De ingangsdatum {dutch_day(yesterday)} ligt in het verleden." in page and "Acme Cloud" in page
+
+
+def test_deadlines_their_rules_and_dates_read_in_dutch(client, users):
+    item = announce(users.vcare_editor)
+    page = client.get(f"/processors/vcare/changes/{item.id}/", headers=DUTCH).get_data(as_text=True)
+    assert "Verord. 1182/71 art. 3, lid 1" in page
+    assert dutch_day(item.effective_date) in page and item.effective_date.isoformat() not in page
+    assert "Vcare schakelt een nieuwe subverwerker in: Acme Cloud." in page
+    changes = client.get("/processors/vcare/changes/", headers=DUTCH).get_data(as_text=True)
+    assert f"Vcare zet Acme Cloud in voor Operator vanaf {dutch_day(item.effective_date)}" in changes
+    english = client.get(f"/processors/vcare/changes/{item.id}/", headers={"Accept-Language": "en"})
+    assert "Reg. 1182/71 art. 3(1)" in english.get_data(as_text=True)
+
+
+def test_a_rolled_deadline_names_the_day_in_the_pages_language(app):
+    from flask_babel import force_locale
+
+    from registry import periods
+    result = periods.deadline_to_act(today().replace(year=2026, month=11, day=26), 30)  # ends on 26 December
+    with app.test_request_context(), force_locale("nl"):
+        assert "tweede kerstdag" in result.explanation.lower() and "26 december 2026" in result.explanation
+    with app.test_request_context(), force_locale("en"):
+        assert "Second Day of Christmas" in result.explanation and "December 26, 2026" in result.explanation
+
+
+def test_the_annexes_inconsistencies_and_error_pages_read_in_dutch(client):
+    page = client.get("/processors/vcare/", headers=DUTCH).get_data(as_text=True)
+    assert "komt in Bijlage B helemaal niet voor" in page
+    missing = client.get("/processors/nope/", headers=DUTCH)
+    assert missing.status_code == 404 and "<h1>Niet gevonden</h1>" in missing.get_data(as_text=True)
+    bad_day = client.get("/processors/vcare/?at=2026-13-01", headers=DUTCH)
+    assert bad_day.status_code == 400 and "moet een datum zijn in de vorm JJJJ-MM-DD" in bad_day.get_data(as_text=True)
+
+
+def test_a_feed_reads_in_the_language_its_address_names(client, users):
+    item = announce(users.vcare_editor)
+    dutch = client.get("/processors/vcare/feed.atom?lang=nl")
+    english = client.get("/processors/vcare/feed.atom?lang=en")
+    nl_feed, en_feed = feedparser.parse(dutch.data), feedparser.parse(english.data)
+    assert nl_feed.bozo == 0 and en_feed.bozo == 0
+    assert nl_feed.feed.language == "nl" and en_feed.feed.language == "en"
+    assert "Diensten: Operator." in nl_feed.entries[0].summary and "Services: Operator." in en_feed.entries[0].summary
+    assert nl_feed.entries[0].id == en_feed.entries[0].id  # one entry, two languages
+    assert dutch.headers["ETag"] != english.headers["ETag"]
+    assert any(link.rel == "self" and link.href.endswith("/processors/vcare/feed.atom?lang=nl")
+               for link in nl_feed.feed.links)
+    assert client.get("/processors/vcare/feed.atom?lang=nl",
+                      headers={"If-None-Match": dutch.headers["ETag"]}).status_code == 304
+    page = client.get(f"/processors/vcare/changes/{item.id}/", headers=DUTCH).get_data(as_text=True)
+    assert "/processors/vcare/feed.atom?lang=nl" in page
+
+
+def test_contract_notices_go_out_in_the_contracts_language(app, users):
+    contract().notice_language = "nl"
+    db.session.commit()
+    item = announce(users.vcare_editor)
+    notice = mail_to(NOTICE_ADDRESS, kind="contract_notice", announcement_id=item.id)
+    deadline = item.deadlines[0]["last_day"]
+    assert notice.body.subject.startswith("Vcare zet Acme Cloud in voor Operator")
+    assert "Uw uiterste termijn: het einde van" in notice.body.text and "Verord. 1182/71" in notice.body.text
+    assert dutch_day(item.effective_date) in notice.body.text and deadline not in notice.body.text
+    assert 'lang="nl"' in notice.body.html
+
+    contract().notice_language = "en"
+    db.session.commit()
+    item = announce(users.vcare_editor, name="Other Cloud")
+    notice = mail_to(NOTICE_ADDRESS, kind="contract_notice", announcement_id=item.id)
+    assert "Your deadline: the end of" in notice.body.text and "Reg. 1182/71" in notice.body.text
+
+
+def test_case_mail_reaches_each_person_in_their_own_language(client, users, login):
+    contract().notice_language = "nl"
+    users.vcare_editor.language = "nl"
+    users.controller_a.language = "en"
+    db.session.commit()
+    item = announce(users.vcare_editor)
+    login(users.controller_a)
+    assert client.post(objection_url(item, contract()), data=objection_form(item, contract())).status_code == 302
+    to_notice_address = mail_to(NOTICE_ADDRESS, kind="objection")
+    to_controller = mail_to(users.controller_a.email, kind="objection")
+    to_editor = mail_to(users.vcare_editor.email, kind="objection")
+    assert to_notice_address.body.subject.startswith("Ontvangstbevestiging OBJ-")
+    assert "Gronden:" in to_notice_address.body.text and GROUNDS in to_notice_address.body.text
+    assert to_controller.body.subject.startswith("Receipt OBJ-") and "Grounds:" in to_controller.body.text
+    assert to_editor.body.subject.startswith("Bezwaar OBJ-") and "leg de uitkomst vast" in to_editor.body.text
