@@ -2,10 +2,14 @@
 another processor's editor and the site admin."""
 import pytest
 
+from datetime import timedelta
+
 from registry.services import consents, objections
+from registry.services.announcements import save_draft
 from registry.services.snapshot import today
 
-from .portal import GROUNDS, US, announce, contract, objection_form, service
+from .portal import GROUNDS, US, announce, contract, objection_form, processor, service
+from .test_admin import vcare_routes
 
 ACTORS = ["anonymous", "controller_a", "controller_b", "vcare_editor", "vtm_editor", "admin"]
 
@@ -21,13 +25,16 @@ def world(users):
     made = objections.submit(users.controller_a, objected.id, vc.id, GROUNDS, [operator], today())
     decision = consents.decide(users.controller_a, consented.id, vc.id, "refused",
                                "We do not allow transfers to the United States.")
+    draft = save_draft(users.vcare_editor, processor("vcare"), None, {
+        "kind": "add", "service_ids": [operator], "new_name": "Draft Cloud", "reason": "Cheaper",
+        "effective_date": today() + timedelta(days=60), "locations": US})
     return dict(o=made.id, d=decision.id, c=vc.id, a=objected.id, open=open_one, pending=pending.id,
-                open_form=objection_form(open_one, vc))
+                open_form=objection_form(open_one, vc), draft=draft.id)
 
 
 def routes(w):
     """(method, url, data, expected status per actor in ACTORS order)."""
-    c, o = w["c"], w["o"]
+    c, o, a, draft = w["c"], w["o"], w["a"], w["draft"]
     portal_all = [302, 200, 200, 403, 403, 403]
     portal_own = [302, 200, 404, 403, 403, 403]
     admin_own = [302, 403, 403, 200, 404, 200]
@@ -57,6 +64,25 @@ def routes(w):
          [302, 403, 403, 302, 404, 302]),
         ("POST", f"/admin/processors/vcare/objections/{o}/outcome", {"outcome": "", "note": ""},
          [302, 403, 403, 400, 404, 400]),
+        # The processor's announcements and evidence; the draft is published last, as state changes go last.
+        ("GET", "/admin/", None, [302, 403, 403, 302, 302, 200]),
+        ("GET", "/admin/processors/vcare/announcements/", None, admin_own),
+        ("GET", "/admin/processors/vcare/announcements/new", None, admin_own),
+        ("POST", "/admin/processors/vcare/announcements/new", {"kind": "add"}, [302, 403, 403, 400, 404, 400]),
+        ("GET", f"/admin/processors/vcare/announcements/{a}/", None, admin_own),
+        ("GET", f"/admin/processors/vtm/announcements/{a}/", None, [302, 403, 403, 404, 404, 404]),
+        ("GET", f"/admin/processors/vcare/announcements/{a}/deliveries", None, admin_own),
+        ("GET", f"/admin/processors/vcare/announcements/{a}/deliveries.csv", None, admin_own),
+        ("GET", f"/admin/processors/vcare/contracts/{c}/deliveries", None, admin_own),
+        ("GET", f"/admin/processors/vcare/contracts/{c}/deliveries.csv", None, admin_own),
+        ("GET", f"/admin/processors/vtm/contracts/{c}/deliveries", None, [302, 403, 403, 404, 404, 404]),
+        ("GET", "/admin/processors/vcare/objections.csv", None, admin_own),
+        ("GET", f"/admin/processors/vcare/announcements/{draft}/edit", None, admin_own),
+        ("POST", f"/admin/processors/vcare/announcements/{a}/withdraw", {"reason": ""},
+         [302, 403, 403, 400, 404, 400]),
+        ("POST", f"/admin/processors/vcare/announcements/{draft}/publish", {}, [302, 403, 403, 302, 404, 302]),
+        ("GET", "/account/password", None, [302, 200, 200, 200, 200, 200]),
+        ("POST", "/account/password", {"current_password": "wrong"}, [302, 400, 400, 400, 400, 400]),
     ]
 
 
@@ -82,3 +108,13 @@ def test_a_controller_exports_only_its_own_objections(client, users, login, worl
     client.post("/logout")
     login(users.controller_a)
     assert "OBJ-VCARE-" in client.get("/portal/objections.csv").get_data(as_text=True)
+
+
+def test_every_protected_route_is_in_an_authorisation_matrix(app, users, world):
+    """A new route under /admin, /portal or /account fails here until a matrix says who may use it."""
+    adapter = app.url_map.bind("registry.test")
+    covered = {adapter.match(url, method=method)[0] for method, url, _data, _expected in routes(world)}
+    covered |= {adapter.match(url, method="GET")[0] for url in vcare_routes()}
+    protected = {rule.endpoint for rule in app.url_map.iter_rules()
+                 if rule.rule.startswith(("/admin", "/portal", "/account"))}
+    assert protected - covered == set()
