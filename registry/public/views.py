@@ -8,6 +8,7 @@ from ..dates import parse_at
 from ..exports import snapshot_as_csv
 from ..extensions import db
 from ..models import Engagement, Processor, Service
+from ..models.types import utcnow
 from ..services.consistency import check_snapshot
 from ..services.snapshot import registry_on, today
 
@@ -32,7 +33,7 @@ def processor(slug: str):
     snapshot = registry_on(slug, day)
     findings = check_snapshot(snapshot)
     return render_template("public/processor.html", snap=snapshot, findings=findings,
-                           at_arg=request.args.get("at"))
+                           at_arg=request.args.get("at"), printed_at=utcnow())
 
 
 @bp.get("/processors/<slug>/services/<key>/")
