@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, current_app, has_request_context, redirect, 
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
+from .models.mail import MESSAGE_KINDS, MESSAGE_STATUSES
 from .periods import AMSTERDAM, RULE_MONTHS, Deadline, local_day
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
@@ -95,7 +96,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)
     app.jinja_env.globals.update(recorded_deadline=Deadline.as_recorded, RULE_MONTHS=RULE_MONTHS,
-                                 feed_language=current_language)
+                                 feed_language=current_language, MESSAGE_KINDS=MESSAGE_KINDS,
+                                 MESSAGE_STATUSES=MESSAGE_STATUSES)
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["instant"] = instant
     app.jinja_env.filters["number"] = number

@@ -18,7 +18,7 @@ def test_editor_sees_every_message_of_an_announcement_and_downloads_csv(client, 
         deliver("test", once=True)
     login(users.vcare_editor)
     page = client.get(f"/admin/processors/vcare/announcements/{item.id}/deliveries").get_data(as_text=True)
-    assert NOTICE_ADDRESS in page and "VC-2024-0117" in page and "sent" in page
+    assert NOTICE_ADDRESS in page and "VC-2024-0117" in page and "accepted" in page and "contractual notice" in page
     response = client.get(f"/admin/processors/vcare/announcements/{item.id}/deliveries.csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert {r["recipient"] for r in rows} == {NOTICE_ADDRESS, "'=cmd@example.org"}
