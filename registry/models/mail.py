@@ -85,10 +85,13 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(String(254))
     body_id: Mapped[int] = mapped_column(ForeignKey("mail_body.id"))
     manage_url: Mapped[str | None] = mapped_column(String(500))
-    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    # 128 random bits (messages.new_message_id); no unique index: it would be rewritten by every mark, and
+    # "each recipient once" is the dedupe_key's constraint, not this one's.
+    message_id: Mapped[str] = mapped_column(String(200))
     # Each recipient once per event: e.g. announcement:12:publication:a@b.nl.
     dedupe_key: Mapped[str] = mapped_column(String(400))
-    processor_id: Mapped[int | None] = mapped_column(ForeignKey("processor.id"), index=True)
+    # Evidence is read per announcement or per contract; nothing reads messages by processor.
+    processor_id: Mapped[int | None] = mapped_column(ForeignKey("processor.id"))
     announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcement.id"), index=True)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("customer_contract.id"), index=True)
     subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscription.id"))

@@ -12,12 +12,12 @@ from datetime import timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, func, literal_column, or_, select, update
 
 from ..extensions import db
 from ..messages import Renderer
 from ..models import MailBody, OutboxMessage
-from ..models.types import utcnow
+from ..models.types import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
 TEMPORARY = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, socket.timeout, OSError)
@@ -39,13 +39,18 @@ class DeliveryReport:
     errors: list[str] = field(default_factory=list)
 
 
+def _due(now, stale=None):
+    """Queued and due, or claimed by a worker whose lease ran out."""
+    if stale is None:
+        stale = now - timedelta(seconds=current_app.config["MAIL_CLAIM_LEASE"])
+    return or_(and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
+               and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < stale))
+
+
 def claim(worker: str, batch: int) -> list[int]:
     """Mark up to `batch` due messages as ours; on PostgreSQL rows locked by another worker are skipped."""
     now = utcnow()
-    stale = now - timedelta(seconds=current_app.config["MAIL_CLAIM_LEASE"])
-    due = or_(and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
-              and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < stale))
-    query = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(batch)
+    query = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(batch)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     ids = list(db.session.scalars(query))
@@ -54,6 +59,35 @@ def claim(worker: str, batch: int) -> list[int]:
             status="sending", claimed_at=now, claimed_by=worker))
     db.session.commit()
     return ids
+
+
+# pg_try_advisory_lock(MAIL_LOCKS, id): a namespace of its own, apart from the audit chain's lock.
+MAIL_LOCKS = 0x6D61696C
+
+
+@cache
+def _lock_claim_statement():
+    """Due messages, in order, that no other worker holds: each one we return is locked for this session."""
+    now, stale = bindparam("now", type_=UTCDateTime), bindparam("stale", type_=UTCDateTime)
+    scan = (select(OutboxMessage.id).where(_due(now, stale))
+            .order_by(OutboxMessage.id).limit(bindparam("scan")).subquery())
+    return (select(scan.c.id)
+            .where(func.pg_try_advisory_lock(literal_column(str(MAIL_LOCKS)), scan.c.id))
+            .limit(bindparam("batch")))
+
+
+def claim_with_locks(marker: "AutocommitMarker", batch: int) -> list[int]:
+    """PostgreSQL, worker on its own connection: claim by session advisory locks, writing nothing.
+
+    A claim that writes `sending` to every row is a second non-HOT update per message; a lock costs
+    the database no write, and it vanishes with the connection, so a killed worker's messages are free
+    at once (no lease to wait for). The rows stay `queued`: _jobs() loads only those still due, so a
+    message another worker marked between our scan and our lock is not sent again.
+    """
+    marker.release_claims()
+    now = utcnow()
+    stale = now - timedelta(seconds=current_app.config["MAIL_CLAIM_LEASE"])
+    return marker.select_ids(_lock_claim_statement(), {"now": now, "stale": stale, "scan": batch * 4, "batch": batch})
 
 
 class SmtpTransport:
@@ -141,12 +175,14 @@ class _Body:
     created_at: object
 
 
-def _jobs(ids: list[int]) -> tuple[list[_Job], dict[int, _Body]]:
-    """The claimed messages and their bodies, in two queries."""
-    rows = db.session.execute(select(
+def _jobs(ids: list[int], still_due: bool = False) -> tuple[list[_Job], dict[int, _Body]]:
+    """The claimed messages and their bodies, in two queries; `still_due` drops any another worker finished."""
+    query = select(
         OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.body_id, OutboxMessage.manage_url,
         OutboxMessage.message_id, OutboxMessage.attempts).where(OutboxMessage.id.in_(ids))
-        .order_by(OutboxMessage.id)).all()
+    if still_due:
+        query = query.where(_due(utcnow()))
+    rows = db.session.execute(query.order_by(OutboxMessage.id)).all()
     jobs = [_Job(*row) for row in rows]
     bodies = db.session.execute(select(MailBody.id, MailBody.subject, MailBody.text, MailBody.html,
                                        MailBody.created_at).where(MailBody.id.in_({j.body_id for j in jobs}))).all()
@@ -181,6 +217,10 @@ class SessionMarker:
         """The session belongs to the caller."""
 
 
+SENT_ON_POSTGRESQL = (f"UPDATE {OutboxMessage.__tablename__} SET status = 'sent', sent_at = now(), "
+                      "attempts = attempts + 1, claimed_at = NULL, claimed_by = NULL WHERE id = %s")
+
+
 class AutocommitMarker:
     """For the worker process: one self-committing UPDATE per message on a DBAPI connection of its own.
 
@@ -197,21 +237,40 @@ class AutocommitMarker:
         if not self.sqlite:
             self.dbapi.autocommit = True  # SQLite connections here are in autocommit mode already (dbsetup)
         self.compiled = {status: stmt.compile(dialect=dialect) for status, stmt in _mark_statements().items()}
+        self.cursor = self.dbapi.cursor()
 
     def mark(self, job: _Job, status: str, params: dict) -> None:
+        if status == "sent" and not self.sqlite:
+            # The common case, as little client work as the database's: one integer parameter, the time
+            # of acceptance taken by the server (now() is this self-committing statement's start).
+            self.cursor.execute(SENT_ON_POSTGRESQL, (job.id,))
+            return
         compiled = self.compiled[status]
         values = compiled.construct_params(params)
         if self.sqlite:
             values = tuple(_sqlite_value(values[name]) for name in compiled.positiontup)
-        cursor = self.dbapi.cursor()
-        try:
-            cursor.execute(str(compiled), values)
-        finally:
-            cursor.close()
+        self.cursor.execute(str(compiled), values)
+
+    @property
+    def locks_claims(self) -> bool:
+        """Claims by advisory lock need PostgreSQL and this connection staying open for the whole run."""
+        return not self.sqlite
+
+    def select_ids(self, statement, params: dict) -> list[int]:
+        compiled = statement.compile(dialect=db.engine.dialect)
+        self.cursor.execute(str(compiled), compiled.construct_params(params))
+        return [row[0] for row in self.cursor.fetchall()]
+
+    def release_claims(self) -> None:
+        """Every message this run claimed is marked by now (or its lock must go anyway)."""
+        if self.locks_claims:
+            self.cursor.execute("SELECT pg_advisory_unlock_all()")
 
     def close(self) -> None:
         if not self.sqlite:
+            self.release_claims()
             self.dbapi.autocommit = False
+        self.cursor.close()
         self.pooled.close()
 
 
@@ -274,17 +333,19 @@ def deliver(worker: str, once: bool = True, batch: int = 100, poll: float = 5.0,
     report = DeliveryReport()
     transport = _transport()
     renderer = Renderer()
-    _current_marker.append(_marker(own_connection))
+    marker = _marker(own_connection)
+    _current_marker.append(marker)
+    by_lock = getattr(marker, "locks_claims", False)
     try:
         while not should_stop():
-            ids = claim(worker, batch)
+            ids = claim_with_locks(marker, batch) if by_lock else claim(worker, batch)
             if not ids:
                 if once:
                     break
                 transport.close()
                 time.sleep(poll)
                 continue
-            jobs, bodies = _jobs(ids)
+            jobs, bodies = _jobs(ids, still_due=by_lock)
             for job in jobs:
                 if should_stop():
                     break  # the rest stay claimed until the lease runs out, then another worker takes them

@@ -67,8 +67,22 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
         rows.append(_row("announcement", email, bodies[language], announcement, event, now,
                          subscription_id=sub_id, manage_url=manage.format(token)))
     if rows:
-        db.session.execute(insert(OutboxMessage), rows)
+        insert_rows(rows)
     return len(rows)
+
+
+def insert_rows(rows: list[dict]) -> None:
+    """Queue many messages in the caller's transaction: COPY on PostgreSQL (10,000 rows in a fraction of the
+    time an executemany takes), one executemany elsewhere."""
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(insert(OutboxMessage), rows)
+        return
+    columns = list(rows[0])
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {OutboxMessage.__tablename__} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
+    cursor.close()
 
 
 def _row(kind, recipient, body, announcement, event, now, **extra) -> dict:
