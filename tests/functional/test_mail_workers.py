@@ -114,3 +114,25 @@ def test_two_workers_at_once_on_postgresql_send_each_message_once(tmp_path):
     sent = [int(o.split("Sent ")[1].split(",")[0]) for o in outputs]
     assert sum(sent) == RECIPIENTS and all(n > 0 for n in sent), outputs  # both did work
     assert _statuses(url) == {"sent": RECIPIENTS}
+
+
+def test_no_message_goes_out_before_the_previous_one_is_recorded(tmp_path, monkeypatch):
+    """On PostgreSQL a 'sent' mark is committed while the next message's envelope goes out; if it fails,
+    the next message's DATA is never sent, so a repeat stays limited to one message."""
+    from registry.services import delivery, marks
+
+    url = _database("postgresql", tmp_path)
+    _committed_queue(url)
+    # The prepared 'sent' statement fails in the database (division by zero), as a lost mark would.
+    monkeypatch.setattr(marks, "SENT_ON_POSTGRESQL", b"SELECT 1 / ($1::int - $1::int)")
+    with SmtpServer(Recorder()) as server:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port,
+                          "BASE_URL": "http://registry.test"})
+        with app.app_context():
+            with pytest.raises(marks.MarkFailed, match="division by zero"):
+                delivery.deliver("test", once=True, own_connection=True)
+            db.session.remove()
+            db.engine.dispose()
+        delivered = len(server.handler.messages)
+    assert delivered == 1  # the first message; the second stopped before its DATA
+    assert _statuses(url) == {"queued": RECIPIENTS}  # nothing recorded as sent that was not
