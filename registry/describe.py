@@ -88,6 +88,8 @@ def describe(announcement: Announcement) -> AnnouncementFacts:
         "remove": _("%(processor)s stops using %(target)s.", **names),
         "change_locations": _("%(processor)s changes where %(target)s processes personal data.", **names),
     }[kind]
+    if what.endswith(".."):  # a name that ends in a full stop, such as "Nimbus B.V."
+        what = what[:-1]
     if announcement.purpose:
         what += " " + _("Purpose: %(purpose)s", purpose=announcement.purpose)
     entity = announcement.entity if kind in ("add", "replace") else announcement.target

@@ -8,7 +8,7 @@ from babel.dates import format_date
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import OutboxMessage
+from registry.models import Announcement, OutboxMessage
 from registry.services.snapshot import today
 
 from .announce import form
@@ -39,6 +39,17 @@ def test_the_processors_admin_pages_read_in_dutch(client, users, login):
         for text in texts:
             assert text in page, (url, text)
         assert "Customer contracts" not in page and "Announce a change" not in page
+
+
+def test_the_preview_of_a_draft_reads_in_dutch(client, users, login):
+    login(users.vcare_editor)
+    client.post("/admin/processors/vcare/announcements/new",
+                data=form(new_name="Nimbus B.V.", locations=(("NL", "Amsterdam", ""),)))
+    item = db.session.scalar(select(Announcement).order_by(Announcement.id.desc()))
+    page = client.get(f"/admin/processors/vcare/announcements/{item.id}/", headers=DUTCH).get_data(as_text=True)
+    assert "Voorbeeld van concept" in page and "De verwerkingsverantwoordelijke kan bezwaar maken" in page
+    assert "The controller may object" not in page
+    assert "nieuwe subverwerker in: Nimbus B.V." in page and "B.V.." not in page
 
 
 def test_form_and_domain_errors_read_in_dutch_and_keep_the_input(client, users, login):
