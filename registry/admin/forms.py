@@ -54,34 +54,40 @@ class ServiceForm(FlaskForm):
         }
 
 
-ARTICLE = {"validators": [Optional(), Length(max=40)], "description": "e.g. 4.1"}
+ARTICLE = {"validators": [Optional(), Length(max=40)], "description": _l("e.g. 4.1")}
+
+
+def contract_text(label=_l("What the contract says")) -> TextAreaField:
+    """The contract's own words behind a term, kept with its article."""
+    return TextAreaField(label, validators=[Length(max=4000)])
 
 
 class TermsForm(FlaskForm):
     version = StringField(_l("Version"), validators=[DataRequired(message=_l("Name this version.")), Length(max=60)])
-    effective_from = DateField(_l("In force from"), validators=[InputRequired(message=_l("Give the date (YYYY-MM-DD)."))])
+    effective_from = DateField(_l("In force from"),
+                               validators=[InputRequired(message=_l("Give the date (YYYY-MM-DD)."))])
     authorisation = SelectField(_l("Authorisation"), choices=labelled_options(AUTHORISATIONS))
     authorisation_article = StringField(_l("Article"), **ARTICLE)
-    authorisation_text = TextAreaField(_l("What the contract says"), validators=[Length(max=4000)])
+    authorisation_text = contract_text()
     notice_days = IntegerField(_l("Notice period (days)"), validators=[
         InputRequired(message=_l("Give the notice period in days.")),
         NumberRange(min=1, max=365, message=_l("Between 1 and 365 days."))])
     notice_article = StringField(_l("Article"), **ARTICLE)
-    notice_text = TextAreaField(_l("What the contract says"), validators=[Length(max=4000)])
+    notice_text = contract_text()
     objection_route = SelectField(_l("Objection route"), choices=labelled_options(OBJECTION_ROUTES))
     objection_article = StringField(_l("Article"), **ARTICLE)
-    objection_text = TextAreaField(_l("What the contract says"), validators=[Length(max=4000)])
+    objection_text = contract_text()
     termination_allowed = BooleanField(_l("The controller may terminate when no agreement is reached"))
     termination_months = IntegerField(_l("Termination period (months)"), validators=[
         Optional(), NumberRange(min=1, max=36, message=_l("Between 1 and 36 months."))])
     termination_article = StringField(_l("Article"), **ARTICLE)
-    termination_text = TextAreaField(_l("What the contract says"), validators=[Length(max=4000)])
+    termination_text = contract_text()
     transfer_rule = SelectField(_l("Transfers outside the EEA"), choices=labelled_options(TRANSFER_RULES))
     transfer_article = StringField(_l("Article"), **ARTICLE)
-    transfer_text = TextAreaField(_l("What the contract says"), validators=[Length(max=4000)])
+    transfer_text = contract_text()
     named_transfer_bases = MultiCheckboxField(_l("Transfer bases the contract names"))
     list_article = StringField(_l("Article on the sub-processor list"), **ARTICLE)
-    list_text = TextAreaField(_l("What the contract says about the list"), validators=[Length(max=4000)])
+    list_text = contract_text(_l("What the contract says about the list"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
