@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..language import translated
 from .types import UTCDateTime, utcnow
 
 
@@ -27,6 +28,20 @@ class AuditEntry(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    @property
+    def shown_summary(self) -> str:
+        """The summary in the reader's language where the entry recorded its message, else as stored."""
+        said = (self.details or {}).get("said")
+        if not said:
+            return self.summary
+        values = dict(said["values"])
+        for name in said.get("labels", []):
+            values[name] = translated(values[name])
+        try:
+            return translated(said["message"]) % values
+        except (KeyError, TypeError, ValueError):
+            return self.summary
 
     def compute_hash(self) -> str:
         """The SHA-256 over this entry's content and the previous entry's hash."""

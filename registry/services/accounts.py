@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..markers import N_
 from ..models import ROLES, Organisation, Processor, User
 from . import DomainError, audit
 
@@ -64,7 +65,8 @@ def create_user(email: str, role: str, org_slug: str | None, password: str, acto
     user = User(email=address, role=role, **binding)
     user.set_password(password)
     db.session.add(user)
-    audit.record(actor, "user.create", user, f"Created {ROLES[role].lower()} account {address}",
+    audit.record(actor, "user.create", user, audit.summary(N_("Created account %(email)s (%(role)s)"),
+                                                          email=address, role=role),
                  processor_id=binding.get("processor_id"))
     db.session.commit()
     return user
@@ -102,7 +104,8 @@ def end_sessions(user: User) -> None:
     from ..models.user import new_session_token
 
     user.session_token = new_session_token()
-    audit.record(user, "user.logout", user, f"{user.email} logged out (every session ended)",
+    audit.record(user, "user.logout", user, audit.summary(N_("%(email)s logged out (every session ended)"),
+                                                          email=user.email),
                  processor_id=user.processor_id)
     db.session.commit()
 
@@ -119,7 +122,8 @@ def change_password(user: User, current: str, new: str, repeated: str) -> None:
     if new != repeated:
         raise DomainError(_("The two new passwords differ."), "repeat_password")
     user.set_password(new)
-    audit.record(user, "user.password", user, f"{user.email} changed the password (other sessions ended)",
+    audit.record(user, "user.password", user,
+                 audit.summary(N_("%(email)s changed the password (other sessions ended)"), email=user.email),
                  processor_id=user.processor_id)
     db.session.commit()
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..markers import N_
 from ..models import LANGUAGES, ContractTerms, CustomerContract, Organisation, Processor, Service, User
 from ..models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
 from . import DomainError, NotFound, accounts, audit
@@ -34,7 +35,7 @@ def _owned(model, processor: Processor, object_id: int | None):
     return obj
 
 
-def _commit(actor: User, action: str, obj, processor: Processor, summary: str, diff: dict) -> None:
+def _commit(actor: User, action: str, obj, processor: Processor, summary: audit.Summary, diff: dict) -> None:
     audit.record(actor, action, obj, summary, processor_id=processor.id, details={"changes": diff})
     db.session.commit()
 
@@ -56,11 +57,13 @@ def save_service(actor: User, processor: Processor, service_id: int | None, valu
         service = Service(processor_id=processor.id, position=position, **values)
         db.session.add(service)
         db.session.flush()
-        _commit(actor, "service.create", service, processor, f"Added service {service.name}", values)
+        _commit(actor, "service.create", service, processor, audit.summary(N_("Added service %(name)s"), name=service.name),
+                values)
     else:
         diff = audit.changes(service, values)
         if diff:
-            _commit(actor, "service.update", service, processor, f"Changed service {service.name}", diff)
+            _commit(actor, "service.update", service, processor, audit.summary(N_("Changed service %(name)s"), name=service.name),
+                    diff)
     return service
 
 
@@ -77,12 +80,13 @@ def save_terms(actor: User, processor: Processor, terms_id: int | None, values: 
         terms = ContractTerms(processor_id=processor.id, source_document=processor.source_document, **values)
         db.session.add(terms)
         db.session.flush()
-        _commit(actor, "terms.create", terms, processor, f"Added contract terms version {terms.version}",
+        _commit(actor, "terms.create", terms, processor, audit.summary(N_("Added contract terms version %(version)s"), version=terms.version),
                 audit_safe(values))
     else:
         diff = audit.changes(terms, values)
         if diff:
-            _commit(actor, "terms.update", terms, processor, f"Changed contract terms version {terms.version}", diff)
+            _commit(actor, "terms.update", terms, processor, audit.summary(N_("Changed contract terms version %(version)s"), version=terms.version),
+                    diff)
     return terms
 
 
@@ -141,12 +145,14 @@ def save_contract(actor: User, processor: Processor, contract_id: int | None, va
         db.session.add(contract)
         db.session.flush()
         _commit(actor, "contract.create", contract, processor,
-                f"Added contract {contract.reference} of {organisation.name}",
+                audit.summary(N_("Added contract %(ref)s of %(name)s"), ref=contract.reference,
+                              name=organisation.name),
                 audit_safe({k: audit._plain(v) for k, v in values.items()}))
     else:
         diff = audit.changes(contract, values)
         if diff:
-            _commit(actor, "contract.update", contract, processor, f"Changed contract {contract.reference}", diff)
+            _commit(actor, "contract.update", contract, processor, audit.summary(N_("Changed contract %(ref)s"), ref=contract.reference),
+                    diff)
     return contract
 
 

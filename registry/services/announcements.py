@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from .. import transfers
 from ..extensions import db
 from ..language import spoken_date
+from ..markers import N_
 from ..models import KINDS, Announcement, Engagement, Processor, Service, SubProcessor, User
 from . import DomainError, NotFound, audit, notice
 from .snapshot import today
@@ -206,15 +207,16 @@ def save_draft(actor: User, processor: Processor, announcement_id: int | None, d
         announcement.services = services
         db.session.add(announcement)
         db.session.flush()
-        audit.record(actor, "announcement.draft", announcement, f"Drafted announcement #{number}: "
-                     f"{announcement.title}", processor_id=processor.id)
+        audit.record(actor, "announcement.draft", announcement,
+                     audit.summary(N_("Drafted announcement #%(number)s"), number=number), processor_id=processor.id)
     else:
         diff = audit.changes(announcement, values)
         if [s.id for s in announcement.services] != [s.id for s in services]:
             diff["services"] = [[s.name for s in announcement.services], [s.name for s in services]]
             announcement.services = services
         if diff:
-            audit.record(actor, "announcement.update", announcement, f"Changed draft #{announcement.number}",
+            audit.record(actor, "announcement.update", announcement,
+                         audit.summary(N_("Changed draft #%(number)s"), number=announcement.number),
                          processor_id=processor.id, details={"changes": diff})
     db.session.commit()
     return announcement

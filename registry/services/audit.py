@@ -1,6 +1,8 @@
 """Writing to and verifying the hash-chained audit log (no commits here: callers own the transaction)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select, text
 
 from ..extensions import db
@@ -21,9 +23,32 @@ def _last_hash() -> str:
     return last or GENESIS
 
 
-def record(actor: User | str, action: str, obj, summary: str, *, processor_id: int | None = None,
+@dataclass(frozen=True)
+class Summary:
+    """What an entry says: a message marked N_() and its values. Stored in English as the evidence; the
+    message and values go into the (hashed) details, so that pages show it in the reader's language."""
+
+    message: str
+    values: dict
+    labels: tuple[str, ...] = ()  # values that are themselves N_() labels, translated too
+
+    def __str__(self) -> str:
+        return self.message % self.values
+
+    def as_details(self) -> dict:
+        return {"message": self.message, "values": self.values, "labels": list(self.labels)}
+
+
+def summary(message: str, *, labels: tuple[str, ...] = (), **values) -> Summary:
+    return Summary(message, values, labels)
+
+
+def record(actor: User | str, action: str, obj, summary: str | Summary, *, processor_id: int | None = None,
            details: dict | None = None) -> AuditEntry:
     """Append an entry for a change made in the current transaction."""
+    details = dict(details or {})
+    if isinstance(summary, Summary):
+        details["said"] = summary.as_details()
     if isinstance(actor, User):
         actor_id, actor_label = actor.id, actor.email
     else:
@@ -37,8 +62,8 @@ def record(actor: User | str, action: str, obj, summary: str, *, processor_id: i
         object_type=type(obj).__name__ if obj is not None else "-",
         object_id=getattr(obj, "id", None),
         processor_id=processor_id,
-        summary=summary,
-        details=details or {},
+        summary=str(summary),
+        details=details,
         prev_hash=_last_hash(),
     )
     entry.hash = entry.compute_hash()

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 
 from ..extensions import db
+from ..markers import N_
 from ..models import DECISIONS, ConsentDecision, User
 from ..models.types import utcnow
 from . import AlreadyDone, DomainError, NotFound, audit, case_mail, reactions
@@ -57,8 +58,10 @@ def decide(actor: User, announcement_id: int, contract_id: int, decision: str, n
              lambda first: _("Your organisation decided on this announcement already (%(ref)s).", ref=first.reference),
              announcement_id=announcement_id, contract_id=contract_id)
     audit.record(actor, f"consent.{decision}", item,
-                 f"{DECISIONS[decision]} ({item.reference}) for announcement #{reaction.announcement.number} under "
-                 f"contract {contract.reference}", processor_id=contract.processor_id,
+                 audit.summary(N_("%(decision)s (%(ref)s) for announcement #%(number)s under contract %(contract)s"),
+                               decision=DECISIONS[decision], ref=item.reference, number=reaction.announcement.number,
+                               contract=contract.reference, labels=("decision",)),
+                 processor_id=contract.processor_id,
                  details={"decision": decision, "note": text})
     case_mail.queue("consent.decision", f"consent:{item.id}", contract, announcement_id,
                     controller=case_mail.controller_addresses(contract, actor),

@@ -7,6 +7,7 @@ import yaml
 from sqlalchemy import select
 
 from ..extensions import db
+from ..markers import N_
 from ..models import CustomerContract, Organisation, Processor, Service, User
 from . import DomainError, accounts, audit
 
@@ -40,7 +41,8 @@ def _organisation(spec: dict) -> None:
         organisation = Organisation(slug=spec["slug"], name=spec["name"])
         db.session.add(organisation)
         db.session.flush()
-        audit.record("demo", "organisation.create", organisation, f"Created organisation {organisation.name}")
+        audit.record("demo", "organisation.create", organisation,
+                     audit.summary(N_("Created organisation %(name)s"), name=organisation.name))
     for contract_spec in spec.get("contracts", []):
         processor = db.session.scalar(select(Processor).filter_by(slug=contract_spec["processor"]))
         if processor is None:
@@ -58,4 +60,5 @@ def _organisation(spec: dict) -> None:
             services=list(services))
         db.session.add(contract)
         audit.record("demo", "contract.create", contract,
-                     f"Created contract {contract.reference} of {organisation.name}", processor_id=processor.id)
+                     audit.summary(N_("Created contract %(ref)s of %(name)s"), ref=contract.reference,
+                                   name=organisation.name), processor_id=processor.id)

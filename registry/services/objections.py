@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..language import spoken_date
+from ..markers import N_
 from ..models import OUTCOMES, Objection, ObjectionMessage, Processor, Service, User
 from ..models.types import utcnow
 from . import AlreadyDone, DomainError, NotFound, audit, case_mail, reactions
@@ -91,8 +92,10 @@ def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, se
              lambda first: _("Your organisation objected to this announcement already (%(ref)s).", ref=first.reference),
              announcement_id=announcement_id, contract_id=contract_id)
     audit.record(actor, "objection.submit", objection,
-                 f"Objection {objection.reference} to announcement #{reaction.announcement.number} under contract "
-                 f"{contract.reference}", processor_id=contract.processor_id,
+                 audit.summary(N_("Objection %(ref)s to announcement #%(number)s under contract %(contract)s"),
+                               ref=objection.reference, number=reaction.announcement.number,
+                               contract=contract.reference),
+                 processor_id=contract.processor_id,
                  details={"services": [s.name for s in services], "grounds": text,
                           "deadline": reaction.deadline.day.isoformat()})
     case_mail.queue("objection.submitted", f"objection:{objection.id}:submitted", contract, announcement_id,
@@ -149,7 +152,9 @@ def add_message(actor: User, objection: Objection, body: str) -> ObjectionMessag
     db.session.add(message)
     db.session.flush()
     audit.record(actor, "objection.message", objection,
-                 f"Message from the {side} in objection {objection.reference}", processor_id=objection.processor_id,
+                 audit.summary(N_("Message from the controller in objection %(ref)s") if side == "controller"
+                               else N_("Message from the processor in objection %(ref)s"), ref=objection.reference),
+                 processor_id=objection.processor_id,
                  details={"message_id": message.id, "body": text})
     contract = objection.contract
     to_controller = side == "processor"
@@ -179,7 +184,8 @@ def record_outcome(actor: User, processor: Processor, objection_id: int, outcome
     objection.outcome, objection.outcome_note = outcome, text
     objection.outcome_at, objection.outcome_by_id = utcnow(), actor.id
     audit.record(actor, "objection.outcome", objection,
-                 f"Outcome of objection {objection.reference}: {OUTCOMES[outcome]}", processor_id=processor.id,
+                 audit.summary(N_("Outcome of objection %(ref)s: %(outcome)s"), ref=objection.reference,
+                               outcome=OUTCOMES[outcome], labels=("outcome",)), processor_id=processor.id,
                  details={"outcome": outcome, "note": text})
     contract = objection.contract
     case_mail.queue("objection.outcome", f"objection:{objection.id}:outcome", contract, objection.announcement_id,

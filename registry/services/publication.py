@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..language import spoken_date
+from ..markers import N_
 from ..models import Announcement, Engagement, Location, Processor, RegistryVersion, SubProcessor, User
 from ..models.types import utcnow
 from ..describe import describe
@@ -82,7 +83,8 @@ def publish(actor: User, processor: Processor, announcement_id: int) -> Registry
     announcement.version_id = version.id
     outbox.queue_announcement(announcement, "publication")
     audit.record(actor, "announcement.publish", announcement,
-                 f"Published announcement #{announcement.number} as version {version.number}: {announcement.title}",
+                 audit.summary(N_("Published announcement #%(number)s as version %(version)s"),
+                               number=announcement.number, version=version.number),
                  processor_id=processor.id)
     db.session.commit()
     forget_feed_heads()
@@ -163,7 +165,8 @@ def withdraw(actor: User, processor: Processor, announcement_id: int, reason: st
     announcement.withdrawal_version_id = version.id
     outbox.queue_announcement(announcement, "withdrawal")
     audit.record(actor, "announcement.withdraw", announcement,
-                 f"Withdrew announcement #{announcement.number} as version {version.number}",
+                 audit.summary(N_("Withdrew announcement #%(number)s as version %(version)s"),
+                               number=announcement.number, version=version.number),
                  processor_id=processor.id, details={"reason": reason.strip()})
     db.session.commit()
     forget_feed_heads()

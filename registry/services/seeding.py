@@ -8,6 +8,7 @@ import yaml
 from sqlalchemy import select
 
 from ..extensions import db
+from ..markers import N_
 from ..models import AnnexListing, ContractTerms, Engagement, Location, Processor, Service, SubProcessor
 from . import DomainError, audit
 from .versions import ensure_initial_version
@@ -168,7 +169,9 @@ def load_seed(seed_dir: Path) -> SeedReport:
                 loader.changed += 1
             report.changes[processor.slug] = loader.changed
             if loader.changed:
-                audit.record("seed", "seed.load", processor, f"Loaded {path.name}: {loader.changed} rows created or changed",
+                audit.record("seed", "seed.load", processor,
+                             audit.summary(N_("Loaded %(file)s: %(count)s rows created or changed"), file=path.name,
+                                           count=loader.changed),
                              processor_id=processor.id)
         db.session.commit()
     except Exception:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from .. import periods
 from ..extensions import db
 from ..language import spoken_date
+from ..markers import N_
 from ..models import Objection, TerminationNotice, User
 from ..models.types import utcnow
 from . import AlreadyDone, DomainError, audit, case_mail, reactions
@@ -71,8 +72,9 @@ def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) ->
     add_once(notice, TerminationNotice, lambda first: _("Notice was given already (%(ref)s).", ref=first.reference),
              contract_id=contract.id)
     audit.record(actor, "termination.notice", objection,
-                 f"Notice of termination {notice.reference} of contract {contract.reference}: given "
-                 f"{today.isoformat()}, ends at the end of {notice.end_date.isoformat()}",
+                 audit.summary(N_("Notice of termination %(ref)s of contract %(contract)s: given %(given)s, ends at "
+                                  "the end of %(end)s"), ref=notice.reference, contract=contract.reference,
+                               given=today.isoformat(), end=notice.end_date.isoformat()),
                  processor_id=contract.processor_id,
                  details={"given_on": today.isoformat(), "end_date": notice.end_date.isoformat(),
                           "months": notice.months, "article": notice.article})

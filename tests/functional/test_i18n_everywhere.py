@@ -150,3 +150,19 @@ def test_case_mail_reaches_each_person_in_their_own_language(client, users, logi
     assert "Gronden:" in to_notice_address.body.text and GROUNDS in to_notice_address.body.text
     assert to_controller.body.subject.startswith("Receipt OBJ-") and "Grounds:" in to_controller.body.text
     assert to_editor.body.subject.startswith("Bezwaar OBJ-") and "leg de uitkomst vast" in to_editor.body.text
+
+
+def test_the_audit_log_reads_in_the_readers_language_and_stores_english(client, users, login):
+    from registry.models import AuditEntry
+    from registry.services.audit import verify_chain
+
+    item = announce(users.vcare_editor)
+    login(users.controller_a)
+    client.post(objection_url(item, contract()), data=objection_form(item, contract()))
+    entry = db.session.scalar(select(AuditEntry).filter_by(action="objection.submit"))
+    assert entry.summary.startswith("Objection OBJ-") and "under contract VC-2024-0117" in entry.summary
+    page = client.get(f"/portal/objections/{entry.object_id}/", headers=DUTCH).get_data(as_text=True)
+    assert f"Bezwaar {entry.details['said']['values']['ref']} tegen aankondiging #{item.number}" in page
+    english = client.get(f"/portal/objections/{entry.object_id}/", headers={"Accept-Language": "en"})
+    assert entry.summary in english.get_data(as_text=True)
+    assert verify_chain() == []  # the message and its values are part of what the chain protects
