@@ -19,8 +19,6 @@ def render_body(template: str, language: str, **context) -> MailBody:
     """Render email/<template>.<language>.{txt,html} once, every computed text and date in that language;
     the subject is the text's first line."""
     with force_locale(language):
-        if "announcement" in context and "f" in context:
-            context["f"] = describe(context["announcement"])  # what changes, where and until when, in `language`
         text = render_template(f"email/{template}.{language}.txt", manage_url=MANAGE_PLACEHOLDER, **context)
         html = render_template(f"email/{template}.{language}.html", manage_url=MANAGE_PLACEHOLDER, **context)
     subject, _, rest = text.partition("\n")
@@ -49,8 +47,8 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
                                bool(facts.outside_eea)):
         if item.contract is None or item.contract.notice_email in told:
             continue
-        body = render_body("announcement", item.contract.notice_language, announcement=announcement, a=announcement,
-                           f=facts, event=event, page=page, respond=respond, notice=item)
+        body = _announcement_body(item.contract.notice_language, announcement, event=event, page=page,
+                                  respond=respond, notice=item)
         told.add(item.contract.notice_email)
         rows.append(_row("contract_notice", item.contract.notice_email, body, announcement, event, now,
                          contract_id=item.contract.id))
@@ -61,8 +59,8 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
         if email in told:
             continue
         if language not in bodies:
-            bodies[language] = render_body("announcement", language, announcement=announcement, a=announcement,
-                                           f=facts, event=event, page=page, respond=respond, notice=None)
+            bodies[language] = _announcement_body(language, announcement, event=event, page=page, respond=respond,
+                                                  notice=None)
         told.add(email)
         rows.append(_row("announcement", email, bodies[language], announcement, event, now,
                          subscription_id=sub_id, manage_url=manage.format(token)))
@@ -83,6 +81,13 @@ def insert_rows(rows: list[dict]) -> None:
         for row in rows:
             copy.write_row([row[name] for name in columns])
     cursor.close()
+
+
+def _announcement_body(language: str, announcement: Announcement, **context) -> MailBody:
+    """What changes, where and until when, described and rendered in `language`."""
+    with force_locale(language):
+        facts = describe(announcement)
+    return render_body("announcement", language, a=announcement, f=facts, **context)
 
 
 def _row(kind, recipient, body, announcement, event, now, **extra) -> dict:
