@@ -44,8 +44,10 @@ class Objection(db.Model):
     processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     grounds: Mapped[str] = mapped_column(Text)
-    # The last day to object as computed for this contract when the objection came in.
-    deadline: Mapped[date] = mapped_column()
+    # The last day to object where the contract states an objection period (none: the contract sets no deadline).
+    deadline: Mapped[date | None] = mapped_column()
+    # Made after the change took effect (recorded, and marked as such, where the contract sets no deadline).
+    after_effective: Mapped[bool] = mapped_column(default=False, server_default="0")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     outcome: Mapped[str | None] = mapped_column(String(20))

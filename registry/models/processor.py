@@ -90,13 +90,22 @@ class ContractTerms(db.Model):
     authorisation_article: Mapped[str | None] = mapped_column(String(40))
     authorisation_text: Mapped[str | None] = mapped_column(Text)
 
+    # The processor's notice period: how long before the effective date it announces a change. From the
+    # contract where it states a number ("contract"), otherwise the processor's own stated policy ("policy").
     notice_days: Mapped[int] = mapped_column(default=30)
+    notice_source: Mapped[str] = mapped_column(String(20), default="policy", server_default="policy")
     notice_article: Mapped[str | None] = mapped_column(String(40))
     notice_text: Mapped[str | None] = mapped_column(Text)
 
     objection_route: Mapped[str] = mapped_column(String(20))
     objection_article: Mapped[str | None] = mapped_column(String(40))
     objection_text: Mapped[str | None] = mapped_column(Text)
+    # The controller's period to object, only where the contract states one (none of the seed contracts does).
+    objection_days: Mapped[int | None] = mapped_column()
+    objection_period_article: Mapped[str | None] = mapped_column(String(40))
+    # "Consent may not be unreasonably withheld": only where the contract says so (e.g. Contict art. 5.1).
+    consent_reasonable: Mapped[bool] = mapped_column(default=False, server_default="0")
+    consent_reasonable_article: Mapped[str | None] = mapped_column(String(40))
 
     termination_allowed: Mapped[bool] = mapped_column(default=False)
     termination_months: Mapped[int | None] = mapped_column()
@@ -110,6 +119,8 @@ class ContractTerms(db.Model):
 
     list_article: Mapped[str | None] = mapped_column(String(40))
     list_text: Mapped[str | None] = mapped_column(Text)
+    # The *_text fields quote the contract in its own (Dutch) words; English renderings, marked as translations.
+    texts_en: Mapped[dict] = mapped_column(JSON, default=dict)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -126,6 +137,22 @@ class ContractTerms(db.Model):
     @property
     def transfer_label(self) -> str:
         return TRANSFER_RULES.get(self.transfer_rule, self.transfer_rule)
+
+    @property
+    def notice_in_contract(self) -> bool:
+        """Whether the notice period is a term of the contract rather than the processor's own policy."""
+        return self.notice_source == "contract"
+
+    @property
+    def has_objection_period(self) -> bool:
+        return self.objection_days is not None
+
+    def text_in(self, name: str, language: str) -> tuple[str | None, bool]:
+        """The contract's words for a term (`name` as in `notice_text`), and whether they are a translation."""
+        original = getattr(self, f"{name}_text")
+        if language == "en" and (self.texts_en or {}).get(name):
+            return self.texts_en[name], True
+        return original, False
 
     @property
     def consent_needed_outside_eea(self) -> bool:

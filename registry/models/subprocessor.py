@@ -59,6 +59,11 @@ class SubProcessor(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("sub_processor.id"))
+    # EU-US Data Privacy Framework certification (Implementing Decision (EU) 2023/1795 covers only certified
+    # organisations): yes/no, as of which day, and where that was read. None: not known.
+    dpf_certified: Mapped[bool | None] = mapped_column()
+    dpf_checked_on: Mapped[date | None] = mapped_column()
+    dpf_source: Mapped[str | None] = mapped_column(String(300))
 
     parent: Mapped[SubProcessor | None] = relationship(remote_side=[id], back_populates="onward")
     onward: Mapped[list[SubProcessor]] = relationship(back_populates="parent", order_by="SubProcessor.name")

@@ -15,10 +15,14 @@ from .versions import ensure_initial_version
 
 TERMS_FIELDS = [
     "effective_from", "authorisation", "authorisation_article", "authorisation_text", "notice_days",
-    "notice_article", "notice_text", "objection_route", "objection_article", "objection_text",
+    "notice_source", "notice_article", "notice_text", "objection_route", "objection_article", "objection_text",
+    "objection_days", "objection_period_article", "consent_reasonable", "consent_reasonable_article",
     "termination_allowed", "termination_months", "termination_article", "termination_text",
     "transfer_rule", "transfer_article", "transfer_text", "named_transfer_bases", "list_article", "list_text",
 ]
+# Each `<term>_text` quotes the contract in Dutch; `<term>_text_en` is its English rendering (a translation).
+TEXT_TERMS = ["authorisation", "notice", "objection", "termination", "transfer", "list"]
+TERMS_DEFAULTS = {"notice_source": "policy", "consent_reasonable": False}
 PROCESSOR_FIELDS = ["name", "legal_name", "address", "kvk_number", "source_document", "list_publication",
                     "list_note", "listed_since", "listed_since_note"]
 SERVICE_FIELDS = ["name", "description", "data_categories", "data_subjects", "purposes", "retention", "source"]
@@ -59,7 +63,8 @@ class _Loader:
         spec = self.data["processor"]
         processor = self.upsert(Processor, {"slug": spec["slug"]}, {k: spec.get(k) for k in PROCESSOR_FIELDS})
         for terms in self.data.get("contract_terms", []):
-            values = {k: terms.get(k) for k in TERMS_FIELDS}
+            values = {k: terms.get(k, TERMS_DEFAULTS.get(k)) for k in TERMS_FIELDS}
+            values["texts_en"] = {t: terms[f"{t}_text_en"] for t in TEXT_TERMS if terms.get(f"{t}_text_en")}
             values["source_document"] = processor.source_document
             self.upsert(ContractTerms, {"processor_id": processor.id, "version": str(terms["version"])}, values)
         annex_facts = self._annex_facts()
@@ -87,6 +92,9 @@ class _Loader:
             "outside_eea_stated": spec.get("outside_eea_stated"),
             "dpa_in_place": spec.get("dpa_in_place"),
             "dpa_source": spec.get("dpa_source"),
+            "dpf_certified": spec.get("dpf_certified"),
+            "dpf_checked_on": spec.get("dpf_checked_on"),
+            "dpf_source": spec.get("dpf_source"),
         })
         locations = list(spec.get("locations", []))
         if spec.get("country"):
