@@ -49,17 +49,28 @@ class AnnouncementFacts:
             lines.append(_("Urgent change, with shorter notice: %(why)s", why=self.urgency_justification))
         lines.append(_("Reason: %(reason)s", reason=self.reason))
         for item in self.deadlines:
-            values = {"version": item["terms_version"], "article": item["article"] or "-",
-                      "day": format_date(date.fromisoformat(item["last_day"]), "long", locale=language)}
-            if item["route"] == "consent":
-                lines.append(_("Controllers under terms version %(version)s must consent by the end of %(day)s "
-                               "(Europe/Amsterdam), art. %(article)s.", **values))
-            else:
-                lines.append(_("Controllers under terms version %(version)s can object until the end of %(day)s "
-                               "(Europe/Amsterdam), art. %(article)s.", **values))
+            lines.append(deadline_sentence(item, self.effective_date, language))
         if self.status == "withdrawn":
             lines.insert(0, _("WITHDRAWN: %(reason)s", reason=self.withdrawal_reason))
         return "\n".join(lines)
+
+
+def deadline_sentence(item: dict, effective: date, language: str) -> str:
+    """What controllers under one terms version may do about a change, and until when, as announced."""
+    values = {"version": item["terms_version"], "article": item["article"] or "-",
+              "effective": format_date(effective, "long", locale=language)}
+    if item["route"] == "consent":
+        return _("Controllers under terms version %(version)s decide on consent (art. %(article)s): there is no "
+                 "deadline; the change does not apply to a controller's services until it grants consent.", **values)
+    # Entries stored before objection periods were modelled carry the notice period's end as "last_day": it was
+    # never a deadline for the controller, so only an entry with its own objection period shows one.
+    if item.get("objection_days") is not None and item.get("last_day"):
+        values["day"] = format_date(date.fromisoformat(item["last_day"]), "long", locale=language)
+        values["period_article"] = item.get("objection_article") or values["article"]
+        return _("Controllers under terms version %(version)s can object until the end of %(day)s "
+                 "(Europe/Amsterdam), art. %(period_article)s.", **values)
+    return _("Controllers under terms version %(version)s may object (art. %(article)s); the contract sets no "
+             "deadline for objections. The change takes effect on %(effective)s.", **values)
 
 
 def _places(announcement: Announcement, entity: SubProcessor | None) -> list[PlaceFact]:

@@ -9,7 +9,8 @@ from flask_babel import Babel, format_date, format_datetime, format_decimal, get
 from flask_login import current_user
 
 from .models.mail import MESSAGE_KINDS, MESSAGE_STATUSES
-from .periods import AMSTERDAM, RULE_MONTHS, Deadline, local_day
+from .language import page_language
+from .periods import AMSTERDAM, Deadline, local_day, notice_period_end
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 COOKIE = "language"
@@ -95,10 +96,12 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)
-    app.jinja_env.globals.update(recorded_deadline=Deadline.as_recorded, RULE_MONTHS=RULE_MONTHS,
+    app.jinja_env.globals.update(recorded_deadline=Deadline.as_recorded, recorded_notice=Deadline.notice_as_recorded,
+                                 termination_end=notice_period_end, page_language=page_language,
                                  feed_language=current_language, MESSAGE_KINDS=MESSAGE_KINDS,
                                  MESSAGE_STATUSES=MESSAGE_STATUSES)
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["instant"] = instant
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["local_day"] = local_day
+    app.jinja_env.filters["isodate"] = date.fromisoformat

@@ -1,4 +1,4 @@
-"""Periods and deadlines under Regulation (EEC, Euratom) No 1182/71, article 3.
+"""Periods and deadlines computed by analogy with Regulation (EEC, Euratom) No 1182/71, article 3.
 
 A period in days or months starts the day after the event (3(1)); a period in
 months ends on the same date of the last month or, where that month has no such
@@ -23,12 +23,18 @@ from .language import page_language
 from .markers import N_
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-RULE_DAYS = N_("Reg. 1182/71 art. 3(1): the day of the event does not count; the period ends at the end of its "
-               "last day.")
-RULE_MONTHS = N_("Reg. 1182/71 art. 3(1) and 3(2)(c): the period ends at the end of the day with the same date in "
-                 "the last month, or of that month's last day where it has no such date.")
-RULE_ROLL = N_("Reg. 1182/71 art. 3(4): a period that ends on a Saturday, Sunday or public holiday ends at the end "
-               "of the next working day.")
+# A private contract is not bound by Reg. 1182/71 or the Algemene termijnenwet (both govern periods set by law):
+# the portal applies Reg. 1182/71 art. 3 by analogy, and says so beside every date it computes.
+RULE_ANALOGY = N_("Computed by analogy with Reg. (EEC, Euratom) No 1182/71 art. 3; the contract does not say how "
+                  "periods are counted.")
+RULE_DAYS = N_("Art. 3(1): the day of the event does not count; the period ends at the end of its last day.")
+RULE_MONTHS = N_("Art. 3(1) and 3(2)(c): the period ends at the end of the day with the same date in the last month, "
+                 "or of that month's last day where it has no such date.")
+RULE_ROLL = N_("Art. 3(4): a period to act that ends on a Saturday, Sunday or public holiday (Algemene termijnenwet "
+               "art. 3) ends at the end of the next working day.")
+RULE_BACKWARDS = N_("A notice period is counted back from the effective date, so it does not move off weekends or "
+                    "holidays (art. 3(4), second subparagraph: not for periods calculated back from a date).")
+RULE_CONTRACT_END = N_("This is the day the contract ends, not a deadline to act: it does not move to a working day.")
 
 
 @cache
@@ -87,8 +93,8 @@ class Deadline:
 
     @property
     def explanation(self) -> str:
-        """The rules behind the day, in the page's language."""
-        text = " ".join(_(rule) for rule in self.rules)
+        """The rules behind the day, in the page's language, starting with the analogy they rest on."""
+        text = " ".join(_(rule) for rule in (RULE_ANALOGY, *self.rules))
         if self.rolled_from is not None:
             language = page_language()
             reason = holiday_name(self.rolled_from, language) or format_date(self.rolled_from, "EEEE", locale=language)
@@ -102,6 +108,10 @@ class Deadline:
         moved = date.fromisoformat(rolled_from) if rolled_from else None
         return cls(date.fromisoformat(last_day), (RULE_DAYS, RULE_ROLL) if moved else (RULE_DAYS,), moved)
 
+    @classmethod
+    def notice_as_recorded(cls, last_day: str) -> "Deadline":
+        return cls(date.fromisoformat(last_day), (RULE_DAYS, RULE_BACKWARDS))
+
 
 def deadline_to_act(start: date, days: int) -> Deadline:
     """The last day for the controller to act (object, consent) within `days` of an event on `start`."""
@@ -112,6 +122,14 @@ def deadline_to_act(start: date, days: int) -> Deadline:
     return Deadline(last, (RULE_DAYS,))
 
 
+def notice_period(start: date, days: int) -> Deadline:
+    """The last day of the processor's notice period given on `start`; the change may take effect the day after.
+
+    Not moved off weekends or holidays: the period is counted back from the effective date.
+    """
+    return Deadline(add_days(start, days), (RULE_DAYS, RULE_BACKWARDS))
+
+
 def notice_period_end(start: date, months: int) -> Deadline:
-    """The end of a notice period in months given on `start`; it does not move to a working day."""
-    return Deadline(add_months(start, months), (RULE_MONTHS,))
+    """The day a contract ends after notice of termination in months given on `start`; it does not move."""
+    return Deadline(add_months(start, months), (RULE_MONTHS, RULE_CONTRACT_END))

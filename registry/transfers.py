@@ -26,6 +26,17 @@ class Adequacy:
     valid_from: date
     valid_until: date | None
     scope: str | None
+    source: str | None = None
+    day_verified: bool = True
+    requires_certification: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The decision as cited, saying so when its day is not verified."""
+        if self.day_verified:
+            return self.reference
+        return _("%(reference)s (its day is not verified; taken as %(day)s)", reference=self.reference,
+                 day=spoken_date(self.valid_from))
 
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
@@ -94,8 +105,9 @@ def adequacy_for(code: str | None, day: date) -> Adequacy | None:
     for entry in _data()["adequacy_decisions"]:
         if entry["country"] != code.upper():
             continue
-        decision = Adequacy(entry["country"], entry["reference"], entry["from"],
-                            entry.get("until"), entry.get("scope"))
+        decision = Adequacy(entry["country"], entry["reference"], entry["from"], entry.get("until"),
+                            entry.get("scope"), entry.get("source"), entry.get("day_verified", True),
+                            entry.get("requires_certification"))
         if decision.covers(day):
             return decision
     return None
@@ -118,7 +130,8 @@ def invalidated_basis(code: str) -> dict | None:
 
 # The names in data/transfers.yaml, marked here so that the catalogue carries their Dutch.
 BASIS_NAMES = (N_("Adequacy decision (GDPR art. 45)"), N_("Standard contractual clauses (Decision (EU) 2021/914)"),
-               N_("Binding corporate rules (GDPR art. 47)"), N_("Controller's explicit prior written consent"),
+               N_("Binding corporate rules (GDPR art. 47)"),
+               N_("Derogation for a specific situation (GDPR art. 49), exceptional"),
                N_("Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II)"),
                N_("Invalidated by the Court of Justice of the EU on 6 October 2015 (C-362/14)"))
 
@@ -133,8 +146,18 @@ def basis_label(code: str | None) -> str:
     return former["name"] if former else code
 
 
-def check_basis(code: str | None, country: str | None, day: date) -> BasisCheck:
-    """Whether a basis lawfully covers a transfer to a location outside the EEA on a day."""
+def allowed_bases(transfer_rule: str | None) -> list[str] | None:
+    """The transfer tools a contract's transfer rule allows (VTM art. 10.1: adequacy or SCC); None: any tool."""
+    allowed = _data().get("allowed_by_rule", {}).get(transfer_rule or "")
+    return list(allowed) if allowed else None
+
+
+def check_basis(code: str | None, country: str | None, day: date, dpf_certified: bool | None = None) -> BasisCheck:
+    """Whether a chapter V transfer tool lawfully covers a transfer to a location outside the EEA on a day.
+
+    For the United States an adequacy decision covers only organisations certified under the Data Privacy
+    Framework (Implementing Decision (EU) 2023/1795): `dpf_certified` must be True.
+    """
     if not code:
         return BasisCheck(False, _("no transfer basis stated"))
     former = invalidated_basis(code)
@@ -143,6 +166,9 @@ def check_basis(code: str | None, country: str | None, day: date) -> BasisCheck:
             return BasisCheck(True, reference=former["name"])
         return BasisCheck(False, _("%(name)s is not a valid basis: %(reason)s", name=former["name"],
                                           reason=translated(former["reason"])))
+    if code == "consent":
+        return BasisCheck(False, _("the controller's consent is not a transfer tool of GDPR chapter V; where the "
+                                   "contract requires consent it is asked in addition to a tool"))
     if code not in _data()["transfer_bases"]:
         return BasisCheck(False, _("unknown transfer basis '%(code)s'", code=code))
     if code == "adequacy":
@@ -152,5 +178,22 @@ def check_basis(code: str | None, country: str | None, day: date) -> BasisCheck:
         if decision is None:
             return BasisCheck(False, _("no adequacy decision covers %(country)s on %(day)s",
                                           country=country_name(country), day=spoken_date(day)))
-        return BasisCheck(True, reference=decision.reference)
+        if decision.requires_certification == "dpf" and dpf_certified is not True:
+            return BasisCheck(False, _("%(reference)s covers only organisations certified under the EU-US Data "
+                                       "Privacy Framework, and no certification is recorded for this sub-processor",
+                                       reference=decision.reference))
+        return BasisCheck(True, reference=decision.label)
+    if code == "derogation":
+        return BasisCheck(True, problem=_("a derogation under GDPR art. 49 is for specific situations only, not for "
+                                          "regular transfers (EDPB Guidelines 2/2018)"), reference=basis_label(code))
     return BasisCheck(True, reference=basis_label(code))
+
+
+def check_allowed(code: str | None, transfer_rule: str | None, article: str | None) -> str | None:
+    """Why the contract's own transfer rule refuses a tool (e.g. BCR under VTM art. 10.1), if it does."""
+    allowed = allowed_bases(transfer_rule)
+    if code and allowed is not None and code not in allowed:
+        return _("the contract allows transfers outside the EEA only under %(allowed)s (art. %(article)s), not %(basis)s",
+                 allowed=_(" or ").join(basis_label(c) for c in allowed), article=article or "-",
+                 basis=basis_label(code))
+    return None

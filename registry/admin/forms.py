@@ -72,11 +72,20 @@ class TermsForm(FlaskForm):
     notice_days = IntegerField(_l("Notice period (days)"), validators=[
         InputRequired(message=_l("Give the notice period in days.")),
         NumberRange(min=1, max=365, message=_l("Between 1 and 365 days."))])
+    notice_source = SelectField(_l("Where the notice period comes from"), choices=options([
+        ("policy", _l("The processor's own policy (the contract sets no number of days)")),
+        ("contract", _l("The contract (give the article)"))]), default="policy", validate_choice=False)
     notice_article = StringField(_l("Article"), **ARTICLE)
     notice_text = contract_text()
     objection_route = SelectField(_l("Objection route"), choices=labelled_options(OBJECTION_ROUTES))
     objection_article = StringField(_l("Article"), **ARTICLE)
     objection_text = contract_text()
+    objection_days = IntegerField(_l("Period to object (days), only where the contract states one"), validators=[
+        Optional(), NumberRange(min=1, max=365, message=_l("Between 1 and 365 days."))],
+        description=_l("Leave empty when the contract sets no period: objections are then accepted at any time."))
+    objection_period_article = StringField(_l("Article of the period to object"), **ARTICLE)
+    consent_reasonable = BooleanField(_l("The contract says consent may not be unreasonably withheld"))
+    consent_reasonable_article = StringField(_l("Article"), **ARTICLE)
     termination_allowed = BooleanField(_l("The controller may terminate when no agreement is reached"))
     termination_months = IntegerField(_l("Termination period (months)"), validators=[
         Optional(), NumberRange(min=1, max=36, message=_l("Between 1 and 36 months."))])

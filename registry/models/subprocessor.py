@@ -109,7 +109,7 @@ class Location(Dated, db.Model):
         """None inside the EEA; otherwise whether the stated basis holds on that day."""
         if not self.outside_eea_on(day):
             return None
-        return transfers.check_basis(self.transfer_basis, self.country_code, day)
+        return transfers.check_basis(self.transfer_basis, self.country_code, day, self.sub_processor.dpf_certified)
 
 
 class Engagement(Dated, db.Model):

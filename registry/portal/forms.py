@@ -35,8 +35,9 @@ class ConsentForm(AboutForm):
     decision = RadioField(_l("Your decision"), choices=options([("granted", _l("I grant consent to this change")),
                                                             ("refused", _l("I refuse consent to this change"))]),
                           validate_choice=False)
-    note = TextAreaField(_l("Note"), description=_l("Required when you refuse: your reasons (consent may not be refused "
-                                                "unreasonably)."), render_kw={"rows": 5})
+    note = TextAreaField(_l("Note"), description=_l("Your reasons or conditions. Optional, unless your contract says "
+                                                "consent may not be unreasonably withheld: then a refusal needs its "
+                                                "reasons (see above)."), render_kw={"rows": 5})
 
 
 class TerminationForm(FlaskForm):

@@ -107,6 +107,24 @@ def _check_terms(values: dict) -> None:
                           "termination_months")
     if not values["termination_allowed"]:
         values["termination_months"] = None
+    values["notice_source"] = values.get("notice_source") or "policy"
+    if values["notice_source"] not in ("policy", "contract"):
+        raise DomainError(_("Choose where the notice period comes from."), "notice_source")
+    if values.get("notice_source") == "contract" and not values.get("notice_article"):
+        raise DomainError(_("Give the article that sets the notice period, or choose the processor's policy."),
+                          "notice_article")
+    if values.get("objection_days") is not None:
+        if values["objection_route"] != "objection":
+            raise DomainError(_("A period to object applies only where the controller objects."), "objection_days")
+        if not 1 <= values["objection_days"] <= 365:
+            raise DomainError(_("The period to object must be between 1 and 365 days."), "objection_days")
+        if not values.get("objection_period_article"):
+            raise DomainError(_("Give the article that sets the period to object: without one, the contract sets "
+                                "no deadline and objections are accepted at any time."), "objection_period_article")
+    else:
+        values["objection_period_article"] = None
+    if not values.get("consent_reasonable"):
+        values["consent_reasonable_article"] = None
 
 
 def audit_safe(values: dict) -> dict:

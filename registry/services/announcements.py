@@ -57,8 +57,17 @@ def _sub_processor(processor: Processor, sp_id: int | None, field: str, what: st
     return sp
 
 
-def _locations(raw: list[dict], day: date) -> list[dict]:
-    """Checked locations: a known country or worldwide, and outside the EEA a basis that holds on the day."""
+def _governing_terms(processor: Processor, services: list[Service], day: date) -> list:
+    """Every contract-terms version that governs a contract taking one of these services (or the current terms)."""
+    seen = {}
+    for item in notice.notices(processor, services, day):
+        seen.setdefault(item.terms.id, item.terms)
+    return list(seen.values())
+
+
+def _locations(raw: list[dict], day: date, terms: list | None = None, dpf_certified: bool | None = None) -> list[dict]:
+    """Checked locations: a known country or worldwide, and outside the EEA a chapter V tool that holds on the day
+    and that the transfer rule of every governing contract allows (VTM art. 10.1: adequacy or SCC only)."""
     cleaned = []
     for number, loc in enumerate(raw, start=1):
         country = (loc.get("country") or "").upper() or None
@@ -71,11 +80,14 @@ def _locations(raw: list[dict], day: date) -> list[dict]:
                                  number=number), "locations")
         basis = loc.get("transfer_basis") or None
         if not transfers.in_eea(country, day):
-            check = transfers.check_basis(basis, country, day)
-            if not check.valid:
-                where = transfers.country_name(country)
+            where = transfers.country_name(country)
+            check = transfers.check_basis(basis, country, day, dpf_certified)
+            problem = None if check.valid else check.problem
+            for governing in terms or []:
+                problem = problem or transfers.check_allowed(basis, governing.transfer_rule, governing.transfer_article)
+            if problem:
                 raise DomainError(_("Location %(number)s (%(where)s) is outside the EEA on %(day)s: %(problem)s.",
-                                     number=number, where=where, day=spoken_date(day), problem=check.problem), "locations")
+                                     number=number, where=where, day=spoken_date(day), problem=problem), "locations")
         else:
             basis = None
         cleaned.append({"country": country, "place": (loc.get("place") or "").strip() or None,
@@ -110,15 +122,17 @@ def _check_change(processor: Processor, data: dict, services: list[Service]) -> 
             raise DomainError(_("%(target)s also serves %(items)s: a change of its locations concerns those services too; "
                                  "choose them as well.",
                                  target=target.name, items=', '.join(sorted(missing))), "service_ids")
-        fields["locations"] = _locations(data.get("locations") or [], day)
+        fields["locations"] = _locations(data.get("locations") or [], day, _governing_terms(processor, services, day),
+                                         target.dpf_certified)
         if not fields["locations"]:
             raise DomainError(_("Give at least one location."), "locations")
     if kind in ("add", "replace"):
-        fields.update(_incoming(processor, data, service_ids, names, day, fields.get("target_id")))
+        fields.update(_incoming(processor, data, service_ids, names, day, fields.get("target_id"),
+                                _governing_terms(processor, services, day)))
     return fields
 
 
-def _incoming(processor, data, service_ids, names, day, target_id) -> dict:
+def _incoming(processor, data, service_ids, names, day, target_id, terms) -> dict:
     """The sub-processor a change brings in: an existing entity of this processor or a new one."""
     if data.get("entity_id"):
         entity = _sub_processor(processor, data["entity_id"], "entity_id", "to bring in")
@@ -143,7 +157,8 @@ def _incoming(processor, data, service_ids, names, day, target_id) -> dict:
     if country and not transfers.is_country_code(country):
         raise DomainError(_("'%(country)s' is not a country code.",
                              country=country), "new_established_in")
-    locations = _locations(data.get("locations") or [], day)
+    # A new entity has no recorded DPF certification: adequacy cannot cover it in the United States.
+    locations = _locations(data.get("locations") or [], day, terms, None)
     if not locations:
         raise DomainError(_("Give at least one processing location of %(name)s.",
                              name=name), "locations")
@@ -166,11 +181,11 @@ def check_effective_date(processor: Processor, services: list[Service], effectiv
         return
     for item in notice.notices(processor, services, announced_on):
         if effective < item.earliest_effective:
-            article = f"art. {item.terms.notice_article}" if item.terms.notice_article else "the processor's own period"
             raise DomainError(
-                _("Too early for %(label)s: %(notice_days)s days' notice (%(article)s) means the change can "
-                   "take effect on %(earliest_effective)s at the earliest.",
-                   label=item.label, notice_days=item.terms.notice_days, article=article, earliest_effective=spoken_date(item.earliest_effective)), "effective_date")
+                _("Too early for %(label)s: %(notice_days)s days' notice (%(source)s) means the change can take "
+                  "effect on %(earliest_effective)s at the earliest.", label=item.label,
+                  notice_days=item.terms.notice_days, source=item.notice_source_label,
+                  earliest_effective=spoken_date(item.earliest_effective)), "effective_date")
 
 
 def validate(processor: Processor, data: dict, announced_on: date) -> tuple[list[Service], dict]:

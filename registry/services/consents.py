@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 
 from ..extensions import db
+from ..language import spoken_date
 from ..markers import N_
 from ..models import DECISIONS, ConsentDecision, User
 from ..models.types import utcnow
@@ -30,6 +31,11 @@ def check_open(reaction: reactions.Reaction) -> None:
     if reaction.withdrawn:
         raise DomainError(_("%(name)s withdrew announcement #%(number)s: the change will not happen, so no consent "
                             "is needed.", name=a.processor.name, number=a.number))
+    if reaction.after_contract_end:
+        raise DomainError(_("Your contract %(ref)s ends on %(end)s (notice %(notice)s), before this change takes "
+                            "effect on %(day)s: no consent is needed for it.", ref=reaction.contract.reference,
+                            end=spoken_date(reaction.termination.end_date), notice=reaction.termination.reference,
+                            day=spoken_date(reaction.effective_date)))
     if not reaction.consent_route:
         raise DomainError(_("Under your contract %(ref)s this change needs no consent: you may object to it instead "
                             "(art. %(article)s).", ref=reaction.contract.reference,
@@ -37,7 +43,8 @@ def check_open(reaction: reactions.Reaction) -> None:
 
 
 def decide(actor: User, announcement_id: int, contract_id: int, decision: str, note: str) -> ConsentDecision:
-    """Grant or refuse consent, once; a refusal needs its reasons (consent may not be withheld unreasonably)."""
+    """Grant or refuse consent, once. A refusal needs reasons only where the contract says consent may not be
+    unreasonably withheld (e.g. Contict art. 5.1); elsewhere reasons are optional."""
     if actor.role != "controller" or actor.organisation_id is None:
         raise NotFound(_("Only controller users decide on consent."))
     reaction = reactions.reaction(actor.organisation_id, announcement_id, contract_id)
@@ -45,9 +52,11 @@ def decide(actor: User, announcement_id: int, contract_id: int, decision: str, n
     if decision not in DECISIONS:
         raise DomainError(_("Choose whether you grant or refuse consent."), "decision")
     text = (note or "").strip()
-    if decision == "refused" and len(text.split()) < MIN_REASON_WORDS:
-        raise DomainError(_("Give your reasons for refusing in at least a sentence (%(words)s words or more).",
-                            words=MIN_REASON_WORDS), "note")
+    terms = reaction.contract.terms
+    if decision == "refused" and terms.consent_reasonable and len(text.split()) < MIN_REASON_WORDS:
+        raise DomainError(_("Give your reasons for refusing in at least a sentence (%(words)s words or more): your "
+                            "contract says consent may not be unreasonably withheld (art. %(article)s).",
+                            words=MIN_REASON_WORDS, article=terms.consent_reasonable_article or "-"), "note")
     if len(text) > MAX_TEXT:
         raise DomainError(_("Keep the note under %(count)s characters.", count=f"{MAX_TEXT:,}"), "note")
     contract = reaction.contract

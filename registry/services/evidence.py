@@ -41,7 +41,8 @@ def as_csv(rows: list[OutboxMessage], references: dict[int, str]) -> str:
 
 
 OBJECTION_COLUMNS = ["reference", "controller", "contract", "announcement", "announcement_title", "services",
-                     "submitted_at", "submitted_by", "last_day_to_object", "grounds", "messages", "outcome",
+                     "submitted_at", "submitted_by", "last_day_to_object", "effective_date",
+                     "after_effective", "grounds", "messages", "outcome",
                      "outcome_at", "outcome_note", "termination_reference", "termination_given_on",
                      "termination_end_date"]
 
@@ -56,7 +57,8 @@ def objections_csv(rows: list[Objection]) -> str:
         writer.writerow([csv_safe(v) for v in [
             o.reference, o.contract.organisation.name, o.contract.reference, o.announcement.number,
             o.announcement.title, "; ".join(s.name for s in o.services), o.submitted_at.isoformat(),
-            o.submitted_by.email, o.deadline.isoformat(), o.grounds, len(o.messages), o.outcome or "open",
+            o.submitted_by.email, o.deadline.isoformat() if o.deadline else "",
+            o.announcement.effective_date.isoformat(), "yes" if o.after_effective else "no", o.grounds, len(o.messages), o.outcome or "open",
             o.outcome_at.isoformat() if o.outcome_at else "", o.outcome_note or "",
             t.reference if t else "", t.given_on.isoformat() if t else "", t.end_date.isoformat() if t else ""]])
     return out.getvalue()

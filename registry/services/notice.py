@@ -16,17 +16,19 @@ from ..models import ContractTerms, CustomerContract, Processor, Service, contra
 
 @dataclass(frozen=True)
 class ContractNotice:
-    """The deadline to act and the earliest effective date one contract (or terms version) allows."""
+    """What one contract (or terms version) gives for a change: the processor's notice period and, where the
+    contract states one, the controller's period to object."""
 
     label: str
     terms: ContractTerms
-    deadline: periods.Deadline
+    notice_end: periods.Deadline
     contract: CustomerContract | None = None
     outside_eea: bool = False
+    objection_deadline: periods.Deadline | None = None
 
     @property
     def earliest_effective(self) -> date:
-        return self.deadline.day + timedelta(days=1)
+        return self.notice_end.day + timedelta(days=1)
 
     @property
     def transfer_consent(self) -> bool:
@@ -46,6 +48,22 @@ class ContractNotice:
         if self.transfer_consent:
             return N_("Consent needed: the change moves data outside the EEA")
         return self.terms.objection_label
+
+    @property
+    def notice_source_label(self) -> str:
+        """Where the notice period comes from: the contract's article, or the processor's own policy."""
+        if self.terms.notice_in_contract:
+            return _("art. %(article)s", article=self.terms.notice_article or "-")
+        return _("the processor's policy, not in the contract")
+
+
+def contract_notice(label: str, terms: ContractTerms, announced_on: date, contract: CustomerContract | None = None,
+                    outside_eea: bool = False) -> ContractNotice:
+    """The notice period and any objection period that these terms give for a change announced on a day."""
+    objection = (periods.deadline_to_act(announced_on, terms.objection_days)
+                 if terms.objection_days is not None and terms.objection_route == "objection" else None)
+    return ContractNotice(label, terms, periods.notice_period(announced_on, terms.notice_days), contract,
+                          outside_eea, objection)
 
 
 def affected_contracts(processor: Processor, services: list[Service]) -> list[CustomerContract]:
@@ -68,15 +86,13 @@ def notices(processor: Processor, services: list[Service], announced_on: date,
     """One notice per affected contract; the processor's current terms when no contract is affected."""
     contracts = affected_contracts(processor, services)
     if contracts:
-        return [ContractNotice(_("contract %(ref)s of %(name)s", ref=c.reference, name=c.organisation.name), c.terms,
-                               periods.deadline_to_act(announced_on, c.terms.notice_days), c, outside_eea)
-                for c in contracts]
+        return [contract_notice(_("contract %(ref)s of %(name)s", ref=c.reference, name=c.organisation.name),
+                                c.terms, announced_on, c, outside_eea) for c in contracts]
     terms = processor.terms_at(announced_on) or (processor.contract_terms[0] if processor.contract_terms else None)
     if terms is None:
         return []
-    return [ContractNotice(_("the contract terms of %(name)s (version %(version)s)", name=processor.name,
-                             version=terms.version), terms,
-                           periods.deadline_to_act(announced_on, terms.notice_days), None, outside_eea)]
+    return [contract_notice(_("the contract terms of %(name)s (version %(version)s)", name=processor.name,
+                              version=terms.version), terms, announced_on, None, outside_eea)]
 
 
 def per_terms(items: list[ContractNotice]) -> list[ContractNotice]:
@@ -85,7 +101,8 @@ def per_terms(items: list[ContractNotice]) -> list[ContractNotice]:
     for item in items:
         if item.terms.id not in seen:
             seen[item.terms.id] = ContractNotice(_("contracts under terms version %(version)s", version=item.terms.version),
-                                                 item.terms, item.deadline, None, item.outside_eea)
+                                                 item.terms, item.notice_end, None, item.outside_eea,
+                                                 item.objection_deadline)
     return list(seen.values())
 
 

@@ -69,15 +69,22 @@ def check_open(reaction: reactions.Reaction, today: date) -> None:
         raise DomainError(_("Under your contract %(ref)s this change needs your consent (art. %(article)s); grant or "
                             "refuse it instead of objecting.", ref=reaction.contract.reference,
                             article=reaction.notice.route_article or "-"))
-    if today > reaction.deadline.day:
+    if reaction.after_contract_end:
+        raise DomainError(_("Your contract %(ref)s ends on %(end)s (notice %(notice)s), before this change takes "
+                            "effect on %(day)s: it does not concern your contract.", ref=reaction.contract.reference,
+                            end=spoken_date(reaction.termination.end_date), notice=reaction.termination.reference,
+                            day=spoken_date(reaction.effective_date)))
+    if reaction.deadline is not None and today > reaction.deadline.day:
         raise DomainError(_("The deadline to object under contract %(ref)s was the end of %(day)s "
-                            "(Europe/Amsterdam). Objections can no longer be submitted for this announcement.",
-                            ref=reaction.contract.reference, day=spoken_date(reaction.deadline.day)))
+                            "(Europe/Amsterdam, art. %(article)s). Objections can no longer be submitted for this "
+                            "announcement.", ref=reaction.contract.reference, day=spoken_date(reaction.deadline.day),
+                            article=reaction.contract.terms.objection_period_article or "-"))
 
 
 def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, service_ids: list[int],
            today: date) -> Objection:
-    """Record an objection before the contract's deadline; mail a copy to the controller and notify the editors."""
+    """Record an objection (before the contract's deadline where it states one, else at any time, marked when made
+    after the change took effect); mail a copy to the controller and notify the editors."""
     organisation_id = _require_controller(actor)
     reaction = reactions.reaction(organisation_id, announcement_id, contract_id)
     check_open(reaction, today)
@@ -86,8 +93,9 @@ def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, se
     contract = reaction.contract
     objection = Objection(reference=reference(reaction), announcement_id=announcement_id, contract_id=contract.id,
                           processor_id=contract.processor_id, organisation_id=organisation_id, grounds=text,
-                          deadline=reaction.deadline.day, submitted_at=utcnow(), submitted_by_id=actor.id,
-                          services=services)
+                          deadline=reaction.deadline.day if reaction.deadline else None,
+                          after_effective=reaction.in_effect(today), submitted_at=utcnow(),
+                          submitted_by_id=actor.id, services=services)
     add_once(objection, Objection,
              lambda first: _("Your organisation objected to this announcement already (%(ref)s).", ref=first.reference),
              announcement_id=announcement_id, contract_id=contract_id)
@@ -97,7 +105,8 @@ def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, se
                                contract=contract.reference),
                  processor_id=contract.processor_id,
                  details={"services": [s.name for s in services], "grounds": text,
-                          "deadline": reaction.deadline.day.isoformat()})
+                          "deadline": reaction.deadline.day.isoformat() if reaction.deadline else None,
+                          "after_effective": reaction.in_effect(today)})
     case_mail.queue("objection.submitted", f"objection:{objection.id}:submitted", contract, announcement_id,
                     controller=case_mail.controller_addresses(contract, actor),
                     processor=case_mail.editor_addresses(contract.processor_id),

@@ -10,7 +10,7 @@ from ..describe import describe
 from ..extensions import db
 from ..links import absolute
 from ..messages import MANAGE_PLACEHOLDER, new_message_id
-from ..models import Announcement, MailBody, OutboxMessage, Subscription, subscription_service
+from ..models import Announcement, MailBody, OutboxMessage, Subscription, TerminationNotice, subscription_service
 from ..models.types import utcnow
 from . import notice
 
@@ -43,12 +43,14 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
     told: set[str] = set()
     rows = []
     now = utcnow()
-    for item in notice.notices(announcement.processor, announcement.services, announced_on,
-                               bool(facts.outside_eea)):
+    items = notice.notices(announcement.processor, announcement.services, announced_on, bool(facts.outside_eea))
+    ended = {t.contract_id: t for t in db.session.scalars(select(TerminationNotice).where(
+        TerminationNotice.contract_id.in_([i.contract.id for i in items if i.contract is not None] or [-1])))}
+    for item in items:
         if item.contract is None or item.contract.notice_email in told:
             continue
         body = _announcement_body(item.contract.notice_language, announcement, event=event, page=page,
-                                  respond=respond, notice=item)
+                                  respond=respond, notice=item, ended=ended.get(item.contract.id))
         told.add(item.contract.notice_email)
         rows.append(_row("contract_notice", item.contract.notice_email, body, announcement, event, now,
                          contract_id=item.contract.id))

@@ -32,17 +32,24 @@ def as_input(announcement: Announcement) -> dict:
 
 
 def deadlines_as_announced(processor: Processor, announcement: Announcement, announced_on) -> list[dict]:
-    """Per contract-terms version: until when its controllers can object or must consent, and why."""
+    """Per contract-terms version: the route, the processor's notice period (and where it comes from) and, only
+    where the terms state one, the controller's period to object; fixed at publication."""
     outside_eea = bool(describe(announcement).outside_eea)
     items = notice.per_terms(notice.notices(processor, announcement.services, announced_on, outside_eea))
     return [{
         "terms_version": item.terms.version, "authorisation": item.terms.authorisation,
         "route": "consent" if item.consent else "objection", "route_label": item.route_label,
         "article": item.route_article,
-        "notice_days": item.terms.notice_days, "notice_article": item.terms.notice_article,
-        "last_day": item.deadline.day.isoformat(), "ends_at": item.deadline.ends_at.isoformat(),
-        "rolled_from": item.deadline.rolled_from.isoformat() if item.deadline.rolled_from else None,
-        "explanation": item.deadline.explanation,
+        "notice_days": item.terms.notice_days, "notice_source": item.terms.notice_source,
+        "notice_article": item.terms.notice_article, "notice_end": item.notice_end.day.isoformat(),
+        "earliest_effective": item.earliest_effective.isoformat(),
+        "objection_days": item.terms.objection_days if item.objection_deadline else None,
+        "objection_article": item.terms.objection_period_article if item.objection_deadline else None,
+        "last_day": item.objection_deadline.day.isoformat() if item.objection_deadline else None,
+        "rolled_from": (item.objection_deadline.rolled_from.isoformat()
+                        if item.objection_deadline and item.objection_deadline.rolled_from else None),
+        "consent_reasonable": item.terms.consent_reasonable,
+        "consent_reasonable_article": item.terms.consent_reasonable_article,
     } for item in items]
 
 

@@ -15,10 +15,12 @@ from flask_babel import gettext as _
 
 from .. import periods
 from ..describe import describe
+from ..language import spoken_date
 from ..extensions import db
 from ..models import (Announcement, ConsentDecision, CustomerContract, Engagement, Objection, Service, SubProcessor,
                       TerminationNotice, announcement_service)
 from . import NotFound
+from . import notice
 from .notice import ContractNotice
 
 def announced_on(announcement: Announcement) -> date:
@@ -27,10 +29,9 @@ def announced_on(announcement: Announcement) -> date:
 
 
 def contract_notice(contract: CustomerContract, announcement: Announcement) -> ContractNotice:
-    """The route (object or consent) and deadline this contract's own terms give for an announcement."""
-    return ContractNotice(f"contract {contract.reference} of {contract.organisation.name}", contract.terms,
-                          periods.deadline_to_act(announced_on(announcement), contract.terms.notice_days),
-                          contract, bool(describe(announcement).outside_eea))
+    """The route (object or consent) and any objection period this contract's own terms give for an announcement."""
+    return notice.contract_notice(f"contract {contract.reference} of {contract.organisation.name}", contract.terms,
+                                  announced_on(announcement), contract, bool(describe(announcement).outside_eea))
 
 
 @dataclass
@@ -43,46 +44,76 @@ class Reaction:
     services: list[Service]
     objection: Objection | None
     consent: ConsentDecision | None
+    termination: TerminationNotice | None = None
 
     @property
     def consent_route(self) -> bool:
         return self.notice.consent
 
     @property
-    def deadline(self) -> periods.Deadline:
-        return self.notice.deadline
+    def deadline(self) -> periods.Deadline | None:
+        """The last day to object, only where the contract states an objection period."""
+        return self.notice.objection_deadline
+
+    @property
+    def effective_date(self) -> date:
+        return self.announcement.effective_date
 
     @property
     def withdrawn(self) -> bool:
         return self.announcement.status == "withdrawn"
 
-    def days_left(self, today: date) -> int:
-        return (self.deadline.day - today).days
+    @property
+    def after_contract_end(self) -> bool:
+        """The contract ends (after notice of termination) before the change takes effect: nothing to decide."""
+        return self.termination is not None and self.effective_date > self.termination.end_date
+
+    def in_effect(self, today: date) -> bool:
+        return today >= self.effective_date
+
+    def days_until_effective(self, today: date) -> int:
+        return (self.effective_date - today).days
 
     def open_for_objection(self, today: date) -> bool:
-        return (not self.consent_route and not self.withdrawn and self.objection is None
-                and today <= self.deadline.day)
+        """Whether the controller may object now: until its contract's deadline, or at any time where it has none."""
+        if self.consent_route or self.withdrawn or self.objection is not None or self.after_contract_end:
+            return False
+        return self.deadline is None or today <= self.deadline.day
 
     def open_for_consent(self) -> bool:
-        return self.consent_route and not self.withdrawn and self.consent is None
+        return self.consent_route and not self.withdrawn and self.consent is None and not self.after_contract_end
 
     def needs_attention(self, today: date) -> bool:
-        return self.open_for_objection(today) or self.open_for_consent()
+        return (self.open_for_objection(today) and not self.in_effect(today)) or self.open_for_consent()
 
     def state(self, today: date) -> str:
         """The state in a few words, for the dashboard."""
         if self.withdrawn:
             return _("Withdrawn by the processor")
+        if self.after_contract_end:
+            return _("Your contract ends on %(end)s (%(ref)s), before this change takes effect: nothing to decide.",
+                     end=spoken_date(self.termination.end_date), ref=self.termination.reference)
         if self.consent_route:
             if self.consent is not None:
                 return f"{_(self.consent.label)} ({self.consent.reference})"
             return _("Pending your consent")
         if self.objection is not None:
-            return _("Objected (%(ref)s): %(state)s", ref=self.objection.reference,
-                     state=_(self.objection.status_label).lower())
-        if today <= self.deadline.day:
-            return _("You may object")
-        return _("No objection made; the deadline has passed")
+            state = _("Objected (%(ref)s): %(state)s", ref=self.objection.reference,
+                      state=_(self.objection.status_label).lower())
+            if self.objection.after_effective:
+                state += " " + _("(made after the change took effect)")
+            return state
+        if self.deadline is not None:
+            if today <= self.deadline.day:
+                return _("You may object until the end of %(day)s (art. %(article)s)", day=spoken_date(self.deadline.day),
+                         article=self.contract.terms.objection_period_article or "-")
+            return _("No objection made; the deadline of art. %(article)s has passed",
+                     article=self.contract.terms.objection_period_article or "-")
+        if not self.in_effect(today):
+            return _("You may object; your contract sets no deadline. The change takes effect on %(day)s.",
+                     day=spoken_date(self.effective_date))
+        return _("You may still object: your contract sets no deadline. The change took effect on %(day)s; an "
+                 "objection now is recorded as made after it took effect.", day=spoken_date(self.effective_date))
 
 
 def contracts_of(organisation_id: int) -> list[CustomerContract]:
@@ -123,6 +154,8 @@ def reactions(organisation_id: int, announcement_id: int | None = None,
         select(Objection).where(Objection.contract_id.in_(contract_ids)))}
     consents = {(d.announcement_id, d.contract_id): d for d in db.session.scalars(
         select(ConsentDecision).where(ConsentDecision.contract_id.in_(contract_ids)))}
+    terminations = {t.contract_id: t for t in db.session.scalars(
+        select(TerminationNotice).where(TerminationNotice.contract_id.in_(contract_ids)))}
     found = []
     for announcement in announcements:
         for contract in contracts:
@@ -134,7 +167,7 @@ def reactions(organisation_id: int, announcement_id: int | None = None,
                 continue
             key = (announcement.id, contract.id)
             found.append(Reaction(announcement, contract, contract_notice(contract, announcement), services,
-                                  objections.get(key), consents.get(key)))
+                                  objections.get(key), consents.get(key), terminations.get(contract.id)))
     return found
 
 
@@ -185,7 +218,7 @@ class Mark:
 
 
 def mark(item: Reaction) -> Mark | None:
-    if item.withdrawn:
+    if item.withdrawn or item.after_contract_end:
         return None
     if item.consent_route:
         if item.consent is None:

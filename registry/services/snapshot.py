@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import ContractTerms, Engagement, Processor, Service, SubProcessor
+from ..models import Announcement, ContractTerms, Engagement, Processor, Service, SubProcessor
 from . import NotFound
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -33,6 +33,14 @@ class RegistrySnapshot:
     day: date
     terms: ContractTerms | None
     services: list[ServiceEntry]
+    # Announcement id -> the articles under which it needs each controller's consent (specific authorisation, or
+    # a transfer the contract allows only with consent): such a change is not authorised until a controller grants.
+    consent_needed: dict[int, list[str]] = field(default_factory=dict)
+
+    def consent_articles(self, engagement: Engagement) -> list[str]:
+        """The articles under which the change that brought this engagement (or its locations) needs consent."""
+        ids = [engagement.announcement_id] + [loc.announcement_id for loc in engagement.sub_processor.locations]
+        return list(dict.fromkeys(a for i in ids if i in self.consent_needed for a in self.consent_needed[i]))
 
     @property
     def before_listing(self) -> bool:
@@ -82,7 +90,19 @@ def registry_on(slug: str, day: date) -> RegistrySnapshot:
     for engagement in sorted(engagements, key=lambda e: e.sub_processor.name.lower()):
         by_service.setdefault(engagement.service_id, []).append(engagement)
     entries = [ServiceEntry(service, by_service.get(service.id, [])) for service in services]
-    return RegistrySnapshot(processor, day, processor.terms_at(day), entries)
+    return RegistrySnapshot(processor, day, processor.terms_at(day), entries, _consent_needed(engagements))
+
+
+def _consent_needed(engagements: list[Engagement]) -> dict[int, list[str]]:
+    """One query: which announcements behind these engagements ask controllers for consent, and under what."""
+    ids = {e.announcement_id for e in engagements} | {loc.announcement_id for e in engagements
+                                                      for loc in e.sub_processor.locations}
+    ids.discard(None)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Announcement.id, Announcement.deadlines).where(Announcement.id.in_(ids)))
+    return {aid: [d.get("article") or "-" for d in deadlines or [] if d.get("route") == "consent"]
+            for aid, deadlines in rows if any(d.get("route") == "consent" for d in deadlines or [])}
 
 
 def all_processors() -> list[Processor]:

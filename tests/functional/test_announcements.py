@@ -1,4 +1,5 @@
 """The editor announces, previews, publishes and withdraws changes; the registry follows the dates."""
+from babel.dates import format_date
 from datetime import date, timedelta
 
 import pytest
@@ -100,9 +101,10 @@ def _refused(editor, message, **kwargs):
 def test_too_early_names_the_contract_its_article_and_the_earliest_date(editor):
     text = _refused(editor, "Too early for contract VC-2024-0117", new_name="Acme", days=10)
     earliest = today() + timedelta(days=31)
-    assert "art. 4.1, 15.6" in text
-    # The earliest day is the day after the 30-day deadline, moved past a weekend or holiday when needed.
-    assert "at the earliest" in text and earliest.isoformat()[:4] in text
+    # Vcare art. 4.1 says only "voorafgaand": the 30 days are Vcare's own policy, not a term of the contract.
+    assert "30 days&#39; notice (the processor&#39;s policy, not in the contract)" in text
+    # The notice period is counted back from the effective date: the day after its 30th day, never moved.
+    assert f"take effect on {format_date(earliest, 'long', locale='en')} at the earliest" in text
     assert 'value="Acme"' in text  # the input is kept
 
 

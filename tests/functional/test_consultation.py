@@ -153,8 +153,13 @@ def test_consent_is_pending_until_granted_and_refusal_needs_reasons(client, user
     view = client.get(f"/portal/contracts/{vc.id}/").get_data(as_text=True)
     assert "Acme Cloud" in view and "Pending your consent" in view
     base = {"announcement_id": str(item.id), "contract_id": str(vc.id)}
+    # Vcare's contract does not say consent may not be unreasonably withheld (only Contict 5.1 does): a refusal needs
+    # no reasons there; the test makes the terms say so to check that the rule is then enforced.
+    vc.terms.consent_reasonable, vc.terms.consent_reasonable_article = True, "5.1"
+    db.session.commit()
     response = client.post(consent_url(item, vc), data=dict(base, decision="refused", note="No."))
-    assert response.status_code == 400 and "reasons for refusing" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "consent may not be unreasonably withheld (art. 5.1)" in response.get_data(as_text=True)
     assert client.post(consent_url(item, vc), data=dict(base, decision="maybe", note="")).status_code == 400
     assert client.post(consent_url(item, vc), data=dict(base, contract_id="0", decision="granted")).status_code == 400
     assert db.session.scalar(select(ConsentDecision)) is None

@@ -43,7 +43,7 @@ def test_portal_pages_are_valid_html(client, users, login):
     check(client, objection_url(item, vc), 400, "post", objection_form(item, vc, grounds="No."))
     check(client, consent_url(consent, vc))
     check(client, consent_url(consent, vc), 400, "post",
-          {"announcement_id": str(consent.id), "contract_id": str(vc.id), "decision": "refused", "note": ""})
+          {"announcement_id": str(consent.id), "contract_id": str(vc.id), "decision": "maybe", "note": ""})
     client.post(objection_url(item, vc), data=objection_form(item, vc))
     check(client, f"/portal/objections/{objections()[0].id}/")
     check(client, "/portal/deliveries")

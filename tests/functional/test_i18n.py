@@ -94,7 +94,7 @@ def test_the_main_pages_read_in_dutch(client, users, login):
     item = announce(users.vcare_editor)
     headers = {"Accept-Language": "nl"}
     pages = {"/": "Verwerkers in het register", "/processors/vcare/": "Diensten en hun subverwerkers",
-             f"/processors/vcare/changes/{item.id}/": "Tot wanneer verwerkingsverantwoordelijken kunnen reageren",
+             f"/processors/vcare/changes/{item.id}/": "Wat verwerkingsverantwoordelijken kunnen doen, en tot wanneer",
              "/processors/vcare/subscribe": "Aanmelden", "/login": "Inloggen"}
     for url, text in pages.items():
         page = client.get(url, headers=headers).get_data(as_text=True)

@@ -70,13 +70,15 @@ def test_form_and_domain_errors_read_in_dutch_and_keep_the_input(client, users, 
 def test_deadlines_their_rules_and_dates_read_in_dutch(client, users):
     item = announce(users.vcare_editor)
     page = client.get(f"/processors/vcare/changes/{item.id}/", headers=DUTCH).get_data(as_text=True)
-    assert "Verord. 1182/71 art. 3, lid 1" in page
+    assert "Berekend naar analogie van Verord. (EEG, Euratom) nr. 1182/71 art. 3" in page
+    assert "het beleid van de verwerker, niet in de overeenkomst" in page
+    assert "de overeenkomst stelt geen termijn voor bezwaar" in page
     assert dutch_day(item.effective_date) in page and item.effective_date.isoformat() not in page
     assert "Vcare schakelt een nieuwe subverwerker in: Acme Cloud." in page
     changes = client.get("/processors/vcare/changes/", headers=DUTCH).get_data(as_text=True)
     assert f"Vcare zet Acme Cloud in voor Operator vanaf {dutch_day(item.effective_date)}" in changes
     english = client.get(f"/processors/vcare/changes/{item.id}/", headers={"Accept-Language": "en"})
-    assert "Reg. 1182/71 art. 3(1)" in english.get_data(as_text=True)
+    assert "Computed by analogy with Reg. (EEC, Euratom) No 1182/71 art. 3" in english.get_data(as_text=True)
 
 
 def test_a_rolled_deadline_names_the_day_in_the_pages_language(app):
@@ -122,17 +124,20 @@ def test_contract_notices_go_out_in_the_contracts_language(app, users):
     db.session.commit()
     item = announce(users.vcare_editor)
     notice = mail_to(NOTICE_ADDRESS, kind="contract_notice", announcement_id=item.id)
-    deadline = item.deadlines[0]["last_day"]
+    notice_end = item.deadlines[0]["notice_end"]
     assert notice.body.subject.startswith("Vcare zet Acme Cloud in voor Operator")
-    assert "Uw uiterste termijn: het einde van" in notice.body.text and "Verord. 1182/71" in notice.body.text
-    assert dutch_day(item.effective_date) in notice.body.text and deadline not in notice.body.text
+    assert "Uw overeenkomst stelt geen termijn voor bezwaar: u kunt altijd bezwaar maken." in notice.body.text
+    assert "het beleid van de verwerker, niet in de overeenkomst" in notice.body.text
+    assert "Verord. (EEG, Euratom) nr. 1182/71" in notice.body.text
+    assert dutch_day(item.effective_date) in notice.body.text and notice_end not in notice.body.text
     assert 'lang="nl"' in notice.body.html
 
     contract().notice_language = "en"
     db.session.commit()
     item = announce(users.vcare_editor, name="Other Cloud")
     notice = mail_to(NOTICE_ADDRESS, kind="contract_notice", announcement_id=item.id)
-    assert "Your deadline: the end of" in notice.body.text and "Reg. 1182/71" in notice.body.text
+    assert "Your contract sets no deadline for objections: you may object at any time." in notice.body.text
+    assert "Computed by analogy with Reg. (EEC, Euratom) No 1182/71 art. 3" in notice.body.text
 
 
 def test_case_mail_reaches_each_person_in_their_own_language(client, users, login):

@@ -55,7 +55,10 @@ def test_publishing_queues_contract_notices_and_subscriber_mail(app, users):
     assert sorted(m.recipient for m in rows) == sorted([NOTICE_ADDRESS, "all@example.org", "operator@example.org"])
     notice_mail = next(m for m in rows if m.recipient == NOTICE_ADDRESS)
     assert notice_mail.kind == "contract_notice" and notice_mail.contract_id is not None
-    assert "Your deadline: the end of" in notice_mail.body.text and "consent" in notice_mail.body.text
+    # Vcare 5.3: outside the EEA only with consent; consent has no deadline, the change waits for it.
+    assert ("There is no deadline: the change does not apply to your services until you grant consent."
+            in notice_mail.body.text)
+    assert "Notice: 30 days (the processor's policy, not in the contract)" in notice_mail.body.text
     assert all(m.message_id.endswith("@registry.test>") for m in rows)
 
 

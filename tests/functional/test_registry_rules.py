@@ -101,9 +101,26 @@ def test_check_flags_privacy_shield_used_as_basis_for_a_location(app):
 
 
 def test_check_accepts_a_valid_basis(app):
-    _new_sp(_vtm(), "usco", "US Co", "US", basis="adequacy", since=date(2026, 1, 1))
+    certified = _new_sp(_vtm(), "usco", "US Co", "US", basis="adequacy", since=date(2026, 1, 1))
+    certified.dpf_certified, certified.dpf_checked_on = True, date(2026, 11, 30)
+    certified.dpf_source = "Data Privacy Framework List, checked 30 November 2026"
+    db.session.commit()
     _new_sp(_vtm(), "inco", "IN Co", "IN", basis="scc", since=date(2026, 1, 1))
     assert not any("US Co" in m or "IN Co" in m for _, m in _kinds("vtm"))
+
+
+def test_adequacy_for_a_us_location_needs_a_dpf_certification(app):
+    # Implementing Decision (EU) 2023/1795 covers only organisations certified under the Data Privacy Framework.
+    _new_sp(_vtm(), "usco", "Uncertified Co", "US", basis="adequacy", since=date(2026, 1, 1))
+    found = [(k, m) for k, m in _kinds("vtm") if "Uncertified Co" in m]
+    assert found and found[0][0] == "invalid_basis"
+    assert "covers only organisations certified under the EU-US Data Privacy Framework" in found[0][1]
+
+
+def test_consent_is_no_transfer_tool(app):
+    _new_sp(_vtm(), "inco", "Consent Co", "IN", basis="consent", since=date(2026, 1, 1))
+    [message] = [m for _, m in _kinds("vtm") if "Consent Co" in m]
+    assert "the controller's consent is not a transfer tool of GDPR chapter V" in message
 
 
 def test_check_flags_unnamed_sub_processors_and_missing_locations(app):
