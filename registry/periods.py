@@ -3,7 +3,7 @@
 A period in days or months starts the day after the event (3(1)); a period in
 months ends on the same date of the last month or, where that month has no such
 date, on its last day (3(2)(c)); a deadline for the controller to act that ends
-on a Saturday, Sunday or Dutch public holiday runs to the end of the next
+on a Saturday, Sunday or Dutch public holiday (Atw art. 3, calendar_nl) runs to the end of the next
 working day (3(4)). Dates are calendar days in Europe/Amsterdam; "end of day" is
 23:59:59.999999 there, stored as UTC.
 """
@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
 
+from .calendar_nl import public_holiday
 from .language import page_language
 from .markers import N_
 
@@ -37,14 +36,10 @@ RULE_BACKWARDS = N_("A notice period is counted back from the effective date, so
 RULE_CONTRACT_END = N_("This is the day the contract ends, not a deadline to act: it does not move to a working day.")
 
 
-@cache
-def _dutch_holidays(year: int, language: str = "en_US") -> dict:
-    return dict(holidays.NL(years=year, language=language))
-
-
 def holiday_name(day: date, language: str = "en") -> str | None:
-    """The Dutch public holiday on a day, if any (python-holidays' calendar for NL), named in `language`."""
-    return _dutch_holidays(day.year, "nl" if language == "nl" else "en_US").get(day)
+    """The Dutch public holiday on a day, if any (Algemene termijnenwet art. 3), named in `language`."""
+    holiday = public_holiday(day)
+    return holiday.name(language) if holiday else None
 
 
 def is_working_day(day: date) -> bool:
