@@ -38,10 +38,27 @@ def test_ip_voice_page_says_its_list_is_given_on_request(client):
     assert "Privacy Shield" in text
 
 
-def test_beterdichtbij_page_shows_the_chain(client):
+def test_beterdichtbij_page_names_kpn_kandy_as_bijlage_1_does(client):
     text = client.get("/processors/beterdichtbij/").get_data(as_text=True)
-    assert "Kandy" in text and "sub-processor of KPN" in text
+    assert "KPN/Kandy" in text and "does not say whether Kandy is KPN" in text
+    assert "sub-processor of KPN" not in text
     assert "Germany (Frankfurt)" in text
+
+
+def _onward_sub_processor(parent_key, name):
+    """A sub-processor engaged by one of VTM's (no seed contract states such a chain; EDPB Opinion 22/2024)."""
+    vtm = db.session.scalar(select(Processor).filter_by(slug="vtm"))
+    parent = db.session.scalar(select(SubProcessor).filter_by(processor_id=vtm.id, key=parent_key))
+    db.session.add(SubProcessor(processor_id=vtm.id, key="onward", name=name, parent_id=parent.id,
+                                source="Test"))
+    db.session.commit()
+    return parent
+
+
+def test_processor_page_shows_an_onward_sub_processor(client):
+    parent = _onward_sub_processor("salesbuildr", "Example Onward Hosting B.V.")
+    text = client.get("/processors/vtm/").get_data(as_text=True)
+    assert "Example Onward Hosting B.V." in text and f"sub-processor of {parent.name}" in text
 
 
 def test_vtm_page_flags_n_able_outside_the_eea(client):
@@ -114,8 +131,10 @@ def test_csv_download(client):
 
 
 def test_csv_includes_onward_sub_processors(client):
-    rows = list(csv.DictReader(io.StringIO(client.get("/processors/beterdichtbij/registry.csv").get_data(as_text=True))))
-    assert any(r["sub_processor"] == "Kandy" and r["parent_sub_processor"] == "KPN" for r in rows)
+    _onward_sub_processor("salesbuildr", "Example Onward Hosting B.V.")
+    rows = list(csv.DictReader(io.StringIO(client.get("/processors/vtm/registry.csv").get_data(as_text=True))))
+    assert any(r["sub_processor"] == "Example Onward Hosting B.V." and r["parent_sub_processor"] == "Salesbuildr"
+               for r in rows)
 
 
 def _hostile_sub_processor(name):
