@@ -32,6 +32,25 @@ def test_vcare_page_lists_services_sub_processors_and_inconsistencies(client):
         assert expected in text, expected
 
 
+def test_terms_quote_the_contract_in_dutch_with_a_translation_on_english_pages(client):
+    text = client.get("/processors/ipvoice/").get_data(as_text=True)
+    # IP Voice art. 10.2, word for word, marked as Dutch; then our English rendering, marked as a translation.
+    assert '<blockquote lang="nl">De Verwerkersovereenkomst kan tussentijds niet worden opgezegd.</blockquote>' in text
+    assert "<strong>Translation:</strong> The Data Processing Agreement cannot be terminated early." in text
+    assert "art. 10.2</span>, quoted from the contract (Dutch)" in text
+    # The contract says nothing of notice: the 30 days are labelled as IP Voice's own policy, with no quote.
+    assert "30 days before a change takes effect: the processor's own policy" in text
+    assert "No article of the contract addresses this." in text
+    assert "The contract sets no deadline to object." in text
+
+
+def test_terms_on_dutch_pages_quote_the_contract_without_a_translation(client):
+    text = client.get("/processors/contict/", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert '<blockquote lang="nl">Indien de Overeenkomst eindigt, eindigt deze Verwerkersovereenkomst automatisch;' in text
+    assert "Vertaling" not in text and "cannot be terminated" not in text
+    assert "Toestemming mag niet op onredelijke gronden worden onthouden (art. 5.1)." in text
+
+
 def test_ip_voice_page_says_its_list_is_given_on_request(client):
     text = client.get("/processors/ipvoice/").get_data(as_text=True)
     assert "on the controller&#39;s first request (art. 5.2)" in text
