@@ -32,16 +32,52 @@ def test_vcare_page_lists_services_sub_processors_and_inconsistencies(client):
         assert expected in text, expected
 
 
+def test_terms_quote_the_contract_in_dutch_with_a_translation_on_english_pages(client):
+    text = client.get("/processors/ipvoice/").get_data(as_text=True)
+    # IP Voice art. 10.2, word for word, marked as Dutch; then our English rendering, marked as a translation.
+    assert '<blockquote lang="nl">De Verwerkersovereenkomst kan tussentijds niet worden opgezegd.</blockquote>' in text
+    assert "<strong>Translation:</strong> The Data Processing Agreement cannot be terminated early." in text
+    assert "art. 10.2</span>, quoted from the contract (Dutch)" in text
+    # The contract says nothing of notice: the 30 days are labelled as IP Voice's own policy, with no quote.
+    assert "30 days before a change takes effect: the processor's own policy" in text
+    assert "No article of the contract addresses this." in text
+    assert "The contract sets no deadline to object." in text
+
+
+def test_terms_on_dutch_pages_quote_the_contract_without_a_translation(client):
+    text = client.get("/processors/contict/", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    assert '<blockquote lang="nl">Indien de Overeenkomst eindigt, eindigt deze Verwerkersovereenkomst automatisch;' in text
+    assert "Vertaling" not in text and "cannot be terminated" not in text
+    assert "Toestemming mag niet op onredelijke gronden worden onthouden (art. 5.1)." in text
+
+
 def test_ip_voice_page_says_its_list_is_given_on_request(client):
     text = client.get("/processors/ipvoice/").get_data(as_text=True)
     assert "on the controller&#39;s first request (art. 5.2)" in text
     assert "Privacy Shield" in text
 
 
-def test_beterdichtbij_page_shows_the_chain(client):
+def test_beterdichtbij_page_names_kpn_kandy_as_bijlage_1_does(client):
     text = client.get("/processors/beterdichtbij/").get_data(as_text=True)
-    assert "Kandy" in text and "sub-processor of KPN" in text
+    assert "KPN/Kandy" in text and "does not say whether Kandy is KPN" in text
+    assert "sub-processor of KPN" not in text
     assert "Germany (Frankfurt)" in text
+
+
+def _onward_sub_processor(parent_key, name):
+    """A sub-processor engaged by one of VTM's (no seed contract states such a chain; EDPB Opinion 22/2024)."""
+    vtm = db.session.scalar(select(Processor).filter_by(slug="vtm"))
+    parent = db.session.scalar(select(SubProcessor).filter_by(processor_id=vtm.id, key=parent_key))
+    db.session.add(SubProcessor(processor_id=vtm.id, key="onward", name=name, parent_id=parent.id,
+                                source="Test"))
+    db.session.commit()
+    return parent
+
+
+def test_processor_page_shows_an_onward_sub_processor(client):
+    parent = _onward_sub_processor("salesbuildr", "Example Onward Hosting B.V.")
+    text = client.get("/processors/vtm/").get_data(as_text=True)
+    assert "Example Onward Hosting B.V." in text and f"sub-processor of {parent.name}" in text
 
 
 def test_vtm_page_flags_n_able_outside_the_eea(client):
@@ -114,8 +150,10 @@ def test_csv_download(client):
 
 
 def test_csv_includes_onward_sub_processors(client):
-    rows = list(csv.DictReader(io.StringIO(client.get("/processors/beterdichtbij/registry.csv").get_data(as_text=True))))
-    assert any(r["sub_processor"] == "Kandy" and r["parent_sub_processor"] == "KPN" for r in rows)
+    _onward_sub_processor("salesbuildr", "Example Onward Hosting B.V.")
+    rows = list(csv.DictReader(io.StringIO(client.get("/processors/vtm/registry.csv").get_data(as_text=True))))
+    assert any(r["sub_processor"] == "Example Onward Hosting B.V." and r["parent_sub_processor"] == "Salesbuildr"
+               for r in rows)
 
 
 def _hostile_sub_processor(name):
