@@ -42,6 +42,33 @@ class RegistrySnapshot:
     def engagements(self) -> list[Engagement]:
         return [e for entry in self.services for e in entry.engagements]
 
+    def onward(self, sp: SubProcessor) -> list[SubProcessor]:
+        """The sub-processors that `sp` itself engages, on the snapshot's day."""
+        return list(sp.onward)
+
+    def chain_below(self, sp: SubProcessor) -> list[tuple[SubProcessor, SubProcessor]]:
+        """Every sub-processor down the chain from `sp`, at any depth, depth first, each with its parent.
+
+        A sub-processor already on the path is not followed again, so a cycle in the data ends the walk.
+        """
+        found: list[tuple[SubProcessor, SubProcessor]] = []
+
+        def walk(parent: SubProcessor, path: frozenset) -> None:
+            for child in self.onward(parent):
+                if child.id not in path:
+                    found.append((child, parent))
+                    walk(child, path | {child.id})
+        walk(sp, frozenset({sp.id}))
+        return found
+
+    def chain(self) -> list[tuple[SubProcessor, SubProcessor | None]]:
+        """Each engaged sub-processor (parent None) followed by its chain; one engaged for two services twice."""
+        pairs: list[tuple[SubProcessor, SubProcessor | None]] = []
+        for engagement in self.engagements:
+            pairs.append((engagement.sub_processor, None))
+            pairs += self.chain_below(engagement.sub_processor)
+        return pairs
+
     def service(self, key: str) -> ServiceEntry:
         for entry in self.services:
             if entry.service.key == key:
