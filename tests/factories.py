@@ -63,5 +63,13 @@ def onward_sub_processor(parent, key: str, name: str, *, since: date = date(2026
     db.session.flush()
     for country in countries:
         db.session.add(Location(sub_processor_id=sp.id, country_code=country, valid_from=since))
-    db.session.commit()
+    onward_link(parent, sp, since=since)
     return sp
+
+
+def onward_link(parent, sp, *, since: date = date(2026, 11, 1)):
+    """`parent` engages `sp` as its own sub-processor from `since` (as recorded from a contract)."""
+    from registry.models import OnwardEngagement
+    db.session.add(OnwardEngagement(processor_id=parent.processor_id, parent_id=parent.id, sub_processor_id=sp.id,
+                                    valid_from=since))
+    db.session.commit()

@@ -275,8 +275,8 @@ def _intermediaries_not_in_chain(snapshot: RegistrySnapshot, sp: SubProcessor) -
     for member, parent in snapshot.chain():
         if member.id == sp.id and parent is not None:
             chain |= {parent.name.lower(), (parent.legal_name or "").lower()}
-    for member, _parent in snapshot.chain_below(sp):
-        chain |= {member.name.lower(), (member.legal_name or "").lower()}
+    for link in snapshot.chain_below(sp):
+        chain |= {link.sub_processor.name.lower(), (link.sub_processor.legal_name or "").lower()}
     return [
         Finding(snapshot.processor.slug, "intermediary_not_in_chain", _(
             "%(name)s is engaged via %(via)s, which the registry does not show in its chain of sub-processors; the "

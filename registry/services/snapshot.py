@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import ContractTerms, Engagement, Processor, Service, SubProcessor
+from ..models import ContractTerms, Engagement, OnwardEngagement, Processor, Service, SubProcessor
 from . import NotFound
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -33,6 +33,8 @@ class RegistrySnapshot:
     day: date
     terms: ContractTerms | None
     services: list[ServiceEntry]
+    # The chain on the day: each sub-processor's own sub-processors, by the parent's id.
+    onward_links: dict[int, list[OnwardEngagement]] = field(default_factory=dict)
 
     @property
     def before_listing(self) -> bool:
@@ -44,20 +46,20 @@ class RegistrySnapshot:
 
     def onward(self, sp: SubProcessor) -> list[SubProcessor]:
         """The sub-processors that `sp` itself engages, on the snapshot's day."""
-        return list(sp.onward)
+        return [link.sub_processor for link in self.onward_links.get(sp.id, [])]
 
-    def chain_below(self, sp: SubProcessor) -> list[tuple[SubProcessor, SubProcessor]]:
-        """Every sub-processor down the chain from `sp`, at any depth, depth first, each with its parent.
+    def chain_below(self, sp: SubProcessor) -> list[OnwardEngagement]:
+        """Every link down the chain from `sp`, at any depth, depth first (each names its parent).
 
         A sub-processor already on the path is not followed again, so a cycle in the data ends the walk.
         """
-        found: list[tuple[SubProcessor, SubProcessor]] = []
+        found: list[OnwardEngagement] = []
 
         def walk(parent: SubProcessor, path: frozenset) -> None:
-            for child in self.onward(parent):
-                if child.id not in path:
-                    found.append((child, parent))
-                    walk(child, path | {child.id})
+            for link in self.onward_links.get(parent.id, []):
+                if link.sub_processor_id not in path:
+                    found.append(link)
+                    walk(link.sub_processor, path | {link.sub_processor_id})
         walk(sp, frozenset({sp.id}))
         return found
 
@@ -66,7 +68,7 @@ class RegistrySnapshot:
         pairs: list[tuple[SubProcessor, SubProcessor | None]] = []
         for engagement in self.engagements:
             pairs.append((engagement.sub_processor, None))
-            pairs += self.chain_below(engagement.sub_processor)
+            pairs += [(link.sub_processor, link.parent) for link in self.chain_below(engagement.sub_processor)]
         return pairs
 
     def service(self, key: str) -> ServiceEntry:
@@ -100,16 +102,22 @@ def registry_on(slug: str, day: date) -> RegistrySnapshot:
             .where(Engagement.processor_id == processor.id, Engagement.active_on_clause(day))
             .options(
                 selectinload(Engagement.sub_processor).selectinload(SubProcessor.locations),
-                selectinload(Engagement.sub_processor)
-                .selectinload(SubProcessor.onward)
-                .selectinload(SubProcessor.locations),
             )
         ).all()
+    onward: dict[int, list[OnwardEngagement]] = {}
+    if day >= processor.listed_since:
+        links = db.session.scalars(
+            select(OnwardEngagement)
+            .where(OnwardEngagement.processor_id == processor.id, OnwardEngagement.active_on_clause(day))
+            .options(selectinload(OnwardEngagement.sub_processor).selectinload(SubProcessor.locations))
+        ).all()
+        for link in sorted(links, key=lambda link: link.sub_processor.name.lower()):
+            onward.setdefault(link.parent_id, []).append(link)
     by_service: dict[int, list[Engagement]] = {}
     for engagement in sorted(engagements, key=lambda e: e.sub_processor.name.lower()):
         by_service.setdefault(engagement.service_id, []).append(engagement)
     entries = [ServiceEntry(service, by_service.get(service.id, [])) for service in services]
-    return RegistrySnapshot(processor, day, processor.terms_at(day), entries)
+    return RegistrySnapshot(processor, day, processor.terms_at(day), entries, onward)
 
 
 def all_processors() -> list[Processor]:

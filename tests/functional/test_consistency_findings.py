@@ -168,7 +168,6 @@ def test_location_problems_are_found_at_any_depth_of_the_chain(app):
     child = factories.onward_sub_processor(afas, "level-2", "Level Two", countries=("NL",))
     grandchild = factories.onward_sub_processor(child, "level-3", "Level Three", countries=("IN",))
     # A cycle in the data (Level Three engaging AFAS) ends the walk instead of looping.
-    afas.parent_id = grandchild.id
-    db.session.commit()
+    factories.onward_link(grandchild, afas)
     messages = found("vtm", "no_transfer_basis")
     assert sum("Level Three" in m for m in messages) == 1
