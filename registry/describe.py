@@ -99,6 +99,16 @@ def describe(announcement: Announcement) -> AnnouncementFacts:
         "remove": _("%(processor)s stops using %(target)s.", **names),
         "change_locations": _("%(processor)s changes where %(target)s processes personal data.", **names),
     }[kind]
+    if announcement.parent is not None:
+        names["parent"] = announcement.parent.name
+        what = {
+            "add": _("%(parent)s, a sub-processor of %(processor)s, engages its own sub-processor: %(incoming)s.",
+                     **names),
+            "replace": _("%(parent)s, a sub-processor of %(processor)s, replaces its own sub-processor %(target)s "
+                         "with %(incoming)s.", **names),
+            "remove": _("%(parent)s, a sub-processor of %(processor)s, stops using its own sub-processor "
+                        "%(target)s.", **names),
+        }.get(kind, what)
     if what.endswith(".."):  # a name that ends in a full stop, such as "Nimbus B.V."
         what = what[:-1]
     if announcement.purpose:

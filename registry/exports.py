@@ -39,8 +39,11 @@ def terms_as_dict(terms: ContractTerms | None) -> dict | None:
     }
 
 
-def sub_processor_as_dict(sp: SubProcessor, snapshot: RegistrySnapshot) -> dict:
+def sub_processor_as_dict(sp: SubProcessor, snapshot: RegistrySnapshot, parent: SubProcessor | None = None,
+                          path: frozenset = frozenset()) -> dict:
+    """A sub-processor with its own sub-processors nested, at any depth (a cycle in the data is cut)."""
     day = snapshot.day
+    path = path | {sp.id}
     locations = []
     for loc in sp.locations_on(day):
         check = loc.basis_check(day)
@@ -57,7 +60,14 @@ def sub_processor_as_dict(sp: SubProcessor, snapshot: RegistrySnapshot) -> dict:
         "outside_eea": sp.outside_eea_on(day), "outside_eea_stated_in_annex": sp.outside_eea_stated,
         "dpa_in_place": sp.dpa_in_place, "dpa_source": sp.dpa_source, "note": sp.note, "source": sp.source,
         "locations": locations,
-        "sub_processors": [sub_processor_as_dict(child, snapshot) for child in sp.onward],
+        "parent": None if parent is None else {"key": parent.key, "name": parent.name},
+        "sub_processors": [
+            {**sub_processor_as_dict(link.sub_processor, snapshot, sp, path),
+             "engaged_from": link.valid_from.isoformat(),
+             "engaged_until": link.valid_until.isoformat() if link.valid_until else None,
+             "engagement_source": link.source}
+            for link in snapshot.onward_links.get(sp.id, []) if link.sub_processor_id not in path
+        ],
     }
 
 
@@ -110,6 +120,7 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _csv_row(snapshot, service, engagement, sp: SubProcessor, parent: SubProcessor | None) -> list:
+    """One row; `engagement` is the service's engagement, or for a sub-processor down the chain its own link."""
     day = snapshot.day
     locations = sp.locations_on(day)
     return [
@@ -131,7 +142,8 @@ def snapshot_as_csv(snapshot: RegistrySnapshot) -> str:
         for engagement in entry.engagements:
             sp = engagement.sub_processor
             rows = [_csv_row(snapshot, entry.service, engagement, sp, None)]
-            rows += [_csv_row(snapshot, entry.service, engagement, child, sp) for child in sp.onward]
+            rows += [_csv_row(snapshot, entry.service, link, link.sub_processor, link.parent)
+                     for link in snapshot.chain_below(sp)]
             for row in rows:
                 writer.writerow([csv_safe(cell) for cell in row])
     return out.getvalue()

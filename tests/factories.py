@@ -1,6 +1,7 @@
 """Test data built through the same services users go through."""
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -34,3 +35,41 @@ def make_users() -> SimpleNamespace:
         controller_a=make_user("a@praktijk-x.example.org", "controller", "huisartsenpraktijk-x"),
         controller_b=make_user("b@praktijk-b.example.org", "controller", "praktijk-b"),
     )
+
+
+def sub_processor(processor_slug: str, key: str, name: str, *, service_key: str | None = None,
+                  since: date = date(2026, 11, 1), countries=("NL",), **fields):
+    """A sub-processor of a seeded processor, engaged for one of its services from `since` (as if seeded)."""
+    from registry.models import Engagement, Location, Processor, Service, SubProcessor
+    processor = db.session.scalar(select(Processor).filter_by(slug=processor_slug))
+    sp = SubProcessor(processor_id=processor.id, key=key, name=name, **fields)
+    db.session.add(sp)
+    db.session.flush()
+    for country in countries:
+        db.session.add(Location(sub_processor_id=sp.id, country_code=country, valid_from=since))
+    query = select(Service).filter_by(processor_id=processor.id)
+    service = db.session.scalar(query.filter_by(key=service_key) if service_key else query.order_by(Service.position))
+    db.session.add(Engagement(processor_id=processor.id, service_id=service.id, sub_processor_id=sp.id,
+                              valid_from=since))
+    db.session.commit()
+    return sp
+
+
+def onward_sub_processor(parent, key: str, name: str, *, since: date = date(2026, 11, 1), countries=("NL",)):
+    """A sub-processor that `parent` engages itself (the chain of GDPR art. 28(4)), as if seeded."""
+    from registry.models import Location, SubProcessor
+    sp = SubProcessor(processor_id=parent.processor_id, key=key, name=name, parent_id=parent.id)
+    db.session.add(sp)
+    db.session.flush()
+    for country in countries:
+        db.session.add(Location(sub_processor_id=sp.id, country_code=country, valid_from=since))
+    onward_link(parent, sp, since=since)
+    return sp
+
+
+def onward_link(parent, sp, *, since: date = date(2026, 11, 1)):
+    """`parent` engages `sp` as its own sub-processor from `since` (as recorded from a contract)."""
+    from registry.models import OnwardEngagement
+    db.session.add(OnwardEngagement(processor_id=parent.processor_id, parent_id=parent.id, sub_processor_id=sp.id,
+                                    valid_from=since))
+    db.session.commit()

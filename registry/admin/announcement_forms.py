@@ -39,6 +39,9 @@ class LocationForm(Form):
 
 class AnnouncementForm(FlaskForm):
     kind = SelectField(_l("Kind of change"), choices=labelled_options(KINDS))
+    parent_id = SelectField(_l("Engaged by"), coerce=int, default=0, description=_l(
+        "For a change down the chain: the sub-processor that adds, replaces or removes its own sub-processor. "
+        "Choose every service it serves."))
     service_ids = MultiCheckboxField(_l("Services affected"), coerce=int)
     target_id = SelectField(_l("Sub-processor that is replaced, removed or moves"), coerce=int,
                             description=_l("For a replacement, a removal or a change of locations."))
@@ -65,6 +68,8 @@ class AnnouncementForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.service_ids.choices = options((s.id, s.name) for s in services)
         self.target_id.choices = options([(0, "—")] + [(sp.id, sp.name) for sp in engaged])
+        self.parent_id.choices = options([(0, _l("— the processor itself —"))] +
+                                         [(sp.id, sp.name) for sp in engaged])
         self.entity_id.choices = options([(0, _l("— a new sub-processor (below) —"))] +
                                          [(sp.id, sp.name) for sp in sub_processors])
         self.new_established_in.choices = country_options(_l("Not stated"))
@@ -76,6 +81,7 @@ class AnnouncementForm(FlaskForm):
                      for row in self.locations if row.country.data]
         return {
             "kind": self.kind.data, "service_ids": self.service_ids.data or [],
+            "parent_id": self.parent_id.data or None,
             "target_id": self.target_id.data or None, "entity_id": self.entity_id.data or None,
             "new_name": self.new_name.data, "new_legal_name": self.new_legal_name.data,
             "new_established_in": None if self.new_established_in.data in ("", WORLDWIDE)
@@ -94,7 +100,7 @@ def form_data(announcement) -> dict:
                   "transfer_basis": loc["transfer_basis"] or ""} for loc in announcement.locations]
     return {
         "kind": announcement.kind, "service_ids": [s.id for s in announcement.services],
-        "target_id": announcement.target_id or 0, "entity_id": announcement.entity_id or 0,
+        "parent_id": announcement.parent_id or 0, "target_id": announcement.target_id or 0, "entity_id": announcement.entity_id or 0,
         "new_name": announcement.new_name, "new_legal_name": announcement.new_legal_name,
         "new_established_in": announcement.new_established_in or "",
         "new_description": announcement.new_description,

@@ -17,10 +17,10 @@ from .views import _apply_error, bp, editor_required, own_processor
 
 
 def _form(processor, data=None) -> AnnouncementForm:
-    top = db.session.scalars(select(SubProcessor).where(
-        SubProcessor.processor_id == processor.id, SubProcessor.parent_id.is_(None)).order_by(SubProcessor.name)).all()
-    # Every entity is offered: the domain says clearly why one cannot be replaced or removed.
-    return AnnouncementForm(data=data, sub_processors=top, engaged=top, services=processor.services)
+    every = db.session.scalars(select(SubProcessor).where(
+        SubProcessor.processor_id == processor.id).order_by(SubProcessor.name)).all()
+    # Every entity is offered (down the chain too): the domain says clearly why one cannot be replaced or removed.
+    return AnnouncementForm(data=data, sub_processors=every, engaged=every, services=processor.services)
 
 
 def _announcement(processor, announcement_id: int) -> Announcement:

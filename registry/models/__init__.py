@@ -6,7 +6,7 @@ from .customer import CustomerContract, Organisation, contract_service
 from .objection import (DECISIONS, OUTCOMES, ConsentDecision, Objection, ObjectionMessage, TerminationNotice,
                         objection_service)
 from .processor import ContractTerms, Processor, Service
-from .subprocessor import AnnexListing, Engagement, Location, SubProcessor
+from .subprocessor import AnnexListing, Engagement, Location, OnwardEngagement, SubProcessor
 from .user import ROLES, User
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "RegistryVersion",
     "announcement_service",
     "AnnexListing",
+    "OnwardEngagement",
     "AuditEntry",
     "ContractTerms",
     "CustomerContract",

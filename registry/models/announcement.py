@@ -45,6 +45,8 @@ class Announcement(db.Model):
 
     target_id: Mapped[int | None] = mapped_column(ForeignKey("sub_processor.id"))
     entity_id: Mapped[int | None] = mapped_column(ForeignKey("sub_processor.id"))
+    # Set when the change is down the chain: the sub-processor that adds, replaces or removes its own.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("sub_processor.id"))
     new_name: Mapped[str | None] = mapped_column(String(200))
     new_legal_name: Mapped[str | None] = mapped_column(String(200))
     new_established_in: Mapped[str | None] = mapped_column(String(2))
@@ -75,6 +77,7 @@ class Announcement(db.Model):
     services: Mapped[list[Service]] = relationship(secondary=announcement_service, order_by="Service.position")
     target: Mapped[SubProcessor | None] = relationship(foreign_keys=[target_id])
     entity: Mapped[SubProcessor | None] = relationship(foreign_keys=[entity_id])
+    parent: Mapped[SubProcessor | None] = relationship(foreign_keys=[parent_id])
     version: Mapped[RegistryVersion | None] = relationship(foreign_keys=[version_id])
     withdrawal_version: Mapped[RegistryVersion | None] = relationship(foreign_keys=[withdrawal_version_id])
 
@@ -102,9 +105,10 @@ class Announcement(db.Model):
         """One line saying what changes, for lists, feeds and mail subjects, in the page's (or mail's) language."""
         services = ", ".join(s.name for s in self.services)
         values = {"processor": self.processor.name, "incoming": self.incoming_name,
+                  "parent": self.parent.name if self.parent else "",
                   "target": self.target.name if self.target else "", "services": services,
                   "day": format_date(self.effective_date, "long", locale=page_language())}
-        text = {
+        text = self._onward_title(values) if self.parent_id else {
             "add": _("%(processor)s adds %(incoming)s for %(services)s from %(day)s", **values),
             "replace": _("%(processor)s replaces %(target)s with %(incoming)s for %(services)s from %(day)s", **values),
             "remove": _("%(processor)s removes %(target)s for %(services)s from %(day)s", **values),
@@ -114,6 +118,17 @@ class Announcement(db.Model):
         if self.urgent:
             text = _("URGENT: %(title)s", title=text)
         return " ".join(text.split())  # one line, whatever the names hold
+
+
+    def _onward_title(self, values: dict) -> str:
+        return {
+            "add": _("%(processor)s: %(parent)s adds %(incoming)s as its own sub-processor for %(services)s from "
+                     "%(day)s", **values),
+            "replace": _("%(processor)s: %(parent)s replaces its own sub-processor %(target)s with %(incoming)s for "
+                         "%(services)s from %(day)s", **values),
+            "remove": _("%(processor)s: %(parent)s stops using its own sub-processor %(target)s for %(services)s "
+                        "from %(day)s", **values),
+        }.get(self.kind, self.kind)
 
 
 class RegistryVersion(db.Model):

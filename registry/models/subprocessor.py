@@ -58,6 +58,8 @@ class SubProcessor(db.Model):
     outside_eea_stated: Mapped[bool | None] = mapped_column()
     note: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(200))
+    # Set for an entity first recorded as another sub-processor's own (not engaged by the processor itself);
+    # which sub-processor engages it when is dated in OnwardEngagement.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("sub_processor.id"))
     # EU-US Data Privacy Framework certification (Implementing Decision (EU) 2023/1795 covers only certified
     # organisations): yes/no, as of which day, and where that was read. None: not known.
@@ -124,6 +126,25 @@ class Engagement(Dated, db.Model):
 
     service = relationship("Service")
     sub_processor: Mapped[SubProcessor] = relationship()
+
+
+class OnwardEngagement(Dated, db.Model):
+    """A sub-processor engaged by another sub-processor (the chain of GDPR art. 28(4)), from one day until another.
+
+    It serves whatever its parent serves. Brought in, ended and cancelled by
+    announcements exactly as an engagement is; one recorded from the contract
+    has no announcement.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("sub_processor.id"), index=True)
+    sub_processor_id: Mapped[int] = mapped_column(ForeignKey("sub_processor.id"))
+    purpose: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(200))
+
+    parent: Mapped[SubProcessor] = relationship(foreign_keys=[parent_id])
+    sub_processor: Mapped[SubProcessor] = relationship(foreign_keys=[sub_processor_id])
 
 
 class AnnexListing(db.Model):

@@ -97,10 +97,13 @@ def _locations(raw: list[dict], day: date, terms: list | None = None, dpf_certif
 
 def _check_change(processor: Processor, data: dict, services: list[Service]) -> dict:
     """The kind-specific rules; returns the fields to store."""
+    if data.get("parent_id"):
+        from . import onward  # a change down the chain; onward uses this module's rules for a new entity
+        return onward.check_change(processor, data, services)
     kind, day = data["kind"], data["effective_date"]
     service_ids = [s.id for s in services]
     names = {s.id: s.name for s in services}
-    fields = {"target_id": None, "entity_id": None, "new_name": None, "new_legal_name": None,
+    fields = {"parent_id": None, "target_id": None, "entity_id": None, "new_name": None, "new_legal_name": None,
               "new_established_in": None, "new_description": None, "new_dpa_in_place": None, "locations": []}
     if kind in ("replace", "remove", "change_locations"):
         target = _sub_processor(processor, data.get("target_id"), "target_id", "the change is about")

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..language import spoken_date
 from ..markers import N_
-from ..models import Announcement, Engagement, Location, Processor, RegistryVersion, SubProcessor, User
+from ..models import Announcement, Engagement, Location, OnwardEngagement, Processor, RegistryVersion, SubProcessor, User
 from ..models.types import utcnow
 from ..describe import describe
-from . import DomainError, audit, notice, outbox
+from . import DomainError, audit, notice, onward, outbox
 from .changes import forget_feed_heads
 from .announcements import _open_engagements, _require_editor, get_announcement, validate
 from .administration import slugify
@@ -21,6 +21,7 @@ def as_input(announcement: Announcement) -> dict:
     """An announcement's content in the shape the validation takes."""
     return {
         "kind": announcement.kind, "service_ids": [s.id for s in announcement.services],
+        "parent_id": announcement.parent_id,
         "target_id": announcement.target_id, "entity_id": announcement.entity_id,
         "new_name": announcement.new_name, "new_legal_name": announcement.new_legal_name,
         "new_established_in": announcement.new_established_in, "new_description": announcement.new_description,
@@ -102,6 +103,9 @@ def _apply(processor: Processor, announcement: Announcement) -> None:
     day = announcement.effective_date
     source = f"Announcement #{announcement.number}"
     service_ids = [s.id for s in announcement.services]
+    if announcement.parent_id:
+        _apply_onward(processor, announcement, source)
+        return
     if announcement.kind in ("replace", "remove"):
         for engagement in _open_engagements(announcement.target_id, service_ids, day).values():
             engagement.valid_until, engagement.ended_by_id = day, announcement.id
@@ -117,6 +121,18 @@ def _apply(processor: Processor, announcement: Announcement) -> None:
             db.session.add(Engagement(processor_id=processor.id, service_id=service_id, sub_processor_id=entity.id,
                                       valid_from=day, purpose=announcement.purpose, source=source,
                                       announcement_id=announcement.id))
+    db.session.flush()
+
+
+def _apply_onward(processor: Processor, announcement: Announcement, source: str) -> None:
+    """A change down the chain: the parent's own sub-processor, dated like an engagement."""
+    entity = None
+    if announcement.kind in ("add", "replace"):
+        entity = announcement.entity or _new_entity(processor, announcement, source)
+        if announcement.entity is None:
+            entity.parent_id = announcement.parent_id  # known only as the parent's own sub-processor
+        announcement.entity_id = entity.id
+    onward.apply(announcement, entity, source)
     db.session.flush()
 
 
@@ -159,7 +175,7 @@ def withdraw(actor: User, processor: Processor, announcement_id: int, reason: st
                              effective_date=spoken_date(announcement.effective_date)))
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for the withdrawal."), "reason")
-    for model in (Engagement, Location):
+    for model in (Engagement, Location, OnwardEngagement):
         for row in db.session.scalars(select(model).where(model.announcement_id == announcement.id)):
             row.cancelled = True
         for row in db.session.scalars(select(model).where(model.ended_by_id == announcement.id)):

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..markers import N_
-from ..models import AnnexListing, ContractTerms, Engagement, Location, Processor, Service, SubProcessor
+from ..models import (AnnexListing, ContractTerms, Engagement, Location, OnwardEngagement, Processor, Service,
+                      SubProcessor)
 from . import DomainError, audit
 from .versions import ensure_initial_version
 
@@ -106,8 +107,12 @@ class _Loader:
                 "role": loc.get("role", "processing"), "valid_from": processor.listed_since,
             }, {"transfer_basis": loc.get("transfer_basis"), "transfer_note": loc.get("transfer_note"),
                 "source": loc.get("source"), "valid_until": None})
-        for child in spec.get("onward", []):
-            self._sub_processor(processor, child, parent=sp)
+        for child_spec in spec.get("onward", []):
+            child = self._sub_processor(processor, child_spec, parent=sp)
+            self.upsert(OnwardEngagement, {
+                "processor_id": processor.id, "parent_id": sp.id, "sub_processor_id": child.id,
+                "valid_from": processor.listed_since,
+            }, {"purpose": child_spec.get("purpose"), "source": child_spec.get("source"), "valid_until": None})
         return sp
 
     def _service(self, processor: Processor, spec: dict, position: int, sub_processors: dict) -> None:

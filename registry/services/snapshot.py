@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..models import Announcement, ContractTerms, Engagement, Processor, Service, SubProcessor
+from ..models import Announcement, ContractTerms, Engagement, OnwardEngagement, Processor, Service, SubProcessor
 from . import NotFound
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -33,6 +33,8 @@ class RegistrySnapshot:
     day: date
     terms: ContractTerms | None
     services: list[ServiceEntry]
+    # The chain on the day: each sub-processor's own sub-processors, by the parent's id.
+    onward_links: dict[int, list[OnwardEngagement]] = field(default_factory=dict)
     # Announcement id -> the articles under which it needs each controller's consent (specific authorisation, or
     # a transfer the contract allows only with consent): such a change is not authorised until a controller grants.
     consent_needed: dict[int, list[str]] = field(default_factory=dict)
@@ -49,6 +51,33 @@ class RegistrySnapshot:
     @property
     def engagements(self) -> list[Engagement]:
         return [e for entry in self.services for e in entry.engagements]
+
+    def onward(self, sp: SubProcessor) -> list[SubProcessor]:
+        """The sub-processors that `sp` itself engages, on the snapshot's day."""
+        return [link.sub_processor for link in self.onward_links.get(sp.id, [])]
+
+    def chain_below(self, sp: SubProcessor) -> list[OnwardEngagement]:
+        """Every link down the chain from `sp`, at any depth, depth first (each names its parent).
+
+        A sub-processor already on the path is not followed again, so a cycle in the data ends the walk.
+        """
+        found: list[OnwardEngagement] = []
+
+        def walk(parent: SubProcessor, path: frozenset) -> None:
+            for link in self.onward_links.get(parent.id, []):
+                if link.sub_processor_id not in path:
+                    found.append(link)
+                    walk(link.sub_processor, path | {link.sub_processor_id})
+        walk(sp, frozenset({sp.id}))
+        return found
+
+    def chain(self) -> list[tuple[SubProcessor, SubProcessor | None]]:
+        """Each engaged sub-processor (parent None) followed by its chain; one engaged for two services twice."""
+        pairs: list[tuple[SubProcessor, SubProcessor | None]] = []
+        for engagement in self.engagements:
+            pairs.append((engagement.sub_processor, None))
+            pairs += [(link.sub_processor, link.parent) for link in self.chain_below(engagement.sub_processor)]
+        return pairs
 
     def service(self, key: str) -> ServiceEntry:
         for entry in self.services:
@@ -81,16 +110,22 @@ def registry_on(slug: str, day: date) -> RegistrySnapshot:
             .where(Engagement.processor_id == processor.id, Engagement.active_on_clause(day))
             .options(
                 selectinload(Engagement.sub_processor).selectinload(SubProcessor.locations),
-                selectinload(Engagement.sub_processor)
-                .selectinload(SubProcessor.onward)
-                .selectinload(SubProcessor.locations),
             )
         ).all()
+    onward: dict[int, list[OnwardEngagement]] = {}
+    if day >= processor.listed_since:
+        links = db.session.scalars(
+            select(OnwardEngagement)
+            .where(OnwardEngagement.processor_id == processor.id, OnwardEngagement.active_on_clause(day))
+            .options(selectinload(OnwardEngagement.sub_processor).selectinload(SubProcessor.locations))
+        ).all()
+        for link in sorted(links, key=lambda link: link.sub_processor.name.lower()):
+            onward.setdefault(link.parent_id, []).append(link)
     by_service: dict[int, list[Engagement]] = {}
     for engagement in sorted(engagements, key=lambda e: e.sub_processor.name.lower()):
         by_service.setdefault(engagement.service_id, []).append(engagement)
     entries = [ServiceEntry(service, by_service.get(service.id, [])) for service in services]
-    return RegistrySnapshot(processor, day, processor.terms_at(day), entries, _consent_needed(engagements))
+    return RegistrySnapshot(processor, day, processor.terms_at(day), entries, onward, _consent_needed(engagements))
 
 
 def _consent_needed(engagements: list[Engagement]) -> dict[int, list[str]]:

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import Engagement, Location, Processor, Service, SubProcessor
+from registry.models import Engagement, Location, OnwardEngagement, Processor, Service, SubProcessor
 
 from ..queries import count_queries
 
@@ -68,8 +68,11 @@ def _onward_sub_processor(parent_key, name):
     """A sub-processor engaged by one of VTM's (no seed contract states such a chain; EDPB Opinion 22/2024)."""
     vtm = db.session.scalar(select(Processor).filter_by(slug="vtm"))
     parent = db.session.scalar(select(SubProcessor).filter_by(processor_id=vtm.id, key=parent_key))
-    db.session.add(SubProcessor(processor_id=vtm.id, key="onward", name=name, parent_id=parent.id,
-                                source="Test"))
+    child = SubProcessor(processor_id=vtm.id, key="onward", name=name, parent_id=parent.id, source="Test")
+    db.session.add(child)
+    db.session.flush()
+    db.session.add(OnwardEngagement(processor_id=vtm.id, parent_id=parent.id, sub_processor_id=child.id,
+                                    source="Test", valid_from=vtm.listed_since))
     db.session.commit()
     return parent
 
