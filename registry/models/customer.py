@@ -46,3 +46,5 @@ class CustomerContract(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="contracts")
     terms: Mapped[ContractTerms] = relationship()
     services: Mapped[list[Service]] = relationship(secondary=contract_service, order_by="Service.position")
+    # Notice of termination given under this contract, if any (one per contract): it ends on its end date.
+    termination = relationship("TerminationNotice", viewonly=True, uselist=False, lazy="selectin")

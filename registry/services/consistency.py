@@ -186,6 +186,10 @@ def _sub_processor_problems(processor: Processor, sp, day: date) -> list[Finding
                                 sp.source))
     for location in locations:
         check = location.basis_check(day)
+        if check is not None and check.valid and check.problem:
+            findings.append(Finding(slug, "exceptional_basis", _("%(name)s processes in %(place)s, outside the EEA: "
+                                                                 "%(problem)s.", name=sp.name, place=location.label,
+                                                                 problem=check.problem), location.source))
         if check is not None and not check.valid:
             kind = "invalid_basis" if location.transfer_basis else "no_transfer_basis"
             findings.append(Finding(slug, kind, _("%(name)s processes in %(place)s, outside the EEA: %(problem)s.",

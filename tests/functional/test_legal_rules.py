@@ -255,6 +255,8 @@ def test_a_terminated_contract_gets_no_new_requests(client, users, login, announ
         # A change that takes effect on the contract's last day still concerns it.
         assert client.post(objection_url(within, vc), data=objection_form(within, vc)).status_code == 302
         page = client.get(f"/portal/objections/{made.id}/").get_data(as_text=True)
+        view = client.get(f"/portal/contracts/{vc.id}/").get_data(as_text=True)
+    assert "Terminated: ends on January 1, 2027 (TRM-VCARE-" in view
     assert "it does not concern your contract, and there is nothing to decide" in notice_mail(later).body.text
     assert "does not concern your contract" not in notice_mail(within).body.text
     assert "This is the day the contract ends, not a deadline to act: it does not move to a working day." in page

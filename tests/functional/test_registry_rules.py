@@ -173,3 +173,10 @@ def test_foreign_keys_are_enforced(app):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_derogation_is_accepted_but_flagged_as_exceptional(app):
+    # GDPR art. 49: derogations are for specific situations, not for regular transfers.
+    _new_sp(_vtm(), "deco", "Derogation Co", "IN", basis="derogation", since=date(2026, 1, 1))
+    [(kind, message)] = [(k, m) for k, m in _kinds("vtm") if "Derogation Co" in m]
+    assert kind == "exceptional_basis" and "for specific situations only, not for regular transfers" in message
