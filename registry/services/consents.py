@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 
 
 from ..extensions import db
-from ..language import spoken_date
 from ..markers import N_
 from ..models import DECISIONS, ConsentDecision, User
 from ..models.types import utcnow
@@ -32,10 +31,7 @@ def check_open(reaction: reactions.Reaction) -> None:
         raise DomainError(_("%(name)s withdrew announcement #%(number)s: the change will not happen, so no consent "
                             "is needed.", name=a.processor.name, number=a.number))
     if reaction.after_contract_end:
-        raise DomainError(_("Your contract %(ref)s ends on %(end)s (notice %(notice)s), before this change takes "
-                            "effect on %(day)s: no consent is needed for it.", ref=reaction.contract.reference,
-                            end=spoken_date(reaction.termination.end_date), notice=reaction.termination.reference,
-                            day=spoken_date(reaction.effective_date)))
+        raise DomainError(reaction.contract_end_reason())
     if not reaction.consent_route:
         raise DomainError(_("Under your contract %(ref)s this change needs no consent: you may object to it instead "
                             "(art. %(article)s).", ref=reaction.contract.reference,

@@ -70,10 +70,7 @@ def check_open(reaction: reactions.Reaction, today: date) -> None:
                             "refuse it instead of objecting.", ref=reaction.contract.reference,
                             article=reaction.notice.route_article or "-"))
     if reaction.after_contract_end:
-        raise DomainError(_("Your contract %(ref)s ends on %(end)s (notice %(notice)s), before this change takes "
-                            "effect on %(day)s: it does not concern your contract.", ref=reaction.contract.reference,
-                            end=spoken_date(reaction.termination.end_date), notice=reaction.termination.reference,
-                            day=spoken_date(reaction.effective_date)))
+        raise DomainError(reaction.contract_end_reason())
     if reaction.deadline is not None and today > reaction.deadline.day:
         raise DomainError(_("The deadline to object under contract %(ref)s was the end of %(day)s "
                             "(Europe/Amsterdam, art. %(article)s). Objections can no longer be submitted for this "

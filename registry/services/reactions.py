@@ -68,6 +68,13 @@ class Reaction:
         """The contract ends (after notice of termination) before the change takes effect: nothing to decide."""
         return self.termination is not None and self.effective_date > self.termination.end_date
 
+    def contract_end_reason(self) -> str:
+        """Why the controller has nothing to decide: its contract ends before the change takes effect."""
+        return _("Your contract %(ref)s ends on %(end)s (notice %(notice)s), before this change takes effect on "
+                 "%(day)s: it does not concern your contract.", ref=self.contract.reference,
+                 end=spoken_date(self.termination.end_date), notice=self.termination.reference,
+                 day=spoken_date(self.effective_date))
+
     def in_effect(self, today: date) -> bool:
         return today >= self.effective_date
 
