@@ -27,8 +27,11 @@ def terms_as_dict(terms: ContractTerms | None) -> dict | None:
         "effective_from": terms.effective_from.isoformat(),
         "source_document": terms.source_document,
         "authorisation": term(terms.authorisation, terms.authorisation_article, terms.authorisation_text),
-        "notice_period_days": term(terms.notice_days, terms.notice_article, terms.notice_text),
+        "notice_period_days": {**term(terms.notice_days, terms.notice_article, terms.notice_text),
+                               "source": terms.notice_source},
         "objection_route": term(terms.objection_route, terms.objection_article, terms.objection_text),
+        "objection_period_days": term(terms.objection_days, terms.objection_period_article, None),
+        "consent_not_unreasonably_withheld": term(terms.consent_reasonable, terms.consent_reasonable_article, None),
         "termination": {
             "allowed": terms.termination_allowed, "period_months": terms.termination_months,
             "article": terms.termination_article, "text": terms.termination_text,

@@ -239,3 +239,29 @@ def test_audit_log_is_append_only_and_tamper_evident(app, runner):
     db.session.execute(AuditEntry.__table__.update().where(AuditEntry.id == entry.id).values(summary="rewritten"))
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and f"entry {entry.id}: content does not match its hash" in result.output
+
+
+@pytest.mark.parametrize("extra,field_message", [
+    ({"objection_days": "14"}, "Give the article that sets the period to object"),
+    ({"objection_days": "0", "objection_period_article": "9.9"}, "Between 1 and 365 days."),
+    ({"objection_days": "veertien", "objection_period_article": "9.9"}, "Not a valid integer value."),
+    ({"notice_source": "contract", "notice_article": ""}, "Give the article that sets the notice period"),
+    ({"notice_source": "made-up"}, "Choose where the notice period comes from."),
+])
+def test_terms_form_refuses_a_period_without_its_source_and_keeps_the_input(client, users, login, extra,
+                                                                           field_message):
+    login(users.vcare_editor)
+    response = client.post("/admin/processors/vcare/terms/new", data={**TERMS, **extra})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and field_message in page and 'value="2027-01"' in page
+    assert db.session.scalar(select(ContractTerms).filter_by(version="2027-01")) is None
+
+
+def test_terms_form_records_a_stated_objection_period_and_the_consent_rule(client, users, login):
+    login(users.vcare_editor)
+    data = {**TERMS, "notice_source": "contract", "objection_days": "14", "objection_period_article": "4.2",
+            "consent_reasonable": "y", "consent_reasonable_article": "5.1"}
+    assert client.post("/admin/processors/vcare/terms/new", data=data).status_code == 302
+    terms = db.session.scalar(select(ContractTerms).filter_by(version="2027-01"))
+    assert (terms.notice_source, terms.objection_days, terms.objection_period_article) == ("contract", 14, "4.2")
+    assert (terms.consent_reasonable, terms.consent_reasonable_article) == (True, "5.1")

@@ -260,3 +260,20 @@ def test_a_terminated_contract_gets_no_new_requests(client, users, login, announ
     assert "it does not concern your contract, and there is nothing to decide" in notice_mail(later).body.text
     assert "does not concern your contract" not in notice_mail(within).body.text
     assert "This is the day the contract ends, not a deadline to act: it does not move to a working day." in page
+
+
+def test_the_json_says_where_the_notice_period_comes_from_and_that_no_objection_period_is_set(client):
+    vcare = client.get("/api/v1/processors/vcare").get_json()["contract_terms"]
+    assert vcare["notice_period_days"]["value"] == 30 and vcare["notice_period_days"]["source"] == "policy"
+    assert vcare["objection_period_days"]["value"] is None
+    assert vcare["consent_not_unreasonably_withheld"]["value"] is False
+    contict = client.get("/api/v1/processors/contict").get_json()["contract_terms"]
+    assert contict["consent_not_unreasonably_withheld"] == {"value": True, "article": "5.1", "text": None}
+
+
+def test_the_dashboard_lists_the_notice_period_as_the_processors_policy(client, users, login):
+    with on(PUBLISHED):
+        login(users.controller_a)
+        page = client.get("/portal/").get_data(as_text=True)
+    assert "30 days' notice (the processor's policy, not in the contract)" in page
+    assert "30 days' notice (art. 4.1, 15.6)" not in page
