@@ -40,8 +40,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("PROXY_HOPS", 0) > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        hops = app.config["PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Each proxy appends to X-Forwarded-For, so the client is the PROXY_HOPS-th address from the right;
+        # X-Forwarded-Proto and -Host are set (not appended) by proxies: the nearest one's value counts,
+        # else behind two proxies the scheme would be ignored (no HSTS, http:// links).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=1, x_host=1)
     app.url_map.converters["int"] = DatabaseId
     register_extensions(app)
     register_template_helpers(app)
