@@ -22,6 +22,8 @@ class Recorder:
     def __init__(self, refuse_every: int = 0, drop_every: int = 0, reject_to: str | None = None,
                  delay: float = 0.0):
         self.messages: list[email.message.EmailMessage] = []
+        # (MAIL FROM, RCPT TO) of each message accepted, as the client sent them.
+        self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse_every, self.drop_every, self.reject_to = refuse_every, drop_every, reject_to
         self.seen = 0
         self.delay = delay
@@ -42,6 +44,7 @@ class Recorder:
             return "451 4.3.0 Try again later"
         with self.lock:
             self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
 
     def received_by(self) -> dict[str, list]:

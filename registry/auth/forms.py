@@ -19,6 +19,7 @@ class LogoutForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[Length(max=200)])
-    new_password = PasswordField(_l("New password"), description=_l("At least 10 characters."),
-                                 validators=[Length(max=200)])
+    new_password = PasswordField(_l("New password"), validators=[Length(max=200)],
+                                 description=_l("At least 12 characters, and hard to guess: not a common password, "
+                                                "a name or a keyboard pattern."))
     repeat_password = PasswordField(_l("New password again"), validators=[Length(max=200)])

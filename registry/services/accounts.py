@@ -12,20 +12,31 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..markers import N_
 from ..models import ROLES, Organisation, Processor, User
-from . import DomainError, audit
+from . import DomainError, audit, passwords
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
 
 def normalise_email(raw: str) -> str:
-    """A syntactically valid address in canonical form, or DomainError."""
+    """A valid address that the mail path can deliver, in canonical form (a domain in its ASCII, punycode
+    form: bücher.example becomes xn--bcher-kva.example), or DomainError.
+
+    An address with non-ASCII characters before the @ needs SMTPUTF8 from every mail server on the way;
+    the outbox cannot know that, so such an address is refused here rather than failing in the outbox."""
     if "\r" in raw or "\n" in raw:
         raise DomainError(_("An e-mail address cannot contain line breaks."), "email")
+    local = raw.strip().rpartition("@")[0]
+    if not local.isascii():
+        characters = "".join(dict.fromkeys(c for c in local if not c.isascii()))
+        raise DomainError(_("Mail to an address with ‘%(characters)s’ before the @ cannot be delivered from this "
+                            "portal. Give an address with only unaccented letters, digits and . _ - + before "
+                            "the @.", characters=characters), "email")
     try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+        valid = validate_email(raw.strip(), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
         raise DomainError(_("Not a valid e-mail address: %(exc)s",
                              exc=exc), "email") from exc
+    return valid.ascii_email.lower()
 
 
 def _bind(user_role: str, org_slug: str | None) -> dict:
@@ -56,9 +67,7 @@ def create_user(email: str, role: str, org_slug: str | None, password: str, acto
     """Create an account bound to its processor or organisation."""
     address = normalise_email(email)
     binding = _bind(role, org_slug)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(_("The password must have at least %(min_password_length)s characters.",
-                             min_password_length=MIN_PASSWORD_LENGTH), "password")
+    passwords.check(password, "password", passwords.words_of(address))
     if db.session.scalar(select(User).where(func.lower(User.email) == address)):
         raise DomainError(_("An account for %(address)s exists already.",
                              address=address), "email")
@@ -96,7 +105,8 @@ def _dummy_check(password: str) -> None:
 
 
 def generated_password() -> str:
-    return secrets.token_urlsafe(12)
+    """A random password that meets the rules for new passwords (the demo accounts get one)."""
+    return passwords.generated()
 
 
 def end_sessions(user: User) -> None:
@@ -114,11 +124,7 @@ def change_password(user: User, current: str, new: str, repeated: str) -> None:
     """A new password; every other session of the account ends (the session token changes with it)."""
     if not user.check_password(current or ""):
         raise DomainError(_("That is not your current password."), "current_password")
-    if len(new or "") < MIN_PASSWORD_LENGTH:
-        raise DomainError(_("The new password must have at least %(min_password_length)s characters.",
-                             min_password_length=MIN_PASSWORD_LENGTH), "new_password")
-    if len(new) > 200:
-        raise DomainError(_("Keep the password under 200 characters."), "new_password")
+    passwords.check(new, "new_password", passwords.words_of(user.email))
     if new != repeated:
         raise DomainError(_("The two new passwords differ."), "repeat_password")
     user.set_password(new)

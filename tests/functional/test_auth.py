@@ -138,4 +138,4 @@ def test_users_create_refuses_bad_input(runner, app, args, message):
 
 def test_users_create_refuses_a_short_password(runner, app):
     result = runner.invoke(args=["users", "create", "x@example.org", "--role", "admin"], input="short\n")
-    assert result.exit_code == 1 and "at least 10 characters" in result.output
+    assert result.exit_code == 1 and "at least 12 characters" in result.output
