@@ -1,9 +1,13 @@
 """Settings from the environment: the only module that reads os.environ."""
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import secrets
+import shlex
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -31,6 +35,43 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+def _program(argv: list[str]) -> str:
+    """`gunicorn`, `flask`, … for `/venv/bin/gunicorn` as for `python -m gunicorn`."""
+    if not argv:
+        return ""
+    path = Path(argv[0])
+    return path.parent.name if path.name == "__main__.py" else path.name
+
+
+def _workers_option(args: list[str]) -> int | None:
+    """The value of gunicorn's -w/--workers among these arguments, if given."""
+    parser = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    parser.add_argument("-w", "--workers", type=int)
+    try:
+        return parser.parse_known_args(args)[0].workers
+    except (argparse.ArgumentError, SystemExit):
+        return None
+
+
+def server_workers(environ, argv: list[str]) -> int | None:
+    """How many processes serve the site, as far as the command line and environment tell; None: unknown.
+
+    `flask` serves from one process (`flask run`) or not at all (the other commands). gunicorn takes
+    WEB_CONCURRENCY, then GUNICORN_CMD_ARGS, then its command line; a gunicorn.conf.py may set more,
+    so gunicorn without any of them counts as unknown."""
+    program = _program(argv)
+    if program == "flask":
+        return 1
+    count = None
+    if environ.get("WEB_CONCURRENCY", "").strip().isdigit():
+        count = int(environ["WEB_CONCURRENCY"])
+    for args in (shlex.split(environ.get("GUNICORN_CMD_ARGS", "")), argv[1:] if program == "gunicorn" else []):
+        given = _workers_option(args)
+        if given is not None:
+            count = given
+    return count
+
+
 class ConfigurationError(RuntimeError):
     """The settings are unsafe for production; the app refuses to start."""
 
@@ -52,8 +93,24 @@ def check_production(config: dict, debug: bool) -> None:
     elif key.lower() in WEAK_KEYS or len(key) < MIN_KEY_LENGTH or len(set(key)) < 8:
         problems.append(f"SECRET_KEY is not a real secret (use at least {MIN_KEY_LENGTH} random characters, "
                         "e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+    problems.extend(_rate_limit_storage_problems(config))
     if problems:
         raise ConfigurationError("Refusing to start with REGISTRY_ENV=production: " + "; ".join(problems) + ".")
+
+
+def _rate_limit_storage_problems(config: dict) -> list[str]:
+    """memory:// counts per process: with several workers each one allows the whole login and subscription
+    limit again, so production needs a shared store unless one process is known (or declared) to serve."""
+    if not str(config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://"):
+        return []
+    workers = config.get("SERVER_WORKERS")
+    if config.get("RATELIMIT_ALLOW_MEMORY") or workers == 1:
+        return []
+    serving = f"{workers} worker processes serve" if workers else "an unknown number of worker processes may serve"
+    return [f"RATELIMIT_STORAGE_URI is memory:// (limits counted per process) while {serving} the site, so each "
+            "would allow the full login and subscription limits again: set RATELIMIT_STORAGE_URI to a store the "
+            "workers share (e.g. redis://127.0.0.1:6379/0), or, if a single process serves the site, "
+            "WEB_CONCURRENCY=1 or RATELIMIT_ALLOW_MEMORY=true"]
 
 
 def from_environment(instance_path: Path) -> dict:
@@ -92,15 +149,27 @@ def from_environment(instance_path: Path) -> dict:
         # callers that share a transaction need).
         "MAIL_MARK_OWN_CONNECTION": _flag("MAIL_MARK_OWN_CONNECTION", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Production accepts memory:// only when one process serves, or when told so explicitly.
+        "RATELIMIT_ALLOW_MEMORY": _flag("RATELIMIT_ALLOW_MEMORY"),
+        "SERVER_WORKERS": server_workers(os.environ, sys.argv),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
+        # Flask-Login's remember cookie is no longer set (a remembered log-in is a permanent session, see
+        # auth/sessions.py); these still apply when it clears one left from before.
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
         "WTF_CSRF_TIME_LIMIT": None,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed log-ins per e-mail address typed, from any client address.
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per hour"),
+        # A session ends after this long without a request; a remembered log-in (a session kept when the
+        # browser closes) after REMEMBER_DAYS from the log-in, however active.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "480")),
+        "REMEMBER_DAYS": int(os.environ.get("REMEMBER_DAYS", "30")),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=int(os.environ.get("REMEMBER_DAYS", "30"))),
         "PASSWORD_HASH_METHOD": "scrypt",
         # Seconds a worker may reuse a feed's change state before reading it again.
         "FEED_STATE_TTL": float(os.environ.get("FEED_STATE_TTL", "1.0")),

@@ -66,6 +66,8 @@ def init_app(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         if exc.code and (_is_refusal(exc.code) or (exc.code == 400 and "CSRF" in str(exc.description))):
             log_refusal(exc.code, "CSRF token missing or wrong" if "CSRF" in str(exc.description) else "")
+        if exc.response is not None:
+            return exc.response  # the view's own page for this refusal (e.g. the log-in form, paused)
         if _wants_json():
             return jsonify(error=exc.name, message=exc.description), exc.code
         return render_template("errors/error.html", error=_shown(exc)), exc.code

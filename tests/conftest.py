@@ -55,6 +55,7 @@ def backend_app(request, tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
         "SERVER_NAME": "registry.test",
         "BASE_URL": "http://registry.test",
         # Fast hashing keeps the suite quick; production uses werkzeug's default (scrypt).

@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_limiter import RequestLimit
+from flask_login import current_user, login_required, login_user
 
 from ..extensions import limiter
 from ..services import DomainError, accounts
+from . import sessions
 from .forms import LoginForm, LogoutForm, PasswordForm
 
 bp = Blueprint("auth", __name__)
+bp.before_app_request(sessions.check_session)
 log = logging.getLogger(__name__)
 
 
@@ -32,15 +38,45 @@ def _home_for(user) -> str:
     return url_for("portal.dashboard")
 
 
+def _account_key() -> str:
+    """Rate-limit key for the account typed, whichever client address asks (so that rotating addresses does
+    not help); the same for an address with and without an account."""
+    try:
+        return "account:" + accounts.normalise_email(request.form.get("email", ""))
+    except DomainError:
+        return "account:invalid"
+
+
+def _address_paused() -> str:
+    return _("Too many log-in attempts from your address in a short time. Wait a few minutes, then try again.")
+
+
+def _account_paused(limit: RequestLimit):
+    """The log-in form again, with what was typed and how long logging in with this address is paused."""
+    minutes = max(1, math.ceil((limit.window[0] - time.time()) / 60))  # window[0]: when the window closes
+    log.warning("log-in paused for an e-mail address after failed attempts (last from %s)", request.remote_addr)
+    form = LoginForm()
+    form.form_errors.append(ngettext(
+        "Too many failed attempts to log in with this e-mail address. Logging in with it is paused for "
+        "%(num)s more minute.",
+        "Too many failed attempts to log in with this e-mail address. Logging in with it is paused for "
+        "%(num)s more minutes.", minutes))
+    next_url = safe_next(request.args.get("next"))
+    return make_response(render_template("auth/login.html", form=form, next_url=next_url), 429)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], error_message=_address_paused)
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"], key_func=_account_key,
+               deduct_when=lambda response: response.status_code == 401, on_breach=_account_paused)
 def login():
     form = LoginForm()
     next_url = safe_next(request.args.get("next"))
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sessions.start(remember=form.remember.data)
+            login_user(user)
             flash(_("You are logged in."), "success")
             return redirect(next_url or _home_for(user))
         log.warning("failed login from %s", request.remote_addr)
@@ -56,7 +92,7 @@ def logout():
     form = LogoutForm()
     if request.method == "POST" and form.validate_on_submit():
         accounts.end_sessions(current_user._get_current_object())
-        logout_user()
+        sessions.end()
         flash(_("You are logged out (on every device)."), "success")
         return redirect(url_for("public.index"))
     if not current_user.is_authenticated:
