@@ -90,7 +90,7 @@ def login():
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
     form = LogoutForm()
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST" and form.validate_on_submit() and current_user.is_authenticated:
         accounts.end_sessions(current_user._get_current_object())
         sessions.end()
         flash(_("You are logged out (on every device)."), "success")

@@ -115,3 +115,19 @@ def test_logging_in_renews_the_csrf_token(app, client, users, clock):
     assert after != before                                          # the clock stands still: only a new secret differs
     assert client.post("/logout", data={"csrf_token": before}).status_code == 400
     assert client.post("/logout", data={"csrf_token": after}).status_code == 302
+
+
+def test_a_remember_cookie_of_flask_login_restores_nothing(app, client, users):
+    """Such a cookie carries no date (the portal set one for 365 days before remembered log-ins became dated
+    sessions), so it cannot be held to the 30 days: it is removed, not honoured."""
+    from flask_login.utils import encode_cookie
+    with app.test_request_context():
+        cookie = encode_cookie(users.controller_a.session_token)
+    client.set_cookie("remember_token", cookie, domain="registry.test")
+    response = client.get("/portal/")
+    assert response.status_code == 302
+    assert any(c.startswith("remember_token=;") for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_logging_out_without_a_session_is_no_error(client):
+    assert client.post("/logout").status_code == 302
