@@ -86,6 +86,11 @@ class SmtpTransport:
         except TEMPORARY as error:
             self.close()
             raise TemporaryFailure(f"{type(error).__name__}: {error}") from error
+        except UnicodeEncodeError as error:
+            # An address stored before the forms refused non-ASCII ones: SMTP without SMTPUTF8 cannot carry it.
+            self.close()  # MAIL FROM was accepted; start the next message on a clean connection
+            raise PermanentFailure(f"the address needs SMTPUTF8, which this mail path does not use ({error})") \
+                from error
 
     def close(self) -> None:
         if self.connection is not None:

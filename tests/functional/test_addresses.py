@@ -64,3 +64,23 @@ def test_the_same_domain_typed_either_way_is_one_subscription(client):
     subscribe(client, "reader@bücher.example")
     subscribe(client, "reader@xn--bcher-kva.example")
     assert [s.email for s in db.session.scalars(select(Subscription))] == ["reader@xn--bcher-kva.example"]
+
+
+def test_an_old_non_ascii_address_in_the_outbox_fails_alone_and_the_worker_goes_on(app, smtp):
+    """A row queued before the forms refused such addresses is recorded as a permanent failure; it does not
+    crash the worker and leave the rest of the batch claimed."""
+    from registry.models import MailBody
+    from registry.services.outbox import queue_one
+    body = MailBody(subject="Test", text="Test", html="<p>Test</p>")
+    db.session.add(body)
+    db.session.flush()
+    for recipient in ("old@bücher.example", "next@example.org"):
+        queue_one("subscription", recipient, body, f"test:{recipient}")
+    db.session.commit()
+    with smtp() as server:
+        report = deliver("test", once=True)
+    assert (report.sent, report.failed) == (1, 1)
+    stored = {m.recipient: m for m in db.session.scalars(select(OutboxMessage))}
+    assert stored["old@bücher.example"].status == "failed"
+    assert "needs SMTPUTF8" in stored["old@bücher.example"].last_error
+    assert [rcpt for _sender, rcpt in server.handler.envelopes] == [["next@example.org"]]
