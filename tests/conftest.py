@@ -22,6 +22,7 @@ from registry.services.demo import load_demo  # noqa: E402
 from registry.services.seeding import load_seed  # noqa: E402
 
 from . import factories  # noqa: E402
+from .clock import TODAY, on  # noqa: E402
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -138,6 +139,17 @@ def login(client):
 @pytest.fixture
 def day():
     return date(2026, 11, 22)
+
+
+@pytest.fixture
+def clock():
+    """The clock stands still at noon in Amsterdam on TODAY (Tuesday 1 December 2026) for the whole test.
+
+    Put it first among a test's fixtures (or in `pytestmark = pytest.mark.usefixtures("clock")`), so the data
+    the other fixtures make is dated that day too; `with on(day):` inside the test moves it.
+    """
+    with on(TODAY):
+        yield TODAY
 
 
 @pytest.fixture

@@ -6,11 +6,9 @@ deadline for the controller, who may object at any time (DESIGN.md section 3).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from registry.extensions import db
@@ -18,18 +16,14 @@ from registry.models import Announcement, ConsentDecision, Objection, OutboxMess
 from registry.services import DomainError, objections, publication, terminations
 from registry.services.announcements import save_draft
 
+from ..clock import on
 from .announce import ids, sp_id
 from .portal import GROUNDS, NL, announce, consent_url, contract, objection_form, objection_url, processor
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+pytestmark = pytest.mark.usefixtures("clock")   # 1 December 2026 unless a test moves the clock with on()
 PUBLISHED = date(2026, 12, 1)
 EFFECTIVE = date(2027, 1, 15)
 NOTICE_ADDRESS = "privacy@huisartsenpraktijk-x.example"
-
-
-def on(day: date, hour: int = 12):
-    """The clock stands still at `hour` o'clock in Amsterdam on `day`."""
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=AMSTERDAM), tick=False)
 
 
 @pytest.fixture
