@@ -67,3 +67,16 @@ def alert(page: str) -> str:
     found = [e for e in parse(page).iter() if e.get("role") == "alert"]
     assert found, "no error summary (role=alert) on the page"
     return " ".join(text(e) for e in found)
+
+
+def facts(page: str) -> dict[str, str]:
+    """Every description list's terms and descriptions (<dt>…</dt><dd>…</dd>), the dd's text by the dt's."""
+    pairs: dict[str, str] = {}
+    for dl in parse(page).iter("dl"):
+        term = None
+        for child in dl:
+            if child.tag == "dt":
+                term = text(child)
+            elif child.tag == "dd" and term is not None:
+                pairs[term] = text(child)
+    return pairs
