@@ -18,6 +18,8 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 from registry import create_app  # noqa: E402
 from registry.extensions import db, limiter  # noqa: E402
 from registry.models import CustomerContract  # noqa: E402
+from registry.public import feeds  # noqa: E402
+from registry.services.changes import forget_feed_heads  # noqa: E402
 from registry.services.demo import load_demo  # noqa: E402
 from registry.services.seeding import load_seed  # noqa: E402
 
@@ -92,6 +94,10 @@ def app(backend_app):
         original = db.session
         db.session = session
         limiter.reset()
+        # The rendered feeds are remembered per worker by ETag (serial and time of the last change). Every test
+        # rolls back to serial 0, and on a fixed clock two tests' states can share an ETag: start each test afresh.
+        feeds._rendered.clear()
+        forget_feed_heads()
         try:
             yield backend_app
         finally:
