@@ -5,7 +5,7 @@ import io
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import CustomerContract, Processor
+from registry.models import CustomerContract
 import pytest
 
 from registry.services.delivery import deliver

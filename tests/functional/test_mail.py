@@ -8,7 +8,7 @@ from email import policy
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import Announcement, OutboxMessage, Processor, Subscription
