@@ -80,3 +80,13 @@ def facts(page: str) -> dict[str, str]:
             elif child.tag == "dd" and term is not None:
                 pairs[term] = text(child)
     return pairs
+
+
+def rows_starting(page: str, first_cell: str) -> list[list[str]]:
+    """Every table row (of any table) whose first cell's text starts with `first_cell`, as lists of cell texts."""
+    found = []
+    for row in parse(page).iter("tr"):
+        cells = [text(cell) for cell in row if cell.tag in ("th", "td")]
+        if cells and cells[0].startswith(first_cell):
+            found.append(cells)
+    return found
