@@ -13,7 +13,7 @@ from registry.models import AuditEntry, ConsentDecision, OutboxMessage, Terminat
 from registry.services import audit
 
 from ..clock import on
-from ..html import alert, facts, field_errors, texts
+from ..html import alert, facts, field_errors, rows_starting, texts
 from .portal import (US, announce, consent_url, contract, objection_form, objection_url, objections, processor)
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -172,7 +172,9 @@ def test_consent_is_pending_until_granted_and_refusal_needs_reasons(client, user
     page = client.get("/portal/").get_data(as_text=True)
     assert "Pending your consent" in page and consent_url(item, vc) in page
     view = client.get(f"/portal/contracts/{vc.id}/").get_data(as_text=True)
-    assert "Acme Cloud" in view and "Pending your consent" in view
+    [row] = rows_starting(view, "Acme Cloud")
+    assert row[1:3] == ["January 15, 2027 (announced)", "United States (Virginia) (outside the EEA)"]
+    assert row[3].startswith(f"Pending your consent (announcement #{item.number}): not to be used for your services")
     base = {"announcement_id": str(item.id), "contract_id": str(vc.id)}
     # Vcare's contract does not say consent may not be unreasonably withheld (only Contict 5.1 does): a refusal needs
     # no reasons there; the test makes the terms say so to check that the rule is then enforced.

@@ -17,6 +17,7 @@ from registry.services import DomainError, objections, publication, terminations
 from registry.services.announcements import save_draft
 
 from ..clock import on
+from ..html import rows_starting
 from .announce import ids, sp_id
 from .portal import GROUNDS, NL, announce, consent_url, contract, objection_form, objection_url, processor
 
@@ -144,7 +145,9 @@ def test_urgency_shortens_the_notice_but_never_skips_consent_under_specific_auth
     with on(date(2026, 12, 10)):    # a week after the urgent change took effect (3 December)
         login(users.controller_a)
         view = client.get(f"/portal/contracts/{bd.id}/").get_data(as_text=True)
-        assert "Urgent Cloud" in view and "Pending your consent" in view
+        [row] = rows_starting(view, "Urgent Cloud")
+        assert row[3].startswith(f"Pending your consent (announcement #{item.number}): not to be used for your "
+                                 "services until you grant")
         public = client.get("/processors/beterdichtbij/").get_data(as_text=True)
         assert "Urgent Cloud" in public
         assert ("Subject to consent: not authorised for a controller's services until that controller grants "
@@ -167,7 +170,9 @@ def test_urgency_never_skips_consent_for_a_transfer_that_the_contract_allows_onl
     with on(date(2026, 12, 10)):
         login(users.controller_a)
         view = client.get(f"/portal/contracts/{contract().id}/").get_data(as_text=True)
-        assert "Urgent Cloud" in view and "Pending your consent" in view
+        [row] = rows_starting(view, "Urgent Cloud")
+        assert row[3].startswith(f"Pending your consent (announcement #{item.number}): not to be used for your "
+                                 "services until you grant")
         assert "Subject to consent" in client.get("/processors/vcare/").get_data(as_text=True)
 
 
