@@ -242,7 +242,7 @@ def test_withdrawal_before_the_effective_date(editor):
     response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw", data={"reason": ""})
     assert response.status_code == 400 and "Give the reason for the withdrawal." in response.get_data(as_text=True)
     response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw",
-                           data={"reason": "The supplier failed our security review."})
+                           data={"reason": "The supplier failed our <b>security</b> review."})
     assert response.status_code == 302
     db.session.expire_all()
     item = db.session.get(Announcement, item.id)
@@ -250,8 +250,9 @@ def test_withdrawal_before_the_effective_date(editor):
     assert "Acme" not in names_on("vcare", "operator", item.effective_date)
     page = editor.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
     [status] = texts(page, "p", "findings")
+    # The reason is the editor's text, shown as text (the tag escaped, not rendered).
     assert status.startswith("Withdrawn on 1 Dec 2026 12:00 CET (registry version 3): The supplier failed our "
-                             "security review.")
+                             "<b>security</b> review.")
     assert status.endswith("The change will not take effect.")
     again = editor.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw", data={"reason": "again"})
     assert again.status_code == 400 and "withdrawn already" in again.get_data(as_text=True)
