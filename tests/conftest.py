@@ -18,10 +18,13 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 from registry import create_app  # noqa: E402
 from registry.extensions import db, limiter  # noqa: E402
 from registry.models import CustomerContract  # noqa: E402
+from registry.public import feeds  # noqa: E402
+from registry.services.changes import forget_feed_heads  # noqa: E402
 from registry.services.demo import load_demo  # noqa: E402
 from registry.services.seeding import load_seed  # noqa: E402
 
 from . import factories  # noqa: E402
+from .clock import TODAY, on  # noqa: E402
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -92,6 +95,10 @@ def app(backend_app):
         original = db.session
         db.session = session
         limiter.reset()
+        # The rendered feeds are remembered per worker by ETag (serial and time of the last change). Every test
+        # rolls back to serial 0, and on a fixed clock two tests' states can share an ETag: start each test afresh.
+        feeds._rendered.clear()
+        forget_feed_heads()
         try:
             yield backend_app
         finally:
@@ -139,6 +146,17 @@ def login(client):
 @pytest.fixture
 def day():
     return date(2026, 11, 22)
+
+
+@pytest.fixture
+def clock():
+    """The clock stands still at noon in Amsterdam on TODAY (Tuesday 1 December 2026) for the whole test.
+
+    Put it first among a test's fixtures (or in `pytestmark = pytest.mark.usefixtures("clock")`), so the data
+    the other fixtures make is dated that day too; `with on(day):` inside the test moves it.
+    """
+    with on(TODAY):
+        yield TODAY
 
 
 @pytest.fixture

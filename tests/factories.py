@@ -73,3 +73,33 @@ def onward_link(parent, sp, *, since: date = date(2026, 11, 1)):
     db.session.add(OnwardEngagement(processor_id=parent.processor_id, parent_id=parent.id, sub_processor_id=sp.id,
                                     valid_from=since))
     db.session.commit()
+
+
+# A Vcare contract under a later terms version that states a notice period of its own: 45 days (not in any seed
+# contract, whose "voorafgaand" leaves the period to Vcare's 30-day policy). With two contracts whose notice
+# periods differ, a change to a service both take must respect the longer one.
+NOTICE_45 = SimpleNamespace(reference="VC-2026-0045", organisation="Tandartspraktijk Noord", days=45,
+                            article="4.1 (test)", version="2026-06 (45 days, test)",
+                            notice_email="privacy@tandarts-noord.example")
+
+
+def contract_with_notice_days(editor: User, days: int = NOTICE_45.days, *, services=("operator",),
+                              reference: str = NOTICE_45.reference, version: str = NOTICE_45.version,
+                              effective_from: date = date(2026, 6, 1)):
+    """A new Vcare terms version whose article NOTICE_45.article sets `days` days' notice, and a contract of a new
+    organisation under it taking `services`: made through the services the editor's forms call."""
+    from registry.models import ContractTerms, Processor, Service
+    from registry.services import administration
+    from registry.services.seeding import TERMS_FIELDS
+    vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
+    seeded = db.session.scalar(select(ContractTerms).filter_by(processor_id=vcare.id).order_by(ContractTerms.id))
+    values = {name: getattr(seeded, name) for name in TERMS_FIELDS}
+    values.update(version=version, effective_from=effective_from, notice_days=days, notice_source="contract",
+                  notice_article=NOTICE_45.article, notice_text=None)
+    terms = administration.save_terms(editor, vcare, None, values)
+    service_ids = [s.id for s in db.session.scalars(select(Service).where(Service.processor_id == vcare.id,
+                                                                           Service.key.in_(services)))]
+    return administration.save_contract(editor, vcare, None, {
+        "organisation_id": None, "organisation_name": NOTICE_45.organisation, "reference": reference,
+        "start_date": effective_from, "terms_id": terms.id, "service_ids": service_ids,
+        "notice_email": NOTICE_45.notice_email, "notice_language": "en"})

@@ -6,6 +6,8 @@ from registry.extensions import db
 from registry.models import AuditEntry, ContractTerms, CustomerContract, Organisation, Processor, Service
 from registry.services.audit import verify_chain
 
+from ..html import field_errors, parse, table_rows, texts
+
 
 def _ids():
     vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
@@ -76,8 +78,12 @@ def test_editor_adds_a_service_and_it_is_audited(client, users, login):
     assert service.data_categories == ["Spraakopnamen", "Transcripties"]
     entry = db.session.scalar(select(AuditEntry).filter_by(action="service.create", object_id=service.id))
     assert entry.actor_label == users.vcare_editor.email and entry.at.tzinfo is not None
-    assert client.get("/processors/vcare/services/spraakherkenning/").status_code == 200
-    assert "Spraakherkenning" in client.get("/admin/processors/vcare/audit").get_data(as_text=True)
+    public = client.get("/processors/vcare/services/spraakherkenning/").get_data(as_text=True)
+    assert "Spraakherkenning" in texts(public, "h1")[0]
+    audit_page = client.get("/admin/processors/vcare/audit").get_data(as_text=True)
+    newest = table_rows(audit_page, "Every change, newest first")[0]
+    assert newest[1:3] == [users.vcare_editor.email, "Added service Spraakherkenning"]
+    assert "retention: 30 dagen" in newest[3]
     assert verify_chain() == []
 
 
@@ -85,25 +91,28 @@ def test_editing_a_service_records_what_changed(client, users, login):
     login(users.vcare_editor)
     service_id, _, _ = _ids()
     page = client.get(f"/admin/processors/vcare/services/{service_id}/edit").get_data(as_text=True)
-    assert "Gezondheidsinformatie" in page  # the lists come back one per line
+    # The lists come back one item per line, as stored.
+    stored = db.session.get(Service, service_id).data_categories
+    assert "Gezondheidsinformatie" in stored
+    assert parse(page).find(".//textarea[@id='data_categories']").text.strip().splitlines() == stored
     data = dict(SERVICE, name="Telefonie", key="telefonie")
     assert client.post(f"/admin/processors/vcare/services/{service_id}/edit", data=data).status_code == 302
     entry = db.session.scalar(select(AuditEntry).filter_by(action="service.update", object_id=service_id))
     assert entry.details["changes"]["name"] == ["Telefonie diensten", "Telefonie"]
 
 
-@pytest.mark.parametrize("data,message", [
-    (dict(SERVICE, name=""), "Give the service a name."),
-    (dict(SERVICE, key="Bad Key!"), "lower-case letters, digits and single hyphens"),
-    (dict(SERVICE, key="sendi"), "has a service with key &#39;sendi&#39; already"),
-    (dict(SERVICE, name="x" * 300), "Field cannot be longer than 200 characters."),
+@pytest.mark.parametrize("data,errors", [
+    (dict(SERVICE, name=""), {"name": "Give the service a name."}),
+    (dict(SERVICE, key="Bad Key!"), {"key": "The key may hold lower-case letters, digits and single hyphens only."}),
+    (dict(SERVICE, key="sendi"), {"key": "Vcare has a service with key 'sendi' already."}),
+    (dict(SERVICE, name="x" * 300), {"name": "Field cannot be longer than 200 characters."}),
 ])
-def test_bad_service_input_keeps_what_was_typed(client, users, login, data, message):
+def test_bad_service_input_keeps_what_was_typed(client, users, login, data, errors):
     login(users.vcare_editor)
     before = db.session.scalar(select(db.func.count()).select_from(Service))
     response = client.post("/admin/processors/vcare/services/new", data=data)
     text = response.get_data(as_text=True)
-    assert response.status_code == 400 and message in text
+    assert response.status_code == 400 and field_errors(text) == errors
     assert "Transcriptie van gesprekken" in text  # kept
     assert db.session.scalar(select(db.func.count()).select_from(Service)) == before
 
@@ -125,21 +134,25 @@ def test_editor_adds_a_version_of_the_contract_terms(client, users, login):
     assert db.session.scalar(select(AuditEntry).filter_by(action="terms.create", object_id=terms.id))
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"termination_months": ""}, "Give the termination period in months"),
-    ({"notice_days": "0"}, "Between 1 and 365 days."),
-    ({"notice_days": "abc"}, "Not a valid integer value."),
-    ({"effective_from": "01-01-2027"}, "Not a valid date value."),
-    ({"authorisation": "specific"}, "choose &#39;consent&#39; as the route"),
-    ({"authorisation": "whatever"}, "Not a valid choice."),
-    ({"named_transfer_bases": ["teleport"]}, "not a valid choice"),
-    ({"version": "Verwerkersovereenkomst (seed 000)"}, "exists already"),
+@pytest.mark.parametrize("change,errors", [
+    ({"termination_months": ""},
+     {"termination_months": "Give the termination period in months when the contract allows termination."}),
+    ({"notice_days": "0"}, {"notice_days": "Between 1 and 365 days."}),
+    ({"notice_days": "abc"}, {"notice_days": "Not a valid integer value. Between 1 and 365 days."}),
+    ({"effective_from": "01-01-2027"}, {"effective_from": "Not a valid date value."}),
+    ({"authorisation": "specific"}, {"objection_route": "Under specific authorisation the controller gives or "
+                                                        "refuses consent; choose 'consent' as the route."}),
+    ({"authorisation": "whatever"}, {"authorisation": "Not a valid choice."}),
+    ({"named_transfer_bases": ["teleport"]}, {"named_transfer_bases": "'teleport' is not a valid choice for this "
+                                                                      "field."}),
+    ({"version": "Verwerkersovereenkomst (seed 000)"},
+     {"version": "Version 'Verwerkersovereenkomst (seed 000)' exists already; give this version another name."}),
 ])
-def test_bad_terms_are_refused_with_a_message(client, users, login, change, message):
+def test_bad_terms_are_refused_with_a_message(client, users, login, change, errors):
     login(users.vcare_editor)
     response = client.post("/admin/processors/vcare/terms/new", data=dict(TERMS, **change))
     assert response.status_code == 400
-    assert message in response.get_data(as_text=True)
+    assert field_errors(response.get_data(as_text=True)) == errors
     assert db.session.scalar(select(ContractTerms).filter_by(version="2027-01")) is None
 
 
@@ -147,7 +160,10 @@ def test_terms_may_record_privacy_shield_named_by_the_contract_and_check_flags_i
     login(users.vcare_editor)
     data = dict(TERMS, named_transfer_bases=["adequacy", "privacy_shield"], effective_from="2026-11-02")
     assert client.post("/admin/processors/vcare/terms/new", data=data).status_code == 302
-    assert "Privacy Shield" in client.get("/processors/vcare/").get_data(as_text=True)
+    findings = texts(client.get("/processors/vcare/").get_data(as_text=True), "li")
+    assert ("The contract (art. 5.3) names EU-US Privacy Shield (Decision 2016/1250) as a transfer basis; "
+            "Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II). The portal does "
+            "not accept it as a current basis. [art. 5.3]") in findings
 
 
 def _contract_data(**change):
@@ -241,19 +257,21 @@ def test_audit_log_is_append_only_and_tamper_evident(app, runner):
     assert result.exit_code == 1 and f"entry {entry.id}: content does not match its hash" in result.output
 
 
-@pytest.mark.parametrize("extra,field_message", [
-    ({"objection_days": "14"}, "Give the article that sets the period to object"),
-    ({"objection_days": "0", "objection_period_article": "9.9"}, "Between 1 and 365 days."),
-    ({"objection_days": "veertien", "objection_period_article": "9.9"}, "Not a valid integer value."),
-    ({"notice_source": "contract", "notice_article": ""}, "Give the article that sets the notice period"),
-    ({"notice_source": "made-up"}, "Choose where the notice period comes from."),
+@pytest.mark.parametrize("extra,errors", [
+    ({"objection_days": "14"}, {"objection_period_article": "Give the article that sets the period to object: without "
+                                "one, the contract sets no deadline and objections are accepted at any time."}),
+    ({"objection_days": "0", "objection_period_article": "9.9"}, {"objection_days": "Between 1 and 365 days."}),
+    ({"objection_days": "veertien", "objection_period_article": "9.9"},
+     {"objection_days": "Not a valid integer value. Between 1 and 365 days."}),
+    ({"notice_source": "contract", "notice_article": ""},
+     {"notice_article": "Give the article that sets the notice period, or choose the processor's policy."}),
+    ({"notice_source": "made-up"}, {"notice_source": "Choose where the notice period comes from."}),
 ])
-def test_terms_form_refuses_a_period_without_its_source_and_keeps_the_input(client, users, login, extra,
-                                                                           field_message):
+def test_terms_form_refuses_a_period_without_its_source_and_keeps_the_input(client, users, login, extra, errors):
     login(users.vcare_editor)
     response = client.post("/admin/processors/vcare/terms/new", data={**TERMS, **extra})
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and field_message in page and 'value="2027-01"' in page
+    assert response.status_code == 400 and field_errors(page) == errors and 'value="2027-01"' in page
     assert db.session.scalar(select(ContractTerms).filter_by(version="2027-01")) is None
 
 

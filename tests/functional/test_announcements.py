@@ -1,5 +1,9 @@
-"""The editor announces, previews, publishes and withdraws changes; the registry follows the dates."""
-from babel.dates import format_date
+"""The editor announces, previews, publishes and withdraws changes; the registry follows the dates.
+
+On a fixed clock: drafted and published on Tuesday 1 December 2026 unless a test moves it; the form's default
+effective date is 60 days later, Saturday 30 January 2027. Vcare's notice period is its 30-day policy: the
+earliest effective date is 1 January 2027 (Reg. 1182/71 art. 3(1) by analogy).
+"""
 from datetime import date, timedelta
 
 import pytest
@@ -7,9 +11,14 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import Announcement, AuditEntry, Engagement, RegistryVersion
-from registry.services.snapshot import registry_on, today
+from registry.services.snapshot import registry_on
 
-from .announce import draft, form, in_days, publish, sp_id
+from ..clock import on
+from ..html import field_errors, table_rows, texts
+from .announce import draft, form, publish, sp_id
+
+pytestmark = pytest.mark.usefixtures("clock")
+VC = "contract VC-2024-0117 (telefonie en Operator) of Huisartsenpraktijk X"
 
 
 @pytest.fixture
@@ -31,7 +40,10 @@ def versions(slug="vcare"):
 def test_add_a_new_sub_processor_end_to_end(editor):
     item = draft(editor, new_name="Acme Cloud", purpose="Transcription", services=("operator", "reporter"))
     preview = editor.get(f"/admin/processors/vcare/announcements/{item.id}/").get_data(as_text=True)
-    assert "VC-2024-0117" in preview and "Consent needed: the change moves data outside the EEA" in preview
+    [row] = table_rows(preview, "Affected contracts if published today (December 1, 2026)")
+    assert row[:4] == [VC, "Consent needed: the change moves data outside the EEA (art. 5.1, 5.3)",
+                       "30 days (the processor's policy, not in the contract)", "None: consent is needed first"]
+    assert row[4].startswith("January 1, 2027 Computed by analogy with Reg. (EEC, Euratom) No 1182/71 art. 3")
     assert versions() == 1
     item = publish(editor, item)
     assert item.status == "published" and item.version.number == 2 and versions() == 2
@@ -81,97 +93,113 @@ def test_change_of_locations_moves_the_eea_flag(editor):
     assert {loc.country_code for loc in sp.locations_on(item.effective_date)} == {"NL", "GB"}
 
 
-def test_a_change_of_locations_must_name_every_service_of_the_sub_processor(editor):
-    response = editor.post("/admin/processors/vcare/announcements/new", data=form(
-        kind="change_locations", services=("operator",), target_id=str(sp_id("vcare", "equinix"))))
-    assert response.status_code == 400
-    assert "also serves" in response.get_data(as_text=True)
-
-
-def _refused(editor, message, **kwargs):
+def _refused(editor, field, message, **kwargs):
+    """The form comes back (400) with `message` under `field` and nowhere else, and nothing is stored."""
     before = db.session.scalar(select(func.count()).select_from(Announcement))
     response = editor.post("/admin/processors/vcare/announcements/new", data=form(**kwargs))
     text = response.get_data(as_text=True)
     assert response.status_code == 400, text
-    assert message in text, text
+    assert field_errors(text) == {field: message}
     assert db.session.scalar(select(func.count()).select_from(Announcement)) == before
     return text
 
 
+def test_a_change_of_locations_must_name_every_service_of_the_sub_processor(editor):
+    # Bijlage A names Equinix for twelve services; the change names only Operator.
+    _refused(editor, "service_ids", "Equinix also serves Back-Up, Call Back (add-on voor de Operator), Integrator, "
+             "Medialogging, Number Entry, Photo Link, Reporter, Scheduler (add-on voor de Operator), Support: ticket- "
+             "en klachtenafhandeling (alle diensten), Systeem logging, Video Connect: a change of its locations "
+             "concerns those services too; choose them as well.",
+             kind="change_locations", services=("operator",), target_id=str(sp_id("vcare", "equinix")))
+
+
 def test_too_early_names_the_contract_its_article_and_the_earliest_date(editor):
-    text = _refused(editor, "Too early for contract VC-2024-0117", new_name="Acme", days=10)
-    earliest = today() + timedelta(days=31)
-    # Vcare art. 4.1 says only "voorafgaand": the 30 days are Vcare's own policy, not a term of the contract.
-    assert "30 days&#39; notice (the processor&#39;s policy, not in the contract)" in text
-    # The notice period is counted back from the effective date: the day after its 30th day, never moved.
-    assert f"take effect on {format_date(earliest, 'long', locale='en')} at the earliest" in text
-    assert 'value="Acme"' in text  # the input is kept
+    # Vcare art. 4.1 says only "voorafgaand": the 30 days are Vcare's own policy, not a term of the contract. They
+    # run from 1 December 2026 to the end of 31 December, so 1 January 2027 is the earliest; 11 December is early.
+    text = _refused(editor, "effective_date", f"Too early for {VC}: 30 days' notice (the processor's policy, not in "
+                    "the contract) means the change can take effect on January 1, 2027 at the earliest.",
+                    new_name="Acme", days=10)
+    assert 'value="Acme"' in text and 'value="2026-12-11"' in text  # the input is kept
 
 
 def test_the_earliest_date_itself_is_accepted(editor):
-    from registry.models import Processor
-    from registry.services import notice
-    processor = db.session.scalar(select(Processor).filter_by(slug="vcare"))
-    earliest = notice.binding(notice.notices(processor, processor.services[6:7], today())).earliest_effective
-    draft(editor, new_name="Acme", days=(earliest - today()).days)
-    _refused(editor, "Too early", new_name="Acme2", days=(earliest - today()).days - 1)
+    assert draft(editor, new_name="Acme", effective_date="2027-01-01").effective_date == date(2027, 1, 1)
+    _refused(editor, "effective_date", f"Too early for {VC}: 30 days' notice (the processor's policy, not in the "
+             "contract) means the change can take effect on January 1, 2027 at the earliest.",
+             new_name="Acme2", effective_date="2026-12-31")
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"new_name": "Acme", "days": -1}, "is in the past"),
-    ({"new_name": "Acme", "services": ()}, "Choose at least one service"),
-    ({"new_name": ""}, "Choose an existing sub-processor or give the name of a new one."),
-    ({"new_name": "Acme", "locations": ()}, "Give at least one processing location of Acme."),
-    ({"new_name": "Acme", "locations": (("US", "", ""),)}, "no transfer basis stated"),
-    ({"new_name": "Acme", "locations": (("IN", "", "adequacy"),)}, "no adequacy decision covers India"),
-    ({"new_name": "Acme", "locations": (("WORLD", "", "adequacy"),)}, "cannot cover locations worldwide"),
-    ({"new_name": "Acme", "locations": (("US", "", "privacy_shield"),)}, "Privacy Shield (Decision 2016/1250) is not a valid basis"),
-    ({"new_name": "Acme", "locations": (("XX", "", ""),)}, "&#39;XX&#39; is not a country code"),
-    ({"new_name": "Acme", "locations": (("US", "", "handshake"),)}, "unknown transfer basis"),
-    ({"new_name": "Acme", "reason": ""}, "Give the reason for the change."),
-    ({"new_name": "Acme", "effective_date": "2027-02-30"}, "Not a valid date value."),
-    ({"new_name": "Acme", "urgent": "y", "days": 3}, "needs a written justification"),
-    ({"kind": "replace", "target_id": "0", "new_name": "Acme"}, "Choose the sub-processor the change is about."),
-    ({"entity_id": "0", "new_name": "Acme", "kind": "teleport"}, "Not a valid choice"),
+OUTSIDE = "Location 1 ({}) is outside the EEA on January 30, 2027: {}."
+
+
+@pytest.mark.parametrize("kwargs,field,message", [
+    ({"new_name": "Acme", "days": -1}, "effective_date", "The effective date November 30, 2026 is in the past."),
+    ({"new_name": "Acme", "services": ()}, "service_ids", "Choose at least one service the change applies to."),
+    ({"new_name": ""}, "new_name", "Choose an existing sub-processor or give the name of a new one."),
+    ({"new_name": "Acme", "locations": ()}, "locations", "Give at least one processing location of Acme."),
+    ({"new_name": "Acme", "locations": (("US", "", ""),)}, "locations",
+     OUTSIDE.format("United States", "no transfer basis stated")),
+    ({"new_name": "Acme", "locations": (("IN", "", "adequacy"),)}, "locations",
+     OUTSIDE.format("India", "no adequacy decision covers India on January 30, 2027")),
+    ({"new_name": "Acme", "locations": (("WORLD", "", "adequacy"),)}, "locations",
+     OUTSIDE.format("Worldwide", "an adequacy decision cannot cover locations worldwide")),
+    ({"new_name": "Acme", "locations": (("US", "", "privacy_shield"),)}, "locations",
+     OUTSIDE.format("United States", "EU-US Privacy Shield (Decision 2016/1250) is not a valid basis: Invalidated by "
+                    "the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II)")),
+    ({"new_name": "Acme", "locations": (("XX", "", ""),)}, "locations", "Location 1: 'XX' is not a country code."),
+    ({"new_name": "Acme", "locations": (("US", "", "handshake"),)}, "locations",
+     OUTSIDE.format("United States", "unknown transfer basis 'handshake'")),
+    ({"new_name": "Acme", "reason": ""}, "reason", "Give the reason for the change."),
+    ({"new_name": "Acme", "effective_date": "2027-02-30"}, "effective_date", "Not a valid date value."),
+    ({"new_name": "Acme", "urgent": "y", "days": 3}, "urgency_justification",
+     "An urgent change needs a written justification of at least 20 characters."),
+    ({"kind": "replace", "target_id": "0", "new_name": "Acme"}, "target_id",
+     "Choose the sub-processor the change is about."),
+    ({"entity_id": "0", "new_name": "Acme", "kind": "teleport"}, "kind", "Not a valid choice."),
 ])
-def test_bad_announcements_get_a_clear_message_and_change_nothing(editor, kwargs, message):
-    _refused(editor, message, **kwargs)
+def test_bad_announcements_get_a_clear_message_and_change_nothing(editor, kwargs, field, message):
+    _refused(editor, field, message, **kwargs)
 
 
 def test_replacing_a_sub_processor_that_is_not_engaged(editor):
-    _refused(editor, "Talksome is not engaged for &#39;Operator&#39;", kind="replace",
+    _refused(editor, "target_id", "Talksome is not engaged for 'Operator' on January 30, 2027.", kind="replace",
              target_id=str(sp_id("vcare", "talksome")), new_name="Acme")
 
 
 def test_bringing_in_one_that_is_already_engaged(editor):
-    _refused(editor, "Equinix is already engaged for Operator", entity_id=str(sp_id("vcare", "equinix")),
-             locations=())
+    _refused(editor, "entity_id", "Equinix is already engaged for Operator on January 30, 2027.",
+             entity_id=str(sp_id("vcare", "equinix")), locations=())
 
 
 def test_removing_one_twice(editor):
     first = draft(editor, kind="remove", services=("sendi",), target_id=str(sp_id("vcare", "micros")), locations=())
     publish(editor, first)
-    _refused(editor, "already announced to leave", kind="remove", services=("sendi",),
-             target_id=str(sp_id("vcare", "micros")), locations=(), days=45)
-    _refused(editor, "Micros is not engaged for &#39;Sendi&#39;", kind="remove", services=("sendi",),
-             target_id=str(sp_id("vcare", "micros")), locations=(), days=90)
+    # The first removal takes effect on 30 January 2027 (60 days); before it Micros is still engaged, after it not.
+    _refused(editor, "target_id", "Micros is already announced to leave 'Sendi' on January 30, 2027.", kind="remove",
+             services=("sendi",), target_id=str(sp_id("vcare", "micros")), locations=(), days=45)
+    _refused(editor, "target_id", "Micros is not engaged for 'Sendi' on March 1, 2027.", kind="remove",
+             services=("sendi",), target_id=str(sp_id("vcare", "micros")), locations=(), days=90)
 
 
 def test_an_urgent_change_with_justification_may_have_short_notice_and_is_marked(editor):
     item = draft(editor, new_name="Rescue Hosting", days=2, urgent="y",
                  urgency_justification="Our SMS provider went bankrupt yesterday; messages are not delivered.")
     item = publish(editor, item)
-    assert item.title.startswith("URGENT: ")
+    assert item.title.startswith("URGENT: ") and item.effective_date == date(2026, 12, 3)
     page = editor.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
     assert "urgent: shorter notice" in page and "went bankrupt" in page
-    feed = editor.get("/processors/vcare/feed.atom").get_data(as_text=True)
-    assert "URGENT: " in feed
+    import feedparser
+    feed = feedparser.parse(editor.get("/processors/vcare/feed.atom").data)
+    assert [e.title for e in feed.entries] == [item.title]
 
 
 def test_publishing_twice_is_refused(editor):
     item = publish(editor, draft(editor, new_name="Acme"))
     response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/publish")
-    assert response.status_code == 400 and "was published already" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert (f"Announcement #{item.number} was published already (Version 2 (announcement #{item.number}, effective "
+            "January 30, 2027))."
+            in texts(response.get_data(as_text=True), "p"))
     assert versions() == 2
 
 
@@ -214,14 +242,18 @@ def test_withdrawal_before_the_effective_date(editor):
     response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw", data={"reason": ""})
     assert response.status_code == 400 and "Give the reason for the withdrawal." in response.get_data(as_text=True)
     response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw",
-                           data={"reason": "The supplier failed our security review."})
+                           data={"reason": "The supplier failed our <b>security</b> review."})
     assert response.status_code == 302
     db.session.expire_all()
     item = db.session.get(Announcement, item.id)
     assert item.status == "withdrawn" and item.withdrawal_version.number == 3
     assert "Acme" not in names_on("vcare", "operator", item.effective_date)
     page = editor.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
-    assert "Withdrawn" in page and "failed our security review" in page
+    [status] = texts(page, "p", "findings")
+    # The reason is the editor's text, shown as text (the tag escaped, not rendered).
+    assert status.startswith("Withdrawn on 1 Dec 2026 12:00 CET (registry version 3): The supplier failed our "
+                             "<b>security</b> review.")
+    assert status.endswith("The change will not take effect.")
     again = editor.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw", data={"reason": "again"})
     assert again.status_code == 400 and "withdrawn already" in again.get_data(as_text=True)
 
@@ -233,20 +265,32 @@ def test_a_withdrawn_removal_reopens_the_engagement(editor):
     assert "Micros" in names_on("vcare", "sendi", item.effective_date + timedelta(days=10))
 
 
-def test_no_withdrawal_on_or_after_the_effective_date(editor, monkeypatch):
-    item = publish(editor, draft(editor, new_name="Acme"))
-    import registry.services.publication as publication
-    monkeypatch.setattr(publication, "today", lambda: item.effective_date)
-    response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw", data={"reason": "late"})
-    assert response.status_code == 400 and "can no longer be withdrawn" in response.get_data(as_text=True)
+@pytest.mark.parametrize("day,allowed", [(date(2027, 1, 29), True), (date(2027, 1, 30), False),
+                                          (date(2027, 2, 1), False)])
+def test_no_withdrawal_on_or_after_the_effective_date(editor, users, login, day, allowed):
+    item = publish(editor, draft(editor, new_name="Acme"))      # effective Saturday 30 January 2027
+    with on(day):
+        login(users.vcare_editor)       # two months on, the first session has long expired
+        response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw", data={"reason": "late"})
+    db.session.expire_all()
+    if allowed:
+        assert response.headers["Location"] == f"/admin/processors/vcare/announcements/{item.id}/"
+        assert db.session.get(Announcement, item.id).status == "withdrawn"
+    else:
+        assert response.status_code == 400
+        assert ("The change took effect on January 30, 2027; it can no longer be withdrawn. Announce a new change "
+                "instead.") in texts(response.get_data(as_text=True), "p")
+        assert db.session.get(Announcement, item.id).status == "published"
 
 
-def test_publishing_rechecks_the_notice_period(editor, monkeypatch):
-    item = draft(editor, new_name="Acme", days=40)
-    import registry.services.publication as publication
-    monkeypatch.setattr(publication, "today", lambda: today() + timedelta(days=20))
-    response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/publish")
-    assert response.status_code == 400 and "Too early" in response.get_data(as_text=True)
+def test_publishing_rechecks_the_notice_period(editor, users, login):
+    item = draft(editor, new_name="Acme", days=40)      # effective Sunday 10 January 2027, drafted 1 December
+    with on(date(2026, 12, 21)):   # 30 days from 21 December end on 20 January: 21 January is the earliest
+        login(users.vcare_editor)
+        response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/publish")
+    assert response.status_code == 400
+    assert (f"Too early for {VC}: 30 days' notice (the processor's policy, not in the contract) means the change can "
+            "take effect on January 21, 2027 at the earliest.") in texts(response.get_data(as_text=True), "p")
     assert db.session.get(Announcement, item.id).status == "draft"
 
 
@@ -259,8 +303,15 @@ def test_versions_compare_in_html_and_json(editor):
     assert data["added"] == [{"service": "Operator", "sub_processor": "Acme", "locations": ["United States (Virginia) [Standard contractual clauses (Decision (EU) 2021/914)]"]}]
     assert [(r["service"], r["sub_processor"]) for r in data["removed"]] == [("Sendi", "Micros")]
     text = editor.get("/processors/vcare/compare?from=1&to=2").get_data(as_text=True)
-    assert "Added (1)" in text and "Removed (0)" in text
-    assert editor.get("/processors/vcare/versions/").status_code == 200
+    assert table_rows(text, "Added") == [["Operator", "Acme", "United States (Virginia) [Standard contractual "
+                                                            "clauses (Decision (EU) 2021/914)]"]]
+    assert [h for h in texts(text, "h2") if h.startswith(("Added", "Removed", "Changed"))] == [
+        "Added (1)", "Removed (0)", "Changed (0)"]
+    listed = table_rows(editor.get("/processors/vcare/versions/").get_data(as_text=True), "Every version")
+    assert [(r[0], r[1], r[3]) for r in listed] == [
+        ("3", "January 30, 2027", f"Announcement #{remove.number}"),
+        ("2", "January 30, 2027", f"Announcement #{add.number}"),
+        ("1", "November 1, 2026", "Initial list from the contract's annex")]   # seed/vcare.yaml listed_since
 
 
 def test_compare_locations_changed(editor):

@@ -48,7 +48,10 @@ def test_bad_login_input_gets_a_message_not_a_500(client, users, data, message):
 def test_inactive_account_cannot_log_in(client, users):
     users.vcare_editor.active = False
     db.session.commit()
-    assert client.post("/login", data={"email": users.vcare_editor.email, "password": PASSWORD}).status_code == 401
+    response = client.post("/login", data={"email": users.vcare_editor.email, "password": PASSWORD})
+    # The same neutral answer as a wrong password: the form does not tell who has an (inactive) account.
+    assert response.status_code == 401 and "Wrong e-mail address or password." in response.get_data(as_text=True)
+    assert client.get("/admin/processors/vcare/").status_code == 302
 
 
 def test_next_inside_the_site_is_followed(client, users):

@@ -5,26 +5,40 @@ import io
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import CustomerContract, Processor
+from registry.models import CustomerContract
+import pytest
+
 from registry.services.delivery import deliver
 
+from ..html import table_rows
 from .test_mail import NOTICE_ADDRESS, publish_add, subscriber
+
+pytestmark = pytest.mark.usefixtures("clock")    # queued and sent at noon in Amsterdam on 1 December 2026
+AT = "2026-12-01T11:00:00+00:00"
 
 
 def test_editor_sees_every_message_of_an_announcement_and_downloads_csv(client, users, login, smtp):
     subscriber("=cmd@example.org")
     item = publish_add(users.vcare_editor)
-    with smtp(refuse_every=2):
-        deliver("test", once=True)
+    # The contract notice is queued first and accepted; the server refuses every second message once (451), so
+    # the subscriber's copy goes out on its second attempt.
+    with smtp(refuse_every=2) as server:
+        report = deliver("test", once=True)
+    assert (report.sent, report.retried, report.failed) == (2, 1, 0) and len(server.handler.messages) == 2
     login(users.vcare_editor)
     page = client.get(f"/admin/processors/vcare/announcements/{item.id}/deliveries").get_data(as_text=True)
-    assert NOTICE_ADDRESS in page and "VC-2024-0117" in page and "accepted" in page and "contractual notice" in page
+    rows = table_rows(page, f"Every message about announcement #{item.number}")
+    assert [r[:7] for r in rows] == [   # recipient, kind, contract, queued, attempts, status, accepted
+        [NOTICE_ADDRESS, "contractual notice", "VC-2024-0117 (telefonie en Operator) (Huisartsenpraktijk X)",
+         "2026-12-01 11:00:00", "1", "accepted", "2026-12-01 11:00:00"],
+        ["=cmd@example.org", "subscriber mail", "", "2026-12-01 11:00:00", "2", "accepted", "2026-12-01 11:00:00"]]
+    assert rows[0][7] == "" and rows[1][7].startswith("451") and "4.3.0 Try again later" in rows[1][7]
     response = client.get(f"/admin/processors/vcare/announcements/{item.id}/deliveries.csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert {r["recipient"] for r in rows} == {NOTICE_ADDRESS, "'=cmd@example.org"}
-    notice = next(r for r in rows if r["recipient"] == NOTICE_ADDRESS)
-    assert notice["status"] == "sent" and notice["accepted_by_mail_server_at"] and notice["queued_at"]
-    assert any(int(r["attempts"]) == 2 and "451" in "".join(r.values()) or int(r["attempts"]) == 1 for r in rows)
+    assert [(r["recipient"], r["kind"], r["attempts"], r["status"], r["queued_at"], r["accepted_by_mail_server_at"],
+             r["last_error"][:3]) for r in rows] == [
+        (NOTICE_ADDRESS, "contract_notice", "1", "sent", AT, AT, ""),
+        ("'=cmd@example.org", "announcement", "2", "sent", AT, AT, "451")]
 
 
 def test_evidence_is_for_the_own_processor_and_the_own_controller(client, users, login):
@@ -45,6 +59,7 @@ def test_evidence_is_for_the_own_processor_and_the_own_controller(client, users,
     login(users.controller_a)  # Huisartsenpraktijk X: its own notice is there
     page = client.get("/portal/deliveries").get_data(as_text=True)
     assert NOTICE_ADDRESS in page and "Vcare: VC-2024-0117" in page
+    assert NOTICE_ADDRESS in client.get("/portal/deliveries.csv").get_data(as_text=True)
     assert [client.get(u).status_code for u in urls] == [403, 403, 403, 403]
     client.post("/logout")
     login(users.controller_b)  # another organisation sees nothing of it

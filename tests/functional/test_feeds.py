@@ -1,4 +1,8 @@
-"""Atom and RSS feeds read by a real parser: valid, stable, escaped, conditional."""
+"""Atom and RSS feeds read by a real parser: valid, stable, escaped, conditional.
+
+On a fixed clock: published at noon in Amsterdam (11:00 UTC) on 1 December 2026, effective 60 days later,
+30 January 2027.
+"""
 from datetime import timedelta
 
 import feedparser
@@ -11,12 +15,17 @@ from registry.services import publication
 from registry.services.announcements import save_draft
 from registry.services.snapshot import today
 
+from ..html import parse as parse_html, text
 from ..queries import count_queries
 from .announce import ids
+
+pytestmark = pytest.mark.usefixtures("clock")
 
 XSS = "<script>alert(1)</script> & Co"
 FEEDS = ["/feed.atom", "/feed.rss", "/processors/vcare/feed.atom", "/processors/vcare/feed.rss",
          "/processors/vcare/services/operator/feed.atom", "/processors/vcare/services/operator/feed.rss"]
+TITLES = {"/feed": "All processors", "/processors/vcare/feed": "Vcareconnect B.V.",
+          "/processors/vcare/services/operator/feed": "Vcareconnect B.V.: Operator"}
 
 
 def announce(editor, name, services=("operator",), days=60):
@@ -42,16 +51,17 @@ def test_every_feed_is_valid_and_complete(client, users, url):
     response, feed = parse(client, url)
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert response.mimetype in ("application/atom+xml", "application/rss+xml")
-    assert feed.feed.title and feed.feed.link
+    assert feed.feed.title == TITLES[url.rsplit(".", 1)[0]]
     self_links = [link.href for link in feed.feed.links if link.rel == "self"]
     assert self_links == [f"http://registry.test{url}"]
-    titles = [entry.title for entry in feed.entries]
-    assert titles[0].startswith("Vcare adds Acme Two") and titles[1].startswith("Vcare adds Acme One")
+    assert [entry.title for entry in feed.entries] == ["Vcare adds Acme Two for Operator, Reporter from January 30, "
+                                                       "2027", "Vcare adds Acme One for Operator from January 30, 2027"]
     for entry in feed.entries:
         assert entry.id.startswith("tag:registry.test,") and entry.link.startswith("http://registry.test/processors/")
-        assert entry.published_parsed is not None and "Effective date" in entry.summary
+        assert tuple(entry.published_parsed)[:6] == (2026, 12, 1, 11, 0, 0)     # noon in Amsterdam, in UTC
+        assert "\nEffective date: January 30, 2027.\n" in entry.summary
         raw_date = entry.get("published", "")
-        assert raw_date.endswith(("+00:00", "+0000", "GMT", "Z")), raw_date
+        assert raw_date in ("2026-12-01T11:00:00+00:00", "Tue, 01 Dec 2026 11:00:00 +0000"), raw_date
 
 
 def test_entry_ids_are_stable_and_withdrawal_shows(client, users):
@@ -160,8 +170,14 @@ def test_the_changes_page_is_paged(client, users, monkeypatch):
     for n in range(3):
         announce(users.vcare_editor, f"Acme {n}", days=40 + n)
     first = client.get("/processors/vcare/changes/").get_data(as_text=True)
-    assert "Acme 2" in first and "Acme 1" in first and "Acme 0" not in first and "page=2" in first
+    assert "Acme 2" in first and "Acme 1" in first and "Acme 0" not in first
+    assert _paging_links(first) == [("/processors/vcare/changes/?page=2", "Older")]
     second = client.get("/processors/vcare/changes/?page=2").get_data(as_text=True)
-    assert "Acme 0" in second and "Newer" in second
+    assert "Acme 0" in second and "Acme 1" not in second
+    assert _paging_links(second) == [("/processors/vcare/changes/?page=1", "Newer")]
     assert client.get("/processors/vcare/changes/?page=0").status_code == 400
     assert client.get("/processors/vcare/changes/?page=x").status_code == 400
+
+
+def _paging_links(page):
+    return [(a.get("href"), text(a)) for a in parse_html(page).iter("a") if "?page=" in (a.get("href") or "")]

@@ -1,25 +1,21 @@
 """Dutch beyond the public pages: the processor's side, domain messages, computed dates and rules, feeds, mail."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 
 import feedparser
-from babel.dates import format_date
+import pytest
 from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import Announcement, OutboxMessage
-from registry.services.snapshot import today
 
 from .announce import form
 from .portal import GROUNDS, announce, contract, objection_form, objection_url
 
 DUTCH = {"Accept-Language": "nl"}
 NOTICE_ADDRESS = "privacy@huisartsenpraktijk-x.example"
-
-
-def dutch_day(day) -> str:
-    return format_date(day, "long", locale="nl")
+pytestmark = pytest.mark.usefixtures("clock")   # 1 December 2026: announcements take effect on 15 January 2027
 
 
 def mail_to(address: str, **filters) -> OutboxMessage:
@@ -59,12 +55,11 @@ def test_form_and_domain_errors_read_in_dutch_and_keep_the_input(client, users, 
     assert "Geef de reden voor de wijziging." in page and "Bellen vanuit de cloud" in page
     # the summary at the top lists it too, linked to the field
     assert '<a href="#reason">Reden voor de wijziging</a>: Geef de reden voor de wijziging.' in page
-    yesterday = today() - timedelta(days=1)
     response = client.post("/admin/processors/vcare/announcements/new", headers=DUTCH,
-                           data=form(effective_date=yesterday.isoformat(), new_name="Acme Cloud"))
+                           data=form(effective_date="2026-11-30", new_name="Acme Cloud"))
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert f"De ingangsdatum {dutch_day(yesterday)} ligt in het verleden." in page and "Acme Cloud" in page
+    assert "De ingangsdatum 30 november 2026 ligt in het verleden." in page and "Acme Cloud" in page
 
 
 def test_deadlines_their_rules_and_dates_read_in_dutch(client, users):
@@ -73,10 +68,10 @@ def test_deadlines_their_rules_and_dates_read_in_dutch(client, users):
     assert "Berekend naar analogie van Verord. (EEG, Euratom) nr. 1182/71 art. 3" in page
     assert "het beleid van de verwerker, niet in de overeenkomst" in page
     assert "de overeenkomst stelt geen termijn voor bezwaar" in page
-    assert dutch_day(item.effective_date) in page and item.effective_date.isoformat() not in page
+    assert "15 januari 2027" in page and "2027-01-15" not in page
     assert "Vcare schakelt een nieuwe subverwerker in: Acme Cloud." in page
     changes = client.get("/processors/vcare/changes/", headers=DUTCH).get_data(as_text=True)
-    assert f"Vcare zet Acme Cloud in voor Operator vanaf {dutch_day(item.effective_date)}" in changes
+    assert "Vcare zet Acme Cloud in voor Operator vanaf 15 januari 2027" in changes
     english = client.get(f"/processors/vcare/changes/{item.id}/", headers={"Accept-Language": "en"})
     assert "Computed by analogy with Reg. (EEC, Euratom) No 1182/71 art. 3" in english.get_data(as_text=True)
 
@@ -85,11 +80,13 @@ def test_a_rolled_deadline_names_the_day_in_the_pages_language(app):
     from flask_babel import force_locale
 
     from registry import periods
-    result = periods.deadline_to_act(today().replace(year=2026, month=11, day=26), 30)  # ends on 26 December
+    result = periods.deadline_to_act(date(2026, 11, 26), 30)  # ends on Saturday 26 December, Second Day of Christmas
+    assert (result.rolled_from, result.day) == (date(2026, 12, 26), date(2026, 12, 28))
     with app.test_request_context(), force_locale("nl"):
-        assert "tweede kerstdag" in result.explanation.lower() and "26 december 2026" in result.explanation
+        assert result.explanation.endswith(" De termijn zou zijn geëindigd op 26 december 2026 (Tweede Kerstdag).")
     with app.test_request_context(), force_locale("en"):
-        assert "Second Day of Christmas" in result.explanation and "December 26, 2026" in result.explanation
+        assert result.explanation.endswith(" The period would have ended on December 26, 2026 (Second Day of "
+                                           "Christmas).")
 
 
 def test_the_annexes_inconsistencies_and_error_pages_read_in_dutch(client):
@@ -129,7 +126,7 @@ def test_contract_notices_go_out_in_the_contracts_language(app, users):
     assert "Uw overeenkomst stelt geen termijn voor bezwaar: u kunt altijd bezwaar maken." in notice.body.text
     assert "het beleid van de verwerker, niet in de overeenkomst" in notice.body.text
     assert "Verord. (EEG, Euratom) nr. 1182/71" in notice.body.text
-    assert dutch_day(item.effective_date) in notice.body.text and notice_end not in notice.body.text
+    assert "15 januari 2027" in notice.body.text and notice_end == "2026-12-31" and notice_end not in notice.body.text
     assert 'lang="nl"' in notice.body.html
 
     contract().notice_language = "en"

@@ -3,6 +3,7 @@ import csv
 import io
 
 import feedparser
+from markupsafe import escape
 from sqlalchemy import select
 
 from registry.extensions import db
@@ -17,8 +18,14 @@ FORMULA = "=cmd|' /C calc'!A0"
 GROUNDS = f"{FORMULA} We object strongly to this {SCRIPT} supplier for our calls."
 
 
-def no_live_markup(text: str) -> None:
+ESCAPED = str(escape(SCRIPT))       # what an HTML page or mail shows: the text, as text
+
+
+def no_live_markup(text: str, shown: str | None = ESCAPED) -> None:
+    """No live tag, and (unless `shown` is None) the hostile text is there, escaped: the page did show it."""
     assert "<script>" not in text and "<img src=x" not in text
+    if shown is not None:
+        assert shown in text
 
 
 def test_hostile_names_reasons_and_grounds_are_inert_everywhere(client, users, login):
@@ -27,13 +34,15 @@ def test_hostile_names_reasons_and_grounds_are_inert_everywhere(client, users, l
     db.session.commit()
     made = objections.submit(users.controller_a, item.id, contract().id, GROUNDS,
                              [service("vcare", "operator").id], today())
-    for url in [f"/processors/vcare/changes/{item.id}/", "/processors/vcare/changes/", "/processors/vcare/"]:
+    effective = item.effective_date.isoformat()     # the registry shows the new name from that day
+    for url in [f"/processors/vcare/changes/{item.id}/", "/processors/vcare/changes/",
+                f"/processors/vcare/?at={effective}"]:
         no_live_markup(client.get(url).get_data(as_text=True))
     for url in ["/processors/vcare/feed.atom", "/processors/vcare/feed.rss", "/feed.atom"]:
         body = client.get(url).get_data(as_text=True)
-        no_live_markup(body)
+        no_live_markup(body, shown=SCRIPT.replace("<", "&lt;").replace(">", "&gt;"))   # escaped once in the XML
         parsed = feedparser.parse(body)
-        assert parsed.bozo == 0 and parsed.entries
+        assert parsed.bozo == 0 and parsed.entries[0].title.startswith(f"Vcare adds {FORMULA} <script>")
     rows = list(csv.reader(io.StringIO(client.get("/processors/vcare/registry.csv",
                                                   query_string={"at": item.effective_date.isoformat()}).get_data(
         as_text=True))))
@@ -46,6 +55,10 @@ def test_hostile_names_reasons_and_grounds_are_inert_everywhere(client, users, l
     client.post("/logout")
     login(users.vcare_editor)
     no_live_markup(client.get(f"/admin/processors/vcare/objections/{made.id}/").get_data(as_text=True))
-    for message in db.session.scalars(select(OutboxMessage)):
+    messages = list(db.session.scalars(select(OutboxMessage)))
+    # The contract notice of the announcement, and the objection's copies (notice address, controller, 2 editors).
+    assert sorted(m.kind for m in messages) == ["contract_notice"] + ["objection"] * 4
+    for message in messages:
         no_live_markup(message.body.html)
+        assert SCRIPT in message.body.text      # plain text mail carries it as it was typed: no markup there
         assert "\n" not in message.body.subject and "\r" not in message.body.subject

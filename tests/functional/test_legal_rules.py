@@ -6,11 +6,9 @@ deadline for the controller, who may object at any time (DESIGN.md section 3).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
 from registry.extensions import db
@@ -18,18 +16,15 @@ from registry.models import Announcement, ConsentDecision, Objection, OutboxMess
 from registry.services import DomainError, objections, publication, terminations
 from registry.services.announcements import save_draft
 
+from ..clock import on
+from ..html import rows_starting
 from .announce import ids, sp_id
 from .portal import GROUNDS, NL, announce, consent_url, contract, objection_form, objection_url, processor
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+pytestmark = pytest.mark.usefixtures("clock")   # 1 December 2026 unless a test moves the clock with on()
 PUBLISHED = date(2026, 12, 1)
 EFFECTIVE = date(2027, 1, 15)
 NOTICE_ADDRESS = "privacy@huisartsenpraktijk-x.example"
-
-
-def on(day: date, hour: int = 12):
-    """The clock stands still at `hour` o'clock in Amsterdam on `day`."""
-    return time_machine.travel(datetime(day.year, day.month, day.day, hour, tzinfo=AMSTERDAM), tick=False)
 
 
 @pytest.fixture
@@ -150,7 +145,9 @@ def test_urgency_shortens_the_notice_but_never_skips_consent_under_specific_auth
     with on(date(2026, 12, 10)):    # a week after the urgent change took effect (3 December)
         login(users.controller_a)
         view = client.get(f"/portal/contracts/{bd.id}/").get_data(as_text=True)
-        assert "Urgent Cloud" in view and "Pending your consent" in view
+        [row] = rows_starting(view, "Urgent Cloud")
+        assert row[3].startswith(f"Pending your consent (announcement #{item.number}): not to be used for your "
+                                 "services until you grant")
         public = client.get("/processors/beterdichtbij/").get_data(as_text=True)
         assert "Urgent Cloud" in public
         assert ("Subject to consent: not authorised for a controller's services until that controller grants "
@@ -173,7 +170,9 @@ def test_urgency_never_skips_consent_for_a_transfer_that_the_contract_allows_onl
     with on(date(2026, 12, 10)):
         login(users.controller_a)
         view = client.get(f"/portal/contracts/{contract().id}/").get_data(as_text=True)
-        assert "Urgent Cloud" in view and "Pending your consent" in view
+        [row] = rows_starting(view, "Urgent Cloud")
+        assert row[3].startswith(f"Pending your consent (announcement #{item.number}): not to be used for your "
+                                 "services until you grant")
         assert "Subject to consent" in client.get("/processors/vcare/").get_data(as_text=True)
 
 

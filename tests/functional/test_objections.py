@@ -1,4 +1,7 @@
-"""Objections under general authorisation: the form, the deadline, the receipt, the mail, and every bad input."""
+"""Objections under general authorisation: the form, the deadline, the receipt, the mail, and every bad input.
+
+On a fixed clock: announced on Tuesday 1 December 2026, effective 45 days later (Friday 15 January 2027).
+"""
 from datetime import date
 from markupsafe import escape
 
@@ -6,13 +9,16 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.extensions import db
-from registry.models import AuditEntry, Objection, OutboxMessage
-from registry.portal import cases
+from registry.models import AuditEntry, OutboxMessage
 from registry.services import audit
 
+from ..clock import on
+from ..html import alert, facts, field_errors, texts
 from .portal import (GROUNDS, US, announce, contract, objection_form, objection_url, objections, published_on)
 
 NOTICE = "privacy@huisartsenpraktijk-x.example"
+VC = "VC-2024-0117 (telefonie en Operator)"
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
@@ -31,7 +37,9 @@ def test_a_controller_objects_and_gets_a_receipt_and_a_copy_by_mail(client, user
     [made] = objections()
     assert made.reference == f"OBJ-VCARE-{announced.number:03d}-{vc.id:05d}"
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert made.reference in receipt and "Receipt" in receipt and "Operator" in receipt
+    assert (f"Receipt: your objection was received on 1 Dec 2026 12:00 CET under reference {made.reference}. A copy "
+            "was mailed to your contract's notice address; Vcare was told.") in texts(receipt, "p")
+    assert facts(receipt)["Services"] == "Operator" and facts(receipt)["Reference"] == made.reference
     assert "objection.submit" not in receipt and "Objection " + made.reference in receipt  # the audit log, in words
     mail = {m.recipient: m for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "objection"))}
     # every editor of Vcare: the test's and the demo's
@@ -47,16 +55,21 @@ def test_the_dashboard_shows_contracts_deadlines_days_left_and_history(client, u
     page = client.get("/portal/").get_data(as_text=True)
     assert "VC-2024-0117" in page and "Changes that need your decision" in page
     assert announced.title in page and "You may object" in page
-    assert "in 45 days" in page and "none: your contract sets no deadline" in page and "Object<span" in page
+    assert "January 15, 2027 in 45 days" in texts(page, "td")
+    assert "none: your contract sets no deadline" in page and "Object<span" in page
     client.post(objection_url(announced, contract()), data=objection_form(announced, contract()))
     page = client.get("/portal/").get_data(as_text=True)
     assert objections()[0].reference in page and "Open: in consultation" in page
 
 
+ONE_SENTENCE = ("Explain your grounds in at least a sentence (5 words or more): the contract lets you object on "
+                "reasonable grounds (art. 4.1).")
+
+
 @pytest.mark.parametrize("grounds,message", [
     ("", "Give the grounds for your objection."),
-    ("No.", "at least a sentence"),
-    ("   unreasonable   ", "at least a sentence"),
+    ("No.", ONE_SENTENCE),
+    ("   unreasonable   ", ONE_SENTENCE),
 ])
 def test_empty_or_one_word_grounds_are_refused_and_what_was_typed_is_kept(client, users, login, announced,
                                                                           grounds, message):
@@ -64,7 +77,7 @@ def test_empty_or_one_word_grounds_are_refused_and_what_was_typed_is_kept(client
     response = client.post(objection_url(announced, contract()),
                            data=objection_form(announced, contract(), grounds=grounds))
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and message in page
+    assert response.status_code == 400 and field_errors(page) == {"grounds": message}
     assert grounds.strip() in page
     assert objections() == []
 
@@ -78,7 +91,8 @@ def test_a_service_outside_the_contract_is_refused(client, users, login):
     login(users.controller_a)
     response = client.post(objection_url(item, vc), data=objection_form(item, vc, services=("telefonie",)))
     assert response.status_code == 400
-    assert "only for services of your contract" in response.get_data(as_text=True)
+    assert field_errors(response.get_data(as_text=True)) == {"service_ids": (
+        f"You can object only for services of your contract {VC} that this announcement changes.")}
     assert str(escape(GROUNDS)) in response.get_data(as_text=True) and objections() == []
 
 
@@ -87,7 +101,9 @@ def test_no_service_chosen_is_refused(client, users, login, announced):
     data = objection_form(announced, contract())
     data.pop("service_ids")
     response = client.post(objection_url(announced, contract()), data=data)
-    assert response.status_code == 400 and "Choose the services" in response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert field_errors(response.get_data(as_text=True)) == {"service_ids": "Choose the services your objection "
+                                                                            "concerns."}
 
 
 def test_a_second_objection_shows_the_first(client, users, login, announced):
@@ -97,7 +113,8 @@ def test_a_second_objection_shows_the_first(client, users, login, announced):
     again = client.post(url, data=dict(data, grounds=GROUNDS + " Again, in other words, once more."))
     assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
     assert len(objections()) == 1 and objections()[0].grounds == GROUNDS
-    assert "objected to announcement" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert (f"Your objection was received. Reference: {objections()[0].reference}." in
+            texts(client.get(first.headers["Location"]).get_data(as_text=True), "p"))
     assert client.get(url).status_code == 302  # the form itself now sends to the first
 
 
@@ -116,32 +133,34 @@ def test_an_objection_to_a_withdrawn_announcement_is_refused(client, users, logi
     from .portal import processor
     publication.withdraw(users.vcare_editor, processor("vcare"), announced.id, "Supplier fell through")
     login(users.controller_a)
+    withdrawn = (f"Vcare withdrew announcement #{announced.number} on December 1, 2026: the change will not happen, "
+                 "so there is nothing to object to.")
     page = client.get(objection_url(announced, contract())).get_data(as_text=True)
-    assert "withdrew announcement" in page and "<textarea" not in page
+    assert withdrawn in texts(page, "p") and "<textarea" not in page
     response = client.post(objection_url(announced, contract()), data=objection_form(announced, contract()))
-    assert response.status_code == 400 and "nothing to object to" in response.get_data(as_text=True)
+    assert response.status_code == 400 and alert(response.get_data(as_text=True)) == withdrawn
     assert str(escape(GROUNDS)) in response.get_data(as_text=True) and objections() == []
 
 
-def test_a_deadline_on_a_saturday_and_holiday_rolls_to_the_next_working_day(client, users, login, announced,
-                                                                            monkeypatch):
+def test_a_deadline_on_a_saturday_and_holiday_rolls_to_the_next_working_day(client, users, login, announced):
     # Only a contract that states a period to object has a deadline; the test gives Vcare's terms one of 30 days.
     terms = contract().terms
     terms.objection_days, terms.objection_period_article = 30, "4.1 (test)"
     db.session.commit()
     # Published 26 Nov 2026: 30 days end on Saturday 26 December (Second Christmas Day) → Monday 28 December.
     published_on(announced, date(2026, 11, 26))
-    login(users.controller_a)
-    monkeypatch.setattr(cases, "today", lambda: date(2026, 12, 29))
-    page = client.get(objection_url(announced, contract())).get_data(as_text=True)
-    assert "December 28, 2026" in page and "can no longer be submitted" in page and "<textarea" not in page
-    response = client.post(objection_url(announced, contract()), data=objection_form(announced, contract()))
-    assert response.status_code == 400 and objections() == []
-    monkeypatch.setattr(cases, "today", lambda: date(2026, 12, 28))
-    page = client.get(objection_url(announced, contract())).get_data(as_text=True)
-    assert "December 28, 2026" in page and "3(4)" in page and "December 26, 2026" in page and "<textarea" in page
-    assert client.post(objection_url(announced, contract()),
-                       data=objection_form(announced, contract())).status_code == 302
+    with on(date(2026, 12, 29)):
+        login(users.controller_a)
+        page = client.get(objection_url(announced, contract())).get_data(as_text=True)
+        assert "December 28, 2026" in page and "can no longer be submitted" in page and "<textarea" not in page
+        response = client.post(objection_url(announced, contract()), data=objection_form(announced, contract()))
+        assert response.status_code == 400 and objections() == []
+    with on(date(2026, 12, 28), hour=23):     # the last hour of the last day
+        login(users.controller_a)
+        page = client.get(objection_url(announced, contract())).get_data(as_text=True)
+        assert "December 28, 2026" in page and "3(4)" in page and "December 26, 2026" in page and "<textarea" in page
+        assert client.post(objection_url(announced, contract()),
+                           data=objection_form(announced, contract())).status_code == 302
     assert objections()[0].deadline == date(2026, 12, 28)
 
 
@@ -154,7 +173,10 @@ def test_a_tampered_hidden_field_is_refused_and_keeps_the_text(client, users, lo
         data[field] = "2"
     response = client.post(objection_url(announced, contract()), data=data)
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and "This form was changed" in page and str(escape(GROUNDS)) in page
+    assert response.status_code == 400 and str(escape(GROUNDS)) in page
+    assert alert(page) == ("Please correct the following This form was changed after the site sent it (it names "
+                           "another announcement or contract than this page). Nothing was recorded; check the page "
+                           "and submit again.")
     assert objections() == []
 
 
@@ -163,16 +185,21 @@ def test_a_tampered_service_value_is_refused(client, users, login, announced):
     data = objection_form(announced, contract())
     data["service_ids"] = ["not-a-number"]
     response = client.post(objection_url(announced, contract()), data=data)
-    assert response.status_code == 400 and str(escape(GROUNDS)) in response.get_data(as_text=True) and objections() == []
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and str(escape(GROUNDS)) in page and objections() == []
+    assert list(field_errors(page)) == ["service_ids"]
 
 
 def test_a_change_needing_consent_has_no_objection_form(client, users, login):
     item = announce(users.vcare_editor, locations=US)    # outside the EEA under Vcare art. 5.3: consent
     login(users.controller_a)
+    consent = (f"Under your contract {VC} this change needs your consent (art. 5.1, 5.3); grant or refuse it instead "
+               "of objecting.")
     page = client.get(objection_url(item, contract())).get_data(as_text=True)
-    assert "needs your consent" in page and "<textarea" not in page
+    assert consent in texts(page, "p") and "<textarea" not in page
     response = client.post(objection_url(item, contract()), data=objection_form(item, contract()))
     assert response.status_code == 400 and objections() == []
+    assert alert(response.get_data(as_text=True)) == consent
 
 
 def test_the_announcement_page_and_mail_lead_to_the_portal(client, users, announced):
@@ -198,4 +225,4 @@ def test_every_step_is_audited_on_the_objection(client, users, login, announced)
                                                           AuditEntry.object_id == made.id)).all()
     assert [e.action for e in entries] == ["objection.submit"]
     assert entries[0].actor_label == users.controller_a.email and entries[0].details["grounds"] == GROUNDS
-    assert isinstance(made, Objection)
+    assert entries[0].summary.startswith(f"Objection {made.reference} ")

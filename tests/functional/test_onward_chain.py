@@ -8,20 +8,18 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import Announcement, OnwardEngagement
-from registry.services import announcements, publication
 from registry.services.consistency import check_processor
 
+from ..html import field_errors
 from .announce import draft, form, publish, sp_id
 
 # Bijlage A names Microsoft for these services of Vcare (seed 000).
 MICROSOFT_SERVICES = ("support-tickets", "operator", "number-entry", "call-back", "reporter", "back-up")
-TODAY = date(2026, 12, 1)
+pytestmark = pytest.mark.usefixtures("clock")     # announced on 1 December 2026
 
 
 @pytest.fixture
-def editor(client, users, login, monkeypatch):
-    for module in (announcements, publication):
-        monkeypatch.setattr(module, "today", lambda: TODAY)
+def editor(client, users, login):
     login(users.vcare_editor)
     return client
 
@@ -102,6 +100,9 @@ def test_an_onward_change_must_name_every_service_its_parent_serves(editor):
     response = editor.post("/admin/processors/vcare/announcements/new", data=form(
         services=("operator",), parent_id=str(sp_id("vcare", "microsoft")), new_name="PCI",
         effective_date="2027-01-15", locations=(("NL", "Amsterdam", ""),)))
-    text = response.get_data(as_text=True)
-    assert "Microsoft also serves" in text and "choose them as well" in text
+    assert response.status_code == 400
+    assert field_errors(response.get_data(as_text=True)) == {"service_ids": (
+        "Microsoft also serves Back-Up, Call Back (add-on voor de Operator), Number Entry, Reporter, Support: ticket- "
+        "en klachtenafhandeling (alle diensten): a change of its own sub-processors concerns those services too; "
+        "choose them as well.")}
     assert db.session.query(Announcement).count() == before

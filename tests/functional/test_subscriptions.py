@@ -8,6 +8,7 @@ from registry.extensions import db
 from registry.models import OutboxMessage, Subscription
 from registry.services import subscriptions
 
+from ..html import field_errors
 from .announce import ids
 
 
@@ -61,8 +62,11 @@ def test_bad_addresses_are_refused_and_nothing_is_stored(client, email, message)
 
 
 def test_services_of_another_processor_are_refused(client):
-    response = subscribe(client, service_ids=[str(i) for i in ids("vtm", "it-telecom")])
+    [vtm_service] = ids("vtm", "it-telecom")
+    response = subscribe(client, service_ids=[str(vtm_service)])
     assert response.status_code == 400 and db.session.scalar(select(Subscription)) is None
+    assert field_errors(response.get_data(as_text=True)) == {
+        "service_ids": f"'{vtm_service}' is not a valid choice for this field."}
 
 
 @pytest.mark.parametrize("signed", ["garbage", "eyJpZCI6MX0.tampered.sig"])

@@ -22,33 +22,51 @@ def test_a_notice_period_in_months_ends_on_the_same_date_or_the_months_last_day(
 
 
 def test_a_notice_period_does_not_move_off_a_weekend():
-    assert periods.notice_period_end(date(2026, 1, 28), 1).day == date(2026, 2, 28)  # a Saturday
+    result = periods.notice_period_end(date(2026, 1, 28), 1)
+    assert (result.day, result.rolled_from) == (date(2026, 2, 28), None)   # a Saturday
+    assert "This is the day the contract ends, not a deadline to act" in result.explanation
 
 
 def test_the_day_of_the_event_does_not_count():
-    assert periods.deadline_to_act(date(2026, 11, 2), 30).day == date(2026, 12, 2)
+    result = periods.deadline_to_act(date(2026, 11, 2), 30)     # Wednesday 2 December 2026, a working day
+    assert (result.day, result.rolled_from) == (date(2026, 12, 2), None)
+    assert "would have ended" not in result.explanation
+
+
+def test_a_notice_period_in_days_ends_on_its_last_day_and_never_moves():
+    # 30 days from Tuesday 1 December 2026 end on Thursday 31 December; 45 days on Friday 15 January 2027;
+    # 4 days from Tuesday 22 December 2026 on Saturday 26 December (Second Day of Christmas): it stays there.
+    assert periods.notice_period(date(2026, 12, 1), 30).day == date(2026, 12, 31)
+    assert periods.notice_period(date(2026, 12, 1), 45).day == date(2027, 1, 15)
+    stays = periods.notice_period(date(2026, 12, 22), 4)
+    assert (stays.day, stays.rolled_from) == (date(2026, 12, 26), None)
 
 
 def test_a_deadline_ending_on_a_saturday_runs_to_monday():
     result = periods.deadline_to_act(date(2026, 11, 5), 30)   # 5 Dec 2026 is a Saturday
     assert (result.rolled_from, result.day) == (date(2026, 12, 5), date(2026, 12, 7))
-    assert "3(4)" in result.explanation and "Saturday" in result.explanation
+    assert result.explanation == (
+        "Computed by analogy with Reg. (EEC, Euratom) No 1182/71 art. 3; the contract does not say how periods are "
+        "counted. Art. 3(1): the day of the event does not count; the period ends at the end of its last day. "
+        "Art. 3(4): a period to act that ends on a Saturday, Sunday or public holiday (Algemene termijnenwet art. 3) "
+        "ends at the end of the next working day. The period would have ended on December 5, 2026 (Saturday).")
 
 
 def test_a_deadline_ending_on_easter_monday_runs_to_tuesday():
     result = periods.deadline_to_act(date(2026, 3, 7), 30)    # 6 April 2026 is Easter Monday
     assert result.rolled_from == date(2026, 4, 6) and result.day == date(2026, 4, 7)
-    assert "Easter Monday" in result.explanation
+    assert result.explanation.endswith(" The period would have ended on April 6, 2026 (Easter Monday).")
 
 
 def test_a_deadline_ending_on_kings_day_runs_to_the_next_working_day():
     result = periods.deadline_to_act(date(2027, 3, 28), 30)   # 27 April 2027 is King's Day (a Tuesday)
     assert result.rolled_from == date(2027, 4, 27) and result.day == date(2027, 4, 28)
+    assert result.explanation.endswith(" The period would have ended on April 27, 2027 (King's Day).")
 
 
 def test_christmas_and_a_weekend_roll_together():
     result = periods.deadline_to_act(date(2027, 11, 25), 30)  # 25 Dec 2027 Saturday, 26 Sunday (both holidays)
-    assert result.day == date(2027, 12, 27)
+    assert (result.rolled_from, result.day) == (date(2027, 12, 25), date(2027, 12, 27))
 
 
 def test_end_of_day_is_amsterdam_midnight_in_utc_across_daylight_saving():

@@ -1,6 +1,7 @@
 """EEA membership and adequacy decisions come from dated data and decide transfer bases."""
 from datetime import date
 
+import pycountry
 import pytest
 
 from registry import transfers
@@ -23,11 +24,14 @@ def test_eea_membership_is_dated(code, day, expected):
     assert transfers.in_eea(code, day) is expected
 
 
-def test_the_eea_has_thirty_members_today():
-    members = [c for c in ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
-                           "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"]]
-    assert all(transfers.in_eea(c, date(2026, 11, 22)) for c in members)
-    assert len(set(members)) == 30
+# The 27 EU member states (Treaty on European Union art. 52) and Iceland, Liechtenstein and Norway (EEA Agreement).
+EEA_2026 = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT",
+            "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"}
+
+
+def test_the_eea_is_exactly_those_thirty_countries_on_a_day_in_2026():
+    in_eea = {c.alpha_2 for c in pycountry.countries if transfers.in_eea(c.alpha_2, date(2026, 11, 22))}
+    assert in_eea == EEA_2026
 
 
 @pytest.mark.parametrize("code,day,covered", [
@@ -47,6 +51,8 @@ def test_adequacy_decisions_are_adopted_renewed_and_expire(code, day, covered):
 def test_us_adequacy_covers_only_certified_organisations():
     decision = transfers.adequacy_for("US", date(2026, 1, 1))
     assert "Data Privacy Framework" in decision.scope
+    assert transfers.check_basis("adequacy", "US", date(2026, 1, 1), dpf_certified=True).valid
+    assert not transfers.check_basis("adequacy", "US", date(2026, 1, 1), dpf_certified=False).valid
 
 
 def test_privacy_shield_is_no_current_basis():
