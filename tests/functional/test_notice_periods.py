@@ -99,10 +99,11 @@ def test_the_first_day_after_the_longer_period_is_accepted(editor):
     assert drafted(editor, "2027-01-16").effective_date == date(2027, 1, 16)
 
 
-def test_publishing_a_day_later_rechecks_the_longer_period(editor):
+def test_publishing_a_day_later_rechecks_the_longer_period(editor, users, login):
     item = drafted(editor, "2027-01-16")
     # Published on Wednesday 2 December: 45 days end on Saturday 16 January, so 17 January is the earliest.
     with on(date(2026, 12, 2)):
+        login(users.vcare_editor)  # a day later the session has ended (SESSION_IDLE_MINUTES)
         response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/publish")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
