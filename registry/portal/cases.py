@@ -9,7 +9,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import AuditEntry, ConsentDecision, Objection
 from ..language import spoken_date
-from ..services import AlreadyDone, DomainError, NotFound, checkpoints, consents, objections, reactions, terminations
+from ..services import (AlreadyDone, DomainError, NotFound, checkpoints, consents, objections, reactions,
+                        terminations)
 from ..services.snapshot import today
 from .forms import ConsentForm, MessageForm, ObjectionForm, TerminationForm
 from .views import bp, controller_required, org_id

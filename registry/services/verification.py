@@ -188,7 +188,8 @@ def _check_against_log(found: Verification, signed: list[KeptCheckpoint], heads:
             reported.add((c.entries, c.head))
             sound = max([n for n in holding if n < c.entries], default=0)
             first = sound + 1
-            after = f"entry {sound}, covered by a checkpoint that holds, is sound" if sound else "no entry is vouched for"
+            after = (f"entry {sound}, covered by a checkpoint that holds, is sound" if sound
+                     else "no entry is vouched for")
             span = (f"entry {found.name(first)}: from here to entry {found.name(c.entries)}" if first < c.entries
                     else f"entry {found.name(first)}:")
             found.problems.append(Problem(

@@ -111,7 +111,8 @@ def test_a_day_without_a_checkpoint_gets_one_at_the_next_write_and_from_the_dail
         assert f": {log.n + 3} entries, head " in result.output
     with time_machine.travel(newest.at + timedelta(days=2, hours=1), tick=False):  # a day without writes
         result = runner.invoke(args=["audit", "checkpoint"])
-        assert result.output.startswith(f"Signed checkpoint #{log.m + 3} ") and Log.checkpoint(log.m + 3).entries == log.n + 3
+        assert result.output.startswith(f"Signed checkpoint #{log.m + 3} ")
+        assert Log.checkpoint(log.m + 3).entries == log.n + 3
 
 
 def test_deleting_the_tail_is_found_with_the_first_missing_entry(log, users, runner):
@@ -148,7 +149,8 @@ def test_rewriting_an_entry_and_rehashing_every_later_one_is_found(log, users, r
     assert (f"entry number {log.n + 3} (id {ids_[log.n + 2]}): from here to entry number {log.n + 4} "
             f"(id {ids_[log.n + 3]}) the log no longer leads to the head checkpoint #{log.m + 2} ({log.stamp}) "
             f"signed") in result.output
-    assert f"one of them was rewritten (entry {log.n + 2}, covered by a checkpoint that holds, is sound)" in result.output
+    assert (f"one of them was rewritten (entry {log.n + 2}, covered by a checkpoint that holds, is sound)"
+            in result.output)
     assert f"the first entry that fails is number {log.n + 3} (id {ids_[log.n + 2]})." in result.output
 
 
