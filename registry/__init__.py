@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     config.check_production(app.config, app.debug)
+    config.check_signing_key(app.config)
     if app.config.get("PROXY_HOPS", 0) > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -91,7 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
-    from .public import changes, feeds  # noqa: F401  (routes on the public blueprint)
+    from .public import audit, changes, feeds  # noqa: F401  (routes on the public blueprint)
     from .portal import cases  # noqa: F401  (routes on the portal blueprint)
     from .portal.views import bp as portal_bp
     from .public.views import bp as public_bp

@@ -1,14 +1,16 @@
-"""Thin commands that call services: seed, demo, users create, registry check, audit verify."""
+"""Thin commands that call services: seed, demo, users create, registry check, audit verify|checkpoint|key, backup."""
 from __future__ import annotations
 
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 
-from .services import DomainError, accounts, audit
+from .services import DomainError, accounts, checkpoints, verification
+from .services.backup import BackupFailed, back_up
 from .services.consistency import check_all, check_processor
 from .services.demo import load_demo
 from .services.seeding import load_seed
@@ -22,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(registry)
     app.cli.add_command(audit_group)
     app.cli.add_command(mail_group)
+    app.cli.add_command(backup_command)
 
 
 @click.command("seed")
@@ -105,14 +108,78 @@ def audit_group():
 
 
 @audit_group.command("verify")
-def audit_verify():
-    """Check the audit log's hash chain; exit status 1 when it has been tampered with."""
-    problems = audit.verify_chain()
-    for problem in problems:
-        click.echo(problem)
-    if problems:
+@click.option("--checkpoint", "kept", multiple=True, metavar="FILE_OR_URL",
+              help="A checkpoint kept elsewhere (a saved /audit/checkpoints.json, one checkpoint's JSON, or its URL); "
+                   "may be repeated.")
+def audit_verify(kept: tuple[str, ...]):
+    """Check the audit log's hash chain against every stored checkpoint and any kept elsewhere; exit status 1 when
+    the log was shortened or rewritten or a checkpoint removed (2 when a checkpoint given could not be read)."""
+    outside = []
+    for source in kept:
+        try:
+            outside += verification.read_kept(source)
+        except verification.Unreadable as error:
+            raise click.BadParameter(str(error), param_hint="--checkpoint") from None
+    found = verification.verify(outside)
+    for problem in found.problems:
+        click.echo(problem.message)
+    if found.problems:
+        first = found.first_failing
+        click.echo(f"Audit log NOT intact: {len(found.problems)} problem(s) found"
+                   + (f"; the first entry that fails is {found.name(first)}." if first else "."))
         sys.exit(1)
-    click.echo("Audit log intact.")
+    click.echo(_intact(found))
+
+
+def _entries(number: int) -> str:
+    return "1 entry" if number == 1 else f"{number} entries"
+
+
+def _intact(found: verification.Verification) -> str:
+    lines = [f"Audit log intact: {_entries(found.entries)}, head {found.head}."]
+    if found.stored:
+        newest = found.stored[-1]
+        since = found.entries - newest.entries
+        count = "1 checkpoint" if len(found.stored) == 1 else f"{len(found.stored)} checkpoints"
+        lines.append(f"{count} signed with key {found.key_id}, all holding; the newest, #{newest.sequence} of "
+                     f"{newest.statement()['at']}, covers {_entries(newest.entries)}"
+                     + (f" ({since} written since)." if since else " (all of them)."))
+    else:
+        lines.append("No checkpoints yet.")
+    for kept in found.outside:
+        lines.append(f"Checkpoint #{kept.sequence} kept elsewhere ({kept.at}, {_entries(kept.entries)}) matches.")
+    return "\n".join(lines)
+
+
+@audit_group.command("checkpoint")
+def audit_checkpoint():
+    """Sign the log's head now, unless the newest checkpoint covers it and is less than a day old (run daily)."""
+    made, new = checkpoints.sign_now()
+    state = "Signed" if new else "Already signed:"
+    click.echo(f"{state} checkpoint #{made.sequence} of {made.statement()['at']}: {made.entries} entries, "
+               f"head {made.head}.")
+
+
+@audit_group.command("key")
+def audit_key():
+    """Show the public key that signs the checkpoints, its id and where the private key comes from."""
+    signer = checkpoints.key()
+    click.echo(f"Key id:      {signer.key_id}")
+    click.echo("Algorithm:   Ed25519")
+    click.echo(f"Public key:  {signer.public_key}")
+    click.echo(f"Private key: from {current_app.config['AUDIT_SIGNING_KEY_ORIGIN']}")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path):
+    """Back up the database to PATH while the portal runs: SQLite's online backup (a database file), or pg_dump in
+    its custom format for PostgreSQL (restore with pg_restore)."""
+    try:
+        made = back_up(current_app.config["SQLALCHEMY_DATABASE_URI"], path, current_app.config["PG_DUMP"])
+    except BackupFailed as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up to {made.path} ({made.kind}, {made.size:,} bytes).")
 
 
 @click.group("mail")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import logging
 import os
 import secrets
@@ -70,6 +71,34 @@ def server_workers(environ, argv: list[str]) -> int | None:
         if given is not None:
             count = given
     return count
+def _audit_signing_key(instance_path: Path) -> tuple[str, str]:
+    """AUDIT_SIGNING_KEY from the environment, else one generated once and kept in instance/; and where it came
+    from. The key signs the audit log's checkpoints, so it is kept outside the database on purpose."""
+    key = os.environ.get("AUDIT_SIGNING_KEY", "").strip()
+    if key:
+        return key, "the environment (AUDIT_SIGNING_KEY)"
+    key_file = instance_path / "audit_signing_key"
+    if key_file.exists():
+        return key_file.read_text().strip(), str(key_file)
+    # Any 32 random bytes are an Ed25519 private key; stored as base64, the format AUDIT_SIGNING_KEY takes.
+    key = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+    key_file.write_text(key + "\n")
+    key_file.chmod(0o600)
+    log.warning("AUDIT_SIGNING_KEY not set: generated an Ed25519 key for the audit checkpoints and stored it in %s "
+                "(keep it, and back it up apart from the database)", key_file)
+    return key, f"{key_file} (generated)"
+
+
+def check_signing_key(config: dict) -> None:
+    """Refuse to start with an audit signing key that cannot be read, instead of failing at the first checkpoint."""
+    from .signing import KeyFormatError, load
+
+    try:
+        load(config.get("AUDIT_SIGNING_KEY") or "")
+    except KeyFormatError as error:
+        raise ConfigurationError(
+            f"AUDIT_SIGNING_KEY from {config.get('AUDIT_SIGNING_KEY_ORIGIN')} is not an Ed25519 private key: "
+            f"{error}. Give base64 of 32 random bytes or a PEM key (`openssl genpkey -algorithm ed25519`).") from None
 
 
 class ConfigurationError(RuntimeError):
@@ -122,6 +151,7 @@ def from_environment(instance_path: Path) -> dict:
         database_url = "postgresql://" + database_url[len("postgres://"):]
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    signing_key, signing_key_origin = _audit_signing_key(instance_path)
     return {
         "REGISTRY_ENV": "production" if production else "development",
         "SECRET_KEY": os.environ.get("SECRET_KEY") if production else _secret_key(instance_path),
@@ -132,6 +162,10 @@ def from_environment(instance_path: Path) -> dict:
         # so that a forged header cannot dodge the rate limits).
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "AUDIT_SIGNING_KEY": signing_key,
+        "AUDIT_SIGNING_KEY_ORIGIN": signing_key_origin,
+        # Where `flask backup` finds PostgreSQL's pg_dump (a name on PATH or a full path).
+        "PG_DUMP": os.environ.get("PG_DUMP", "pg_dump"),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),

@@ -14,6 +14,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# The audit checkpoints' Ed25519 key (base64 of 32 bytes), fixed so that signatures are the same on every run.
+os.environ.setdefault("AUDIT_SIGNING_KEY", "dGVzdC1hdWRpdC1zaWduaW5nLWtleS0zMi1ieXRlcyE=")
 
 from registry import create_app  # noqa: E402
 from registry.extensions import db, limiter  # noqa: E402

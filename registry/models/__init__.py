@@ -1,6 +1,6 @@
 """The domain model; one module per aggregate."""
 from .announcement import KINDS, Announcement, RegistryVersion, announcement_service
-from .audit import AuditEntry
+from .audit import AuditCheckpoint, AuditEntry
 from .mail import LANGUAGES, MailBody, OutboxMessage, Subscription, subscription_service
 from .customer import CustomerContract, Organisation, contract_service
 from .objection import (DECISIONS, OUTCOMES, ConsentDecision, Objection, ObjectionMessage, TerminationNotice,
@@ -28,6 +28,7 @@ __all__ = [
     "announcement_service",
     "AnnexListing",
     "OnwardEngagement",
+    "AuditCheckpoint",
     "AuditEntry",
     "ContractTerms",
     "CustomerContract",

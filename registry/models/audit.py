@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
-from sqlalchemy import JSON, ForeignKey, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -65,11 +65,56 @@ class AuditEntry(db.Model):
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-@event.listens_for(AuditEntry, "before_update")
-def _refuse_update(_mapper, _connection, _target):
-    raise RuntimeError("the audit log is append-only")
+CHECKPOINT_TYPE = "audit-checkpoint"
 
 
-@event.listens_for(AuditEntry, "before_delete")
-def _refuse_delete(_mapper, _connection, _target):
-    raise RuntimeError("the audit log is append-only")
+class AuditCheckpoint(db.Model):
+    """The head of the audit log at one moment, signed with the portal's key (kept outside the database):
+    `entries` entries, the last of which has hash `head`. Checkpoints are numbered and chained like the entries,
+    so that one removed from the middle leaves a gap, and one kept elsewhere shows a shortened or rewritten log."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, unique=True)
+    entries: Mapped[int] = mapped_column(Integer)
+    head: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    previous: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(100))
+
+    def statement(self) -> dict:
+        """What is signed, as published."""
+        return statement(self.sequence, self.entries, self.head, self.at, self.previous)
+
+    def signed_bytes(self) -> bytes:
+        return canonical(self.statement())
+
+    def digest(self) -> str:
+        """The SHA-256 of the signed statement: the next checkpoint's `previous`."""
+        return hashlib.sha256(self.signed_bytes()).hexdigest()
+
+    def as_published(self) -> dict:
+        return {**self.statement(), "signature": self.signature}
+
+
+def statement(sequence: int, entries: int, head: str, at: datetime | str, previous: str) -> dict:
+    """A checkpoint's signed fields; `at` as UTC to the second, e.g. 2026-11-22T10:00:00Z."""
+    if isinstance(at, datetime):
+        at = at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"type": CHECKPOINT_TYPE, "sequence": sequence, "entries": entries, "head": head, "at": at,
+            "previous": previous}
+
+
+def canonical(fields: dict) -> bytes:
+    """The signed bytes: JSON with sorted keys, no whitespace, ASCII only, UTF-8. With nothing but integers and
+    ASCII strings in it this is also the JSON Canonicalization Scheme (RFC 8785) of the same object."""
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("utf-8")
+
+
+def _refuse_change(_mapper, _connection, target):
+    raise RuntimeError(f"the audit log is append-only ({type(target).__name__})")
+
+
+for _model in (AuditEntry, AuditCheckpoint):
+    event.listen(_model, "before_update", _refuse_change)
+    event.listen(_model, "before_delete", _refuse_change)

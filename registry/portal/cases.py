@@ -9,7 +9,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import AuditEntry, ConsentDecision, Objection
 from ..language import spoken_date
-from ..services import AlreadyDone, DomainError, NotFound, consents, objections, reactions, terminations
+from ..services import (AlreadyDone, DomainError, NotFound, checkpoints, consents, objections, reactions,
+                        terminations)
 from ..services.snapshot import today
 from .forms import ConsentForm, MessageForm, ObjectionForm, TerminationForm
 from .views import bp, controller_required, org_id
@@ -129,7 +130,8 @@ def _objection_page(item: Objection, message_form=None, termination_form=None, s
     return render_template("portal/objection.html", o=item, today=day, entries=objection_log(item),
                            message_form=message_form or MessageForm(),
                            termination_form=termination_form or TerminationForm(),
-                           window=terminations.window(item, day)), status
+                           window=terminations.window(item, day),
+                           checkpoint=checkpoints.for_objection(item)), status
 
 
 @bp.get("/objections/<int:objection_id>/")
@@ -183,5 +185,6 @@ def consent(consent_id: int):
         abort(404)
     entries = list(db.session.scalars(db.select(AuditEntry).where(
         AuditEntry.object_type == "ConsentDecision", AuditEntry.object_id == item.id).order_by(AuditEntry.id)))
-    return render_template("portal/consent.html", d=item, entries=entries)
+    return render_template("portal/consent.html", d=item, entries=entries,
+                           checkpoint=checkpoints.for_consent(item))
 

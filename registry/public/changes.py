@@ -7,7 +7,7 @@ from flask import abort, jsonify, render_template, request
 from flask_babel import gettext as _
 
 from ..describe import describe
-from ..services import NotFound
+from ..services import NotFound, checkpoints
 from ..services.changes import Scope, announcement_of, published
 from ..services.snapshot import get_processor
 from ..services.versions import compare, versions
@@ -36,7 +36,8 @@ def changes(slug: str):
 def announcement(slug: str, announcement_id: int):
     processor = get_processor(slug)
     item = announcement_of(processor, announcement_id)
-    return render_template("public/announcement.html", processor=processor, announcement=item, facts=describe(item))
+    return render_template("public/announcement.html", processor=processor, announcement=item, facts=describe(item),
+                           checkpoint=checkpoints.for_announcement(item))
 
 
 def _version_numbers() -> tuple[int, int]:

@@ -14,11 +14,16 @@ GENESIS = "0" * 64
 _CHAIN_LOCK = 28_2024
 
 
-def _last_hash() -> str:
+def lock_chain() -> None:
+    """Take turns appending to the log and its checkpoints until the transaction ends: two transactions appending at
+    once would both chain to the same entry. (SQLite has one writer at a time, and write requests begin IMMEDIATE:
+    see dbsetup.)"""
     if db.session.get_bind().dialect.name == "postgresql":
-        # Two transactions appending at once would both chain to the same entry; take turns.
-        # (SQLite has one writer at a time, and write requests begin IMMEDIATE: see dbsetup.)
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+
+
+def _last_hash() -> str:
+    lock_chain()
     last = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     return last or GENESIS
 
@@ -45,7 +50,8 @@ def summary(message: str, *, labels: tuple[str, ...] = (), **values) -> Summary:
 
 def record(actor: User | str, action: str, obj, summary: str | Summary, *, processor_id: int | None = None,
            details: dict | None = None) -> AuditEntry:
-    """Append an entry for a change made in the current transaction."""
+    """Append an entry for a change made in the current transaction; sign the head when the entry is a published
+    event or receipt, or when the newest checkpoint is a day old (see checkpoints)."""
     details = dict(details or {})
     if isinstance(summary, Summary):
         details["said"] = summary.as_details()
@@ -69,22 +75,18 @@ def record(actor: User | str, action: str, obj, summary: str | Summary, *, proce
     entry.hash = entry.compute_hash()
     db.session.add(entry)
     db.session.flush()
+    from . import checkpoints  # the checkpoints build on this module
+
+    checkpoints.after_append(entry)
     return entry
 
 
 def verify_chain() -> list[str]:
-    """Problems found walking the chain from the first entry; empty when intact."""
-    problems = []
-    previous = GENESIS
-    # populate_existing: judge what is stored, not objects this session holds in memory.
-    query = select(AuditEntry).order_by(AuditEntry.id).execution_options(populate_existing=True)
-    for entry in db.session.scalars(query):
-        if entry.prev_hash != previous:
-            problems.append(f"entry {entry.id}: does not follow entry before it")
-        if entry.compute_hash() != entry.hash:
-            problems.append(f"entry {entry.id}: content does not match its hash")
-        previous = entry.hash
-    return problems
+    """Problems found walking the chain from the first entry and checking every stored checkpoint; empty when
+    intact (see verification, which `flask audit verify` uses)."""
+    from .verification import verify  # built on this module
+
+    return [problem.message for problem in verify().problems]
 
 
 def changes(obj, values: dict) -> dict:

@@ -8,7 +8,8 @@ from ..extensions import db
 from ..links import absolute
 from ..models import CustomerContract, OutboxMessage, User
 from ..models.types import utcnow
-from .outbox import render_body, row_values
+from . import checkpoints
+from .outbox import checkpoint_context, render_body, row_values
 
 
 def controller_addresses(contract: CustomerContract, *people: User | None) -> list[tuple[str, str]]:
@@ -39,18 +40,30 @@ def queue(step: str, key: str, contract: CustomerContract, announcement_id: int 
     """
     now = utcnow()
     count = 0
+    signed = checkpoint_context(_receipt_checkpoint(step, context))
     for audience, recipients in (("controller", controller), ("processor", processor)):
         bodies = {}
         for address, language in recipients:
             if language not in bodies:
                 bodies[language] = render_body("case", language, step=step, audience=audience, contract=contract,
-                                               link=_link(audience, context), **context)
+                                               link=_link(audience, context), **signed, **context)
             body = bodies[language]
             db.session.add(OutboxMessage(**row_values(
                 step.split(".")[0], address, body, f"{key}:{address}", now, processor_id=contract.processor_id,
                 announcement_id=announcement_id, contract_id=contract.id)))
             count += 1
     return count
+
+
+def _receipt_checkpoint(step: str, context: dict):
+    """A receipt (objection, notice of termination, consent decision) carries the checkpoint that covers it."""
+    if step == "objection.submitted":
+        return checkpoints.covering_event("Objection", context["objection"].id, ("objection.submit",))
+    if step == "termination.notice":
+        return checkpoints.for_termination(context["objection"])
+    if step == "consent.decision":
+        return checkpoints.for_consent(context["decision"])
+    return None
 
 
 def _link(audience: str, context: dict) -> str:

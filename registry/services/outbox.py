@@ -12,7 +12,7 @@ from ..links import absolute
 from ..messages import MANAGE_PLACEHOLDER, new_message_id
 from ..models import Announcement, MailBody, OutboxMessage, Subscription, TerminationNotice, subscription_service
 from ..models.types import utcnow
-from . import notice
+from . import checkpoints, notice
 
 
 def render_body(template: str, language: str, **context) -> MailBody:
@@ -29,6 +29,14 @@ def render_body(template: str, language: str, **context) -> MailBody:
     return body
 
 
+def checkpoint_context(checkpoint) -> dict:
+    """What a mail shows of the signed checkpoint that covers the event it tells of (nothing without one)."""
+    if checkpoint is None:
+        return {"checkpoint": None}
+    return {"checkpoint": checkpoint, "checkpoints_url": absolute("public.audit_checkpoints"),
+            "checkpoint_url": absolute("public.audit_checkpoint", sequence=checkpoint.sequence)}
+
+
 def queue_one(kind: str, recipient: str, body: MailBody, dedupe_key: str, **links) -> None:
     db.session.add(OutboxMessage(kind=kind, recipient=recipient, body_id=body.id, dedupe_key=dedupe_key,
                                  message_id=new_message_id(), **links))
@@ -43,6 +51,7 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
     told: set[str] = set()
     rows = []
     now = utcnow()
+    signed = checkpoint_context(checkpoints.for_announcement(announcement))
     items = notice.notices(announcement.processor, announcement.services, announced_on, bool(facts.outside_eea))
     ended = {t.contract_id: t for t in db.session.scalars(select(TerminationNotice).where(
         TerminationNotice.contract_id.in_([i.contract.id for i in items if i.contract is not None] or [-1])))}
@@ -50,7 +59,7 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
         if item.contract is None or item.contract.notice_email in told:
             continue
         body = _announcement_body(item.contract.notice_language, announcement, event=event, page=page,
-                                  respond=respond, notice=item, ended=ended.get(item.contract.id))
+                                  respond=respond, notice=item, ended=ended.get(item.contract.id), **signed)
         told.add(item.contract.notice_email)
         rows.append(_row("contract_notice", item.contract.notice_email, body, announcement, event, now,
                          contract_id=item.contract.id))
@@ -62,7 +71,7 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
             continue
         if language not in bodies:
             bodies[language] = _announcement_body(language, announcement, event=event, page=page, respond=respond,
-                                                  notice=None)
+                                                  notice=None, **signed)
         told.add(email)
         rows.append(_row("announcement", email, bodies[language], announcement, event, now,
                          subscription_id=sub_id, manage_url=manage.format(token)))

@@ -89,11 +89,12 @@ def publish(actor: User, processor: Processor, announcement_id: int) -> Registry
     announcement.deadlines = deadlines_as_announced(processor, announcement, today())
     announcement.published_by_id = actor.id
     announcement.version_id = version.id
-    outbox.queue_announcement(announcement, "publication")
+    # Recorded (and the log's head signed) first, so that every notice carries the checkpoint that covers it.
     audit.record(actor, "announcement.publish", announcement,
                  audit.summary(N_("Published announcement #%(number)s as version %(version)s"),
                                number=announcement.number, version=version.number),
                  processor_id=processor.id)
+    outbox.queue_announcement(announcement, "publication")
     db.session.commit()
     forget_feed_heads()
     return version
@@ -186,11 +187,11 @@ def withdraw(actor: User, processor: Processor, announcement_id: int, reason: st
     announcement.withdrawn_by_id = actor.id
     announcement.withdrawal_reason = reason.strip()
     announcement.withdrawal_version_id = version.id
-    outbox.queue_announcement(announcement, "withdrawal")
     audit.record(actor, "announcement.withdraw", announcement,
                  audit.summary(N_("Withdrew announcement #%(number)s as version %(version)s"),
                                number=announcement.number, version=version.number),
                  processor_id=processor.id, details={"reason": reason.strip()})
+    outbox.queue_announcement(announcement, "withdrawal")
     db.session.commit()
     forget_feed_heads()
     return version
