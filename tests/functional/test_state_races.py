@@ -1,0 +1,368 @@
+"""30 people press the same button at the same moment: exactly one state change, no 500, and the other 29 get the
+answer a double submit gets (real HTTP requests to a threaded server, real commits, SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, build_opener
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from flask_migrate import upgrade
+from markupsafe import escape
+from sqlalchemy import func, select
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from registry import create_app
+from registry.extensions import db
+from registry.models import (Announcement, AuditEntry, ConsentDecision, CustomerContract, Engagement, Objection,
+                             Organisation, OutboxMessage, Processor, RegistryVersion, Service, SubProcessor,
+                             Subscription, TerminationNotice, User)
+from registry.services import accounts, audit, objections, publication
+from registry.services.announcements import save_draft
+
+from ..conftest import PG_URL, PROJECT, postgres_schema_or_skip
+from ..smtp import free_port
+
+PRESSES = 30
+PASSWORD = "a long password"
+EDITOR = "ed@vcare.example.org"
+CONTROLLER = "c0@praktijk-0.example"
+# Monday 23 November 2026, 10:00 in Amsterdam: every date below is worked out from it.
+DAY = date(2026, 11, 23)
+EFFECTIVE = date(2027, 1, 7)  # 45 days later
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+GROUNDS = "We object: this supplier was never part of what we agreed to for our patients."
+NL = [{"country": "NL", "place": "Amsterdam", "role": "processing", "transfer_basis": None}]
+US = [{"country": "US", "place": "Virginia", "role": "processing", "transfer_basis": "scc"}]
+# Three customers of Vcare and four subscribers: a publication or withdrawal queues 3 + 4 messages.
+CUSTOMERS = 3
+SUBSCRIBERS = ("one@follower.example", "two@follower.example", "three@follower.example", "four@follower.example")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def portal(request, tmp_path):
+    """A migrated, seeded portal behind a real threaded HTTP server, on a database of its own."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'races.db'}"
+    else:
+        postgres_schema_or_skip("stateraces")
+        url = PG_URL + "?options=-csearch_path%3Dstateraces"
+    port = free_port()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                      "BASE_URL": f"http://127.0.0.1:{port}", "WTF_CSRF_ENABLED": False,
+                      "LOGIN_RATE_LIMIT": "10000 per minute", "DEFAULT_LANGUAGE": "en",
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10, "max_overflow": 45}})
+    with time_machine.travel(datetime(2026, 11, 23, 10, tzinfo=AMSTERDAM)):
+        _world(app)
+        server = make_server("127.0.0.1", port, app, threaded=True, request_handler=_Quiet)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield Portal(app, f"http://127.0.0.1:{port}", request.param)
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        pass  # 30 lines per race say nothing the assertions do not
+
+
+def _world(app) -> None:
+    """The seed, three customers of Vcare with a controller each, four confirmed subscribers, one editor."""
+    with app.app_context(), app.test_request_context():
+        upgrade()
+        from registry.services.seeding import load_seed
+        load_seed(PROJECT / "seed")
+        vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
+        operator = db.session.scalar(select(Service).filter_by(processor_id=vcare.id, key="operator"))
+        for n in range(CUSTOMERS):
+            org = Organisation(slug=f"praktijk-{n}", name=f"Praktijk {n}")
+            db.session.add(org)
+            db.session.add(CustomerContract(processor=vcare, organisation=org, reference=f"VC-{n:03d}",
+                                            start_date=date(2024, 1, 1), terms=vcare.contract_terms[0],
+                                            notice_email=f"privacy@praktijk-{n}.example", notice_language="en",
+                                            services=[operator]))
+        for email in SUBSCRIBERS:
+            db.session.add(Subscription(processor_id=vcare.id, email=email, language="en", all_services=True,
+                                        status="confirmed", confirmed_at=datetime.now(AMSTERDAM)))
+        db.session.commit()
+        for n in range(CUSTOMERS):
+            accounts.create_user(f"c{n}@praktijk-{n}.example", "controller", f"praktijk-{n}", PASSWORD, actor="test")
+        accounts.create_user(EDITOR, "editor", "vcare", PASSWORD, actor="test")
+        db.session.remove()
+
+
+@dataclass
+class Answer:
+    status: int
+    text: str            # the page answered, or, after a redirect, the page it leads to (with the flash)
+    location: str | None = None
+
+
+class _Stay(HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None      # a 302 is an answer to look at, not to follow blindly
+
+
+class Browser:
+    """One person's browser: its own cookies (session, flash), talking HTTP to the server."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = build_opener(HTTPCookieProcessor(CookieJar()), _Stay)
+
+    def _open(self, path: str, data: dict | None = None) -> Answer:
+        body = urlencode(data, doseq=True).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=120) as response:
+                return Answer(response.status, response.read().decode())
+        except HTTPError as answer:
+            return Answer(answer.code, answer.read().decode(), answer.headers.get("Location"))
+
+    def get(self, path: str) -> Answer:
+        return self._open(path)
+
+    def post(self, path: str, data: dict) -> Answer:
+        return self._open(path, data)
+
+    def press(self, path: str, data: dict) -> Answer:
+        """Submit a form and read the page it leads to, as a browser shows it."""
+        answer = self.post(path, data)
+        if answer.status == 302:
+            shown = self.get(answer.location.removeprefix(self.base))
+            return Answer(302, shown.text, answer.location)
+        return answer
+
+    def login(self, email: str) -> "Browser":
+        assert self.post("/login", {"email": email, "password": PASSWORD}).status == 302
+        return self
+
+
+class Portal:
+    def __init__(self, app, base: str, kind: str):
+        self.app, self.base, self.kind = app, base, kind
+
+    def browsers(self, email: str) -> list[Browser]:
+        return [Browser(self.base).login(email) for _ in range(PRESSES)]
+
+    def race(self, browsers: list[Browser], path: str, data: dict) -> list[Answer]:
+        """Every browser submits the same form at the same moment."""
+        start = threading.Barrier(len(browsers))
+        answers: list = [None] * len(browsers)
+
+        def press(n: int) -> None:
+            start.wait()
+            try:
+                answers[n] = browsers[n].press(path, data)
+            except Exception as exc:  # pragma: no cover - shown in the assertion
+                answers[n] = Answer(0, repr(exc))
+
+        threads = [threading.Thread(target=press, args=(n,)) for n in range(len(browsers))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=180)
+        return answers
+
+    def count(self, query) -> int:
+        with self.app.app_context():
+            try:
+                return db.session.scalar(select(func.count()).select_from(query.subquery()))
+            finally:
+                db.session.remove()
+
+    def setup(self, step):
+        """Run `step()` through the services, as the portal's users did before the race."""
+        with self.app.app_context(), self.app.test_request_context():
+            try:
+                return step()
+            finally:
+                db.session.remove()
+
+
+def statuses(answers: list[Answer]) -> dict[int, int]:
+    return dict(Counter(a.status for a in answers))
+
+
+def report(kind: str, transition: str, answers: list[Answer]) -> None:
+    print(f"\n{transition} on {kind}: {len(answers)} requests, statuses {sorted(statuses(answers).items())}")
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(select(User).filter_by(email=email))
+
+
+def _vcare() -> Processor:
+    return db.session.scalar(select(Processor).filter_by(slug="vcare"))
+
+
+def _draft(name: str = "Acme Cloud", locations=NL) -> tuple[int, int]:
+    vcare = _vcare()
+    operator = db.session.scalar(select(Service.id).filter_by(processor_id=vcare.id, key="operator"))
+    item = save_draft(_user(EDITOR), vcare, None, {
+        "kind": "add", "service_ids": [operator], "new_name": name, "reason": "A second operator for peak hours",
+        "effective_date": EFFECTIVE, "locations": locations})
+    return item.id, item.number
+
+
+def _published(name: str = "Acme Cloud", locations=NL) -> tuple[int, int]:
+    announcement_id, number = _draft(name, locations)
+    publication.publish(_user(EDITOR), _vcare(), announcement_id)
+    return announcement_id, number
+
+
+def _objection() -> tuple[int, str]:
+    announcement_id, _ = _published()
+    contract = db.session.scalar(select(CustomerContract).filter_by(reference="VC-000"))
+    operator = db.session.scalar(select(Service.id).filter_by(key="operator", processor_id=contract.processor_id))
+    made = objections.submit(_user(CONTROLLER), announcement_id, contract.id, GROUNDS, [operator], DAY)
+    return made.id, made.reference
+
+
+def _outbox(pattern: str):
+    return select(OutboxMessage).where(OutboxMessage.dedupe_key.like(pattern))
+
+
+def _audit(action: str):
+    return select(AuditEntry).where(AuditEntry.action.like(action))
+
+
+def _chain_intact(portal: Portal) -> bool:
+    with portal.app.app_context():
+        try:
+            return audit.verify_chain() == []
+        finally:
+            db.session.remove()
+
+
+def test_thirty_publications_of_one_draft_apply_it_once(portal):
+    announcement_id, number = portal.setup(_draft)
+    versions_before = portal.count(select(RegistryVersion).join(Processor).where(Processor.slug == "vcare"))
+    answers = portal.race(portal.browsers(EDITOR), f"/admin/processors/vcare/announcements/{announcement_id}/publish",
+                          {})
+    report(portal.kind, "publish", answers)
+    assert statuses(answers) == {302: 1, 400: PRESSES - 1}
+    version = versions_before + 1
+    [won] = [a for a in answers if a.status == 302]
+    assert f"Published as registry version {version}." in won.text
+    for lost in (a for a in answers if a.status == 400):
+        # The editor's page, with the reason in its error summary and the withdraw form that now applies.
+        assert f"Announcement #{number} was published already (Version {version} (announcement #{number}" in lost.text
+        assert 'class="error-summary"' in lost.text and f"/announcements/{announcement_id}/withdraw" in lost.text
+    assert portal.count(select(RegistryVersion).join(Processor).where(Processor.slug == "vcare")) == version
+    assert portal.count(select(RegistryVersion).where(RegistryVersion.announcement_id == announcement_id)) == 1
+    assert portal.count(select(SubProcessor).where(SubProcessor.name == "Acme Cloud")) == 1
+    assert portal.count(select(Engagement).where(Engagement.announcement_id == announcement_id)) == 1
+    assert portal.count(_audit("announcement.publish")) == 1
+    assert portal.count(_outbox(f"announcement:{announcement_id}:publication:%")) == CUSTOMERS + len(SUBSCRIBERS)
+    assert _chain_intact(portal)
+
+
+def test_thirty_withdrawals_of_one_announcement_withdraw_it_once(portal):
+    announcement_id, number = portal.setup(_published)
+    versions_before = portal.count(select(RegistryVersion).join(Processor).where(Processor.slug == "vcare"))
+    answers = portal.race(portal.browsers(EDITOR), f"/admin/processors/vcare/announcements/{announcement_id}/withdraw",
+                          {"reason": "The supplier failed our security review."})
+    report(portal.kind, "withdraw", answers)
+    assert statuses(answers) == {302: 1, 400: PRESSES - 1}
+    [won] = [a for a in answers if a.status == 302]
+    assert f"Withdrawn; the withdrawal is registry version {versions_before + 1}." in won.text
+    for lost in (a for a in answers if a.status == 400):
+        assert f"Announcement #{number} was withdrawn already." in lost.text
+        assert 'class="error-summary"' in lost.text and "The supplier failed our security review." in lost.text
+    assert portal.count(select(RegistryVersion).join(Processor).where(Processor.slug == "vcare")) == versions_before + 1
+    assert portal.count(select(RegistryVersion).where(RegistryVersion.announcement_id == announcement_id,
+                                                      RegistryVersion.event == "withdrawal")) == 1
+    assert portal.count(_audit("announcement.withdraw")) == 1
+    assert portal.count(_outbox(f"announcement:{announcement_id}:withdrawal:%")) == CUSTOMERS + len(SUBSCRIBERS)
+    assert portal.count(select(Engagement).where(Engagement.announcement_id == announcement_id,
+                                                 Engagement.cancelled.is_(True))) == 1
+    assert _chain_intact(portal)
+
+
+def test_thirty_outcomes_of_one_objection_record_one(portal):
+    objection_id, ref = portal.setup(_objection)
+    answers = portal.race(portal.browsers(EDITOR), f"/admin/processors/vcare/objections/{objection_id}/outcome",
+                          {"outcome": "no_agreement", "note": "We keep Acme Cloud for every customer."})
+    report(portal.kind, "outcome", answers)
+    assert statuses(answers) == {302: 1, 400: PRESSES - 1}
+    [won] = [a for a in answers if a.status == 302]
+    assert "Outcome recorded: No agreement. The controller was told." in won.text
+    for lost in (a for a in answers if a.status == 400):
+        # Recorded on 23 November 2026 at 09:00 UTC (10:00 in Amsterdam), by the one request that won.
+        assert f"The outcome of {ref} was recorded already: No agreement (2026-11-23 09:00 UTC)." in lost.text
+        assert "Record outcome" not in lost.text and "Recorded:" in lost.text
+    assert portal.count(select(Objection).where(Objection.id == objection_id, Objection.outcome == "no_agreement")) == 1
+    assert portal.count(_audit("objection.outcome")) == 1
+    # The contract's notice address and the controller who objected.
+    assert portal.count(_outbox(f"objection:{objection_id}:outcome:%")) == 2
+    assert _chain_intact(portal)
+
+
+def test_thirty_consent_decisions_on_one_announcement_record_one(portal):
+    # Outside the EEA: Vcare art. 5.3 asks the controller's consent.
+    announcement_id, number = portal.setup(lambda: _published(locations=US))
+    contract_id = portal.setup(lambda: db.session.scalar(select(CustomerContract.id).filter_by(reference="VC-000")))
+    answers = portal.race(portal.browsers(CONTROLLER),
+                          f"/portal/contracts/{contract_id}/announcements/{announcement_id}/consent",
+                          {"announcement_id": str(announcement_id), "contract_id": str(contract_id),
+                           "decision": "granted", "note": ""})
+    report(portal.kind, "consent", answers)
+    assert statuses(answers) == {302: PRESSES}
+    ref = f"CON-VCARE-{number:03d}-{contract_id:05d}"
+    won = [a for a in answers if f"Your decision was recorded: consent granted. Reference: {ref}." in a.text]
+    lost = [a for a in answers if f"Your organisation decided on announcement #{number} already: consent granted "
+                                  f"({ref})." in a.text]
+    assert (len(won), len(lost)) == (1, PRESSES - 1)
+    assert {a.location for a in answers} == {f"/portal/consents/{_only(portal, ConsentDecision)}/"}
+    assert portal.count(select(ConsentDecision)) == 1
+    assert portal.count(_audit("consent.%")) == 1
+    # The contract's notice address, the controller, and Vcare's editor.
+    assert portal.count(_outbox("consent:%")) == 3
+    assert _chain_intact(portal)
+
+
+def test_thirty_notices_of_termination_of_one_contract_record_one(portal):
+    def ended_without_agreement():
+        objection_id, _ = _objection()
+        objections.record_outcome(_user(EDITOR), _vcare(), objection_id, "no_agreement", "We keep Acme Cloud.")
+        return objection_id
+    objection_id = portal.setup(ended_without_agreement)
+    contract_id = portal.setup(lambda: db.session.scalar(select(CustomerContract.id).filter_by(reference="VC-000")))
+    answers = portal.race(portal.browsers(CONTROLLER), f"/portal/objections/{objection_id}/termination",
+                          {"confirm": "y"})
+    report(portal.kind, "termination notice", answers)
+    assert statuses(answers) == {302: PRESSES}
+    ref = f"TRM-VCARE-{contract_id:05d}"
+    # Vcare art. 4.1: one month's notice from 23 November 2026 ends on 23 December 2026.
+    won = [a for a in answers if f"Your notice of termination was recorded ({ref}). The contract ends at the end of "
+                                 f"December 23, 2026." in a.text]
+    lost = [a for a in answers if f"Notice was given already ({ref})." in a.text]
+    assert (len(won), len(lost)) == (1, PRESSES - 1)
+    assert portal.count(select(TerminationNotice)) == 1
+    assert portal.count(_audit("termination.notice")) == 1
+    assert portal.count(_outbox("termination:%")) == 3
+    assert _chain_intact(portal)
+
+
+def _only(portal: Portal, model) -> int:
+    with portal.app.app_context():
+        try:
+            [row_id] = db.session.scalars(select(model.id)).all()
+            return row_id
+        finally:
+            db.session.remove()
