@@ -43,8 +43,8 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 GROUNDS = "We object: this supplier was never part of what we agreed to for our patients."
 NL = [{"country": "NL", "place": "Amsterdam", "role": "processing", "transfer_basis": None}]
 US = [{"country": "US", "place": "Virginia", "role": "processing", "transfer_basis": "scc"}]
-# Three customers of Vcare and four subscribers: a publication or withdrawal queues 3 + 4 messages.
-CUSTOMERS = 3
+# Thirty customers of Vcare and four subscribers: a publication or withdrawal queues 30 + 4 messages.
+CUSTOMERS = 30
 SUBSCRIBERS = ("one@follower.example", "two@follower.example", "three@follower.example", "four@follower.example")
 
 
@@ -161,17 +161,22 @@ class Portal:
 
     def race(self, browsers: list[Browser], path: str, data: dict) -> list[Answer]:
         """Every browser submits the same form at the same moment."""
-        start = threading.Barrier(len(browsers))
-        answers: list = [None] * len(browsers)
+        return self.at_once([(browser, path, data) for browser in browsers])
+
+    def at_once(self, forms: list[tuple[Browser, str, dict]]) -> list[Answer]:
+        """Each browser submits its form at the same moment."""
+        start = threading.Barrier(len(forms))
+        answers: list = [None] * len(forms)
 
         def press(n: int) -> None:
+            browser, path, data = forms[n]
             start.wait()
             try:
-                answers[n] = browsers[n].press(path, data)
+                answers[n] = browser.press(path, data)
             except Exception as exc:  # pragma: no cover - shown in the assertion
                 answers[n] = Answer(0, repr(exc))
 
-        threads = [threading.Thread(target=press, args=(n,)) for n in range(len(browsers))]
+        threads = [threading.Thread(target=press, args=(n,)) for n in range(len(forms))]
         for t in threads:
             t.start()
         for t in threads:
@@ -227,10 +232,15 @@ def _published(name: str = "Acme Cloud", locations=NL) -> tuple[int, int]:
 
 def _objection() -> tuple[int, str]:
     announcement_id, _ = _published()
-    contract = db.session.scalar(select(CustomerContract).filter_by(reference="VC-000"))
-    operator = db.session.scalar(select(Service.id).filter_by(key="operator", processor_id=contract.processor_id))
-    made = objections.submit(_user(CONTROLLER), announcement_id, contract.id, GROUNDS, [operator], DAY)
+    made = _object(announcement_id, 0)
     return made.id, made.reference
+
+
+def _object(announcement_id: int, n: int) -> Objection:
+    contract = db.session.scalar(select(CustomerContract).filter_by(reference=f"VC-{n:03d}"))
+    operator = db.session.scalar(select(Service.id).filter_by(key="operator", processor_id=contract.processor_id))
+    return objections.submit(_user(f"c{n}@praktijk-{n}.example"), announcement_id, contract.id, GROUNDS, [operator],
+                             DAY)
 
 
 def _outbox(pattern: str):
@@ -366,3 +376,49 @@ def _only(portal: Portal, model) -> int:
             return row_id
         finally:
             db.session.remove()
+
+
+def test_a_withdrawal_while_controllers_object_and_write_accepts_no_objection_after_it(portal):
+    """Customers 0-14 objected before and write in their consultation; 15-28 object now; the editor withdraws."""
+    def world():
+        announcement_id, number = _published()
+        return announcement_id, number, {n: _object(announcement_id, n).id for n in range(15)}
+    announcement_id, number, objected = portal.setup(world)
+    contract_ids = portal.setup(lambda: {c.reference: c.id for c in db.session.scalars(select(CustomerContract))})
+    operator = portal.setup(lambda: db.session.scalar(select(Service.id).filter_by(key="operator",
+                                                                                   processor_id=_vcare().id)))
+    forms = [(Browser(portal.base).login(EDITOR), f"/admin/processors/vcare/announcements/{announcement_id}/withdraw",
+              {"reason": "The supplier failed our security review."})]
+    for n in range(29):
+        browser = Browser(portal.base).login(f"c{n}@praktijk-{n}.example")
+        if n in objected:
+            forms.append((browser, f"/portal/objections/{objected[n]}/messages",
+                          {"body": "Is there any news about Acme Cloud?"}))
+        else:
+            contract_id = contract_ids[f"VC-{n:03d}"]
+            forms.append((browser, f"/portal/contracts/{contract_id}/announcements/{announcement_id}/objection",
+                          {"announcement_id": str(announcement_id), "contract_id": str(contract_id),
+                           "grounds": GROUNDS, "service_ids": [str(operator)]}))
+    answers = portal.at_once(forms)
+    report(portal.kind, "withdrawal among 14 objections and 15 messages", answers)
+    assert 500 not in statuses(answers) and 0 not in statuses(answers)
+    withdrawal, messages, objecting = answers[0], answers[1:16], answers[16:]
+    assert withdrawal.status == 302 and "Withdrawn; the withdrawal is registry version" in withdrawal.text
+    assert [a.status for a in messages] == [302] * 15
+    refused = [a for a in objecting if a.status == 400]
+    for answer in refused:
+        assert (f"Vcare withdrew announcement #{number} on November 23, 2026: the change will not happen, so there is "
+                f"nothing to object to.") in answer.text
+    assert len(refused) + sum(1 for a in objecting if a.status == 302) == 14
+    with portal.app.app_context():
+        entries = db.session.execute(select(AuditEntry.action, AuditEntry.id).where(AuditEntry.action.in_(
+            ("objection.submit", "announcement.withdraw")))).all()
+        db.session.remove()
+    withdrawn = [i for action, i in entries if action == "announcement.withdraw"]
+    submitted = [i for action, i in entries if action == "objection.submit"]
+    assert len(withdrawn) == 1 and len(submitted) == 15 + 14 - len(refused)
+    # No objection accepted after the withdrawal was recorded.
+    assert max(submitted) < withdrawn[0]
+    assert portal.count(select(Objection)) == 15 + 14 - len(refused)
+    assert portal.count(_audit("objection.message")) == 15
+    assert _chain_intact(portal)
