@@ -226,9 +226,9 @@ def save_draft(actor: User, processor: Processor, announcement_id: int | None, d
         announcement = None
         locked(Processor, processor.id)  # the next number is ours until we commit
     if announcement is not None and not announcement.is_draft:
-        raise DomainError(_("Announcement #%(number)s is %(status)s; a published announcement cannot be changed. "
-                             "Withdraw it and announce again.",
-                             number=announcement.number, status=announcement.status))
+        # The words a double submit gets from the view: one answer, however the request lost.
+        raise DomainError(_("Announcement #%(number)s is %(status)s and can no longer be changed.",
+                            number=announcement.number, status=_(announcement.status_label)))
     services, fields = validate(processor, data, today())
     values = {"kind": data["kind"], "purpose": data.get("purpose") or None, "reason": data["reason"].strip(),
               "effective_date": data["effective_date"], "urgent": bool(data.get("urgent")),

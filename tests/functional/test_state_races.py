@@ -20,7 +20,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from registry import create_app
 from registry.extensions import db
-from registry.models import (AuditEntry, ConsentDecision, CustomerContract, Engagement, Objection,
+from registry.models import (Announcement, AuditEntry, ConsentDecision, CustomerContract, Engagement, Objection,
                              Organisation, OutboxMessage, Processor, RegistryVersion, Service, SubProcessor,
                              Subscription, TerminationNotice, User)
 from registry.services import accounts, audit, objections, publication
@@ -439,4 +439,67 @@ def test_a_withdrawal_while_controllers_object_and_write_accepts_no_objection_af
     # Every objection the portal accepted was recorded before the withdrawal.
     assert len(submitted) == len(made) and max(submitted) < withdrawn
     assert portal.count(_audit("objection.message", *objected.values())) == len(writing)
+    assert _chain_intact(portal)
+
+
+def test_thirty_new_drafts_at_once_get_thirty_numbers(portal):
+    """Each new draft takes the next number of its processor: 30 at once get 30 numbers, none refused."""
+    operator = portal.setup(lambda: db.session.scalar(select(Service.id).filter_by(key="operator",
+                                                                                   processor_id=_vcare().id)))
+    last = portal.setup(lambda: db.session.scalar(select(func.max(Announcement.number)).join(Processor).where(
+        Processor.slug == "vcare"))) or 0
+    form = {"kind": "add", "service_ids": [str(operator)], "target_id": "0", "entity_id": "0",
+            "new_name": "Acme Draft", "new_legal_name": "", "new_established_in": "", "new_description": "",
+            "new_dpa_in_place": "", "purpose": "", "reason": "A second operator for peak hours",
+            "effective_date": EFFECTIVE.isoformat(), "locations-0-country": "NL", "locations-0-place": "Amsterdam",
+            "locations-0-role": "processing", "locations-0-transfer_basis": ""}
+    answers = portal.race(portal.browsers(EDITOR), "/admin/processors/vcare/announcements/new", form)
+    report(portal.kind, "new draft", answers)
+    assert statuses(answers) == {302: PRESSES}
+    drafts = portal.setup(lambda: dict(db.session.execute(select(Announcement.number, Announcement.id).where(
+        Announcement.new_name == "Acme Draft")).all()))
+    assert sorted(drafts) == list(range(last + 1, last + 1 + PRESSES))
+    for n in drafts:
+        assert sum(f"Draft #{n} saved. Check the preview, then publish." in a.text for a in answers) == 1
+    assert portal.count(_audit("announcement.draft", *drafts.values())) == PRESSES
+    assert _chain_intact(portal)
+
+
+def _draft_form(operator: int, reason: str) -> dict:
+    return {"kind": "add", "service_ids": [str(operator)], "target_id": "0", "entity_id": "0",
+            "new_name": "Acme Edited", "new_legal_name": "", "new_established_in": "", "new_description": "",
+            "new_dpa_in_place": "", "purpose": "", "reason": reason, "effective_date": EFFECTIVE.isoformat(),
+            "locations-0-country": "NL", "locations-0-place": "Amsterdam", "locations-0-role": "processing",
+            "locations-0-transfer_basis": ""}
+
+
+def test_edits_racing_the_publication_change_the_draft_or_are_refused_never_the_published_announcement(portal):
+    announcement_id, number = portal.setup(lambda: _draft("Acme Edited"))
+    operator = portal.setup(lambda: db.session.scalar(select(Service.id).filter_by(key="operator",
+                                                                                   processor_id=_vcare().id)))
+    browsers = portal.browsers(EDITOR)
+    forms = [(browsers[0], f"/admin/processors/vcare/announcements/{announcement_id}/publish", {})]
+    forms += [(browsers[n], f"/admin/processors/vcare/announcements/{announcement_id}/edit",
+               _draft_form(operator, f"Reason number {n} for a second operator")) for n in range(1, PRESSES)]
+    answers = portal.at_once(forms)
+    report(portal.kind, "publish among 29 edits", answers)
+    assert answers[0].status == 302 and "Published as registry version" in answers[0].text
+    edits = answers[1:]
+    assert set(statuses(edits)) <= {302, 400}
+    for answer in edits:
+        if answer.status == 302:
+            assert "Check the preview, then publish." in answer.text
+        else:
+            assert f"Announcement #{number} is published and can no longer be changed." in answer.text
+    entries = portal.setup(lambda: db.session.execute(select(AuditEntry.id, AuditEntry.action, AuditEntry.details)
+                                                      .where(AuditEntry.object_type == "Announcement",
+                                                             AuditEntry.object_id == announcement_id)
+                                                      .order_by(AuditEntry.id)).all())
+    [published] = [i for i, action, _ in entries if action == "announcement.publish"]
+    updates = [(i, details) for i, action, details in entries if action == "announcement.update"]
+    assert len(updates) == statuses(edits).get(302, 0)
+    # Every accepted edit came before the publication, and what was published is the last of them.
+    assert all(i < published for i, _ in updates)
+    reason = portal.setup(lambda: db.session.get(Announcement, announcement_id).reason)
+    assert reason == (updates[-1][1]["changes"]["reason"][1] if updates else "A second operator for peak hours")
     assert _chain_intact(portal)
