@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from flask_migrate import upgrade
+from markupsafe import escape
 from sqlalchemy import func, select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -502,4 +503,24 @@ def test_edits_racing_the_publication_change_the_draft_or_are_refused_never_the_
     assert all(i < published for i, _ in updates)
     reason = portal.setup(lambda: db.session.get(Announcement, announcement_id).reason)
     assert reason == (updates[-1][1]["changes"]["reason"][1] if updates else "A second operator for peak hours")
+    assert _chain_intact(portal)
+
+
+def test_thirty_identical_new_services_at_once_make_one(portal):
+    """A double (or thirtyfold) click on "save" for a new service: one service; the others hear that its key is
+    taken, as a second submit after the first did."""
+    form = {"name": "Call recording", "key": "call-recording", "description": "", "data_categories": "Voice",
+            "data_subjects": "Callers", "purposes": "Quality", "retention": "", "source": ""}
+    answers = portal.race(portal.browsers(EDITOR), "/admin/processors/vcare/services/new", form)
+    report(portal.kind, "new service", answers)
+    assert statuses(answers) == {302: 1, 400: PRESSES - 1}
+    [won] = [a for a in answers if a.status == 302]
+    assert "Service saved." in won.text
+    taken = str(escape("Vcare has a service with key 'call-recording' already."))
+    assert all(taken in a.text for a in answers if a.status == 400)
+    [service_id] = portal.setup(lambda: db.session.scalars(select(Service.id).filter_by(
+        key="call-recording", processor_id=_vcare().id)).all())
+    assert portal.count(_audit("service.create", service_id)) == 1
+    positions = portal.setup(lambda: [s.position for s in _vcare().services])
+    assert sorted(positions) == list(range(len(positions)))
     assert _chain_intact(portal)
