@@ -29,7 +29,8 @@ def _require_editor(actor: User, processor: Processor) -> None:
 
 
 def _owned(model, processor: Processor, object_id: int | None):
-    """The processor's row, re-read under its lock: changes are judged (and audited) against what is stored."""
+    """One of the processor's services, terms or contracts, re-read under its lock: a change is judged (and
+    audited) against what is stored, not against what this session loaded before."""
     if object_id is None:
         return None
     obj = locked(model, object_id)

@@ -54,8 +54,6 @@ def deadlines_as_announced(processor: Processor, announcement: Announcement, ann
     } for item in items]
 
 
-
-
 def _next_version(processor: Processor, announcement: Announcement, event: str, effective) -> RegistryVersion:
     number = (db.session.scalar(select(func.max(RegistryVersion.number))
                                 .where(RegistryVersion.processor_id == processor.id)) or 0) + 1
