@@ -90,7 +90,8 @@ class _Quiet(WSGIRequestHandler):
 
 
 def _world(app) -> None:
-    """The seed, three customers of Vcare with a controller each, four confirmed subscribers, one editor."""
+    """The seed, 32 customers of Vcare with a controller each, four confirmed subscribers, an editor of Vcare and
+    one of BeterDichtbij."""
     with app.app_context(), app.test_request_context():
         upgrade()
         load_seed(PROJECT / "seed")
