@@ -46,7 +46,9 @@ def configure_engine(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        # Writers take turns for the whole request (BEGIN IMMEDIATE): 50 at once queue for seconds, so wait as
+        # long as gunicorn lets a request live (30 s) rather than fail one of them with "database is locked".
+        cursor.execute("PRAGMA busy_timeout=30000")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

@@ -12,6 +12,7 @@ from ..markers import N_
 from ..models import LANGUAGES, ContractTerms, CustomerContract, Organisation, Processor, Service, User
 from ..models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
 from . import DomainError, NotFound, accounts, audit
+from .locks import locked
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -23,12 +24,16 @@ def slugify(text: str) -> str:
 def _require_editor(actor: User, processor: Processor) -> None:
     if not actor.may_edit(processor):
         raise NotFound(_("No such processor."))
+    # One change at a time per processor: a key or reference checked as free stays free until we commit.
+    locked(Processor, processor.id)
 
 
 def _owned(model, processor: Processor, object_id: int | None):
+    """One of the processor's services, terms or contracts, re-read under its lock: a change is judged (and
+    audited) against what is stored, not against what this session loaded before."""
     if object_id is None:
         return None
-    obj = db.session.get(model, object_id)
+    obj = locked(model, object_id)
     if obj is None or obj.processor_id != processor.id:
         raise NotFound(_("No such %(what)s at %(name)s.",
                           what=model.__name__.lower(), name=processor.name))

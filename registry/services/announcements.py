@@ -12,6 +12,7 @@ from ..language import spoken_date
 from ..markers import N_
 from ..models import KINDS, Announcement, Engagement, Processor, Service, SubProcessor, User
 from . import DomainError, NotFound, audit, notice
+from .locks import locked
 from .snapshot import today
 
 MIN_JUSTIFICATION = 20
@@ -25,6 +26,16 @@ def _require_editor(actor: User, processor: Processor) -> None:
 
 def get_announcement(processor: Processor, announcement_id: int) -> Announcement:
     announcement = db.session.get(Announcement, announcement_id)
+    if announcement is None or announcement.processor_id != processor.id:
+        raise NotFound(_("No such announcement."))
+    return announcement
+
+
+def locked_announcement(processor: Processor, announcement_id: int) -> Announcement:
+    """The announcement re-read under its lock, after the processor's (which serialises the registry's version
+    numbers and draft numbers): the state it is judged by is the stored one, not what this session loaded before."""
+    locked(Processor, processor.id)
+    announcement = locked(Announcement, announcement_id)
     if announcement is None or announcement.processor_id != processor.id:
         raise NotFound(_("No such announcement."))
     return announcement
@@ -209,11 +220,15 @@ def validate(processor: Processor, data: dict, announced_on: date) -> tuple[list
 def save_draft(actor: User, processor: Processor, announcement_id: int | None, data: dict) -> Announcement:
     """Create or change a draft; a published announcement cannot be changed."""
     _require_editor(actor, processor)
-    announcement = get_announcement(processor, announcement_id) if announcement_id else None
+    if announcement_id:
+        announcement = locked_announcement(processor, announcement_id)
+    else:
+        announcement = None
+        locked(Processor, processor.id)  # the next number is ours until we commit
     if announcement is not None and not announcement.is_draft:
-        raise DomainError(_("Announcement #%(number)s is %(status)s; a published announcement cannot be changed. "
-                             "Withdraw it and announce again.",
-                             number=announcement.number, status=announcement.status))
+        # The words a double submit gets from the view: one answer, however the request lost.
+        raise DomainError(_("Announcement #%(number)s is %(status)s and can no longer be changed.",
+                            number=announcement.number, status=_(announcement.status_label)))
     services, fields = validate(processor, data, today())
     values = {"kind": data["kind"], "purpose": data.get("purpose") or None, "reason": data["reason"].strip(),
               "effective_date": data["effective_date"], "urgent": bool(data.get("urgent")),

@@ -36,14 +36,19 @@ def queue(step: str, key: str, contract: CustomerContract, announcement_id: int 
     """Queue one message per (address, language): `controller` addresses get the controller's link, `processor`
     the editors'; one body per audience and language.
 
-    `key` names the step uniquely (e.g. 'objection:7:submitted'), so that each address gets it once.
+    `key` names the step uniquely (e.g. 'objection:7:submitted'), so that each address gets it once: an address on
+    both sides (a contract whose notice address is an editor's) gets the controller's message, which is the notice.
     """
     now = utcnow()
     count = 0
     signed = checkpoint_context(_receipt_checkpoint(step, context))
+    queued: set[str] = set()
     for audience, recipients in (("controller", controller), ("processor", processor)):
         bodies = {}
         for address, language in recipients:
+            if address.lower() in queued:
+                continue
+            queued.add(address.lower())
             if language not in bodies:
                 bodies[language] = render_body("case", language, step=step, audience=audience, contract=contract,
                                                link=_link(audience, context), **signed, **context)

@@ -21,12 +21,15 @@ def reference(reaction: reactions.Reaction) -> str:
             f"-{reaction.contract.id:05d}")
 
 
+def _already(announcement, decision: ConsentDecision) -> str:
+    return _("Your organisation decided on announcement #%(number)s already: %(decision)s (%(ref)s).",
+             number=announcement.number, decision=_(decision.label).lower(), ref=decision.reference)
+
+
 def check_open(reaction: reactions.Reaction) -> None:
     a = reaction.announcement
     if reaction.consent is not None:
-        raise AlreadyDone(_("Your organisation decided on announcement #%(number)s already: %(decision)s (%(ref)s).",
-                            number=a.number, decision=_(reaction.consent.label).lower(),
-                            ref=reaction.consent.reference), reaction.consent)
+        raise AlreadyDone(_already(a, reaction.consent), reaction.consent)
     if reaction.withdrawn:
         raise DomainError(_("%(name)s withdrew announcement #%(number)s: the change will not happen, so no consent "
                             "is needed.", name=a.processor.name, number=a.number))
@@ -43,7 +46,7 @@ def decide(actor: User, announcement_id: int, contract_id: int, decision: str, n
     unreasonably withheld (e.g. Contict art. 5.1); elsewhere reasons are optional."""
     if actor.role != "controller" or actor.organisation_id is None:
         raise NotFound(_("Only controller users decide on consent."))
-    reaction = reactions.reaction(actor.organisation_id, announcement_id, contract_id)
+    reaction = reactions.locked_reaction(actor.organisation_id, announcement_id, contract_id)
     check_open(reaction)
     if decision not in DECISIONS:
         raise DomainError(_("Choose whether you grant or refuse consent."), "decision")
@@ -59,8 +62,7 @@ def decide(actor: User, announcement_id: int, contract_id: int, decision: str, n
     item = ConsentDecision(reference=reference(reaction), announcement_id=announcement_id, contract_id=contract.id,
                            processor_id=contract.processor_id, organisation_id=contract.organisation_id,
                            decision=decision, note=text or None, decided_at=utcnow(), decided_by_id=actor.id)
-    add_once(item, ConsentDecision,
-             lambda first: _("Your organisation decided on this announcement already (%(ref)s).", ref=first.reference),
+    add_once(item, ConsentDecision, lambda first: _already(reaction.announcement, first),
              announcement_id=announcement_id, contract_id=contract_id)
     audit.record(actor, f"consent.{decision}", item,
                  audit.summary(N_("%(decision)s (%(ref)s) for announcement #%(number)s under contract %(contract)s"),

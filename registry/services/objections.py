@@ -13,6 +13,7 @@ from ..markers import N_
 from ..models import OUTCOMES, Objection, ObjectionMessage, Processor, Service, User
 from ..models.types import utcnow
 from . import AlreadyDone, DomainError, NotFound, audit, case_mail, reactions
+from .locks import locked
 from .once import add_once
 
 MIN_GROUND_WORDS = 5
@@ -55,12 +56,16 @@ def _services(reaction: reactions.Reaction, service_ids: list[int]) -> list[Serv
     return [allowed[i] for i in dict.fromkeys(service_ids)]
 
 
+def _already(announcement, objection: Objection) -> str:
+    return _("Your organisation objected to announcement #%(number)s already (%(ref)s).", number=announcement.number,
+             ref=objection.reference)
+
+
 def check_open(reaction: reactions.Reaction, today: date) -> None:
     """Why an objection cannot be made now, if it cannot; AlreadyDone when one was made."""
     a = reaction.announcement
     if reaction.objection is not None:
-        raise AlreadyDone(_("Your organisation objected to announcement #%(number)s already (%(ref)s).",
-                            number=a.number, ref=reaction.objection.reference), reaction.objection)
+        raise AlreadyDone(_already(a, reaction.objection), reaction.objection)
     if reaction.withdrawn:
         raise DomainError(_("%(name)s withdrew announcement #%(number)s on %(day)s: the change will not happen, so "
                             "there is nothing to object to.", name=a.processor.name, number=a.number,
@@ -83,7 +88,7 @@ def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, se
     """Record an objection (before the contract's deadline where it states one, else at any time, marked when made
     after the change took effect); mail a copy to the controller and notify the editors."""
     organisation_id = _require_controller(actor)
-    reaction = reactions.reaction(organisation_id, announcement_id, contract_id)
+    reaction = reactions.locked_reaction(organisation_id, announcement_id, contract_id)
     check_open(reaction, today)
     text = check_grounds(grounds, reaction.notice.route_article)
     services = _services(reaction, service_ids)
@@ -93,8 +98,7 @@ def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, se
                           deadline=reaction.deadline.day if reaction.deadline else None,
                           after_effective=reaction.in_effect(today), submitted_at=utcnow(),
                           submitted_by_id=actor.id, services=services)
-    add_once(objection, Objection,
-             lambda first: _("Your organisation objected to this announcement already (%(ref)s).", ref=first.reference),
+    add_once(objection, Objection, lambda first: _already(reaction.announcement, first),
              announcement_id=announcement_id, contract_id=contract_id)
     audit.record(actor, "objection.submit", objection,
                  audit.summary(N_("Objection %(ref)s to announcement #%(number)s under contract %(contract)s"),
@@ -128,9 +132,10 @@ def inbox(actor: User, processor: Processor) -> list[Objection]:
     return sorted(items, key=lambda o: not o.is_open)
 
 
-def of_processor(actor: User, processor: Processor, objection_id: int) -> Objection:
+def of_processor(actor: User, processor: Processor, objection_id: int, lock: bool = False) -> Objection:
+    """One objection against the processor (re-read under its lock when `lock`, for a change of its state)."""
     _require_editor(actor, processor)
-    objection = db.session.get(Objection, objection_id)
+    objection = locked(Objection, objection_id) if lock else db.session.get(Objection, objection_id)
     if objection is None or objection.processor_id != processor.id:
         raise NotFound(_("No such objection."))
     return objection
@@ -175,7 +180,7 @@ def add_message(actor: User, objection: Objection, body: str) -> ObjectionMessag
 
 def record_outcome(actor: User, processor: Processor, objection_id: int, outcome: str, note: str) -> Objection:
     """The editor records how the consultation ended; once, and the controller is told."""
-    objection = of_processor(actor, processor, objection_id)
+    objection = of_processor(actor, processor, objection_id, lock=True)
     if not objection.is_open:
         raise DomainError(_("The outcome of %(ref)s was recorded already: %(outcome)s (%(at)s UTC).",
                             ref=objection.reference, outcome=_(objection.status_label),

@@ -12,7 +12,7 @@ from ..models.types import utcnow
 from ..describe import describe
 from . import DomainError, audit, notice, onward, outbox
 from .changes import forget_feed_heads
-from .announcements import _open_engagements, _require_editor, get_announcement, validate
+from .announcements import _open_engagements, _require_editor, locked_announcement, validate
 from .administration import slugify
 from .snapshot import today
 
@@ -54,11 +54,6 @@ def deadlines_as_announced(processor: Processor, announcement: Announcement, ann
     } for item in items]
 
 
-def _lock(processor: Processor) -> None:
-    """Serialise publications per processor (a row lock on PostgreSQL; SQLite serialises writers anyway)."""
-    db.session.execute(select(Processor.id).where(Processor.id == processor.id).with_for_update())
-
-
 def _next_version(processor: Processor, announcement: Announcement, event: str, effective) -> RegistryVersion:
     number = (db.session.scalar(select(func.max(RegistryVersion.number))
                                 .where(RegistryVersion.processor_id == processor.id)) or 0) + 1
@@ -75,8 +70,7 @@ def _next_version(processor: Processor, announcement: Announcement, event: str, 
 def publish(actor: User, processor: Processor, announcement_id: int) -> RegistryVersion:
     """Apply a draft to the registry as dated rows, raise the registry version, make it immutable."""
     _require_editor(actor, processor)
-    _lock(processor)
-    announcement = get_announcement(processor, announcement_id)
+    announcement = locked_announcement(processor, announcement_id)
     if not announcement.is_draft:
         raise DomainError(_("Announcement #%(number)s was published already (%(status)s).",
                              number=announcement.number,
@@ -163,8 +157,7 @@ def _add_locations(sp: SubProcessor, announcement: Announcement, source: str) ->
 def withdraw(actor: User, processor: Processor, announcement_id: int, reason: str) -> RegistryVersion:
     """Withdraw a published announcement before its effective date; the withdrawal is published too."""
     _require_editor(actor, processor)
-    _lock(processor)
-    announcement = get_announcement(processor, announcement_id)
+    announcement = locked_announcement(processor, announcement_id)
     if announcement.status == "withdrawn":
         raise DomainError(_("Announcement #%(number)s was withdrawn already.",
                              number=announcement.number))

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..models import (Announcement, ConsentDecision, CustomerContract, Engagement, Objection, Service, SubProcessor,
                       TerminationNotice, announcement_service)
 from . import NotFound
+from .locks import locked
 from . import notice
 from .notice import ContractNotice
 
@@ -184,6 +185,16 @@ def reaction(organisation_id: int, announcement_id: int, contract_id: int) -> Re
     if not found:
         raise NotFound(_("This announcement does not concern that contract of your organisation."))
     return found[0]
+
+
+def locked_reaction(organisation_id: int, announcement_id: int, contract_id: int) -> Reaction:
+    """As `reaction`, for recording what the controller decides: the announcement is held as it is (a withdrawal
+    waits) and the contract is ours alone until we commit, both re-read under their locks."""
+    announcement = locked(Announcement, announcement_id, shared=True)
+    contract = locked(CustomerContract, contract_id)
+    if announcement is None or contract is None or contract.organisation_id != organisation_id:
+        raise NotFound(_("This announcement does not concern that contract of your organisation."))
+    return reaction(organisation_id, announcement_id, contract_id)
 
 
 def objections_of(organisation_id: int) -> list[Objection]:

@@ -12,9 +12,10 @@ from .. import periods
 from ..extensions import db
 from ..language import spoken_date
 from ..markers import N_
-from ..models import Objection, TerminationNotice, User
+from ..models import CustomerContract, Objection, TerminationNotice, User
 from ..models.types import utcnow
 from . import AlreadyDone, DomainError, audit, case_mail, reactions
+from .locks import locked
 from .once import add_once
 
 
@@ -54,6 +55,9 @@ def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) ->
     if actor.role != "controller":
         raise DomainError(_("Only the controller gives notice of termination."))
     objection = reactions.own_objection(actor.organisation_id, objection_id)
+    # One notice per contract: the contract is ours until we commit; the objection is read as stored now.
+    locked(CustomerContract, objection.contract_id)
+    objection = locked(Objection, objection.id, shared=True)
     if objection.termination is not None:
         raise AlreadyDone(_("Notice was given already (%(ref)s).", ref=objection.termination.reference),
                           objection.termination)

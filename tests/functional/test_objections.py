@@ -26,6 +26,23 @@ def announced(users):
     return announce(users.vcare_editor)
 
 
+def test_a_notice_address_that_is_also_an_editors_gets_the_receipt_once(client, users, login, announced):
+    """A small processor's editor who typed their own address as a customer's notice address: one message, the
+    controller's (the contractual notice), not a unique violation on the outbox's key."""
+    vc = contract()
+    vc.notice_email = users.vcare_editor.email
+    db.session.commit()
+    login(users.controller_a)
+    response = client.post(objection_url(announced, vc), data=objection_form(announced, vc))
+    assert response.status_code == 302
+    [made] = objections()
+    mail = [m for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "objection"))]
+    assert sorted(m.recipient for m in mail) == sorted([users.vcare_editor.email, users.controller_a.email,
+                                                        "editor@vcare.example"])
+    [both] = [m for m in mail if m.recipient == users.vcare_editor.email]
+    assert f"/portal/objections/{made.id}/" in both.body.text
+
+
 def test_a_controller_objects_and_gets_a_receipt_and_a_copy_by_mail(client, users, login, announced):
     login(users.controller_a)
     vc = contract()
