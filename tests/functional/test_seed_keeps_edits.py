@@ -185,3 +185,13 @@ def test_rows_seeded_before_marks_are_marked_if_untouched_and_left_alone_if_not(
     assert "Seed loaded: 0 changes." in lines
     assert db.session.scalar(select(func.count()).select_from(SeedMark)) == marked - 1
     assert db.session.scalar(select(SubProcessor).filter_by(key="talksome")).name == "Talksome B.V."
+
+
+def test_a_row_removed_since_seeding_is_not_made_again(app, runner):
+    talksome = db.session.scalar(select(SubProcessor).filter_by(key="talksome"))
+    db.session.execute(delete(Location).where(Location.sub_processor_id == talksome.id))
+    db.session.commit()
+    lines = _seed(runner)
+    assert _left_alone(lines) == ["left alone: location 'NL of Talksome' of vcare (removed since seeding)"]
+    assert "Seed loaded: 0 changes." in lines
+    assert db.session.scalar(select(func.count()).select_from(Location).filter_by(sub_processor_id=talksome.id)) == 0
