@@ -29,10 +29,12 @@ def init_app(app: Flask) -> None:
 
 @click.command("seed")
 def seed_command():
-    """Load the processors in seed/ (running it twice changes nothing)."""
+    """Create what is missing of the processors in seed/; never overwrite what changed since it was seeded."""
     report = load_seed(current_app.config["SEED_DIR"])
     for slug, changed in report.changes.items():
         click.echo(f"{slug}: {changed} rows created or changed")
+    for row in report.left_alone:
+        click.echo(f"left alone: {row}")
     click.echo(f"Seed loaded: {report.total} changes.")
 
 

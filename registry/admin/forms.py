@@ -115,22 +115,18 @@ class TermsForm(FlaskForm):
 
 
 class ContractForm(FlaskForm):
-    organisation_id = SelectField(_l("Controller organisation"), coerce=int, validate_choice=True)
-    organisation_name = StringField(_l("…or a new organisation"), validators=[Length(max=200)],
-                                    description=_l("Type a name here to add an organisation that is not in the list."))
+    """A contract as it can be edited: its organisation stays the one it was made for."""
+
     reference = StringField(_l("Contract reference"), validators=[DataRequired(message=_l("Give the contract reference.")),
                                                               Length(max=200)])
     start_date = DateField(_l("Start date"), validators=[InputRequired(message=_l("Give the start date (YYYY-MM-DD)."))])
-    terms_id = SelectField(_l("Contract-terms version"), coerce=int)
-    service_ids = MultiCheckboxField(_l("Services taken"), coerce=int)
+    # Choices are checked by the service, which says what to choose instead of "Not a valid choice".
+    terms_id = SelectField(_l("Contract-terms version"), coerce=int, validate_choice=False)
+    service_ids = MultiCheckboxField(_l("Services taken"), coerce=int, validate_choice=False)
     notice_email = EmailField(_l("Notice e-mail address"), validators=[
         DataRequired(message=_l("Give the address where notices of changes go.")), Length(max=254),
         Email(message=_l("Not a valid e-mail address."), check_deliverability=False)])
     notice_language = SelectField(_l("Language of the notices"), choices=options(LANGUAGES.items()), default="nl")
-
-    def validate_organisation_name(self, field):
-        if not self.organisation_id.data and not (field.data or "").strip():
-            raise ValidationError(_l("Choose the controller organisation or type the name of a new one."))
 
     def validate_service_ids(self, field):
         if not field.data:
@@ -138,9 +134,24 @@ class ContractForm(FlaskForm):
 
     def values(self) -> dict:
         return {
-            "organisation_id": self.organisation_id.data or None,
-            "organisation_name": (self.organisation_name.data or "").strip() or None,
             "reference": self.reference.data.strip(), "start_date": self.start_date.data,
             "terms_id": self.terms_id.data, "service_ids": self.service_ids.data or [],
             "notice_email": self.notice_email.data, "notice_language": self.notice_language.data,
         }
+
+
+class NewContractForm(ContractForm):
+    """A new contract: for one of the processor's customers, or for a new organisation named here."""
+
+    organisation_id = SelectField(_l("Controller organisation"), coerce=int, validate_choice=False,
+                                  description=_l("Your customers: the organisations that have a contract with you."))
+    organisation_name = StringField(_l("…or a new organisation"), validators=[Length(max=200)],
+                                    description=_l("Type a name here to add an organisation that is not in the list."))
+
+    def validate_organisation_name(self, field):
+        if not self.organisation_id.data and not (field.data or "").strip():
+            raise ValidationError(_l("Choose the controller organisation or type the name of a new one."))
+
+    def values(self) -> dict:
+        return {**super().values(), "organisation_id": self.organisation_id.data or None,
+                "organisation_name": (self.organisation_name.data or "").strip() or None}

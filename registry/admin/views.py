@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..i18n import long_date
-from ..models import (AuditEntry, ContractTerms, CustomerContract, Objection, Organisation, Processor, Service,
+from ..models import (AuditEntry, ContractTerms, CustomerContract, Objection, Processor, Service,
                       TerminationNotice)
 from ..services import DomainError, NotFound, administration
-from .forms import ContractForm, ServiceForm, TermsForm, options
+from .forms import ContractForm, NewContractForm, ServiceForm, TermsForm, options
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -140,9 +140,13 @@ def edit_terms(slug: str, terms_id: int | None = None):
 def edit_contract(slug: str, contract_id: int | None = None):
     processor = own_processor(slug)
     contract = _owned(CustomerContract, processor, contract_id) if contract_id else None
-    form = ContractForm(obj=contract)
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    form.organisation_id.choices = options([(0, _("— new organisation —"))] + [(o.id, o.name) for o in organisations])
+    # Once a contract exists its organisation is fixed: the edit form has no field for it.
+    form = ContractForm(obj=contract) if contract else NewContractForm()
+    if contract is None:
+        customers = administration.customers(current_user, processor)
+        form.organisation_id.choices = options([(0, _("— new organisation —"))] + [(o.id, o.name) for o in customers])
+        if current_user.is_admin:
+            form.organisation_id.description = _("Every organisation in the portal (you are its operator).")
     form.terms_id.choices = options((t.id, _("%(version)s (from %(day)s)", version=t.version, day=long_date(t.effective_from)))
                                     for t in processor.contract_terms)
     form.service_ids.choices = options((s.id, s.name) for s in processor.services)

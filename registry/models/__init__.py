@@ -6,6 +6,7 @@ from .customer import CustomerContract, Organisation, contract_service
 from .objection import (DECISIONS, OUTCOMES, ConsentDecision, Objection, ObjectionMessage, TerminationNotice,
                         objection_service)
 from .processor import ContractTerms, Processor, Service
+from .seed import SeedMark
 from .subprocessor import AnnexListing, Engagement, Location, OnwardEngagement, SubProcessor
 from .user import ROLES, User
 
@@ -36,6 +37,7 @@ __all__ = [
     "Location",
     "Organisation",
     "Processor",
+    "SeedMark",
     "ROLES",
     "Service",
     "SubProcessor",

@@ -48,6 +48,8 @@ class Subscription(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     # The bearer secret in manage and one-click unsubscribe links.
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    # The secret of the open request to confirm (in the signed confirmation link); cleared once used or ended.
+    confirm_nonce: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -136,14 +136,12 @@ def audit_safe(values: dict) -> dict:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
 
 
-def save_contract(actor: User, processor: Processor, contract_id: int | None, values: dict) -> CustomerContract:
-    """Create or change a controller's contract with this processor."""
-    _require_editor(actor, processor)
-    contract = _owned(CustomerContract, processor, contract_id)
-    organisation = _organisation(values.pop("organisation_id"), values.pop("organisation_name"))
-    terms = _owned(ContractTerms, processor, values.pop("terms_id"))
-    if terms is None:
-        raise DomainError(_("Choose the contract-terms version of this contract."), "terms_id")
+def _check_contract(processor: Processor, contract: CustomerContract | None, values: dict) -> None:
+    """Check a contract's terms, services, address and reference; put the chosen rows into `values`."""
+    terms = db.session.get(ContractTerms, values.pop("terms_id") or 0)
+    if terms is None or terms.processor_id != processor.id:
+        raise DomainError(_("Choose one of the contract-terms versions of %(name)s.", name=processor.name),
+                          "terms_id")
     service_ids = set(values.pop("service_ids"))
     services = db.session.scalars(select(Service).where(Service.id.in_(service_ids))).all()
     if not services:
@@ -162,15 +160,39 @@ def save_contract(actor: User, processor: Processor, contract_id: int | None, va
     if clash is not None and clash is not contract:
         raise DomainError(_("A contract with reference '%(reference)s' exists already.",
                              reference=values['reference']), "reference")
-    values.update(organisation=organisation, terms=terms, services=sorted(services, key=lambda s: s.position))
+    values.update(terms=terms, services=sorted(services, key=lambda s: s.position))
+
+
+def customers(actor: User, processor: Processor) -> list[Organisation]:
+    """The organisations a contract of `processor` may be made for: its own customers (those with a contract
+    with it); the portal's operator (a site admin) may choose any organisation."""
+    query = select(Organisation).order_by(Organisation.name, Organisation.id)
+    if not actor.is_admin:
+        query = query.where(Organisation.id.in_(
+            select(CustomerContract.organisation_id).where(CustomerContract.processor_id == processor.id)))
+    return list(db.session.scalars(query))
+
+
+def save_contract(actor: User, processor: Processor, contract_id: int | None, values: dict) -> CustomerContract:
+    """Create or change a controller's contract with this processor; its organisation is fixed once it exists."""
+    _require_editor(actor, processor)
+    contract = _owned(CustomerContract, processor, contract_id)
+    values = dict(values)
+    organisation_id, organisation_name = values.pop("organisation_id", None), values.pop("organisation_name", None)
+    if contract is not None and (organisation_id or organisation_name) and organisation_id != contract.organisation_id:
+        # Its notices, objections and delivery history belong to the organisation it was made for.
+        raise DomainError(_("A contract stays with the organisation it was made for (%(name)s). For another "
+                            "organisation, add a new contract.", name=contract.organisation.name), "organisation_id")
+    _check_contract(processor, contract, values)
     if contract is None:
-        contract = CustomerContract(processor_id=processor.id, **values)
+        organisation = _organisation(actor, processor, organisation_id, organisation_name)
+        contract = CustomerContract(processor_id=processor.id, organisation=organisation, **values)
         db.session.add(contract)
         db.session.flush()
         _commit(actor, "contract.create", contract, processor,
                 audit.summary(N_("Added contract %(ref)s of %(name)s"), ref=contract.reference,
                               name=organisation.name),
-                audit_safe({k: audit._plain(v) for k, v in values.items()}))
+                audit_safe({k: audit._plain(v) for k, v in {**values, "organisation": organisation}.items()}))
     else:
         diff = audit.changes(contract, values)
         if diff:
@@ -179,22 +201,31 @@ def save_contract(actor: User, processor: Processor, contract_id: int | None, va
     return contract
 
 
-def _organisation(organisation_id: int | None, new_name: str | None) -> Organisation:
+def _organisation(actor: User, processor: Processor, organisation_id: int | None,
+                  new_name: str | None) -> Organisation:
+    """One of the customers the actor may choose, or a new organisation by the name typed."""
+    choosable = customers(actor, processor)
     if organisation_id:
-        organisation = db.session.get(Organisation, organisation_id)
-        if organisation is None:
-            raise DomainError(_("That organisation does not exist."), "organisation_id")
-        return organisation
+        chosen = next((o for o in choosable if o.id == organisation_id), None)
+        if chosen is None:
+            raise DomainError(_("Choose one of the organisations in the list (the customers of %(name)s), or type "
+                                "the name of a new organisation.", name=processor.name), "organisation_id")
+        return chosen
     name = (new_name or "").strip()
     if not name:
         raise DomainError(_("Choose the controller organisation or type the name of a new one."), "organisation_name")
     slug = slugify(name)
     if not slug:
         raise DomainError(_("The organisation name needs at least one letter or digit."), "organisation_name")
-    existing = db.session.scalar(select(Organisation).filter_by(slug=slug))
-    if existing is not None:
-        return existing
-    organisation = Organisation(slug=slug, name=name)
+    known = next((o for o in choosable if o.slug == slug), None)
+    if known is not None:
+        return known
+    # Another processor's customer of the same name stays out of reach (and out of sight): this is a new one.
+    taken = set(db.session.scalars(select(Organisation.slug).where(Organisation.slug.startswith(slug))))
+    unique, n = slug, 2
+    while unique in taken:
+        unique, n = f"{slug[:60]}-{n}", n + 1
+    organisation = Organisation(slug=unique, name=name)
     db.session.add(organisation)
     db.session.flush()
     return organisation

@@ -1,4 +1,4 @@
-"""Loading seed/*.yaml into the registry; loading twice changes nothing."""
+"""Loading seed/*.yaml into the registry: what is missing is created, what an editor changed is left alone."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,7 +11,8 @@ from ..extensions import db
 from ..markers import N_
 from ..models import (AnnexListing, ContractTerms, Engagement, Location, OnwardEngagement, Processor, Service,
                       SubProcessor)
-from . import DomainError, audit
+from . import DomainError, audit, seed_marks
+from .seed_marks import LeftAlone
 from .versions import ensure_initial_version
 
 TERMS_FIELDS = [
@@ -31,9 +32,10 @@ SERVICE_FIELDS = ["name", "description", "data_categories", "data_subjects", "pu
 
 @dataclass
 class SeedReport:
-    """What a seed run changed, per processor."""
+    """What a seed run changed, per processor, and the rows it left alone because they changed since seeding."""
 
     changes: dict[str, int] = field(default_factory=dict)
+    left_alone: list[LeftAlone] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -41,33 +43,57 @@ class SeedReport:
 
 
 class _Loader:
-    """Upserts one processor's seed file, counting every row it creates or changes."""
+    """Creates what is missing of one processor's seed file; updates only rows nobody changed since seeding."""
 
     def __init__(self, data: dict, filename: str):
         self.data = data
         self.filename = filename
+        self.slug = data["processor"]["slug"]
         self.changed = 0
+        self.left_alone: list[LeftAlone] = []
 
-    def upsert(self, model, lookup: dict, values: dict):
-        obj = db.session.scalar(select(model).filter_by(**lookup))
+    def upsert(self, model, lookup: dict, values: dict, what: str, name: str):
+        """The row the seed file describes: created when missing, else as it is (returns None if removed)."""
+        kind = model.__tablename__
+        seeded = seed_marks.plain({**lookup, **values})
+        mark = seed_marks.find(kind, lookup)
+        obj = (db.session.get(model, mark.row_id) if mark
+               else db.session.scalar(select(model).filter_by(**lookup)))
+        if obj is None and mark is not None:
+            self.left_alone.append(LeftAlone(self.slug, what, name, "removed"))
+            return None
         if obj is None:
             obj = model(**lookup, **values)
             db.session.add(obj)
             db.session.flush()
+            seed_marks.record(kind, lookup, obj, seeded)
             self.changed += 1
             return obj
-        if audit.changes(obj, values):
-            self.changed += 1
+        edited = seed_marks.differing(obj, mark.seeded if mark else seeded)
+        if edited:
+            self.left_alone.append(LeftAlone(self.slug, what, name, "changed" if mark else "unmarked",
+                                             tuple(edited)))
+        elif mark is None or mark.seeded != seeded:
+            # Untouched since seeding (or seeded before marks, with the seed's values): a corrected seed lands.
+            if audit.changes(obj, values):
+                self.changed += 1
+            seed_marks.record(kind, lookup, obj, seeded, mark)
         return obj
 
-    def load(self) -> Processor:
+    def load(self) -> Processor | None:
         spec = self.data["processor"]
-        processor = self.upsert(Processor, {"slug": spec["slug"]}, {k: spec.get(k) for k in PROCESSOR_FIELDS})
+        processor = self.upsert(Processor, {"slug": spec["slug"]}, {k: spec.get(k) for k in PROCESSOR_FIELDS},
+                                "processor", spec["name"])
+        if processor is None:
+            return None
+        # The seed file's own values, not the row's: an editor's change to the processor moves nothing else.
+        self.listed_since = spec["listed_since"]
         for terms in self.data.get("contract_terms", []):
             values = {k: terms.get(k, TERMS_DEFAULTS.get(k)) for k in TERMS_FIELDS}
             values["texts_en"] = {t: terms[f"{t}_text_en"] for t in TEXT_TERMS if terms.get(f"{t}_text_en")}
-            values["source_document"] = processor.source_document
-            self.upsert(ContractTerms, {"processor_id": processor.id, "version": str(terms["version"])}, values)
+            values["source_document"] = spec.get("source_document")
+            self.upsert(ContractTerms, {"processor_id": processor.id, "version": str(terms["version"])}, values,
+                        "contract terms", str(terms["version"]))
         annex_facts = self._annex_facts()
         sub_processors = {}
         for sp_spec in self.data.get("sub_processors", []):
@@ -79,7 +105,7 @@ class _Loader:
             self._annex(processor, annex, sub_processors)
         return processor
 
-    def _sub_processor(self, processor: Processor, spec: dict, parent: SubProcessor | None) -> SubProcessor:
+    def _sub_processor(self, processor: Processor, spec: dict, parent: SubProcessor | None) -> SubProcessor | None:
         established = spec.get("established_in") or spec.get("country")
         sp = self.upsert(SubProcessor, {"processor_id": processor.id, "key": spec["key"]}, {
             "name": spec["name"],
@@ -96,7 +122,9 @@ class _Loader:
             "dpf_certified": spec.get("dpf_certified"),
             "dpf_checked_on": spec.get("dpf_checked_on"),
             "dpf_source": spec.get("dpf_source"),
-        })
+        }, "sub-processor", spec["name"])
+        if sp is None:
+            return None
         locations = list(spec.get("locations", []))
         if spec.get("country"):
             locations.append({"country": spec["country"], "source": spec.get("source")})
@@ -104,15 +132,19 @@ class _Loader:
             country = None if loc.get("worldwide") else loc["country"]
             self.upsert(Location, {
                 "sub_processor_id": sp.id, "country_code": country, "place": loc.get("place"),
-                "role": loc.get("role", "processing"), "valid_from": processor.listed_since,
+                "role": loc.get("role", "processing"), "valid_from": self.listed_since,
             }, {"transfer_basis": loc.get("transfer_basis"), "transfer_note": loc.get("transfer_note"),
-                "source": loc.get("source"), "valid_until": None})
+                "source": loc.get("source"), "valid_until": None},
+                "location", f"{country or 'worldwide'}{', ' + loc['place'] if loc.get('place') else ''} of {sp.name}")
         for child_spec in spec.get("onward", []):
             child = self._sub_processor(processor, child_spec, parent=sp)
+            if child is None:
+                continue
             self.upsert(OnwardEngagement, {
                 "processor_id": processor.id, "parent_id": sp.id, "sub_processor_id": child.id,
-                "valid_from": processor.listed_since,
-            }, {"purpose": child_spec.get("purpose"), "source": child_spec.get("source"), "valid_until": None})
+                "valid_from": self.listed_since,
+            }, {"purpose": child_spec.get("purpose"), "source": child_spec.get("source"), "valid_until": None},
+                "onward engagement", f"{child.name} by {sp.name}")
         return sp
 
     def _service(self, processor: Processor, spec: dict, position: int, sub_processors: dict) -> None:
@@ -120,15 +152,21 @@ class _Loader:
         for listed in ("data_categories", "data_subjects", "purposes"):
             values[listed] = values[listed] or []
         values["position"] = position
-        service = self.upsert(Service, {"processor_id": processor.id, "key": spec["key"]}, values)
+        service = self.upsert(Service, {"processor_id": processor.id, "key": spec["key"]}, values,
+                              "service", spec["name"])
+        if service is None:
+            return
         engagements = [{"sub_processor": key} for key in spec.get("sub_processors", [])]
         engagements += spec.get("engagements", [])
         for item in engagements:
             sp = self._known(sub_processors, item["sub_processor"])
+            if sp is None:
+                continue
             self.upsert(Engagement, {
                 "processor_id": processor.id, "service_id": service.id, "sub_processor_id": sp.id,
-                "valid_from": processor.listed_since,
-            }, {"purpose": item.get("purpose"), "source": item.get("source", spec.get("source")), "valid_until": None})
+                "valid_from": self.listed_since,
+            }, {"purpose": item.get("purpose"), "source": item.get("source", spec.get("source")), "valid_until": None},
+                "engagement", f"{sp.name} for {spec['name']}")
 
     def _annex_facts(self) -> dict[str, dict]:
         """What a listing annex (Vcare Bijlage B) says of each sub-processor: description, EEA, DPA."""
@@ -154,12 +192,15 @@ class _Loader:
                     if service_key not in services:
                         raise DomainError(f"{self.filename}: {annex['annex']} row {row_no} names unknown "
                                           f"service '{service_key}'")
+                    if sp is None:
+                        continue
                     self.upsert(AnnexListing, {
                         "processor_id": processor.id, "annex": annex["annex"], "row": row_no,
                         "sub_processor_id": sp.id, "service_id": services[service_key].id,
-                    }, {"text": row.get("text")})
+                    }, {"text": row.get("text")}, "annex listing", f"{annex['annex']} row {row_no}: {sp.name}")
 
-    def _known(self, sub_processors: dict, key: str) -> SubProcessor:
+    def _known(self, sub_processors: dict, key: str) -> SubProcessor | None:
+        """The sub-processor the file names by `key` (None where it was removed since seeding)."""
         if key not in sub_processors:
             raise DomainError(f"{self.filename}: unknown sub-processor '{key}'")
         return sub_processors[key]
@@ -178,6 +219,10 @@ def load_seed(seed_dir: Path) -> SeedReport:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             loader = _Loader(data, path.name)
             processor = loader.load()
+            report.left_alone += loader.left_alone
+            if processor is None:
+                report.changes[loader.slug] = 0
+                continue
             if ensure_initial_version(processor):
                 loader.changed += 1
             report.changes[processor.slug] = loader.changed

@@ -1,6 +1,8 @@
 """Subscribing with double opt-in, confirming, managing and one-click unsubscribing."""
 from __future__ import annotations
 
+from hmac import compare_digest
+
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -13,7 +15,12 @@ from ..models.mail import new_token
 from ..models.types import utcnow
 from . import DomainError, NotFound, accounts, outbox
 
+
 CONFIRM_DAYS = 7
+
+
+class AlreadyConfirmed(DomainError):
+    """A confirmation link used a second time: nothing to do, and nothing wrong."""
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -21,8 +28,9 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def confirmation_token(subscription: Subscription) -> str:
-    """Signed and expiring; it names the subscription and its current secret, so a new request voids old links."""
-    return _serializer().dumps({"id": subscription.id, "token": subscription.token})
+    """Signed and expiring; it names the subscription and the secret of this one request to confirm it, never the
+    management token. Confirming, unsubscribing or asking again replaces that secret, so the link works once."""
+    return _serializer().dumps({"id": subscription.id, "nonce": subscription.confirm_nonce})
 
 
 def _services(processor: Processor, service_ids: list[int]) -> list[Service]:
@@ -47,6 +55,7 @@ def subscribe(processor: Processor, email: str, language: str, service_ids: list
     if not confirmed:
         sub.status, sub.token, sub.language = "pending", new_token(), language
         sub.all_services, sub.services = not services, services
+        sub.confirm_nonce = new_token()
     db.session.flush()
     _queue_subscription_mail(processor, sub, confirmed)
     db.session.commit()
@@ -64,8 +73,8 @@ def _queue_subscription_mail(processor: Processor, sub: Subscription, confirmed:
                      manage_url=absolute("subscriptions.manage", token=sub.token) if confirmed else None)
 
 
-def confirm(signed: str) -> Subscription:
-    """Confirm from the mailed link; a second confirmation changes nothing."""
+def _read(signed: str) -> tuple[Subscription | None, str | None]:
+    """The subscription a confirmation link names, and the secret it carries."""
     try:
         data = _serializer().loads(signed, max_age=CONFIRM_DAYS * 86400)
     except SignatureExpired as error:
@@ -74,13 +83,42 @@ def confirm(signed: str) -> Subscription:
                              confirm_days=CONFIRM_DAYS)) from error
     except BadSignature as error:
         raise DomainError(_("This confirmation link is not valid. Copy the whole link from the mail.")) from error
-    sub = db.session.get(Subscription, data.get("id")) if isinstance(data, dict) else None
-    if sub is None or sub.token != data.get("token"):
-        raise DomainError(_("This confirmation link is no longer valid; a newer one was sent, or the "
-                          "subscription ended. Subscribe again to get a new one."))
-    if sub.status != "confirmed":
-        sub.status, sub.confirmed_at = "confirmed", utcnow()
-        db.session.commit()
+    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+        return None, None
+    return db.session.get(Subscription, data["id"]), data.get("nonce")
+
+
+def confirmable(signed: str) -> Subscription:
+    """The pending subscription a confirmation link may confirm; a clear error for any other link. Changes nothing."""
+    return _unused(*_read(signed))
+
+
+def _unused(sub: Subscription | None, nonce) -> Subscription:
+    """`sub` if the link's secret is the one of its open request to confirm; else why the link does nothing."""
+    if sub is None:
+        raise DomainError(_("This confirmation link is no longer valid. Subscribe again to get a new one."))
+    if sub.status == "pending" and isinstance(nonce, str) and compare_digest(sub.confirm_nonce or "", nonce):
+        return sub
+    if sub.status == "confirmed":
+        raise AlreadyConfirmed(_("This confirmation link was used already: %(email)s is subscribed. Every mail has a "
+                                 "link to manage or end the subscription.", email=sub.email))
+    if sub.status == "unsubscribed":
+        raise DomainError(_("This subscription was ended, and a confirmation link from before cannot restart it. "
+                            "Subscribe again to get a new link."))
+    raise DomainError(_("This confirmation link is no longer valid; a newer one was sent. Use the link in the most "
+                        "recent mail, or subscribe again to get a new one."))
+
+
+def confirm(signed: str) -> Subscription:
+    """Confirm from the page the mailed link opens (a POST); the link then stops working."""
+    sub, nonce = _read(signed)
+    _unused(sub, nonce)
+    # Re-read under a row lock: of two confirmations (or a confirmation and an unsubscribe) one wins.
+    db.session.execute(select(Subscription.id).where(Subscription.id == sub.id).with_for_update())
+    db.session.refresh(sub)
+    _unused(sub, nonce)
+    sub.status, sub.confirmed_at, sub.confirm_nonce = "confirmed", utcnow(), None
+    db.session.commit()
     return sub
 
 
@@ -107,6 +145,7 @@ def unsubscribe(token: str) -> Subscription:
     """End the subscription (one click, no login); asking twice changes nothing."""
     sub = by_token(token)
     if sub.status != "unsubscribed":
-        sub.status, sub.unsubscribed_at = "unsubscribed", utcnow()
+        # A confirmation link still in a mailbox must not restart what was ended here.
+        sub.status, sub.unsubscribed_at, sub.confirm_nonce = "unsubscribed", utcnow(), None
         db.session.commit()
     return sub

@@ -42,16 +42,24 @@ def subscribe(slug: str):
     return render_template("subscriptions/subscribe.html", processor=processor, form=form), status
 
 
-@bp.get("/subscriptions/confirm/<signed>")
+@bp.route("/subscriptions/confirm/<signed>", methods=["GET", "POST"])
 def confirm(signed: str):
+    """The mailed link opens a page with a button (a GET changes nothing: mail scanners follow links); its POST
+    confirms, once."""
+    form = FlaskForm()
     try:
-        sub = service.confirm(signed)
+        if form.validate_on_submit():
+            sub = service.confirm(signed)
+            return render_template("subscriptions/message.html", title=_("Subscription confirmed"),
+                                   message=_("%(email)s now receives the announced changes of %(name)s. Every mail "
+                                             "has a link to manage or end the subscription.", email=sub.email,
+                                             name=sub.processor.legal_name))
+        sub = service.confirmable(signed)
+    except service.AlreadyConfirmed as done:
+        return render_template("subscriptions/message.html", title=_("Already confirmed"), message=done.message)
     except DomainError as error:
         return render_template("subscriptions/message.html", title=_("Not confirmed"), message=error.message), 400
-    return render_template("subscriptions/message.html", title=_("Subscription confirmed"),
-                           message=_("%(email)s now receives the announced changes of %(name)s. Every mail has a link "
-                                     "to manage or end the subscription.", email=sub.email,
-                                     name=sub.processor.legal_name))
+    return render_template("subscriptions/confirm.html", sub=sub, form=form), 400 if form.is_submitted() else 200
 
 
 def _subscription(token: str):

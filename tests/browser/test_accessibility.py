@@ -4,6 +4,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import CustomerContract, Processor, Subscription
+from registry.services import subscriptions
 
 from .conftest import CONTROLLER, EDITOR
 from .test_objection_journey import log_in, publish_vcare_change
@@ -61,7 +66,26 @@ def test_public_pages_have_no_wcag_violations(browser, live_server, announced, s
         p.get_by_label(words["email"]).fill("not an address")
         p.locator("main").get_by_role("button", name=words["subscribe"]).click()
     found += audit(page, base + "/processors/vcare/subscribe", shots, "subscribe-errors", bad_subscription)
+    found += audit(page, base + confirmation_path(live_server, f"a11y-{locale.lower()}@example.org"), shots, "confirm")
     assert found == []
+
+
+def confirmation_path(app, email: str) -> str:
+    """The page a subscription's mailed confirmation link opens."""
+    with app.app_context():
+        vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
+        subscriptions.subscribe(vcare, email, "en", [])
+        sub = db.session.scalar(select(Subscription).filter_by(email=email))
+        path = f"/subscriptions/confirm/{subscriptions.confirmation_token(sub)}"
+        db.session.remove()
+    return path
+
+
+def first_vcare_contract(app) -> int:
+    with app.app_context():
+        contract_id = db.session.scalar(select(CustomerContract.id).join(Processor).where(Processor.slug == "vcare"))
+        db.session.remove()
+    return contract_id
 
 
 @pytest.mark.parametrize("locale", list(WORDS))
@@ -86,4 +110,7 @@ def test_portal_and_admin_pages_have_no_wcag_violations(browser, live_server, an
     found += audit(editor, base + "/admin/processors/vcare/announcements/new", shots, "announcement-form-errors",
                    bad_announcement)
     found += audit(editor, base + "/admin/processors/vcare/objections/", shots, "objections-inbox")
+    found += audit(editor, base + "/admin/processors/vcare/contracts/new", shots, "contract-form")
+    found += audit(editor, base + f"/admin/processors/vcare/contracts/{first_vcare_contract(live_server)}/edit",
+                   shots, "contract-edit-form")
     assert found == []

@@ -187,9 +187,9 @@ def test_editor_adds_a_customer_contract_with_a_new_organisation(client, users, 
     assert db.session.scalar(select(AuditEntry).filter_by(action="contract.create", object_id=contract.id))
 
 
-def test_a_contract_can_use_an_existing_organisation(client, users, login):
+def test_a_contract_can_use_an_existing_customer(client, users, login):
     login(users.vcare_editor)
-    org = db.session.scalar(select(Organisation).filter_by(slug="praktijk-b"))
+    org = db.session.scalar(select(Organisation).filter_by(slug="huisartsenpraktijk-x"))
     client.post("/admin/processors/vcare/contracts/new",
                 data=_contract_data(organisation_id=str(org.id), organisation_name=""))
     assert db.session.scalar(select(CustomerContract).filter_by(reference="VC-2026-9")).organisation == org
@@ -199,8 +199,7 @@ def test_editing_a_contract_changes_its_services(client, users, login):
     login(users.vcare_editor)
     _, _, contract_id = _ids()
     contract = db.session.get(CustomerContract, contract_id)
-    data = _contract_data(organisation_id=str(contract.organisation_id), organisation_name="",
-                          reference=contract.reference)
+    data = _contract_data(reference=contract.reference)
     assert client.post(f"/admin/processors/vcare/contracts/{contract_id}/edit", data=data).status_code == 302
     db.session.expire_all()
     assert [s.key for s in db.session.get(CustomerContract, contract_id).services] == ["telefonie", "operator"]
@@ -221,7 +220,7 @@ def test_tampered_service_of_another_processor_is_refused(client, users, login):
     login(users.vcare_editor)
     response = client.post("/admin/processors/vcare/contracts/new",
                            data=_contract_data(service_ids=[str(vtm_service.id)]))
-    assert response.status_code == 400 and "not a valid choice" in response.get_data(as_text=True).lower()
+    assert response.status_code == 400 and "Choose services of Vcare only." in response.get_data(as_text=True)
     assert db.session.scalar(select(CustomerContract).filter_by(reference="VC-2026-9")) is None
 
 
@@ -234,8 +233,9 @@ def test_tampered_service_of_another_processor_is_refused(client, users, login):
     ({"start_date": "2026-02-30"}, "Not a valid date value."),
     ({"reference": ""}, "Give the contract reference."),
     ({"reference": "VC-2024-0117 (telefonie en Operator)"}, "exists already"),
-    ({"terms_id": "999999"}, "Not a valid choice"),
-    ({"organisation_id": "999999"}, "Not a valid choice"),
+    ({"terms_id": "999999"}, "Choose one of the contract-terms versions of Vcare."),
+    ({"terms_id": "x"}, "Invalid Choice: could not coerce."),
+    ({"organisation_id": "999999"}, "Choose one of the organisations in the list (the customers of Vcare)"),
 ])
 def test_bad_contract_input_gets_a_message_and_keeps_the_input(client, users, login, change, message):
     login(users.vcare_editor)

@@ -131,15 +131,6 @@ def test_seeding_twice_changes_nothing(app, runner):
     assert _counts() == before
 
 
-def test_seeding_restores_an_annex_fact_changed_by_hand(app, runner):
-    sp = db.session.scalar(select(SubProcessor).filter_by(key="talksome"))
-    sp.name = "Talksome (typo)"
-    db.session.commit()
-    result = runner.invoke(args=["seed"])
-    assert "vcare: 1 rows created or changed" in result.output
-    assert db.session.scalar(select(SubProcessor).filter_by(key="talksome")).name == "Talksome"
-
-
 def _compact(text: str, bullets: re.Pattern) -> str:
     """The words and punctuation only: PDF line breaks, doubled spaces and list bullets do not count."""
     return re.sub(r"\s+", "", bullets.sub(" ", text))

@@ -1,13 +1,17 @@
 """Subscribing with double opt-in, managing, and one-click unsubscribing."""
+import base64
+import binascii
 import re
+import zlib
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import OutboxMessage, Subscription
-from registry.services import subscriptions
 
+from ..clock import on
 from ..html import field_errors
 from .announce import ids
 
@@ -33,17 +37,18 @@ def test_double_opt_in(client):
     assert sub.status == "pending" and [s.key for s in sub.services] == ["operator", "sendi"]
     mail = last_mail("reader@example.org")
     assert mail.kind == "subscription" and "Confirm your subscription" in mail.body.subject
-    response = client.get(confirm_link("reader@example.org"))
+    link = confirm_link("reader@example.org")
+    page = client.get(link)
+    assert page.status_code == 200 and f'<form method="post">' in page.get_data(as_text=True)
+    response = client.post(link)
     assert response.status_code == 200 and "Subscription confirmed" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Subscription, sub.id).status == "confirmed"
-    again = client.get(confirm_link("reader@example.org"))
-    assert again.status_code == 200  # a second confirmation changes nothing
 
 
 def test_the_same_neutral_answer_for_new_and_known_addresses(client):
     first = subscribe(client).get_data(as_text=True)
-    client.get(confirm_link("reader@example.org"))
+    client.post(confirm_link("reader@example.org"))
     second = subscribe(client).get_data(as_text=True)
     strip = lambda html: re.sub(r'name="csrf_token"[^>]*>', "", html)  # noqa: E731
     assert strip(first) == strip(second)
@@ -70,17 +75,22 @@ def test_services_of_another_processor_are_refused(client):
 
 
 @pytest.mark.parametrize("signed", ["garbage", "eyJpZCI6MX0.tampered.sig"])
-def test_tampered_confirmation_links_are_refused(client, signed):
-    response = client.get(f"/subscriptions/confirm/{signed}")
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_tampered_confirmation_links_are_refused(client, signed, method):
+    response = getattr(client, method)(f"/subscriptions/confirm/{signed}")
     assert response.status_code == 400 and "not valid" in response.get_data(as_text=True)
 
 
-def test_an_expired_confirmation_link_says_so(client, monkeypatch):
-    subscribe(client)
-    link = confirm_link("reader@example.org")
-    monkeypatch.setattr(subscriptions, "CONFIRM_DAYS", -1)
-    response = client.get(link)
-    assert response.status_code == 400 and "expired" in response.get_data(as_text=True)
+def test_an_expired_confirmation_link_says_so(client):
+    with on(date(2026, 12, 1)):
+        subscribe(client)
+        link = confirm_link("reader@example.org")
+    # Sent at noon on 1 December; it works for 7 days, to noon on 8 December.
+    with on(date(2026, 12, 8), hour=11):
+        assert client.get(link).status_code == 200
+    with on(date(2026, 12, 8), hour=13):
+        response = client.post(link)
+    assert response.status_code == 400 and "has expired (it works for 7 days)" in response.get_data(as_text=True)
     assert db.session.scalar(select(Subscription)).status == "pending"
 
 
@@ -88,12 +98,107 @@ def test_a_new_request_voids_the_old_link(client):
     subscribe(client)
     old = confirm_link("reader@example.org")
     subscribe(client)
-    assert client.get(old).status_code == 400
+    response = client.post(old)
+    assert response.status_code == 400 and "a newer one was sent" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Subscription)).status == "pending"
+    assert client.post(confirm_link("reader@example.org")).status_code == 200
+
+
+def test_opening_the_confirmation_link_changes_nothing(app, client):
+    """A mail scanner follows every link in a message: the GET only shows the button."""
+    subscribe(client)
+    link = confirm_link("reader@example.org")
+    app.config["WTF_CSRF_ENABLED"] = True
+    for _ in range(3):
+        page = client.get(link)
+        assert page.status_code == 200 and "Confirm the subscription</button>" in page.get_data(as_text=True)
+    db.session.expire_all()
+    sub = db.session.scalar(select(Subscription))
+    assert (sub.status, sub.confirmed_at) == ("pending", None)
+    assert app.test_client().post(link).status_code == 400  # a POST without the page's CSRF token does nothing
+    db.session.expire_all()
+    assert db.session.scalar(select(Subscription)).status == "pending"
+    token = page.get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert "Subscription confirmed" in client.post(link, data={"csrf_token": token}).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(Subscription)).status == "confirmed"
+
+
+def test_a_confirmation_link_works_once(client):
+    with on(date(2026, 12, 1)):
+        subscribe(client)
+        link = confirm_link("reader@example.org")
+        client.post(link)
+    with on(date(2026, 12, 2)):
+        again = client.post(link)
+        page = client.get(link)
+    for response in (again, page):
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200 and "Already confirmed" in text
+        assert "This confirmation link was used already: reader@example.org is subscribed." in text
+        assert "Confirm the subscription</button>" not in text
+    db.session.expire_all()
+    sub = db.session.scalar(select(Subscription))
+    assert sub.status == "confirmed" and sub.confirmed_at == datetime(2026, 12, 1, 11, tzinfo=timezone.utc)
+
+
+def test_an_old_confirmation_link_cannot_undo_an_unsubscribe(client):
+    subscribe(client)
+    link = confirm_link("reader@example.org")
+    client.post(link)
+    token = db.session.scalar(select(Subscription)).token
+    assert client.post(f"/subscriptions/{token}/unsubscribe").status_code == 200
+    for response in (client.get(link), client.post(link)):
+        text = response.get_data(as_text=True)
+        assert response.status_code == 400 and "Not confirmed" in text
+        assert "This subscription was ended, and a confirmation link from before cannot restart it." in text
+    db.session.expire_all()
+    assert db.session.scalar(select(Subscription)).status == "unsubscribed"
+
+
+def test_subscribing_again_after_unsubscribing_takes_a_new_link(client):
+    subscribe(client)
+    first = confirm_link("reader@example.org")
+    client.post(first)
+    client.post(f"/subscriptions/{db.session.scalar(select(Subscription)).token}/unsubscribe")
+    subscribe(client)
+    assert "a newer one was sent" in client.post(first).get_data(as_text=True)
+    assert "Subscription confirmed" in client.post(confirm_link("reader@example.org")).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(Subscription)).status == "confirmed"
+
+
+def _decoded(link: str) -> str:
+    """The link and whatever its dot-separated parts say once base64-decoded (and unzipped), as one text."""
+    texts = [link]
+    for part in link.rsplit("/", 1)[-1].split("."):
+        try:
+            raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        except (ValueError, binascii.Error):
+            continue
+        for candidate in (raw, _unzipped(raw)):
+            texts.append(candidate.decode("latin-1"))
+    return "\n".join(texts)
+
+
+def _unzipped(raw: bytes) -> bytes:
+    try:
+        return zlib.decompress(raw)
+    except zlib.error:
+        return b""
+
+
+def test_the_confirmation_link_does_not_carry_the_management_token(client):
+    subscribe(client)
+    sub = db.session.scalar(select(Subscription))
+    link = confirm_link("reader@example.org")
+    assert sub.token not in _decoded(link)
+    assert '"id"' in _decoded(link)  # the decoding does read the payload
 
 
 def _confirmed(client):
     subscribe(client)
-    client.get(confirm_link("reader@example.org"))
+    client.post(confirm_link("reader@example.org"))
     return db.session.scalar(select(Subscription)).token
 
 
