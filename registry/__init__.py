@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import gettext
 from werkzeug.routing import IntegerConverter
 
-from . import config
+from . import config, routing
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
 from .markers import N_
 
@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.url_map.converters["int"] = DatabaseId
+    routing.init_app(app)
     register_extensions(app)
     register_template_helpers(app)
     register_blueprints(app)
