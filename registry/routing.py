@@ -30,10 +30,13 @@ class PlainPath(PathConverter):
 
 def _refuse_hostile_query() -> None:
     for name, value in request.args.items(multi=True):
-        found = forbidden_character(name) or forbidden_character(value)
-        if found is not None:
+        if forbidden_character(name) is not None:
             abort(400, _("The address holds an invisible control or text-direction character (%(code)s). Check the "
-                         "link you followed.", code=found.code))
+                         "link you followed.", code=forbidden_character(name).code))
+        found = forbidden_character(value)
+        if found is not None:
+            abort(400, _("'%(name)s' in the address holds an invisible control or text-direction character "
+                         "(%(code)s). Check the link you followed.", name=name, code=found.code))
 
 
 def init_app(app: Flask) -> None:

@@ -68,16 +68,19 @@ def test_the_same_paths_without_the_character_still_answer(client):
     assert client.get("/processors/%D7%A9%D7%9C%D7%95%D7%9D/").status_code == 404   # no such processor, no 500
 
 
-@pytest.mark.parametrize("url", ["/processors/vcare/?at=2026-01-01%00", "/api/v1/processors/vcare?at=%00",
-                                 "/processors/vcare/registry.csv?at=%1B", "/feed.atom?lang=nl%00",
-                                 "/processors/vcare/changes/?page=1%00", "/login?next=/portal/%00",
-                                 "/processors/vcare/?%00=1", "/processors/vcare/compare?from=1&to=2%E2%80%AE"])
-def test_a_control_or_direction_character_in_a_query_argument_is_a_clear_400(client, url):
+@pytest.mark.parametrize("url,name", [
+    ("/processors/vcare/?at=2026-01-01%00", "at"), ("/api/v1/processors/vcare?at=%00", "at"),
+    ("/processors/vcare/registry.csv?at=%1B", "at"), ("/feed.atom?lang=nl%00", "lang"),
+    ("/processors/vcare/changes/?page=1%00", "page"), ("/login?next=/portal/%00", "next"),
+    ("/processors/vcare/compare?from=1&to=2%E2%80%AE", "to"), ("/processors/vcare/?%00=1", None)])
+def test_a_control_or_direction_character_in_a_query_argument_is_a_clear_400(client, url, name):
     response = client.get(url)
     assert response.status_code == 400, response.status_code
-    body = response.get_data(as_text=True)
+    body = response.get_data(as_text=True) if not url.startswith("/api/") else response.get_json()["message"]
     assert "invisible control or text-direction character" in body
     assert NUL not in body   # the page names the character by its code, it does not echo it
+    assert (f"&#39;{name}&#39; in the address" in body or f"'{name}' in the address" in body) if name else \
+        "The address holds" in body
 
 
 # Form fields --------------------------------------------------------------------------------------------
@@ -162,6 +165,21 @@ def test_a_nul_in_the_login_or_the_subscription_form_is_a_message(client):
     subscribe = client.post("/processors/vcare/subscribe", data={"email": "a@example.org\x00", "language": "en"})
     assert subscribe.status_code == 400 and "U+0000" in subscribe.get_data(as_text=True)
     assert count(Subscription) == 0
+
+
+def test_the_command_line_refuses_control_characters_too(runner):
+    """A script that passes a NUL reached PostgreSQL (a DataError traceback); a password with a tab was stored,
+    and the login form would then refuse it: the account could never log in."""
+    nul = runner.invoke(args=["users", "create", "new@example.org", "--role", "editor", "--org", "vc\x00are"],
+                        input="a long enough password\n")
+    assert nul.exit_code == 2 and "U+0000" in nul.output and nul.exception is not None
+    assert isinstance(nul.exception, SystemExit)
+    tab = runner.invoke(args=["users", "create", "new@example.org", "--role", "editor", "--org", "vcare"],
+                        input="a long\tenough password\n")
+    assert tab.exit_code == 1 and "invisible control or direction character" in tab.output
+    check = runner.invoke(args=["registry", "check", "--processor", "vtm\x1b[2J"])
+    assert check.exit_code == 2 and "U+001B" in check.output
+    assert db.session.scalar(select(User).filter_by(email="new@example.org")) is None
 
 
 # Every form, by construction ------------------------------------------------------------------------------

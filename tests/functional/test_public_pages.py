@@ -110,7 +110,7 @@ def test_unknown_things_get_a_404_page(client, url):
     assert "<h1>Not found</h1>" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("at", ["2026-13-01", "yesterday", "2026-02-30", "1900-01-01", "%00"])
+@pytest.mark.parametrize("at", ["2026-13-01", "yesterday", "2026-02-30", "1900-01-01"])   # %00: test_hostile_input
 def test_bad_at_gets_400_with_a_message(client, at):
     response = client.get(f"/processors/vcare/?at={at}")
     assert response.status_code == 400
