@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import gettext
 from werkzeug.routing import IntegerConverter
 
-from . import config
+from . import config, routing
 from .extensions import csrf, db, limiter, login_manager, mail, migrate
 from .markers import N_
 
@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # else behind two proxies the scheme would be ignored (no HSTS, http:// links).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=1, x_host=1)
     app.url_map.converters["int"] = DatabaseId
+    routing.init_app(app)
     register_extensions(app)
     register_template_helpers(app)
     register_blueprints(app)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from .plain_text import forbidden_character
 from .services import DomainError, accounts, checkpoints, verification
 from .services.backup import BackupFailed, back_up
 from .services.consistency import check_all, check_processor
@@ -25,6 +26,15 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(mail_group)
     app.cli.add_command(backup_command)
+
+
+def plain_text(_ctx, _param, value: str | None) -> str | None:
+    """A value from the command line under the rule the forms apply (plain_text.py): no control characters."""
+    found = forbidden_character(value) if value is not None else None
+    if found is not None:
+        raise click.BadParameter(f"holds an invisible control or direction character ({found.code}) at position "
+                                 f"{found.position}")
+    return value
 
 
 @click.command("seed")
@@ -59,15 +69,19 @@ def users():
 
 
 @users.command("create")
-@click.argument("email")
+@click.argument("email", callback=plain_text)
 @click.option("--role", required=True, type=click.Choice(["admin", "editor", "controller"]))
-@click.option("--org", "org_slug", help="Processor slug (editor) or organisation slug (controller).")
+@click.option("--org", "org_slug", callback=plain_text,
+              help="Processor slug (editor) or organisation slug (controller).")
 def users_create(email: str, role: str, org_slug: str | None):
     """Create an account; the password comes from standard input or a prompt."""
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
+    if forbidden_character(password) is not None:   # the login form would refuse it: the account could not log in
+        raise click.ClickException("The password holds an invisible control or direction character (a tab, a "
+                                   "NUL, an escape): type it without one.")
     try:
         user = accounts.create_user(email, role, org_slug, password)
     except DomainError as error:
@@ -81,7 +95,7 @@ def registry():
 
 
 @registry.command("check")
-@click.option("--processor", "slug", help="Check one processor only.")
+@click.option("--processor", "slug", callback=plain_text, help="Check one processor only.")
 @click.option("--at", "at", help="The day to check (YYYY-MM-DD); default today.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 def registry_check(slug: str | None, at: str | None, as_json: bool):

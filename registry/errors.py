@@ -1,11 +1,16 @@
 """Error pages: HTML for people, JSON under /api/; refused access is logged."""
 import logging
+from typing import Callable
 
-from flask import Flask, jsonify, render_template, request
-from flask_babel import gettext as _
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal, gettext as _
 from flask_login import current_user, user_unauthorized
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
+from .extensions import db
 from .markers import N_
 from .services import NotFound
 
@@ -32,7 +37,8 @@ EXPLANATIONS = {
     403: N_("Your account may not open this page."),
     404: N_("There is nothing at this address. Check the link, or start from the list of processors."),
     405: N_("This address does not take that kind of request."),
-    413: N_("What was sent is too large."),
+    413: N_("What was sent is larger than this site accepts (%(limit)s at most). Go back: your browser usually "
+            "still holds what you typed. Shorten the longest text and send it again."),
     429: N_("Too many attempts in a short time. Wait a minute, then try again."),
     500: N_("The error was logged. Try again later."),
 }
@@ -46,9 +52,21 @@ def _shown(exc: HTTPException) -> "_Shown":
     description = exc.description
     if "CSRF" in str(description):
         description = _(CSRF_EXPLANATION)
+    elif description == type(exc).description and code == 413:
+        description = _(EXPLANATIONS[413], limit=_size(current_app.config.get("MAX_CONTENT_LENGTH")))
     elif description == type(exc).description and code in EXPLANATIONS:
         description = _(EXPLANATIONS[code])
     return _Shown(code, _(TITLES[code]) if code in TITLES else exc.name, description)
+
+
+def _size(limit: int | None) -> str:
+    """A byte count as people read it: 1 MB, 512 kB."""
+    if not limit:
+        return "?"
+    for unit, size in (("MB", 1024 * 1024), ("kB", 1024)):
+        if limit >= size:
+            return f"{format_decimal(round(limit / size, 1))} {unit}"
+    return f"{format_decimal(limit)} B"
 
 
 def _is_refusal(code: int) -> bool:
@@ -61,9 +79,28 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _end_transaction() -> None:
+    """Roll back what the request left: after a failed statement PostgreSQL refuses every further query in the
+    transaction, and the error page reads the database itself (the account in the header, its language)."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.exception("rolling back before an error page failed")
+
+
+def _answer(code: int, respond: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
+    """The error page, after a rollback; should it fail all the same (the database is down and the page asks it
+    who is logged in), the status as plain text: an error page never raises a second error."""
+    _end_transaction()
+    try:
+        return respond()
+    except Exception:  # noqa: BLE001  (the last answer a request gets: nothing may escape it)
+        log.exception("the error page for %s failed", code)
+        return Response(f"{code} {HTTP_STATUS_CODES.get(code, 'Error')}\n", status=code, mimetype="text/plain")
+
+
 def init_app(app: Flask) -> None:
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):
+    def _http_page(exc: HTTPException):
         if exc.code and (_is_refusal(exc.code) or (exc.code == 400 and "CSRF" in str(exc.description))):
             log_refusal(exc.code, "CSRF token missing or wrong" if "CSRF" in str(exc.description) else "")
         if exc.response is not None:
@@ -72,17 +109,24 @@ def init_app(app: Flask) -> None:
             return jsonify(error=exc.name, message=exc.description), exc.code
         return render_template("errors/error.html", error=_shown(exc)), exc.code
 
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        return _answer(exc.code or 500, lambda: _http_page(exc))
+
     @user_unauthorized.connect_via(app)
     def _anonymous(_app, **_extra):
         log_refusal(401, "not logged in")
 
-    @app.errorhandler(NotFound)
-    def _domain_not_found(exc: NotFound):
+    def _not_found_page(exc: NotFound):
         if request.path.startswith(PROTECTED):
             log_refusal(404)
         if _wants_json():
             return jsonify(error="Not Found", message=exc.message), 404
         return render_template("errors/error.html", error=_Shown(404, _(TITLES[404]), exc.message)), 404
+
+    @app.errorhandler(NotFound)
+    def _domain_not_found(exc: NotFound):
+        return _answer(404, lambda: _not_found_page(exc))
 
 
 class _Shown:

@@ -1,12 +1,12 @@
 """The announcement form: what changes, for which services, where, when and why."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, SelectField, StringField,
+from wtforms import (BooleanField, DateField, FieldList, FormField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 import pycountry
 
+from ..forms import PlainTextForm, PlainTextSubform
 from ..models import KINDS
 from ..transfers import basis_names, country_name
 from .forms import MultiCheckboxField, labelled_options, options
@@ -20,7 +20,7 @@ def country_options(first_label: str) -> list:
     return options([("", first_label), (WORLDWIDE, _l("Worldwide (no single country)"))] + countries)
 
 
-class LocationForm(Form):
+class LocationForm(PlainTextSubform):
     """One processing location; a row without a country is ignored."""
 
     # The choices are checked by the domain (services/announcements.py), which
@@ -37,7 +37,7 @@ class LocationForm(Form):
         self.transfer_basis.choices = options([("", _l("— (inside the EEA)"))] + list(basis_names().items()))
 
 
-class AnnouncementForm(FlaskForm):
+class AnnouncementForm(PlainTextForm):
     kind = SelectField(_l("Kind of change"), choices=labelled_options(KINDS))
     parent_id = SelectField(_l("Engaged by"), coerce=int, default=0, description=_l(
         "For a change down the chain: the sub-processor that adds, replaces or removes its own sub-processor. "
@@ -111,10 +111,10 @@ def form_data(announcement) -> dict:
     }
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PlainTextForm):
     reason = TextAreaField(_l("Reason for the withdrawal"), validators=[
         DataRequired(message=_l("Give the reason for the withdrawal.")), Length(max=4000)])
 
 
-class PublishForm(FlaskForm):
+class PublishForm(PlainTextForm):
     """Only the CSRF token: publishing is a POST."""

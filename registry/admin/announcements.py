@@ -65,12 +65,13 @@ def edit_announcement(slug: str, announcement_id: int | None = None):
                            today=today()), status
 
 
-def _detail(processor, item: Announcement, status: int = 200, error: str | None = None):
+def _detail(processor, item: Announcement, status: int = 200, error: str | None = None, withdraw_form=None):
     facts = describe(item)
     notices = notice.notices(processor, item.services, today(), bool(facts.outside_eea)) if item.is_draft else []
     return render_template("admin/announcement.html", processor=processor, a=item, f=facts,
                            notices=notices, binding=notice.binding(notices), error=error,
-                           publish_form=PublishForm(), withdraw_form=WithdrawForm(), today=today()), status
+                           publish_form=PublishForm(), withdraw_form=withdraw_form or WithdrawForm(),
+                           today=today()), status
 
 
 @bp.get("/processors/<slug>/announcements/<int:announcement_id>/")
@@ -102,8 +103,9 @@ def withdraw(slug: str, announcement_id: int):
     processor = own_processor(slug)
     item = _announcement(processor, announcement_id)
     form = WithdrawForm()
-    if not form.validate_on_submit():
-        return _detail(processor, item, 400, _("Give the reason for the withdrawal."))
+    if not form.validate_on_submit():   # the reason comes back as typed, with what is wrong with it
+        return _detail(processor, item, 400, " ".join(map(str, form.reason.errors)) or
+                       _("Give the reason for the withdrawal."), withdraw_form=form)
     try:
         version = publication.withdraw(current_user, processor, item.id, form.reason.data)
     except DomainError as error:

@@ -1,11 +1,11 @@
 """Forms of the processor's side: services, contract terms, customer contracts."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import (BooleanField, DateField, EmailField, IntegerField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, widgets)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..forms import PlainTextForm
 from ..models.mail import LANGUAGES
 from ..models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
 from ..transfers import basis_names, former_bases
@@ -31,7 +31,7 @@ def lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(PlainTextForm):
     name = StringField(_l("Name"), validators=[DataRequired(message=_l("Give the service a name.")), Length(max=200)])
     key = StringField(_l("Key in URLs"), validators=[Optional(), Length(max=64)],
                       description=_l("Lower-case letters, digits and hyphens; made from the name when left empty."))
@@ -62,7 +62,7 @@ def contract_text(label=_l("What the contract says")) -> TextAreaField:
     return TextAreaField(label, validators=[Length(max=4000)])
 
 
-class TermsForm(FlaskForm):
+class TermsForm(PlainTextForm):
     version = StringField(_l("Version"), validators=[DataRequired(message=_l("Name this version.")), Length(max=60)])
     effective_from = DateField(_l("In force from"),
                                validators=[InputRequired(message=_l("Give the date (YYYY-MM-DD)."))])
@@ -114,7 +114,7 @@ class TermsForm(FlaskForm):
         return data
 
 
-class ContractForm(FlaskForm):
+class ContractForm(PlainTextForm):
     """A contract as it can be edited: its organisation stays the one it was made for."""
 
     reference = StringField(_l("Contract reference"), validators=[DataRequired(message=_l("Give the contract reference.")),

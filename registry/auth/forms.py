@@ -1,11 +1,12 @@
 """Log-in form."""
-from flask_wtf import FlaskForm
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import PlainTextForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(PlainTextForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(message=_l("Enter your e-mail address.")),
                                                      Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password.")),
@@ -13,11 +14,11 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(PlainTextForm):
     """Only the CSRF token: logging out is a POST."""
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(PlainTextForm):
     current_password = PasswordField(_l("Current password"), validators=[Length(max=200)])
     new_password = PasswordField(_l("New password"), validators=[Length(max=200)],
                                  description=_l("At least 12 characters, and hard to guess: not a common password, "

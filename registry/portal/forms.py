@@ -1,13 +1,15 @@
 """Forms of the controller's side. The domain (services/) checks every value; the forms only carry them."""
-from flask_wtf import FlaskForm
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+from wtforms.validators import Length
 
 from ..admin.forms import MultiCheckboxField, options
 from ..admin.objection_forms import MessageForm  # noqa: F401  (the same thread form on both sides)
+from ..forms import PlainTextForm
+from ..services import consents, objections
 
 
-class AboutForm(FlaskForm):
+class AboutForm(PlainTextForm):
     """Says which announcement and contract it is about; the view checks them against the URL."""
 
     announcement_id = HiddenField()
@@ -25,7 +27,7 @@ class ObjectionForm(AboutForm):
     service_ids = MultiCheckboxField(_l("Services your objection concerns"), coerce=int, validate_choice=False)
     grounds = TextAreaField(_l("Your grounds"), description=_l(
         "Explain why you object to this change: the contract lets you object on reasonable grounds, so give "
-        "the reasons in a few sentences."), render_kw={"rows": 8})
+        "the reasons in a few sentences."), validators=[Length(max=objections.MAX_TEXT)], render_kw={"rows": 8})
 
     def set_services(self, services) -> None:
         self.service_ids.choices = options((s.id, s.name) for s in services)
@@ -37,8 +39,9 @@ class ConsentForm(AboutForm):
                           validate_choice=False)
     note = TextAreaField(_l("Note"), description=_l("Your reasons or conditions. Optional, unless your contract says "
                                                 "consent may not be unreasonably withheld: then a refusal needs its "
-                                                "reasons (see above)."), render_kw={"rows": 5})
+                                                "reasons (see above)."), validators=[Length(max=consents.MAX_TEXT)],
+                         render_kw={"rows": 5})
 
 
-class TerminationForm(FlaskForm):
+class TerminationForm(PlainTextForm):
     confirm = BooleanField(_l("I give notice of termination of this contract"))

@@ -10,6 +10,7 @@ from .. import transfers
 from ..extensions import db
 from ..language import spoken_date
 from ..markers import N_
+from ..plain_text import is_plain
 from ..models import KINDS, Announcement, Engagement, Processor, Service, SubProcessor, User
 from . import DomainError, NotFound, audit, notice
 from .locks import locked
@@ -165,8 +166,9 @@ def _incoming(processor, data, service_ids, names, day, target_id, terms) -> dic
     name = (data.get("new_name") or "").strip()
     if not name:
         raise DomainError(_("Choose an existing sub-processor or give the name of a new one."), "new_name")
-    if any(ord(char) < 32 for char in name + (data.get("new_legal_name") or "")):
-        raise DomainError(_("A name is one line, without line breaks or control characters."), "new_name")
+    if not (is_plain(name) and is_plain(data.get("new_legal_name") or "")):
+        raise DomainError(_("A name is one line of plain text, without line breaks, control characters or "
+                            "text-direction characters."), "new_name")
     country = (data.get("new_established_in") or "").upper() or None
     if country and not transfers.is_country_code(country):
         raise DomainError(_("'%(country)s' is not a country code.",

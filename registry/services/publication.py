@@ -134,9 +134,11 @@ def _apply_onward(processor: Processor, announcement: Announcement, source: str)
 def _new_entity(processor: Processor, announcement: Announcement, source: str) -> SubProcessor:
     base = slugify(announcement.new_name) or "sub-processor"
     taken = set(db.session.scalars(select(SubProcessor.key).where(SubProcessor.processor_id == processor.id)))
+    longest = SubProcessor.__table__.c.key.type.length
     key, n = base, 2
-    while key in taken:
-        key, n = f"{base}-{n}", n + 1
+    while key in taken:   # a number makes it unique, within the column even when the name filled it already
+        suffix = f"-{n}"
+        key, n = base[:longest - len(suffix)].rstrip("-") + suffix, n + 1
     entity = SubProcessor(processor_id=processor.id, key=key, name=announcement.new_name,
                           legal_name=announcement.new_legal_name, established_in=announcement.new_established_in,
                           description=announcement.new_description, dpa_in_place=announcement.new_dpa_in_place,

@@ -1,14 +1,14 @@
 """Subscription forms."""
-from flask_wtf import FlaskForm
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField
 from wtforms.validators import DataRequired, Email, Length
 
 from ..admin.forms import MultiCheckboxField, options
+from ..forms import PlainTextForm
 from ..models import LANGUAGES
 
 
-class ScopeForm(FlaskForm):
+class ScopeForm(PlainTextForm):
     language = RadioField(_l("Language of the mails"), choices=options(LANGUAGES.items()), default="en")
     service_ids = MultiCheckboxField(_l("Only these services (none chosen: all services)"), coerce=int)
 

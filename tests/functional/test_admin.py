@@ -229,7 +229,7 @@ def test_tampered_service_of_another_processor_is_refused(client, users, login):
     ({"organisation_name": "!!!"}, "at least one letter or digit"),
     ({"service_ids": []}, "Choose at least one service"),
     ({"notice_email": "not-an-address"}, "Not a valid e-mail address"),
-    ({"notice_email": "a@b.nl\r\nBcc: x@y.z"}, "Not a valid e-mail address"),
+    ({"notice_email": "a@b.nl\r\nBcc: x@y.z"}, "Remove the line break (U+000D) at position 7"),
     ({"start_date": "2026-02-30"}, "Not a valid date value."),
     ({"reference": ""}, "Give the contract reference."),
     ({"reference": "VC-2024-0117 (telefonie en Operator)"}, "exists already"),

@@ -57,7 +57,7 @@ def test_the_same_neutral_answer_for_new_and_known_addresses(client):
 
 @pytest.mark.parametrize("email,message", [
     ("not-an-address", "Not a valid e-mail address."),
-    ("a@b.c\r\nBcc: x@y.z", "Not a valid e-mail address."),
+    ("a@b.c\r\nBcc: x@y.z", "Remove the line break (U+000D) at position 6"),
     ("", "Enter your e-mail address."),
 ])
 def test_bad_addresses_are_refused_and_nothing_is_stored(client, email, message):
