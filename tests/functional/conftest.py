@@ -5,7 +5,7 @@ from .seeded import DAY, on_the_day
 
 
 @pytest.fixture
-def clock():
+def fuzz_day():
     """The form fuzz runs on one fixed day, so that its valid dates keep every notice period."""
     with on_the_day():
         yield DAY

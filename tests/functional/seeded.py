@@ -17,7 +17,7 @@ EMAILS = ["privacy@praktijk.example", "o'brien+notices@example.org", "a.b-c@sub.
 
 
 def on_the_day():
-    """The clock stands still at noon in Amsterdam on DAY (the `clock` fixture in conftest.py)."""
+    """The clock stands still at noon in Amsterdam on DAY (the `fuzz_day` fixture in tests/functional/conftest.py)."""
     return time_machine.travel(datetime(DAY.year, DAY.month, DAY.day, 12, tzinfo=AMSTERDAM), tick=False)
 
 

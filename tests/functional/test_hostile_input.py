@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 
 import pytest
 from sqlalchemy import func, select, text
@@ -230,7 +231,7 @@ def test_every_form_puts_the_plain_text_rule_first_and_a_length_on_every_text_fi
 COLUMNS = {
     ("ServiceForm", "name"): Service.name, ("ServiceForm", "key"): Service.key,
     ("ServiceForm", "source"): Service.source,
-    ("ContractForm", "organisation_name"): Organisation.name, ("ContractForm", "reference"): CustomerContract.reference,
+    ("NewContractForm", "organisation_name"): Organisation.name, ("ContractForm", "reference"): CustomerContract.reference,
     ("ContractForm", "notice_email"): CustomerContract.notice_email,
     ("AnnouncementForm", "new_name"): SubProcessor.name, ("AnnouncementForm", "new_legal_name"): SubProcessor.legal_name,
     ("LocationForm", "place"): Location.place, ("SubscribeForm", "email"): Subscription.email,
@@ -334,7 +335,9 @@ def test_an_error_page_answers_even_when_the_database_is_down(tmp_path, caplog):
                        "PROPAGATE_EXCEPTIONS": False, "SECRET_KEY": "k" * 40})
     client = down.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = "someone"   # a logged-in browser: the page would load the account
+        # a logged-in browser (auth/sessions.py: log-in and last-seen times): the page would load the account
+        session["_user_id"] = "someone"
+        session["logged_in_at"] = session["seen_at"] = int(time.time())
     with caplog.at_level(logging.ERROR):
         response = client.get("/")
     assert response.status_code == 500

@@ -56,7 +56,7 @@ def test_random_path_segments(client, segment):
 
 # Accounts ---------------------------------------------------------------------------------------------------
 
-def test_the_login_form(clock, app, users, monkeypatch):
+def test_the_login_form(fuzz_day, app, users, monkeypatch):
     spy = Spy(monkeypatch).on(accounts, "authenticate")
     tally = Tally("LoginForm", backend(app))
     address = users.controller_a.email
@@ -81,7 +81,7 @@ def test_the_login_form(clock, app, users, monkeypatch):
     tally.assert_real_share()
 
 
-def test_the_logout_form(clock, app, users, monkeypatch):
+def test_the_logout_form(fuzz_day, app, users, monkeypatch):
     """Only the CSRF token: whatever else a browser sends, logging out works."""
     spy = Spy(monkeypatch).on(accounts, "end_sessions")
     tally = Tally("LogoutForm", backend(app))
@@ -102,7 +102,7 @@ def test_the_logout_form(clock, app, users, monkeypatch):
     tally.assert_real_share()
 
 
-def test_the_password_form(clock, app, users, monkeypatch):
+def test_the_password_form(fuzz_day, app, users, monkeypatch):
     spy = Spy(monkeypatch).on(accounts, "change_password")
     tally = Tally("PasswordForm", backend(app))
     address, user_id = users.controller_a.email, users.controller_a.id
@@ -133,7 +133,7 @@ def test_the_password_form(clock, app, users, monkeypatch):
     tally.assert_real_share()
 
 
-def test_the_language_switch(clock, app, client, users, login, monkeypatch):
+def test_the_language_switch(fuzz_day, app, client, users, login, monkeypatch):
     """Not a form class, but a POST on every page: a language and a page to return to."""
     login(users.controller_a)
     spy = Spy(monkeypatch).on(accounts, "set_language")
@@ -173,7 +173,7 @@ def scope_fields(service_ids: list[int]) -> dict[str, Field]:
             "service_ids": several(st.one_of(st.just([]), subsets(service_ids)), BOGUS_IDS + other_ids(Service))}
 
 
-def test_the_subscription_form(clock, app, client, monkeypatch):
+def test_the_subscription_form(fuzz_day, app, client, monkeypatch):
     spy = Spy(monkeypatch).on(subscriptions, "subscribe")
     tally = Tally("SubscribeForm", backend(app))
     fields = {"email": text(254, required=True, valid=st.sampled_from(EMAILS)),
@@ -200,7 +200,7 @@ def confirmed_subscription() -> Subscription:
     return sub
 
 
-def test_the_subscription_scope_form(clock, app, client, monkeypatch):
+def test_the_subscription_scope_form(fuzz_day, app, client, monkeypatch):
     spy = Spy(monkeypatch).on(subscriptions, "update_scope")
     tally = Tally("ScopeForm", backend(app))
     sub = confirmed_subscription()
@@ -222,7 +222,7 @@ def test_the_subscription_scope_form(clock, app, client, monkeypatch):
     tally.assert_real_share()
 
 
-def test_the_one_click_unsubscribe(clock, app, client, monkeypatch):
+def test_the_one_click_unsubscribe(fuzz_day, app, client, monkeypatch):
     spy = Spy(monkeypatch).on(subscriptions, "unsubscribe")
     tally = Tally("unsubscribe (RFC 8058)", backend(app))
     sub = confirmed_subscription()
@@ -246,6 +246,32 @@ def test_the_one_click_unsubscribe(clock, app, client, monkeypatch):
     tally.assert_real_share()
 
 
+
+def test_the_confirmation_button(fuzz_day, app, client, monkeypatch):
+    """The page the mailed link opens posts back to its own address: the signed link is the only input."""
+    spy = Spy(monkeypatch).on(subscriptions, "confirm")
+    tally = Tally("confirm (double opt-in)", backend(app))
+    subscriptions.subscribe(vcare(), "pending@example.org", "en", [])
+    sub = db.session.scalar(select(Subscription).filter_by(email="pending@example.org"))
+    signed, sub_id = subscriptions.confirmation_token(sub), sub.id
+    links = Field(st.just(Value(signed)), st.one_of(
+        st.sampled_from([signed[:-1], signed[:-2] + ("A" if signed[-2] != "A" else "B") + signed[-1], "0",
+                         signed.split(".")[0]]).map(lambda t: Value(t, REFUSED)),
+        st.sampled_from(["\x00", "\u202e", "\x1b"]).map(lambda c: Value(signed[:5] + c + signed[5:], FORM))))
+
+    @EXAMPLES
+    @given(values=example({"signed": links}))
+    def run(values):
+        with isolated():
+            calls = spy.calls
+            response = client.post(f"/subscriptions/confirm/{values['signed'].raw}")
+            db.session.expire_all()
+            status = db.session.get(Subscription, sub_id).status
+            drive(response, values, tally, spy.calls > calls, status == "pending",
+                  lambda: response.status_code == 200 and status == "confirmed", refusals=(400, 404))
+    run()
+    tally.assert_real_share()
+
 # Every POST is fuzzed -----------------------------------------------------------------------------------------
 
 FUZZED = {"auth.login": "test_random_input.test_the_login_form", "auth.logout": "test_random_input.test_the_logout_form",
@@ -254,6 +280,7 @@ FUZZED = {"auth.login": "test_random_input.test_the_login_form", "auth.logout": 
           "subscriptions.subscribe": "test_random_input.test_the_subscription_form",
           "subscriptions.manage": "test_random_input.test_the_subscription_scope_form",
           "subscriptions.unsubscribe": "test_random_input.test_the_one_click_unsubscribe",
+          "subscriptions.confirm": "test_random_input.test_the_confirmation_button",
           "admin.edit_service": "test_random_registry.test_the_service_form",
           "admin.edit_terms": "test_random_registry.test_the_terms_form",
           "admin.edit_contract": "test_random_registry.test_the_contract_form",

@@ -34,7 +34,7 @@ def an_objection(client, users, login) -> int:
     return db.session.scalar(select(Objection.id))
 
 
-def test_the_objection_form(clock, app, client, users, login, monkeypatch):
+def test_the_objection_form(fuzz_day, app, client, users, login, monkeypatch):
     item = announce(users.vcare_editor, days=60)
     vc = contract()
     url = f"/portal/contracts/{vc.id}/announcements/{item.id}/objection"
@@ -66,7 +66,7 @@ def test_the_objection_form(clock, app, client, users, login, monkeypatch):
 
 
 @pytest.mark.parametrize("side", ["controller", "processor"])
-def test_the_consultation_message_form(clock, app, client, users, login, monkeypatch, side):
+def test_the_consultation_message_form(fuzz_day, app, client, users, login, monkeypatch, side):
     objection_id = an_objection(client, users, login)
     login(users.controller_a if side == "controller" else users.vcare_editor)
     url = (f"/portal/objections/{objection_id}/messages" if side == "controller"
@@ -88,7 +88,7 @@ def test_the_consultation_message_form(clock, app, client, users, login, monkeyp
     tally.assert_real_share()
 
 
-def test_the_outcome_form(clock, app, client, users, login, monkeypatch):
+def test_the_outcome_form(fuzz_day, app, client, users, login, monkeypatch):
     objection_id = an_objection(client, users, login)
     login(users.vcare_editor)
     spy = Spy(monkeypatch).on(objections, "record_outcome")
@@ -111,7 +111,7 @@ def test_the_outcome_form(clock, app, client, users, login, monkeypatch):
     tally.assert_real_share()
 
 
-def test_the_consent_form(clock, app, client, users, login, monkeypatch):
+def test_the_consent_form(fuzz_day, app, client, users, login, monkeypatch):
     item = announce(users.vcare_editor, locations=US, days=60)   # Vcare art. 5.3: outside the EEA needs consent
     vc = contract()
     url = f"/portal/contracts/{vc.id}/announcements/{item.id}/consent"
@@ -137,7 +137,7 @@ def test_the_consent_form(clock, app, client, users, login, monkeypatch):
     tally.assert_real_share()
 
 
-def test_the_termination_form(clock, app, client, users, login, monkeypatch):
+def test_the_termination_form(fuzz_day, app, client, users, login, monkeypatch):
     objection_id = an_objection(client, users, login)
     objections.record_outcome(users.vcare_editor, vcare(), objection_id, "no_agreement", "We keep Acme Cloud.")
     login(users.controller_a)

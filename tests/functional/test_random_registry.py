@@ -39,7 +39,7 @@ def service_fields() -> dict[str, Field]:
             "retention": text(2000, multi_line=True), "source": text(200)}
 
 
-def test_the_service_form(clock, app, client, users, login, monkeypatch):
+def test_the_service_form(fuzz_day, app, client, users, login, monkeypatch):
     login(users.vcare_editor)
     spy = Spy(monkeypatch).on(administration, "save_service")
     tally = Tally("ServiceForm", backend(app))
@@ -93,7 +93,7 @@ def terms_fields(draw) -> dict[str, Field]:
         "list_article": article, "list_text": text(4000, multi_line=True)}
 
 
-def test_the_terms_form(clock, app, client, users, login, monkeypatch):
+def test_the_terms_form(fuzz_day, app, client, users, login, monkeypatch):
     login(users.vcare_editor)
     spy = Spy(monkeypatch).on(administration, "save_terms")
     tally = Tally("TermsForm", backend(app))
@@ -125,7 +125,7 @@ def contract_fields(organisation: str, terms: list[int], services: list[int], cu
             "notice_language": choice(["nl", "en"], ["", "de", "NL"])}
 
 
-def test_the_contract_form(clock, app, client, users, login, monkeypatch):
+def test_the_contract_form(fuzz_day, app, client, users, login, monkeypatch):
     login(users.vcare_editor)
     spy = Spy(monkeypatch).on(administration, "save_contract")
     tally = Tally("ContractForm", backend(app))
@@ -203,7 +203,7 @@ def announcement_examples(processor_id: int, services: list[int], engaged: dict[
         lambda scenario: example(announcement_fields(scenario[0], scenario[1], scenario[2], bogus)))
 
 
-def test_the_announcement_form(clock, app, client, users, login, monkeypatch):
+def test_the_announcement_form(fuzz_day, app, client, users, login, monkeypatch):
     from registry.admin import announcements as views
     login(users.vcare_editor)
     spy = Spy(monkeypatch).on(views, "save_draft")
@@ -245,7 +245,7 @@ def inert_draft(draw) -> dict:
             "place": draw(free_text(200)).strip() or None, "days": draw(st.integers(40, 400))}
 
 
-def test_the_publish_form(clock, app, client, users, login, monkeypatch):
+def test_the_publish_form(fuzz_day, app, client, users, login, monkeypatch):
     """Only the CSRF token; what is fuzzed is the draft it publishes, and whatever else a browser sends."""
     login(users.vcare_editor)
     spy = Spy(monkeypatch).on(publication, "publish")
@@ -279,7 +279,7 @@ def test_the_publish_form(clock, app, client, users, login, monkeypatch):
     tally.assert_real_share()
 
 
-def test_the_withdraw_form(clock, app, client, users, login, monkeypatch):
+def test_the_withdraw_form(fuzz_day, app, client, users, login, monkeypatch):
     item = announce(users.vcare_editor, days=60)
     item_id = item.id
     login(users.vcare_editor)
