@@ -15,6 +15,7 @@ from .markers import N_
 from .services import NotFound
 
 log = logging.getLogger("registry.access")
+errors_log = logging.getLogger(__name__)
 # Refusals worth an operator's attention: anything protected, and every bad CSRF token.
 PROTECTED = ("/admin", "/portal", "/account")
 
@@ -85,7 +86,7 @@ def _end_transaction() -> None:
     try:
         db.session.rollback()
     except SQLAlchemyError:
-        log.exception("rolling back before an error page failed")
+        errors_log.exception("rolling back before an error page failed")
 
 
 def _answer(code: int, respond: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
@@ -95,7 +96,7 @@ def _answer(code: int, respond: Callable[[], ResponseReturnValue]) -> ResponseRe
     try:
         return respond()
     except Exception:  # noqa: BLE001  (the last answer a request gets: nothing may escape it)
-        log.exception("the error page for %s failed", code)
+        errors_log.exception("the error page for %s failed", code)
         return Response(f"{code} {HTTP_STATUS_CODES.get(code, 'Error')}\n", status=code, mimetype="text/plain")
 
 

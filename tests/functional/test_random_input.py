@@ -158,6 +158,7 @@ def test_the_language_switch(fuzz_day, app, client, users, login, monkeypatch):
             tally.run += 1
             tally.reached += spy.calls > calls
             if values["language"].verdict == OK:
+                tally.valid += 1
                 assert language == chosen and f"language={chosen}" in " ".join(response.headers.getlist("Set-Cookie"))
                 tally.succeeded += 1
             else:
