@@ -212,5 +212,4 @@ def from_environment(instance_path: Path) -> dict:
         # The language when neither the account, the switch nor the browser names one.
         "DEFAULT_LANGUAGE": os.environ.get("DEFAULT_LANGUAGE", "nl"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent / "translations"),
-        "DEFAULT_NOTICE_DAYS": int(os.environ.get("DEFAULT_NOTICE_DAYS", "30")),
     }
