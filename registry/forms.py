@@ -64,11 +64,11 @@ class PlainTextForm(FlaskForm):
     """A form of the site (CSRF from Flask-WTF) whose text fields take plain text only."""
 
     class Meta(PlainTextMeta):
-        pass
+        """wtforms merges this with Flask-WTF's Meta (CSRF), so both apply."""
 
 
 class PlainTextSubform(Form):
     """A form inside a form (FormField, FieldList), under the same rule."""
 
     class Meta(PlainTextMeta):
-        pass
+        """The plain-text rule of PlainTextMeta, without CSRF (the enclosing form carries the token)."""

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import Organisation, User
+from registry.models import CustomerContract, Organisation, Processor, Service, User
 from registry.services import accounts
 
 PASSWORD = "correct horse battery"
@@ -103,3 +103,18 @@ def contract_with_notice_days(editor: User, days: int = NOTICE_45.days, *, servi
         "organisation_id": None, "organisation_name": NOTICE_45.organisation, "reference": reference,
         "start_date": effective_from, "terms_id": terms.id, "service_ids": service_ids,
         "notice_email": NOTICE_45.notice_email, "notice_language": "en"})
+
+
+def vcare_customers(count: int, start_date: date, **contract) -> tuple[Processor, Service]:
+    """`count` organisations praktijk-N, each with a Vcare contract VC-NNN for Operator under Vcare's first terms
+    (the concurrency tests' crowd of controllers); commit is the caller's. Returns Vcare and its Operator service."""
+    vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
+    operator = db.session.scalar(select(Service).filter_by(processor_id=vcare.id, key="operator"))
+    for n in range(count):
+        org = Organisation(slug=f"praktijk-{n}", name=f"Praktijk {n}")
+        db.session.add(org)
+        db.session.add(CustomerContract(processor=vcare, organisation=org, reference=f"VC-{n:03d}",
+                                        start_date=start_date, terms=vcare.contract_terms[0],
+                                        notice_email=f"privacy@praktijk-{n}.example", services=[operator],
+                                        **contract))
+    return vcare, operator

@@ -216,7 +216,7 @@ def web_server(tmp_path):
 
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args):
-        pass
+        """No request log on the test output."""
 
 
 def test_checkpoints_fetched_from_a_url_find_a_truncated_log(log, users, runner, client, tmp_path, web_server):

@@ -11,13 +11,14 @@ from sqlalchemy import func, select
 
 from registry import create_app
 from registry.extensions import db
-from registry.models import CustomerContract, Objection, Organisation, OutboxMessage, Processor, Service
+from registry.models import CustomerContract, Objection, OutboxMessage, Service
 from registry.services import accounts, audit, publication
 from registry.services.announcements import save_draft
 from registry.services.seeding import load_seed
 from registry.services.snapshot import today
 
 from ..conftest import PG_URL, PROJECT, postgres_schema_or_skip
+from ..factories import vcare_customers
 
 CONTROLLERS = 50
 PASSWORD = "a long password"
@@ -43,14 +44,7 @@ def _world(app) -> tuple[int, int]:
     with app.app_context(), app.test_request_context():
         upgrade()
         load_seed(PROJECT / "seed")
-        vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
-        operator = db.session.scalar(select(Service).filter_by(processor_id=vcare.id, key="operator"))
-        for n in range(CONTROLLERS):
-            org = Organisation(slug=f"praktijk-{n}", name=f"Praktijk {n}")
-            db.session.add(org)
-            db.session.add(CustomerContract(processor=vcare, organisation=org, reference=f"VC-{n:03d}",
-                                            start_date=today(), terms=vcare.contract_terms[0],
-                                            notice_email=f"privacy@praktijk-{n}.example", services=[operator]))
+        vcare, operator = vcare_customers(CONTROLLERS, today())
         db.session.commit()
         for n in range(CONTROLLERS):
             accounts.create_user(f"c{n}@praktijk-{n}.example", "controller", f"praktijk-{n}", PASSWORD, actor="test")

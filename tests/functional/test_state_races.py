@@ -22,13 +22,14 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from registry import create_app
 from registry.extensions import db
 from registry.models import (Announcement, AuditEntry, ConsentDecision, CustomerContract, Engagement, Objection,
-                             Organisation, OutboxMessage, Processor, RegistryVersion, Service, SubProcessor,
+                             OutboxMessage, Processor, RegistryVersion, Service, SubProcessor,
                              Subscription, TerminationNotice, User)
 from registry.services import accounts, audit, objections, publication
 from registry.services.announcements import save_draft
 from registry.services.seeding import load_seed
 
 from ..conftest import PG_URL, PROJECT, postgres_schema_or_skip
+from ..factories import vcare_customers
 from ..smtp import free_port
 
 PRESSES = 30
@@ -95,15 +96,7 @@ def _world(app) -> None:
     with app.app_context(), app.test_request_context():
         upgrade()
         load_seed(PROJECT / "seed")
-        vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
-        operator = db.session.scalar(select(Service).filter_by(processor_id=vcare.id, key="operator"))
-        for n in range(CUSTOMERS):
-            org = Organisation(slug=f"praktijk-{n}", name=f"Praktijk {n}")
-            db.session.add(org)
-            db.session.add(CustomerContract(processor=vcare, organisation=org, reference=f"VC-{n:03d}",
-                                            start_date=date(2024, 1, 1), terms=vcare.contract_terms[0],
-                                            notice_email=f"privacy@praktijk-{n}.example", notice_language="en",
-                                            services=[operator]))
+        vcare, _operator = vcare_customers(CUSTOMERS, date(2024, 1, 1), notice_language="en")
         for email in SUBSCRIBERS:
             db.session.add(Subscription(processor_id=vcare.id, email=email, language="en", all_services=True,
                                         status="confirmed", confirmed_at=datetime.now(AMSTERDAM)))
