@@ -31,8 +31,8 @@ def count_queries(app) -> dict[str, int]:
     from sqlalchemy import event
 
     from registry.extensions import db
-    from registry.public import feeds
-    from registry.services.changes import forget_feed_heads
+    from registry.web.public import feeds
+    from registry.announcements.reading import forget_feed_heads
 
     counts = {}
     client = app.test_client()
@@ -59,10 +59,11 @@ def prepare(db_url: str, count: int) -> None:
     from registry import create_app
     from registry.extensions import db
     from registry.models import Processor, Service, User
-    from registry.services import accounts, publication
-    from registry.services.announcements import save_draft
-    from registry.services.seeding import load_seed
-    from registry.services.snapshot import today
+    from registry.accounts import users as accounts
+    from registry.announcements import publication
+    from registry.announcements.drafting import save_draft
+    from registry.subprocessors.seeding import load_seed
+    from registry.subprocessors.snapshot import today
 
     app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():

@@ -69,15 +69,15 @@ def main() -> None:
     from sqlalchemy import func, insert, select
 
     from registry import create_app
-    from registry.dbsetup import relax_commit_durability
+    from registry.storage.engine import relax_commit_durability
     from registry.extensions import db
-    from registry.messages import build
+    from registry.mail.messages import build
     from registry.models import OutboxMessage, Processor, Service, Subscription, User
-    from registry.services import accounts
-    from registry.services.announcements import save_draft
-    from registry.services.delivery import deliver
-    from registry.services.seeding import load_seed
-    from registry.services.snapshot import today
+    from registry.accounts import users as accounts
+    from registry.announcements.drafting import save_draft
+    from registry.mail.delivery import deliver
+    from registry.subprocessors.seeding import load_seed
+    from registry.subprocessors.snapshot import today
 
     sink = Sink()
     rounds, plain_times, ready = [], [], []

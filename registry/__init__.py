@@ -8,9 +8,11 @@ from flask import Flask
 from flask_babel import gettext
 from werkzeug.routing import IntegerConverter
 
-from . import config, routing
-from .extensions import csrf, db, limiter, login_manager, mail, migrate
-from .markers import N_
+from registry import config
+from registry.web import routing
+from registry import extensions
+from registry.extensions import csrf, db, limiter, login_manager, migrate
+from registry.text.markers import N_
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,13 +58,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import dbsetup
-    from .models import User
+    from registry.storage import engine
+    from registry.models import User
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    mail.init_app(app)
+    extensions.mail.init_app(app)  # `mail` alone would be the registry.mail package once it is imported
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -75,12 +77,13 @@ def register_extensions(app: Flask) -> None:
         return db.session.scalar(db.select(User).filter_by(session_token=token, active=True))
 
     with app.app_context():
-        dbsetup.configure_engine(db.engine)
-    dbsetup.init_app(app)
+        engine.configure_engine(db.engine)
+    engine.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from . import i18n, transfers
+    from registry.web import i18n
+    from registry.law import transfers
 
     i18n.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -88,16 +91,16 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import security
-    from .admin import announcements, objections  # noqa: F401  (routes on the admin blueprint)
-    from .admin.views import bp as admin_bp
-    from .api.views import bp as api_bp
-    from .auth.views import bp as auth_bp
-    from .public import audit, changes, feeds  # noqa: F401  (routes on the public blueprint)
-    from .portal import cases  # noqa: F401  (routes on the portal blueprint)
-    from .portal.views import bp as portal_bp
-    from .public.views import bp as public_bp
-    from .subscriptions.views import bp as subscriptions_bp
+    from registry.web import security
+    from registry.web.admin import announcements, objections  # noqa: F401  (routes on the admin blueprint)
+    from registry.web.admin.views import bp as admin_bp
+    from registry.web.api.views import bp as api_bp
+    from registry.web.auth.views import bp as auth_bp
+    from registry.web.public import audit, changes, feeds  # noqa: F401  (routes on the public blueprint)
+    from registry.web.portal import cases  # noqa: F401  (routes on the portal blueprint)
+    from registry.web.portal.views import bp as portal_bp
+    from registry.web.public.views import bp as public_bp
+    from registry.web.subscriptions.views import bp as subscriptions_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp)
@@ -109,12 +112,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from . import errors
+    from registry.web import errors
 
     errors.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
-    from . import cli
+    from registry import cli
 
     cli.init_app(app)

@@ -9,13 +9,15 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from .plain_text import forbidden_character
-from .services import DomainError, accounts, checkpoints, verification
-from .services.backup import BackupFailed, back_up
-from .services.consistency import check_all, check_processor
-from .services.demo import load_demo
-from .services.seeding import load_seed
-from .services.snapshot import today
+from registry.text.plain import forbidden_character
+from registry.exceptions import DomainError
+from registry.accounts import users as accounts
+from registry.audit import checkpoints, verification
+from registry.audit.backup import BackupFailed, back_up
+from registry.subprocessors.checks import check_all, check_processor
+from registry.accounts.demo import load_demo
+from registry.subprocessors.seeding import load_seed
+from registry.subprocessors.snapshot import today
 
 
 def init_app(app: Flask) -> None:
@@ -213,9 +215,9 @@ def mail_send(once: bool, batch: int, poll: float):
     import signal
     import socket
 
-    from .dbsetup import relax_commit_durability
-    from .extensions import db
-    from .services.delivery import deliver
+    from registry.storage.engine import relax_commit_durability
+    from registry.extensions import db
+    from registry.mail.delivery import deliver
 
     relax_commit_durability(db.engine)
     stop = []

@@ -91,7 +91,7 @@ def _audit_signing_key(instance_path: Path) -> tuple[str, str]:
 
 def check_signing_key(config: dict) -> None:
     """Refuse to start with an audit signing key that cannot be read, instead of failing at the first checkpoint."""
-    from .signing import KeyFormatError, load
+    from registry.audit.signing import KeyFormatError, load
 
     try:
         load(config.get("AUDIT_SIGNING_KEY") or "")

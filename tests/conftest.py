@@ -20,10 +20,10 @@ os.environ.setdefault("AUDIT_SIGNING_KEY", "dGVzdC1hdWRpdC1zaWduaW5nLWtleS0zMi1i
 from registry import create_app  # noqa: E402
 from registry.extensions import db, limiter  # noqa: E402
 from registry.models import CustomerContract  # noqa: E402
-from registry.public import feeds  # noqa: E402
-from registry.services.changes import forget_feed_heads  # noqa: E402
-from registry.services.demo import load_demo  # noqa: E402
-from registry.services.seeding import load_seed  # noqa: E402
+from registry.web.public import feeds  # noqa: E402
+from registry.announcements.reading import forget_feed_heads  # noqa: E402
+from registry.accounts.demo import load_demo  # noqa: E402
+from registry.subprocessors.seeding import load_seed  # noqa: E402
 
 from . import factories  # noqa: E402
 from .clock import TODAY, on  # noqa: E402

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import CustomerContract, Organisation, Processor, Service, User
-from registry.services import accounts
+from registry.accounts import users as accounts
 
 PASSWORD = "correct horse battery"
 
@@ -89,8 +89,8 @@ def contract_with_notice_days(editor: User, days: int = NOTICE_45.days, *, servi
     """A new Vcare terms version whose article NOTICE_45.article sets `days` days' notice, and a contract of a new
     organisation under it taking `services`: made through the services the editor's forms call."""
     from registry.models import ContractTerms, Processor, Service
-    from registry.services import administration
-    from registry.services.seeding import TERMS_FIELDS
+    from registry.subprocessors import editing as administration
+    from registry.subprocessors.seeding import TERMS_FIELDS
     vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
     seeded = db.session.scalar(select(ContractTerms).filter_by(processor_id=vcare.id).order_by(ContractTerms.id))
     values = {name: getattr(seeded, name) for name in TERMS_FIELDS}

@@ -1,14 +1,21 @@
-"""The domain model; one module per aggregate."""
-from .announcement import KINDS, Announcement, RegistryVersion, announcement_service
-from .audit import AuditCheckpoint, AuditEntry
-from .mail import LANGUAGES, MailBody, OutboxMessage, Subscription, subscription_service
-from .customer import CustomerContract, Organisation, contract_service
-from .objection import (DECISIONS, OUTCOMES, ConsentDecision, Objection, ObjectionMessage, TerminationNotice,
-                        objection_service)
-from .processor import ContractTerms, Processor, Service
-from .seed import SeedMark
-from .subprocessor import AnnexListing, Engagement, Location, OnwardEngagement, SubProcessor
-from .user import ROLES, User
+"""The tables of the domain, one module per aggregate: invariants as methods, no commits. Imports storage, law, text."""
+from registry.models.announcement import KINDS, Announcement, RegistryVersion, announcement_service
+from registry.models.audit import AuditCheckpoint, AuditEntry
+from registry.models.mail import LANGUAGES, MailBody, OutboxMessage, Subscription, subscription_service
+from registry.models.customer import CustomerContract, Organisation, contract_service
+from registry.models.objection import (
+    DECISIONS,
+    OUTCOMES,
+    ConsentDecision,
+    Objection,
+    ObjectionMessage,
+    TerminationNotice,
+    objection_service,
+)
+from registry.models.processor import ContractTerms, Processor, Service
+from registry.models.seed import SeedMark
+from registry.models.subprocessor import AnnexListing, Engagement, Location, OnwardEngagement, SubProcessor
+from registry.models.user import ROLES, User
 
 __all__ = [
     "DECISIONS",

@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..language import page_language
-from ..markers import N_
-from .processor import Processor, Service
-from .subprocessor import SubProcessor
-from .types import UTCDateTime, utcnow
+from registry.extensions import db
+from registry.web.language import page_language
+from registry.text.markers import N_
+from registry.models.processor import Processor, Service
+from registry.models.subprocessor import SubProcessor
+from registry.models.types import UTCDateTime, utcnow
 
 # Shown as _(status_label).
 STATUSES = {"draft": N_("draft"), "published": N_("published"), "withdrawn": N_("withdrawn")}

@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from ..language import translated
-from .types import UTCDateTime, utcnow
+from registry.extensions import db
+from registry.web.language import translated
+from registry.models.types import UTCDateTime, utcnow
 
 
 class AuditEntry(db.Model):

@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .processor import ContractTerms, Processor, Service
+from registry.extensions import db
+from registry.models.processor import ContractTerms, Processor, Service
 
 contract_service = Table(
     "contract_service",

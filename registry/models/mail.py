@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..markers import N_
-from .processor import Processor, Service
-from .types import UTCDateTime, utcnow
+from registry.extensions import db
+from registry.text.markers import N_
+from registry.models.processor import Processor, Service
+from registry.models.types import UTCDateTime, utcnow
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
 # Shown on the manage page as _(status).

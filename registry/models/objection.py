@@ -6,13 +6,13 @@ from datetime import date, datetime
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .announcement import Announcement
-from .customer import CustomerContract
-from .processor import Service
-from .types import UTCDateTime, utcnow
-from .user import User
-from ..markers import N_
+from registry.extensions import db
+from registry.models.announcement import Announcement
+from registry.models.customer import CustomerContract
+from registry.models.processor import Service
+from registry.models.types import UTCDateTime, utcnow
+from registry.models.user import User
+from registry.text.markers import N_
 
 OUTCOMES = {
     "withdrawn": N_("Objection withdrawn"),

@@ -6,9 +6,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
-from ..markers import N_
+from registry.extensions import db
+from registry.models.types import UTCDateTime, utcnow
+from registry.text.markers import N_
 
 AUTHORISATIONS = {"general": N_("General written authorisation"), "specific": N_("Specific prior written authorisation")}
 # Shown in the deadline table of an announcement: _(value ~ " authorisation").

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from registry.extensions import db
+from registry.models.types import UTCDateTime, utcnow
 
 
 class SeedMark(db.Model):

@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, and_, or_
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from .. import transfers
-from ..extensions import db
+from registry.law import transfers
+from registry.extensions import db
 
 
 class Dated:

@@ -10,10 +10,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from .customer import Organisation
-from .processor import Processor
-from .types import UTCDateTime, utcnow
+from registry.extensions import db
+from registry.models.customer import Organisation
+from registry.models.processor import Processor
+from registry.models.types import UTCDateTime, utcnow
 
 ROLES = {
     "admin": "Site admin",

@@ -16,9 +16,9 @@ from werkzeug.serving import make_server
 
 from registry import create_app
 from registry.extensions import db
-from registry.services import accounts
-from registry.services.demo import load_demo
-from registry.services.seeding import load_seed
+from registry.accounts import users as accounts
+from registry.accounts.demo import load_demo
+from registry.subprocessors.seeding import load_seed
 
 from ..conftest import ON_CI, PROJECT
 from ..smtp import free_port

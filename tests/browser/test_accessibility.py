@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import CustomerContract, Processor, Subscription
-from registry.services import subscriptions
+from registry.mail import subscriptions
 
 from .conftest import CONTROLLER, EDITOR
 from .test_objection_journey import log_in, publish_vcare_change

@@ -7,12 +7,13 @@ from datetime import timedelta
 from babel.dates import format_date
 from sqlalchemy import select
 
-from registry import periods
+from registry.law import periods
 from registry.extensions import db
 from registry.models import Processor, Service
-from registry.services import accounts, publication
-from registry.services.announcements import save_draft
-from registry.services.snapshot import today
+from registry.accounts import users as accounts
+from registry.announcements import publication
+from registry.announcements.drafting import save_draft
+from registry.subprocessors.snapshot import today
 
 from .conftest import CONTROLLER, EDITOR, PASSWORD
 

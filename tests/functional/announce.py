@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import Announcement, Processor, Service, SubProcessor
-from registry.services.snapshot import today
+from registry.subprocessors.snapshot import today
 
 
 def ids(slug, *keys, model=Service):

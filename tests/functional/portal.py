@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import Announcement, CustomerContract, Objection, Processor, Service
-from registry.services import publication
-from registry.services.announcements import save_draft
-from registry.services.snapshot import today
+from registry.announcements import publication
+from registry.announcements.drafting import save_draft
+from registry.subprocessors.snapshot import today
 
 from .announce import ids
 

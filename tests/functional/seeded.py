@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import Processor
-from registry.periods import AMSTERDAM
+from registry.law.periods import AMSTERDAM
 
 DAY = date(2026, 11, 23)   # a Monday; every example runs on it, at noon in Amsterdam
 EMAILS = ["privacy@praktijk.example", "o'brien+notices@example.org", "a.b-c@sub.example.nl", "X@EXAMPLE.COM"]

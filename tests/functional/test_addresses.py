@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import CustomerContract, OutboxMessage, Subscription, User
-from registry.services.delivery import deliver
+from registry.mail.delivery import deliver
 
 from .test_admin import _contract_data
 
@@ -70,7 +70,7 @@ def test_an_old_non_ascii_address_in_the_outbox_fails_alone_and_the_worker_goes_
     """A row queued before the forms refused such addresses is recorded as a permanent failure; it does not
     crash the worker and leave the rest of the batch claimed."""
     from registry.models import MailBody
-    from registry.services.outbox import queue_one
+    from registry.mail.outbox import queue_one
     body = MailBody(subject="Test", text="Test", html="<p>Test</p>")
     db.session.add(body)
     db.session.flush()

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import AuditEntry, ContractTerms, CustomerContract, Organisation, Processor, Service
-from registry.services.audit import verify_chain
+from registry.audit.trail import verify_chain
 
 from ..html import field_errors, parse, table_rows, texts
 from .attacker import disable_audit_guards

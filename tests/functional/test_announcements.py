@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import Announcement, AuditEntry, Engagement, RegistryVersion
-from registry.services.snapshot import registry_on
+from registry.subprocessors.snapshot import registry_on
 
 from ..clock import on
 from ..html import field_errors, table_rows, texts

@@ -23,8 +23,8 @@ from sqlalchemy.exc import DatabaseError
 
 from registry.extensions import db
 from registry.models import AuditEntry
-from registry.services import publication
-from registry.services.announcements import save_draft
+from registry.announcements import publication
+from registry.announcements.drafting import save_draft
 
 from .attacker import disable_audit_guards, run
 from .audit_log import KEY_ID, PRIVATE, PUBLIC, ZEROS, Log, signed_bytes
@@ -50,7 +50,7 @@ def publish(editor, name: str = "Acme Cloud"):
 
 
 def log_day():
-    from registry.services.snapshot import today
+    from registry.subprocessors.snapshot import today
     return today()
 
 
@@ -93,7 +93,7 @@ def test_publishing_and_withdrawing_sign_the_head_with_the_key_kept_outside(log,
 
 
 def test_a_day_without_a_checkpoint_gets_one_at_the_next_write_and_from_the_daily_command(app, users, runner):
-    from registry.services import accounts
+    from registry.accounts import users as accounts
     log = Log()
     newest = Log.checkpoint(log.m)
     with time_machine.travel(newest.at + timedelta(hours=23, minutes=59), tick=False):

@@ -18,11 +18,12 @@ from sqlalchemy.exc import DatabaseError
 from registry import create_app
 from registry.extensions import db
 from registry.models import AuditCheckpoint, Processor, Service
-from registry.services import accounts, publication
-from registry.services.announcements import save_draft
-from registry.services.demo import load_demo
-from registry.services.seeding import load_seed
-from registry.services.snapshot import today
+from registry.accounts import users as accounts
+from registry.announcements import publication
+from registry.announcements.drafting import save_draft
+from registry.accounts.demo import load_demo
+from registry.subprocessors.seeding import load_seed
+from registry.subprocessors.snapshot import today
 
 from ..conftest import ON_CI, PG_URL, PROJECT
 

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from registry import config, create_app
 from registry.extensions import db
 from registry.models import OutboxMessage
-from registry.services import objections as objection_service
-from registry.services import publication, terminations
+from registry.cases import objections as objection_service
+from registry.announcements import publication
+from registry.cases import terminations
 
 from .portal import US, announce, consent_url, contract, objection_form, objection_url, objections, processor
 from .audit_log import KEY_ID, Log

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import Processor, Service, SubProcessor
-from registry.services.consistency import check_processor
+from registry.subprocessors.checks import check_processor
 
 from .. import factories
 from .announce import draft, publish

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import AuditEntry, ConsentDecision, OutboxMessage, TerminationNotice
-from registry.services import audit
+from registry.audit import trail as audit
 
 from ..clock import on
 from ..html import alert, facts, field_errors, rows_starting, texts
@@ -141,9 +141,10 @@ def test_after_no_agreement_the_controller_gives_notice_and_sees_the_end_date(cl
 def test_a_contract_that_cannot_be_ended_says_why(client, users, login):
     """IP Voice art. 10.2: the DPA cannot be terminated early."""
     from registry.models import CustomerContract
-    from registry.services import accounts, objections as objection_service
+    from registry.accounts import users as accounts
+    from registry.cases import objections as objection_service
     from registry.models import Service
-    from registry.services.snapshot import today
+    from registry.subprocessors.snapshot import today
     ipvoice = processor("ipvoice")      # seed 002 lists no services: add one, as its editor would
     editor = accounts.create_user("ed@ipvoice.example.org", "editor", "ipvoice", "a long password", actor="test")
     terms = ipvoice.contract_terms[0]
@@ -207,7 +208,7 @@ def test_consent_is_pending_until_granted_and_refusal_needs_reasons(client, user
 
 
 def test_specific_authorisation_asks_consent_and_a_grant_is_recorded(client, users, login):
-    from registry.services import accounts
+    from registry.accounts import users as accounts
     editor = accounts.create_user("ed@bd.example.org", "editor", "beterdichtbij", "a long password", actor="test")
     bd = processor("beterdichtbij")
     item = announce(editor, slug="beterdichtbij", services=(bd.services[0].key,))

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import AuditEntry, CustomerContract, Organisation, OutboxMessage, Processor
-from registry.services import DomainError, administration
+from registry.exceptions import DomainError
+from registry.subprocessors import editing as administration
 
 from .portal import announce
 

@@ -8,7 +8,7 @@ from registry.extensions import db
 from registry.models import CustomerContract
 import pytest
 
-from registry.services.delivery import deliver
+from registry.mail.delivery import deliver
 
 from ..html import table_rows
 from .test_mail import NOTICE_ADDRESS, publish_add, subscriber

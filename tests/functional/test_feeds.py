@@ -11,9 +11,9 @@ from sqlalchemy import event, select
 
 from registry.extensions import db
 from registry.models import Processor
-from registry.services import publication
-from registry.services.announcements import save_draft
-from registry.services.snapshot import today
+from registry.announcements import publication
+from registry.announcements.drafting import save_draft
+from registry.subprocessors.snapshot import today
 
 from ..html import parse as parse_html, text
 from ..queries import count_queries
@@ -144,7 +144,7 @@ def test_feed_and_registry_queries_do_not_grow_with_history(client, users):
 
 
 def test_a_worker_reuses_the_feed_state_briefly_and_forgets_it_when_it_publishes(app, users):
-    from registry.services import changes
+    from registry.announcements import reading as changes
 
     changes.forget_feed_heads()
     first = changes.cached_feed_head("vcare", None, ttl=60)
@@ -165,7 +165,7 @@ def test_a_worker_reuses_the_feed_state_briefly_and_forgets_it_when_it_publishes
 
 
 def test_the_changes_page_is_paged(client, users, monkeypatch):
-    from registry.public import changes as changes_views
+    from registry.web.public import changes as changes_views
     monkeypatch.setattr(changes_views, "PAGE_SIZE", 2)
     for n in range(3):
         announce(users.vcare_editor, f"Acme {n}", days=40 + n)

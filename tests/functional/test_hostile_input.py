@@ -16,11 +16,21 @@ from wtforms.validators import Length
 import registry
 from registry import create_app
 from registry.extensions import db
-from registry.forms import PlainText, PlainTextForm, PlainTextSubform
-from registry.models import (Announcement, ContractTerms, CustomerContract, Objection, ObjectionMessage,
-                             Organisation, Service, SubProcessor, Subscription, User)
+from registry.web.forms import PlainText, PlainTextForm, PlainTextSubform
+from registry.models import (
+    Announcement,
+    ContractTerms,
+    CustomerContract,
+    Objection,
+    ObjectionMessage,
+    Organisation,
+    Service,
+    SubProcessor,
+    Subscription,
+    User,
+)
 from registry.models.subprocessor import Location
-from registry.plain_text import forbidden_character
+from registry.text.plain import forbidden_character
 
 from ..conftest import FreshContextClient
 from ..factories import PASSWORD

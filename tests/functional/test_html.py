@@ -52,8 +52,8 @@ def test_portal_pages_are_valid_html(client, users, login):
 
 def test_admin_pages_are_valid_html(client, users, login):
     item = announce(users.vcare_editor)
-    from registry.services import objections as service
-    from registry.services.snapshot import today
+    from registry.cases import objections as service
+    from registry.subprocessors.snapshot import today
     from .portal import service as service_of
     made = service.submit(users.controller_a, item.id, contract().id,
                           "We object to this supplier for our patients' calls.", [service_of("vcare", "operator").id],

@@ -79,7 +79,7 @@ def test_deadlines_their_rules_and_dates_read_in_dutch(client, users):
 def test_a_rolled_deadline_names_the_day_in_the_pages_language(app):
     from flask_babel import force_locale
 
-    from registry import periods
+    from registry.law import periods
     result = periods.deadline_to_act(date(2026, 11, 26), 30)  # ends on Saturday 26 December, Second Day of Christmas
     assert (result.rolled_from, result.day) == (date(2026, 12, 26), date(2026, 12, 28))
     with app.test_request_context(), force_locale("nl"):
@@ -156,7 +156,7 @@ def test_case_mail_reaches_each_person_in_their_own_language(client, users, logi
 
 def test_the_audit_log_reads_in_the_readers_language_and_stores_english(client, users, login):
     from registry.models import AuditEntry
-    from registry.services.audit import verify_chain
+    from registry.audit.trail import verify_chain
 
     item = announce(users.vcare_editor)
     login(users.controller_a)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import OutboxMessage
-from registry.services import objections
-from registry.services.snapshot import today
+from registry.cases import objections
+from registry.subprocessors.snapshot import today
 
 from .portal import announce, contract, service
 

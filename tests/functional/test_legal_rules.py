@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import Announcement, ConsentDecision, Objection, OutboxMessage, SubProcessor
-from registry.services import DomainError, objections, publication, terminations
-from registry.services.announcements import save_draft
+from registry.exceptions import DomainError
+from registry.cases import objections, terminations
+from registry.announcements import publication
+from registry.announcements.drafting import save_draft
 
 from ..clock import on
 from ..html import rows_starting
@@ -137,7 +139,7 @@ def _urgent(editor, slug, service, locations, days=2):
 
 
 def test_urgency_shortens_the_notice_but_never_skips_consent_under_specific_authorisation(client, users, login):
-    from registry.services import accounts
+    from registry.accounts import users as accounts
     editor = accounts.create_user("ed@bd.example.org", "editor", "beterdichtbij", "correct horse battery", actor="t")
     with on(PUBLISHED):
         item = _urgent(editor, "beterdichtbij", "beterdichtbij-light", NL)

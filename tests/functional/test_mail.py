@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import Announcement, OutboxMessage, Processor, Subscription
-from registry.services import audit, publication, subscriptions
-from registry.services.announcements import save_draft
-from registry.services.delivery import deliver
-from registry.services.snapshot import today
+from registry.audit import trail as audit
+from registry.announcements import publication
+from registry.mail import subscriptions
+from registry.announcements.drafting import save_draft
+from registry.mail.delivery import deliver
+from registry.subprocessors.snapshot import today
 
 from .announce import ids
 
@@ -189,7 +191,7 @@ def test_mail_send_command_once(app, runner, users, tmp_path, monkeypatch):
 
 
 def test_a_line_break_in_user_text_cannot_add_a_mail_header(app, users):
-    from registry.services import DomainError
+    from registry.exceptions import DomainError
     with pytest.raises(DomainError, match="without line breaks"):
         publish_add(users.vcare_editor, name="Acme\r\nBcc: spy@example.org")
     db.session.rollback()

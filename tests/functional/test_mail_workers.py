@@ -16,10 +16,11 @@ from sqlalchemy import select
 from registry import create_app
 from registry.extensions import db
 from registry.models import OutboxMessage, Processor, Service, Subscription
-from registry.services import accounts, publication
-from registry.services.announcements import save_draft
-from registry.services.seeding import load_seed
-from registry.services.snapshot import today
+from registry.accounts import users as accounts
+from registry.announcements import publication
+from registry.announcements.drafting import save_draft
+from registry.subprocessors.seeding import load_seed
+from registry.subprocessors.snapshot import today
 
 from ..conftest import PG_URL, PROJECT, postgres_schema_or_skip
 from ..smtp import Recorder, SmtpServer
@@ -129,7 +130,7 @@ def test_two_workers_at_once_on_postgresql_send_each_message_once(tmp_path):
 def test_no_message_goes_out_before_the_previous_one_is_recorded(tmp_path, monkeypatch):
     """On PostgreSQL a 'sent' mark is committed while the next message's envelope goes out; if it fails,
     the next message's DATA is never sent, so a repeat stays limited to one message."""
-    from registry.services import delivery, marks
+    from registry.mail import delivery, outcomes as marks
 
     url = _database("postgresql", tmp_path)
     _committed_queue(url)

@@ -134,7 +134,7 @@ def test_the_published_deadlines_and_each_contracts_notice_mail_state_its_own_pe
 
 
 def test_the_controller_under_45_days_reads_its_own_period_in_the_portal(client, editor, login):
-    from registry.services import accounts
+    from registry.accounts import users as accounts
     item = publish(editor, drafted(editor, "2027-01-16"))
     editor.post("/logout")
     controller = accounts.create_user("c@tandarts-noord.example", "controller", "tandartspraktijk-noord",

@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 from registry import create_app
 from registry.extensions import db
 from registry.models import CustomerContract, Objection, OutboxMessage, Service
-from registry.services import accounts, audit, publication
-from registry.services.announcements import save_draft
-from registry.services.seeding import load_seed
-from registry.services.snapshot import today
+from registry.accounts import users as accounts
+from registry.audit import trail as audit
+from registry.announcements import publication
+from registry.announcements.drafting import save_draft
+from registry.subprocessors.seeding import load_seed
+from registry.subprocessors.snapshot import today
 
 from ..conftest import PG_URL, PROJECT, postgres_schema_or_skip
 from ..factories import vcare_customers

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import AuditEntry, OutboxMessage
-from registry.services import audit
+from registry.audit import trail as audit
 
 from ..clock import on
 from ..html import alert, facts, field_errors, texts
@@ -146,7 +146,7 @@ def test_a_double_submitted_form_stores_one_objection_and_one_set_of_mail(client
 
 
 def test_an_objection_to_a_withdrawn_announcement_is_refused(client, users, login, announced):
-    from registry.services import publication
+    from registry.announcements import publication
     from .portal import processor
     publication.withdraw(users.vcare_editor, processor("vcare"), announced.id, "Supplier fell through")
     login(users.controller_a)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import Announcement, OnwardEngagement
-from registry.services.consistency import check_processor
+from registry.subprocessors.checks import check_processor
 
 from ..html import field_errors
 from .announce import draft, form, publish, sp_id

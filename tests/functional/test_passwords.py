@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import User
-from registry.services import accounts
+from registry.accounts import users as accounts
 
 from ..factories import PASSWORD
 

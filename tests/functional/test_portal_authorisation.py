@@ -4,9 +4,9 @@ import pytest
 
 from datetime import timedelta
 
-from registry.services import consents, objections
-from registry.services.announcements import save_draft
-from registry.services.snapshot import today
+from registry.cases import consents, objections
+from registry.announcements.drafting import save_draft
+from registry.subprocessors.snapshot import today
 
 from .portal import GROUNDS, US, announce, contract, objection_form, processor, service
 from .test_admin import vcare_routes

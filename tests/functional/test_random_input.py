@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import Service, Subscription, User
-from registry.services import accounts, subscriptions
+from registry.accounts import users as accounts
+from registry.mail import subscriptions
 
 from ..conftest import FreshContextClient
 from ..factories import PASSWORD

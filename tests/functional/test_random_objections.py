@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import AuditEntry, ConsentDecision, Objection, ObjectionMessage, Service, TerminationNotice
-from registry.services import consents, objections, terminations
+from registry.cases import consents, objections, terminations
 
 from .fuzz import EXAMPLES, INERT, REFUSED, Field, Spy, Tally, Value, choice, drive, example, form_data, isolated, \
     several, text

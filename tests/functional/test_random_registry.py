@@ -17,12 +17,22 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from registry.extensions import db
-from registry.models import (Announcement, AuditEntry, ContractTerms, CustomerContract, Engagement, Organisation,
-                             Service, SubProcessor, User)
+from registry.models import (
+    Announcement,
+    AuditEntry,
+    ContractTerms,
+    CustomerContract,
+    Engagement,
+    Organisation,
+    Service,
+    SubProcessor,
+    User,
+)
 from registry.models.processor import TRANSFER_RULES
-from registry.services import administration, publication
-from registry.services.announcements import save_draft
-from registry.transfers import basis_names
+from registry.subprocessors import editing as administration
+from registry.announcements import publication
+from registry.announcements.drafting import save_draft
+from registry.law.transfers import basis_names
 
 from .fuzz import (EXAMPLES, INERT, OK, Field, Spy, Tally, choice, day, drive, example, fixed, form_data,
                    free_text, isolated, several, text)
@@ -204,7 +214,7 @@ def announcement_examples(processor_id: int, services: list[int], engaged: dict[
 
 
 def test_the_announcement_form(fuzz_day, app, client, users, login, monkeypatch):
-    from registry.admin import announcements as views
+    from registry.web.admin import announcements as views
     login(users.vcare_editor)
     spy = Spy(monkeypatch).on(views, "save_draft")
     tally = Tally("AnnouncementForm", backend(app))

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import AuditEntry, Engagement, Location, Processor, Service, SubProcessor
-from registry.services.consistency import check_processor
-from registry.services.snapshot import registry_on
+from registry.subprocessors.checks import check_processor
+from registry.subprocessors.snapshot import registry_on
 
 DAY = date(2026, 11, 22)
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import AnnexListing, Engagement, Location, Processor, Service, SubProcessor
-from registry.services.snapshot import registry_on
+from registry.subprocessors.snapshot import registry_on
 
 DAY = date(2026, 11, 22)
 # The seed contracts (text extracted from the PDFs) live in shared/, beside the clone or the worktree.

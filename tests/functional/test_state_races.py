@@ -21,12 +21,28 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from registry import create_app
 from registry.extensions import db
-from registry.models import (Announcement, AuditEntry, ConsentDecision, CustomerContract, Engagement, Objection,
-                             OutboxMessage, Processor, RegistryVersion, Service, SubProcessor,
-                             Subscription, TerminationNotice, User)
-from registry.services import accounts, audit, objections, publication
-from registry.services.announcements import save_draft
-from registry.services.seeding import load_seed
+from registry.models import (
+    Announcement,
+    AuditEntry,
+    ConsentDecision,
+    CustomerContract,
+    Engagement,
+    Objection,
+    OutboxMessage,
+    Processor,
+    RegistryVersion,
+    Service,
+    SubProcessor,
+    Subscription,
+    TerminationNotice,
+    User,
+)
+from registry.accounts import users as accounts
+from registry.audit import trail as audit
+from registry.cases import objections
+from registry.announcements import publication
+from registry.announcements.drafting import save_draft
+from registry.subprocessors.seeding import load_seed
 
 from ..conftest import PG_URL, PROJECT, postgres_schema_or_skip
 from ..factories import vcare_customers

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from werkzeug.exceptions import BadRequest
 
-from registry.dates import parse_at
+from registry.web.dates import parse_at
 
 from ..clock import on
 

@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from registry import periods
-from registry.calendar_nl import public_holiday
+from registry.law import periods
+from registry.law.holidays import public_holiday
 
 # Easter Sunday: 2025-04-20, 2026-04-05, 2027-03-28, 2028-04-16, 2029-04-01, 2030-04-21, 2031-04-13.
 # Good Friday is two days before it, Easter Monday the day after, Ascension Day 39 days after (a Thursday),

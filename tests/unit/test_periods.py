@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from registry import periods
+from registry.law import periods
 
 
 @pytest.mark.parametrize("start,months,end", [

@@ -4,7 +4,7 @@ from datetime import date
 import pycountry
 import pytest
 
-from registry import transfers
+from registry.law import transfers
 
 
 @pytest.mark.parametrize("code,day,expected", [

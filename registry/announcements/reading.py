@@ -1,0 +1,157 @@
+"""Reading published announcements: lists, feed events, and the state behind conditional GET."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import selectinload
+from flask_babel import gettext as _
+
+from registry.extensions import db
+from registry.text.markers import N_
+from registry.models import Announcement, Processor, Service, SubProcessor, announcement_service
+from registry.exceptions import NotFound
+
+FEED_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a feed or list covers: everything, one processor, or one service of it."""
+
+    processor_id: int | None = None
+    service_id: int | None = None
+
+    @classmethod
+    def of(cls, processor: Processor) -> Scope:
+        return cls(processor.id)
+
+    def where(self, query):
+        query = query.where(Announcement.status != "draft")
+        if self.processor_id is not None:
+            query = query.where(Announcement.processor_id == self.processor_id)
+        if self.service_id is not None:
+            query = query.where(Announcement.id.in_(select(announcement_service.c.announcement_id).where(
+                announcement_service.c.service_id == self.service_id)))
+        return query
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """A publication or a withdrawal, as one feed entry."""
+
+    announcement: Announcement
+    withdrawal: bool
+
+    @property
+    def at(self) -> datetime:
+        return self.announcement.withdrawn_at if self.withdrawal else self.announcement.published_at
+
+
+def _loaded(query):
+    return query.options(
+        selectinload(Announcement.processor), selectinload(Announcement.services),
+        selectinload(Announcement.target), selectinload(Announcement.version),
+        selectinload(Announcement.entity).selectinload(SubProcessor.locations))
+
+
+def published(scope: Scope, limit: int, offset: int = 0) -> list[Announcement]:
+    """Published and withdrawn announcements, newest publication first, one page of them."""
+    query = _loaded(scope.where(select(Announcement))).order_by(Announcement.published_at.desc(),
+                                                                  Announcement.id.desc())
+    return list(db.session.scalars(query.limit(limit).offset(offset)))
+
+
+def feed_events(scope: Scope, limit: int = FEED_LIMIT) -> list[FeedEvent]:
+    """The newest publications and withdrawals, newest first (a constant number of queries)."""
+    events = [FeedEvent(a, False) for a in published(scope, limit)]
+    withdrawn = db.session.scalars(_loaded(scope.where(select(Announcement)).where(
+        Announcement.withdrawn_at.is_not(None))).order_by(Announcement.withdrawn_at.desc()).limit(limit))
+    events += [FeedEvent(a, True) for a in withdrawn]
+    events.sort(key=lambda e: (e.at, e.announcement.id, e.withdrawal), reverse=True)
+    return events[:limit]
+
+
+@dataclass(frozen=True)
+class FeedHead:
+    """What a feed request needs before deciding on 304: the scope's names and its change state."""
+
+    key: str
+    title: str
+    serial: int
+    updated_at: datetime | None
+    processor_id: int | None = None
+    service_id: int | None = None
+
+
+@cache
+def _head_statements():
+    """Built once: the three head queries, with the slug and service key as bound parameters."""
+    columns = [Processor.id, Processor.legal_name, Processor.feed_serial, Processor.feed_updated_at]
+    everything = select(func.coalesce(func.sum(Processor.feed_serial), 0), func.max(Processor.feed_updated_at))
+    processor = select(*columns).where(Processor.slug == bindparam("slug"))
+    service = (select(*columns, Service.id, Service.name).join(Service, Service.processor_id == Processor.id)
+               .where(Processor.slug == bindparam("slug"), Service.key == bindparam("key")))
+    return everything, processor, service
+
+
+# The all-processors feed's title; translated when the feed is built (heads are shared by every language).
+ALL_PROCESSORS = N_("All processors")
+
+
+def feed_head(slug: str | None = None, service_key: str | None = None) -> FeedHead:
+    """One light query: names and (serial, last change) of a processor, of one of its services, or of all.
+
+    It runs as Core on the session's connection, without ORM loading: this is
+    the whole cost of a 304, so it stays as small as a primary-key read can be.
+    """
+    everything, processor, service = _head_statements()
+    connection = db.session.connection()
+    if slug is None:
+        serial, updated = connection.execute(everything).one()
+        return FeedHead("all", ALL_PROCESSORS, int(serial), updated)
+    if service_key is None:
+        row = connection.execute(processor, {"slug": slug}).first()
+    else:
+        row = connection.execute(service, {"slug": slug, "key": service_key}).first()
+    if row is None:
+        raise NotFound(_("No such processor or service."))
+    if service_key is None:
+        return FeedHead(slug, row.legal_name, row.feed_serial, row.feed_updated_at, row.id)
+    # A service feed follows its processor's state: it may answer 200 a little more often, never 304 wrongly.
+    return FeedHead(f"{slug}/{service_key}", f"{row.legal_name}: {row.name}", row.feed_serial,
+                    row.feed_updated_at, row.id, row[4])
+
+
+_heads: dict[tuple, tuple[float, FeedHead]] = {}
+
+
+def cached_feed_head(slug: str | None, service_key: str | None, ttl: float) -> FeedHead:
+    """feed_head(), remembered by this worker for `ttl` seconds (0: always read)."""
+    key = (slug, service_key)
+    now = time.monotonic()
+    hit = _heads.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    head = feed_head(slug, service_key)
+    if ttl > 0:
+        _heads[key] = (now + ttl, head)
+    return head
+
+
+def forget_feed_heads() -> None:
+    """Drop this worker's remembered feed states (after it published or withdrew something)."""
+    _heads.clear()
+
+
+def announcement_of(processor: Processor, announcement_id: int) -> Announcement:
+    """A published (or withdrawn) announcement of this processor; drafts are not public."""
+    announcement = db.session.scalar(_loaded(select(Announcement).where(
+        Announcement.id == announcement_id, Announcement.processor_id == processor.id,
+        Announcement.status != "draft")))
+    if announcement is None:
+        raise NotFound(_("No such announcement."))
+    return announcement

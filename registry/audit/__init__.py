@@ -1,0 +1,1 @@
+"""The append-only audit trail, its signed checkpoints, their verification, and backups. Imports models, storage, text."""

@@ -1,0 +1,113 @@
+"""Writing to and verifying the hash-chained audit log (no commits here: callers own the transaction)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, text
+
+from registry.extensions import db
+from registry.models import AuditEntry, User
+from registry.models.types import utcnow
+
+GENESIS = "0" * 64
+# Any constant: the key of PostgreSQL's transaction-level advisory lock around appending.
+_CHAIN_LOCK = 28_2024
+
+
+def lock_chain() -> None:
+    """Take turns appending to the log and its checkpoints until the transaction ends: two transactions appending at
+    once would both chain to the same entry. (SQLite has one writer at a time, and write requests begin IMMEDIATE:
+    see dbsetup.)"""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+
+
+def _last_hash() -> str:
+    lock_chain()
+    last = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
+    return last or GENESIS
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What an entry says: a message marked N_() and its values. Stored in English as the evidence; the
+    message and values go into the (hashed) details, so that pages show it in the reader's language."""
+
+    message: str
+    values: dict
+    labels: tuple[str, ...] = ()  # values that are themselves N_() labels, translated too
+
+    def __str__(self) -> str:
+        return self.message % self.values
+
+    def as_details(self) -> dict:
+        return {"message": self.message, "values": self.values, "labels": list(self.labels)}
+
+
+def summary(message: str, *, labels: tuple[str, ...] = (), **values) -> Summary:
+    return Summary(message, values, labels)
+
+
+def record(actor: User | str, action: str, obj, summary: str | Summary, *, processor_id: int | None = None,
+           details: dict | None = None) -> AuditEntry:
+    """Append an entry for a change made in the current transaction; sign the head when the entry is a published
+    event or receipt, or when the newest checkpoint is a day old (see checkpoints)."""
+    details = dict(details or {})
+    if isinstance(summary, Summary):
+        details["said"] = summary.as_details()
+    if isinstance(actor, User):
+        actor_id, actor_label = actor.id, actor.email
+    else:
+        actor_id, actor_label = None, actor
+    db.session.flush()
+    entry = AuditEntry(
+        at=utcnow(),
+        actor_id=actor_id,
+        actor_label=actor_label,
+        action=action,
+        object_type=type(obj).__name__ if obj is not None else "-",
+        object_id=getattr(obj, "id", None),
+        processor_id=processor_id,
+        summary=str(summary),
+        details=details,
+        prev_hash=_last_hash(),
+    )
+    entry.hash = entry.compute_hash()
+    db.session.add(entry)
+    db.session.flush()
+    from registry.audit import checkpoints  # the checkpoints build on this module
+
+    checkpoints.after_append(entry)
+    return entry
+
+
+def verify_chain() -> list[str]:
+    """Problems found walking the chain from the first entry and checking every stored checkpoint; empty when
+    intact (see verification, which `flask audit verify` uses)."""
+    from registry.audit.verification import verify  # built on this module
+
+    return [problem.message for problem in verify().problems]
+
+
+def changes(obj, values: dict) -> dict:
+    """Set attributes that differ and return {name: [old, new]} for the audit entry."""
+    diff = {}
+    for name, new in values.items():
+        old = getattr(obj, name)
+        if old != new:
+            diff[name] = [_plain(old), _plain(new)]
+            setattr(obj, name, new)
+    return diff
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__table__"):
+        for label in ("name", "version", "reference", "email"):
+            if hasattr(value, label):
+                return getattr(value, label)
+        return f"{type(value).__name__} {value.id}"
+    return value

@@ -1,0 +1,93 @@
+"""Notice of termination after an objection ended without agreement (e.g. Vcare art. 4.1)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from flask_babel import gettext as _
+
+
+from registry.law import periods
+from registry.extensions import db
+from registry.web.language import spoken_date
+from registry.text.markers import N_
+from registry.models import CustomerContract, Objection, TerminationNotice, User
+from registry.models.types import utcnow
+from registry.exceptions import AlreadyDone, DomainError
+from registry.audit import trail
+from registry.mail import case_mail
+from registry.cases import reading
+from registry.storage.locks import locked
+from registry.storage.unique import add_once
+
+
+@dataclass(frozen=True)
+class Window:
+    """Whether notice can be given for an objection now, and if so the end date it would have."""
+
+    allowed: bool
+    reason: str
+    end: periods.Deadline | None = None
+
+
+def window(objection: Objection, today: date) -> Window:
+    terms = objection.contract.terms
+    article = _("art. %(article)s", article=terms.termination_article) if terms.termination_article else _("the contract")
+    existing = db.session.scalar(select(TerminationNotice).filter_by(contract_id=objection.contract_id))
+    if existing is not None:
+        return Window(False, _("Notice of termination of contract %(ref)s was given on %(day)s (%(notice)s); it ends "
+                               "at the end of %(end)s.", ref=objection.contract.reference,
+                               day=spoken_date(existing.given_on), notice=existing.reference,
+                               end=spoken_date(existing.end_date)))
+    if not terms.termination_allowed or not terms.termination_months:
+        why = f" {terms.termination_text}" if terms.termination_text else ""
+        return Window(False, _("Your contract does not let you end it because of an objection (%(article)s).",
+                               article=article) + why)
+    if objection.outcome != "no_agreement":
+        return Window(False, _("Notice of termination can be given only once the consultation has ended with 'no "
+                               "agreement' (%(article)s); this objection's state: %(state)s.", article=article,
+                               state=_(objection.status_label)))
+    return Window(True, _("%(months)s month(s)' notice (%(article)s).", months=terms.termination_months,
+                          article=article),
+                  periods.notice_period_end(today, terms.termination_months))
+
+
+def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) -> TerminationNotice:
+    """Record the notice date and the end date the contract's termination period gives; tell both sides."""
+    if actor.role != "controller":
+        raise DomainError(_("Only the controller gives notice of termination."))
+    objection = reading.own_objection(actor.organisation_id, objection_id)
+    # One notice per contract: the contract is ours until we commit; the objection is read as stored now.
+    locked(CustomerContract, objection.contract_id)
+    objection = locked(Objection, objection.id, shared=True)
+    if objection.termination is not None:
+        raise AlreadyDone(_("Notice was given already (%(ref)s).", ref=objection.termination.reference),
+                          objection.termination)
+    state = window(objection, today)
+    if not state.allowed:
+        raise DomainError(state.reason)
+    if not confirmed:
+        raise DomainError(_("Tick the box to confirm that you end the contract."), "confirm")
+    contract, terms = objection.contract, objection.contract.terms
+    notice = TerminationNotice(reference=f"TRM-{contract.processor.slug.upper()}-{contract.id:05d}",
+                               contract_id=contract.id, objection_id=objection.id,
+                               processor_id=contract.processor_id, organisation_id=contract.organisation_id,
+                               given_on=today, given_at=utcnow(), given_by_id=actor.id,
+                               months=terms.termination_months, end_date=state.end.day,
+                               article=terms.termination_article, rule=state.end.explanation)
+    add_once(notice, TerminationNotice, lambda first: _("Notice was given already (%(ref)s).", ref=first.reference),
+             contract_id=contract.id)
+    trail.record(actor, "termination.notice", objection,
+                 trail.summary(N_("Notice of termination %(ref)s of contract %(contract)s: given %(given)s, ends at "
+                                  "the end of %(end)s"), ref=notice.reference, contract=contract.reference,
+                               given=today.isoformat(), end=notice.end_date.isoformat()),
+                 processor_id=contract.processor_id,
+                 details={"given_on": today.isoformat(), "end_date": notice.end_date.isoformat(),
+                          "months": notice.months, "article": notice.article})
+    case_mail.queue("termination.notice", f"termination:{notice.id}", contract, objection.announcement_id,
+                    controller=case_mail.controller_addresses(contract, actor),
+                    processor=case_mail.editor_addresses(contract.processor_id),
+                    objection=objection, notice=notice, announcement=objection.announcement)
+    db.session.commit()
+    return notice

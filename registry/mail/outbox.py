@@ -1,0 +1,127 @@
+"""Queueing mail in the transaction of the event that causes it (no commits here)."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import insert, or_, select
+
+from registry.law import periods
+from registry.announcements.summary import describe
+from registry.extensions import db
+from registry.web.links import absolute
+from registry.mail.messages import MANAGE_PLACEHOLDER, new_message_id
+from registry.models import Announcement, MailBody, OutboxMessage, Subscription, TerminationNotice, subscription_service
+from registry.models.types import utcnow
+from registry.audit import checkpoints
+from registry.announcements import deadlines
+
+
+def render_body(template: str, language: str, **context) -> MailBody:
+    """Render email/<template>.<language>.{txt,html} once, every computed text and date in that language;
+    the subject is the text's first line."""
+    with force_locale(language):
+        text = render_template(f"email/{template}.{language}.txt", manage_url=MANAGE_PLACEHOLDER, **context)
+        html = render_template(f"email/{template}.{language}.html", manage_url=MANAGE_PLACEHOLDER, **context)
+    subject, _, rest = text.partition("\n")
+    # Fold every whitespace run (line breaks included) so that no user text can add a header.
+    body = MailBody(subject=" ".join(subject.split())[:300], text=rest.lstrip("\n"), html=html)
+    db.session.add(body)
+    db.session.flush()
+    return body
+
+
+def checkpoint_context(checkpoint) -> dict:
+    """What a mail shows of the signed checkpoint that covers the event it tells of (nothing without one)."""
+    if checkpoint is None:
+        return {"checkpoint": None}
+    return {"checkpoint": checkpoint, "checkpoints_url": absolute("public.audit_checkpoints"),
+            "checkpoint_url": absolute("public.audit_checkpoint", sequence=checkpoint.sequence)}
+
+
+def queue_one(kind: str, recipient: str, body: MailBody, dedupe_key: str, **links) -> None:
+    db.session.add(OutboxMessage(kind=kind, recipient=recipient, body_id=body.id, dedupe_key=dedupe_key,
+                                 message_id=new_message_id(), **links))
+
+
+def queue_announcement(announcement: Announcement, event: str) -> int:
+    """Contractual notices to every affected contract, then subscribers not told already; returns the count."""
+    facts = describe(announcement)
+    page = absolute("public.announcement", slug=announcement.processor.slug, announcement_id=announcement.id)
+    respond = absolute("portal.respond", announcement_id=announcement.id)
+    announced_on = periods.local_day(announcement.withdrawn_at if event == "withdrawal" else announcement.published_at)
+    told: set[str] = set()
+    rows = []
+    now = utcnow()
+    signed = checkpoint_context(checkpoints.for_announcement(announcement))
+    items = deadlines.notices(announcement.processor, announcement.services, announced_on, bool(facts.outside_eea))
+    ended = {t.contract_id: t for t in db.session.scalars(select(TerminationNotice).where(
+        TerminationNotice.contract_id.in_([i.contract.id for i in items if i.contract is not None] or [-1])))}
+    for item in items:
+        if item.contract is None or item.contract.notice_email in told:
+            continue
+        body = _announcement_body(item.contract.notice_language, announcement, event=event, page=page,
+                                  respond=respond, notice=item, ended=ended.get(item.contract.id), **signed)
+        told.add(item.contract.notice_email)
+        rows.append(_row("contract_notice", item.contract.notice_email, body, announcement, event, now,
+                         contract_id=item.contract.id))
+    bodies = {}
+    # One URL built by the router, then filled in per subscriber: 10,000 recipients stay cheap.
+    manage = absolute("subscriptions.manage", token="TOKEN").replace("TOKEN", "{}")
+    for sub_id, email, language, token in _subscribers(announcement):
+        if email in told:
+            continue
+        if language not in bodies:
+            bodies[language] = _announcement_body(language, announcement, event=event, page=page, respond=respond,
+                                                  notice=None, **signed)
+        told.add(email)
+        rows.append(_row("announcement", email, bodies[language], announcement, event, now,
+                         subscription_id=sub_id, manage_url=manage.format(token)))
+    if rows:
+        insert_rows(rows)
+    return len(rows)
+
+
+def insert_rows(rows: list[dict]) -> None:
+    """Queue many messages in the caller's transaction: COPY on PostgreSQL (10,000 rows in a fraction of the
+    time an executemany takes), one executemany elsewhere."""
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(insert(OutboxMessage), rows)
+        return
+    columns = list(rows[0])
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {OutboxMessage.__tablename__} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
+    cursor.close()
+
+
+def _announcement_body(language: str, announcement: Announcement, **context) -> MailBody:
+    """What changes, where and until when, described and rendered in `language`."""
+    with force_locale(language):
+        facts = describe(announcement)
+    return render_body("announcement", language, a=announcement, f=facts, **context)
+
+
+def _row(kind, recipient, body, announcement, event, now, **extra) -> dict:
+    return row_values(kind, recipient, body, f"announcement:{announcement.id}:{event}:{recipient}", now,
+                      processor_id=announcement.processor_id, announcement_id=announcement.id, **extra)
+
+
+def row_values(kind: str, recipient: str, body: MailBody, dedupe_key: str, now, **extra) -> dict:
+    """The column values of one queued message."""
+    row = {"kind": kind, "recipient": recipient, "body_id": body.id, "message_id": new_message_id(),
+           "dedupe_key": dedupe_key, "processor_id": None, "announcement_id": None, "status": "queued",
+           "attempts": 0, "queued_at": now, "next_attempt_at": now, "contract_id": None,
+           "subscription_id": None, "manage_url": None}
+    row.update(extra)
+    return row
+
+
+def _subscribers(announcement: Announcement) -> list[tuple]:
+    """(id, email, language, token) of confirmed subscribers whose scope covers an affected service."""
+    service_ids = [s.id for s in announcement.services]
+    chosen = select(subscription_service.c.subscription_id).where(subscription_service.c.service_id.in_(service_ids))
+    return list(db.session.execute(select(
+        Subscription.id, Subscription.email, Subscription.language, Subscription.token).where(
+        Subscription.processor_id == announcement.processor_id, Subscription.status == "confirmed",
+        or_(Subscription.all_services.is_(True), Subscription.id.in_(chosen))).order_by(Subscription.id)))

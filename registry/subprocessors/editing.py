@@ -1,0 +1,233 @@
+"""A processor editor's changes to services, contract terms and customer contracts."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+from flask_babel import gettext as _
+
+from registry.extensions import db
+from registry.text.markers import N_
+from registry.models import LANGUAGES, ContractTerms, CustomerContract, Organisation, Processor, Service, User
+from registry.models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
+from registry.exceptions import DomainError, NotFound
+from registry.accounts import users
+from registry.audit import trail
+from registry.storage.locks import locked
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64]
+
+
+def _require_editor(actor: User, processor: Processor) -> None:
+    if not actor.may_edit(processor):
+        raise NotFound(_("No such processor."))
+    # One change at a time per processor: a key or reference checked as free stays free until we commit.
+    locked(Processor, processor.id)
+
+
+def _owned(model, processor: Processor, object_id: int | None):
+    """One of the processor's services, terms or contracts, re-read under its lock: a change is judged (and
+    audited) against what is stored, not against what this session loaded before."""
+    if object_id is None:
+        return None
+    obj = locked(model, object_id)
+    if obj is None or obj.processor_id != processor.id:
+        raise NotFound(_("No such %(what)s at %(name)s.",
+                          what=model.__name__.lower(), name=processor.name))
+    return obj
+
+
+def _commit(actor: User, action: str, obj, processor: Processor, summary: trail.Summary, diff: dict) -> None:
+    trail.record(actor, action, obj, summary, processor_id=processor.id, details={"changes": diff})
+    db.session.commit()
+
+
+def save_service(actor: User, processor: Processor, service_id: int | None, values: dict) -> Service:
+    """Create or change a service; its key must be unique within the processor."""
+    _require_editor(actor, processor)
+    service = _owned(Service, processor, service_id)
+    values = dict(values)
+    values["key"] = values.get("key") or slugify(values["name"])
+    if not SLUG.match(values["key"]):
+        raise DomainError(_("The key may hold lower-case letters, digits and single hyphens only."), "key")
+    clash = db.session.scalar(select(Service).filter_by(processor_id=processor.id, key=values["key"]))
+    if clash is not None and clash is not service:
+        raise DomainError(_("%(name)s has a service with key '%(key)s' already.",
+                             name=processor.name, key=values['key']), "key")
+    if service is None:
+        position = len(processor.services)
+        service = Service(processor_id=processor.id, position=position, **values)
+        db.session.add(service)
+        db.session.flush()
+        _commit(actor, "service.create", service, processor, trail.summary(N_("Added service %(name)s"), name=service.name),
+                values)
+    else:
+        diff = trail.changes(service, values)
+        if diff:
+            _commit(actor, "service.update", service, processor, trail.summary(N_("Changed service %(name)s"), name=service.name),
+                    diff)
+    return service
+
+
+def save_terms(actor: User, processor: Processor, terms_id: int | None, values: dict) -> ContractTerms:
+    """Create or change a version of the contract terms, checking that the terms hang together."""
+    _require_editor(actor, processor)
+    terms = _owned(ContractTerms, processor, terms_id)
+    _check_terms(values)
+    clash = db.session.scalar(select(ContractTerms).filter_by(processor_id=processor.id, version=values["version"]))
+    if clash is not None and clash is not terms:
+        raise DomainError(_("Version '%(version)s' exists already; give this version another name.",
+                             version=values['version']), "version")
+    if terms is None:
+        terms = ContractTerms(processor_id=processor.id, source_document=processor.source_document, **values)
+        db.session.add(terms)
+        db.session.flush()
+        _commit(actor, "terms.create", terms, processor, trail.summary(N_("Added contract terms version %(version)s"), version=terms.version),
+                audit_safe(values))
+    else:
+        diff = trail.changes(terms, values)
+        if diff:
+            _commit(actor, "terms.update", terms, processor, trail.summary(N_("Changed contract terms version %(version)s"), version=terms.version),
+                    diff)
+    return terms
+
+
+def _check_terms(values: dict) -> None:
+    if values["authorisation"] not in AUTHORISATIONS:
+        raise DomainError(_("Choose general or specific authorisation."), "authorisation")
+    if values["objection_route"] not in OBJECTION_ROUTES:
+        raise DomainError(_("Choose objection or consent."), "objection_route")
+    if values["transfer_rule"] not in TRANSFER_RULES:
+        raise DomainError(_("Choose a transfer rule."), "transfer_rule")
+    if values["authorisation"] == "specific" and values["objection_route"] != "consent":
+        raise DomainError(_("Under specific authorisation the controller gives or refuses consent; "
+                          "choose 'consent' as the route."), "objection_route")
+    if not 1 <= values["notice_days"] <= 365:
+        raise DomainError(_("The notice period must be between 1 and 365 days."), "notice_days")
+    if values["termination_allowed"] and not values.get("termination_months"):
+        raise DomainError(_("Give the termination period in months when the contract allows termination."),
+                          "termination_months")
+    if not values["termination_allowed"]:
+        values["termination_months"] = None
+    values["notice_source"] = values.get("notice_source") or "policy"
+    if values["notice_source"] not in ("policy", "contract"):
+        raise DomainError(_("Choose where the notice period comes from."), "notice_source")
+    if values.get("notice_source") == "contract" and not values.get("notice_article"):
+        raise DomainError(_("Give the article that sets the notice period, or choose the processor's policy."),
+                          "notice_article")
+    if values.get("objection_days") is not None:
+        if values["objection_route"] != "objection":
+            raise DomainError(_("A period to object applies only where the controller objects."), "objection_days")
+        if not 1 <= values["objection_days"] <= 365:
+            raise DomainError(_("The period to object must be between 1 and 365 days."), "objection_days")
+        if not values.get("objection_period_article"):
+            raise DomainError(_("Give the article that sets the period to object: without one, the contract sets "
+                                "no deadline and objections are accepted at any time."), "objection_period_article")
+    else:
+        values["objection_period_article"] = None
+    if not values.get("consent_reasonable"):
+        values["consent_reasonable_article"] = None
+
+
+def audit_safe(values: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+
+
+def _check_contract(processor: Processor, contract: CustomerContract | None, values: dict) -> None:
+    """Check a contract's terms, services, address and reference; put the chosen rows into `values`."""
+    terms = db.session.get(ContractTerms, values.pop("terms_id") or 0)
+    if terms is None or terms.processor_id != processor.id:
+        raise DomainError(_("Choose one of the contract-terms versions of %(name)s.", name=processor.name),
+                          "terms_id")
+    service_ids = set(values.pop("service_ids"))
+    services = db.session.scalars(select(Service).where(Service.id.in_(service_ids))).all()
+    if not services:
+        raise DomainError(_("Choose at least one service the controller takes."), "service_ids")
+    if len(services) != len(service_ids) or any(s.processor_id != processor.id for s in services):
+        raise DomainError(_("Choose services of %(name)s only.",
+                             name=processor.name), "service_ids")
+    if values.get("notice_language", "nl") not in LANGUAGES:
+        raise DomainError(_("Choose English or Nederlands."), "notice_language")
+    try:
+        values["notice_email"] = users.normalise_email(values["notice_email"])
+    except DomainError as error:
+        raise DomainError(error.message, "notice_email") from error
+    clash = db.session.scalar(select(CustomerContract).filter_by(processor_id=processor.id,
+                                                                reference=values["reference"]))
+    if clash is not None and clash is not contract:
+        raise DomainError(_("A contract with reference '%(reference)s' exists already.",
+                             reference=values['reference']), "reference")
+    values.update(terms=terms, services=sorted(services, key=lambda s: s.position))
+
+
+def customers(actor: User, processor: Processor) -> list[Organisation]:
+    """The organisations a contract of `processor` may be made for: its own customers (those with a contract
+    with it); the portal's operator (a site admin) may choose any organisation."""
+    query = select(Organisation).order_by(Organisation.name, Organisation.id)
+    if not actor.is_admin:
+        query = query.where(Organisation.id.in_(
+            select(CustomerContract.organisation_id).where(CustomerContract.processor_id == processor.id)))
+    return list(db.session.scalars(query))
+
+
+def save_contract(actor: User, processor: Processor, contract_id: int | None, values: dict) -> CustomerContract:
+    """Create or change a controller's contract with this processor; its organisation is fixed once it exists."""
+    _require_editor(actor, processor)
+    contract = _owned(CustomerContract, processor, contract_id)
+    values = dict(values)
+    organisation_id, organisation_name = values.pop("organisation_id", None), values.pop("organisation_name", None)
+    if contract is not None and (organisation_id or organisation_name) and organisation_id != contract.organisation_id:
+        # Its notices, objections and delivery history belong to the organisation it was made for.
+        raise DomainError(_("A contract stays with the organisation it was made for (%(name)s). For another "
+                            "organisation, add a new contract.", name=contract.organisation.name), "organisation_id")
+    _check_contract(processor, contract, values)
+    if contract is None:
+        organisation = _organisation(actor, processor, organisation_id, organisation_name)
+        contract = CustomerContract(processor_id=processor.id, organisation=organisation, **values)
+        db.session.add(contract)
+        db.session.flush()
+        _commit(actor, "contract.create", contract, processor,
+                trail.summary(N_("Added contract %(ref)s of %(name)s"), ref=contract.reference,
+                              name=organisation.name),
+                audit_safe({k: trail._plain(v) for k, v in {**values, "organisation": organisation}.items()}))
+    else:
+        diff = trail.changes(contract, values)
+        if diff:
+            _commit(actor, "contract.update", contract, processor, trail.summary(N_("Changed contract %(ref)s"), ref=contract.reference),
+                    diff)
+    return contract
+
+
+def _organisation(actor: User, processor: Processor, organisation_id: int | None,
+                  new_name: str | None) -> Organisation:
+    """One of the customers the actor may choose, or a new organisation by the name typed."""
+    choosable = customers(actor, processor)
+    if organisation_id:
+        chosen = next((o for o in choosable if o.id == organisation_id), None)
+        if chosen is None:
+            raise DomainError(_("Choose one of the organisations in the list (the customers of %(name)s), or type "
+                                "the name of a new organisation.", name=processor.name), "organisation_id")
+        return chosen
+    name = (new_name or "").strip()
+    if not name:
+        raise DomainError(_("Choose the controller organisation or type the name of a new one."), "organisation_name")
+    slug = slugify(name)
+    if not slug:
+        raise DomainError(_("The organisation name needs at least one letter or digit."), "organisation_name")
+    known = next((o for o in choosable if o.slug == slug), None)
+    if known is not None:
+        return known
+    # Another processor's customer of the same name stays out of reach (and out of sight): this is a new one.
+    taken = set(db.session.scalars(select(Organisation.slug).where(Organisation.slug.startswith(slug))))
+    unique, n = slug, 2
+    while unique in taken:
+        unique, n = f"{slug[:60]}-{n}", n + 1
+    organisation = Organisation(slug=unique, name=name)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation

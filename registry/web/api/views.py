@@ -1,0 +1,21 @@
+"""The JSON API, version 1."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from registry.web.dates import parse_at
+from registry.web.exports import processor_summary, snapshot_as_dict
+from registry.subprocessors.snapshot import all_processors, registry_on
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/processors")
+def processors():
+    return jsonify(processors=[processor_summary(p) for p in all_processors()])
+
+
+@bp.get("/processors/<slug>")
+def processor(slug: str):
+    day = parse_at(request.args.get("at"))
+    return jsonify(snapshot_as_dict(registry_on(slug, day)))

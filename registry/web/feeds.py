@@ -1,0 +1,66 @@
+"""Atom and RSS 2.0 feeds of announcements (the only module that touches feedgen)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from feedgen.feed import FeedGenerator
+from flask_babel import gettext as _
+
+from registry.announcements.summary import describe
+from registry.announcements.reading import FeedEvent
+
+EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
+
+
+def entry_id(base_url: str, event: FeedEvent) -> str:
+    """A tag URI (RFC 4151) fixed at publication: re-rendering never changes it."""
+    announcement = event.announcement
+    host = urlsplit(base_url).hostname or "localhost"
+    day = announcement.published_at.date().isoformat()
+    suffix = "/withdrawal" if event.withdrawal else ""
+    return f"tag:{host},{day}:{announcement.processor.slug}/announcement/{announcement.id}{suffix}"
+
+
+def build(kind: str, *, language: str, title: str, subtitle: str, self_url: str, page_url: str, base_url: str,
+          events: list[FeedEvent], link_for, updated: datetime | None) -> bytes:
+    """Serialise events, newest first, as Atom 1.0 ('atom') or RSS 2.0 ('rss'), written in `language`."""
+    feed = FeedGenerator()
+    feed.id(self_url)
+    feed.title(title)
+    feed.subtitle(subtitle)
+    feed.link(href=page_url, rel="alternate")
+    feed.link(href=self_url, rel="self")
+    feed.language(language)
+    feed.author({"name": "Sub-processor Registry"})
+    feed.generator("Sub-processor Registry")
+    feed.updated(updated or EPOCH)
+    # feedgen writes entries in the reverse order of adding them.
+    for event in reversed(events):
+        _entry(feed.add_entry(), event, base_url, link_for(event.announcement))
+    if kind == "rss":
+        return feed.rss_str(pretty=False)
+    return feed.atom_str(pretty=False)
+
+
+def _entry(entry, event: FeedEvent, base_url: str, link: str) -> None:
+    announcement = event.announcement
+    facts = describe(announcement)
+    entry.id(entry_id(base_url, event))
+    entry.guid(entry_id(base_url, event), permalink=False)
+    entry.link(href=link)
+    if event.withdrawal:
+        entry.title(_("Withdrawn: %(title)s", title=facts.title))
+        entry.summary(_("%(name)s withdrew announcement #%(number)s: %(reason)s", name=announcement.processor.name,
+                        number=announcement.number, reason=announcement.withdrawal_reason)
+                      + f"\n\n{facts.as_text()}")
+        entry.published(announcement.withdrawn_at)
+        entry.updated(announcement.withdrawn_at)
+    else:
+        withdrawn = announcement.status == "withdrawn"
+        entry.title(_("[Withdrawn] %(title)s", title=facts.title) if withdrawn else facts.title)
+        entry.summary(facts.as_text())
+        entry.published(announcement.published_at)
+        entry.updated(announcement.withdrawn_at or announcement.published_at)
+    for name in facts.services:
+        entry.category(term=name)

@@ -1,0 +1,107 @@
+"""Dutch and English: which language a request gets, and the switch that changes it (Flask-Babel)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from registry.models.mail import MESSAGE_KINDS, MESSAGE_STATUSES
+from registry.web.language import page_language
+from registry.law.periods import AMSTERDAM, Deadline, local_day, notice_period_end
+
+LANGUAGES = {"nl": "Nederlands", "en": "English"}
+COOKIE = "language"
+
+babel = Babel()
+bp = Blueprint("i18n", __name__)
+
+
+def select_language() -> str:
+    """The user's setting, else the switch's cookie, else the browser's Accept-Language, else Dutch.
+
+    Outside a request (CLI commands, the mail worker) messages are for the operator: English.
+    """
+    if not has_request_context():
+        return "en"
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES)) or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else current_app.config["DEFAULT_LANGUAGE"]
+
+
+def long_date(value: date | datetime | None) -> str:
+    """A date written out in the page's language: 22 november 2026 / 22 November 2026."""
+    if value is None:
+        return ""
+    return format_date(value, format="long")
+
+
+def instant(value: datetime | None) -> str:
+    """A moment as people in the Netherlands read it: Amsterdam time, in the page's language, with the zone."""
+    if value is None:
+        return ""
+    local = value.astimezone(AMSTERDAM)
+    return f"{format_datetime(local, format='d MMM y HH:mm', rebase=False)} {local.strftime('%Z')}"
+
+
+def number(value: int | float | None) -> str:
+    """1.234 in Dutch, 1,234 in English."""
+    return "" if value is None else format_decimal(value)
+
+
+@bp.post("/language")
+def switch():
+    """The language switch on every page: a small form, so it works without JavaScript."""
+    from registry.web.auth.views import safe_next
+    from registry.accounts import users
+
+    language = request.form.get("language")
+    target = safe_next(request.form.get("next")) or "/"
+    response = redirect(target)
+    if language in LANGUAGES:
+        response.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+        if current_user.is_authenticated:
+            users.set_language(current_user._get_current_object(), language)
+    return response
+
+
+def compile_catalogues(folder: Path) -> None:
+    """Compile each .po whose .mo is missing or older (make compiles them at install; this covers `pip install`)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in folder.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalogue = read_po(source, locale=po.parent.parent.name)
+        with mo.open("wb") as target:
+            write_mo(target, catalogue)
+
+
+def init_app(app: Flask) -> None:
+    compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
+    babel.init_app(app, locale_selector=select_language)
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(recorded_deadline=Deadline.as_recorded, recorded_notice=Deadline.notice_as_recorded,
+                                 termination_end=notice_period_end, page_language=page_language,
+                                 feed_language=current_language, MESSAGE_KINDS=MESSAGE_KINDS,
+                                 MESSAGE_STATUSES=MESSAGE_STATUSES)
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["instant"] = instant
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["local_day"] = local_day
+    app.jinja_env.filters["isodate"] = date.fromisoformat

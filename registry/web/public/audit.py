@@ -1,0 +1,36 @@
+"""The audit log's signed checkpoints and the public key, for anyone to keep and check (cacheable JSON)."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, request
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import AuditCheckpoint
+from registry.audit import checkpoints
+from registry.web.public.views import bp
+
+
+def _json(document: dict) -> Response:
+    body = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    response = Response(body, mimetype="application/json")
+    response.headers["Cache-Control"] = "public, max-age=60"
+    # Verifiers in a browser, on other sites, may fetch it too.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/audit/checkpoints.json")
+def audit_checkpoints():
+    return _json(checkpoints.document())
+
+
+@bp.get("/audit/checkpoints/<int:sequence>.json")
+def audit_checkpoint(sequence: int):
+    """One checkpoint with the key that signed it: what a receipt links to, to be saved by its reader."""
+    found = db.session.scalar(select(AuditCheckpoint).filter_by(sequence=sequence))
+    if found is None:
+        abort(404)
+    return _json(checkpoints.document([found]))
