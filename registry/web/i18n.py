@@ -4,13 +4,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, has_request_context, redirect, request
-from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale
+from flask import Blueprint, Flask, current_app, has_app_context, has_request_context, redirect, request
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, gettext, ngettext
 from flask_login import current_user
 
 from registry.models.mail import MESSAGE_KINDS, MESSAGE_STATUSES
 from registry.web.language import page_language
 from registry.law.periods import AMSTERDAM, Deadline, local_day, notice_period_end
+from registry.text import message
+from registry.text.message import Joined, Text, english
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 COOKIE = "language"
@@ -54,6 +56,27 @@ def instant(value: datetime | None) -> str:
     return f"{format_datetime(local, format='d MMM y HH:mm', rebase=False)} {local.strftime('%Z')}"
 
 
+def rendered(text: Text) -> str:
+    """A domain Text in the current language (the request's, or a mail's forced one): gettext, then the parameters,
+    dates by long_date and moments by instant. Outside an app context (a plain script) the English message id."""
+    if not has_app_context():
+        return english(text)
+    params = {key: _shown(value) for key, value in text.params.items()}
+    if text.plural is None:
+        return gettext(text.msgid, **params)
+    return ngettext(text.msgid, text.plural, text.count, **params)
+
+
+def _shown(value):
+    if isinstance(value, datetime):
+        return instant(value)
+    if isinstance(value, date):
+        return long_date(value)
+    if isinstance(value, Text | Joined):
+        return str(value)
+    return value
+
+
 def number(value: int | float | None) -> str:
     """1.234 in Dutch, 1,234 in English."""
     return "" if value is None else format_decimal(value)
@@ -94,6 +117,7 @@ def compile_catalogues(folder: Path) -> None:
 def init_app(app: Flask) -> None:
     compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=select_language)
+    message.install(rendered)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)
     app.jinja_env.globals.update(recorded_deadline=Deadline.as_recorded, recorded_notice=Deadline.notice_as_recorded,
