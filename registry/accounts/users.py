@@ -15,6 +15,7 @@ from registry.models import ROLES, Organisation, Processor, User
 from registry.exceptions import DomainError
 from registry.audit import trail
 from registry.accounts import passwords
+from registry.storage.transactions import one_transaction
 
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
@@ -122,6 +123,7 @@ def end_sessions(user: User) -> None:
     db.session.commit()
 
 
+@one_transaction
 def change_password(user: User, current: str, new: str, repeated: str) -> None:
     """A new password; every other session of the account ends (the session token changes with it)."""
     if not user.check_password(current or ""):

@@ -16,6 +16,7 @@ from registry.exceptions import DomainError, NotFound
 from registry.audit import trail
 from registry.announcements import deadlines
 from registry.storage.locks import locked
+from registry.storage.transactions import one_transaction
 from registry.subprocessors.snapshot import today
 
 MIN_JUSTIFICATION = 20
@@ -221,6 +222,7 @@ def validate(processor: Processor, data: dict, announced_on: date) -> tuple[list
     return services, fields
 
 
+@one_transaction
 def save_draft(actor: User, processor: Processor, announcement_id: int | None, data: dict) -> Announcement:
     """Create or change a draft; a published announcement cannot be changed."""
     _require_editor(actor, processor)

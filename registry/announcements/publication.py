@@ -27,6 +27,7 @@ from registry.announcements.reading import forget_feed_heads
 from registry.announcements.drafting import _open_engagements, _require_editor, locked_announcement, validate
 from registry.subprocessors.editing import slugify
 from registry.subprocessors.snapshot import today
+from registry.storage.transactions import one_transaction
 
 
 def as_input(announcement: Announcement) -> dict:
@@ -79,6 +80,7 @@ def _next_version(processor: Processor, announcement: Announcement, event: str, 
     return version
 
 
+@one_transaction
 def publish(actor: User, processor: Processor, announcement_id: int) -> RegistryVersion:
     """Apply a draft to the registry as dated rows, raise the registry version, make it immutable."""
     _require_editor(actor, processor)
@@ -168,6 +170,7 @@ def _add_locations(sp: SubProcessor, announcement: Announcement, source: str) ->
                                 valid_from=announcement.effective_date, announcement_id=announcement.id))
 
 
+@one_transaction
 def withdraw(actor: User, processor: Processor, announcement_id: int, reason: str) -> RegistryVersion:
     """Withdraw a published announcement before its effective date; the withdrawal is published too."""
     _require_editor(actor, processor)

@@ -14,6 +14,7 @@ from registry.audit import trail
 from registry.mail import case_mail
 from registry.cases import reading
 from registry.storage.unique import add_once
+from registry.storage.transactions import one_transaction
 
 MIN_REASON_WORDS = 5
 MAX_TEXT = 10_000
@@ -44,6 +45,7 @@ def check_open(reaction: reading.Reaction) -> None:
                             article=reaction.notice.route_article or "-"))
 
 
+@one_transaction
 def decide(actor: User, announcement_id: int, contract_id: int, decision: str, note: str) -> ConsentDecision:
     """Grant or refuse consent, once. A refusal needs reasons only where the contract says consent may not be
     unreasonably withheld (e.g. Contict art. 5.1); elsewhere reasons are optional."""

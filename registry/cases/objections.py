@@ -18,6 +18,7 @@ from registry.mail import case_mail
 from registry.cases import reading
 from registry.storage.locks import locked
 from registry.storage.unique import add_once
+from registry.storage.transactions import one_transaction
 
 MIN_GROUND_WORDS = 5
 MAX_TEXT = 10_000
@@ -86,6 +87,7 @@ def check_open(reaction: reading.Reaction, today: date) -> None:
                             article=reaction.contract.terms.objection_period_article or "-"))
 
 
+@one_transaction
 def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, service_ids: list[int],
            today: date) -> Objection:
     """Record an objection (before the contract's deadline where it states one, else at any time, marked when made
@@ -153,6 +155,7 @@ def for_actor(actor: User, objection_id: int, processor: Processor | None = None
     return of_processor(actor, processor, objection_id)
 
 
+@one_transaction
 def add_message(actor: User, objection: Objection, body: str) -> ObjectionMessage:
     """A message in the consultation; the other side is told by mail."""
     text = (body or "").strip()
@@ -181,6 +184,7 @@ def add_message(actor: User, objection: Objection, body: str) -> ObjectionMessag
     return message
 
 
+@one_transaction
 def record_outcome(actor: User, processor: Processor, objection_id: int, outcome: str, note: str) -> Objection:
     """The editor records how the consultation ended; once, and the controller is told."""
     objection = of_processor(actor, processor, objection_id, lock=True)

@@ -20,6 +20,7 @@ from registry.mail import case_mail
 from registry.cases import reading
 from registry.storage.locks import locked
 from registry.storage.unique import add_once
+from registry.storage.transactions import one_transaction
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def window(objection: Objection, today: date) -> Window:
                   periods.notice_period_end(today, terms.termination_months))
 
 
+@one_transaction
 def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) -> TerminationNotice:
     """Record the notice date and the end date the contract's termination period gives; tell both sides."""
     if actor.role != "controller":

@@ -1,1 +1,1 @@
-"""Mail: the outbox (queued in the event's transaction), the worker's delivery and its outcomes, subscriptions, evidence. Imports models, audit, accounts, law, text."""
+"""Mail: the outbox (queued in the event's transaction), the worker's delivery and its outcomes, subscriptions, evidence. Imports models, audit, accounts, law, storage, text."""

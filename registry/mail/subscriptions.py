@@ -16,6 +16,7 @@ from registry.models.types import utcnow
 from registry.exceptions import DomainError, NotFound
 from registry.accounts import users
 from registry.mail import outbox
+from registry.storage.transactions import one_transaction
 
 
 CONFIRM_DAYS = 7
@@ -43,6 +44,7 @@ def _services(processor: Processor, service_ids: list[int]) -> list[Service]:
     return sorted(services, key=lambda s: s.position)
 
 
+@one_transaction
 def subscribe(processor: Processor, email: str, language: str, service_ids: list[int]) -> None:
     """Queue a confirmation (or, for a confirmed address, a manage link); the caller shows the same answer."""
     address = users.normalise_email(email)
@@ -111,6 +113,7 @@ def _unused(sub: Subscription | None, nonce) -> Subscription:
                         "recent mail, or subscribe again to get a new one."))
 
 
+@one_transaction
 def confirm(signed: str) -> Subscription:
     """Confirm from the page the mailed link opens (a POST); the link then stops working."""
     sub, nonce = _read(signed)
@@ -131,6 +134,7 @@ def by_token(token: str) -> Subscription:
     return sub
 
 
+@one_transaction
 def update_scope(token: str, language: str, service_ids: list[int]) -> Subscription:
     sub = by_token(token)
     if sub.status != "confirmed":

@@ -15,6 +15,7 @@ from registry.exceptions import DomainError, NotFound
 from registry.accounts import users
 from registry.audit import trail
 from registry.storage.locks import locked
+from registry.storage.transactions import one_transaction
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -47,6 +48,7 @@ def _commit(actor: User, action: str, obj, processor: Processor, summary: trail.
     db.session.commit()
 
 
+@one_transaction
 def save_service(actor: User, processor: Processor, service_id: int | None, values: dict) -> Service:
     """Create or change a service; its key must be unique within the processor."""
     _require_editor(actor, processor)
@@ -74,6 +76,7 @@ def save_service(actor: User, processor: Processor, service_id: int | None, valu
     return service
 
 
+@one_transaction
 def save_terms(actor: User, processor: Processor, terms_id: int | None, values: dict) -> ContractTerms:
     """Create or change a version of the contract terms, checking that the terms hang together."""
     _require_editor(actor, processor)
@@ -175,6 +178,7 @@ def customers(actor: User, processor: Processor) -> list[Organisation]:
     return list(db.session.scalars(query))
 
 
+@one_transaction
 def save_contract(actor: User, processor: Processor, contract_id: int | None, values: dict) -> CustomerContract:
     """Create or change a controller's contract with this processor; its organisation is fixed once it exists."""
     _require_editor(actor, processor)
