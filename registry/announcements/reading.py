@@ -155,3 +155,9 @@ def announcement_of(processor: Processor, announcement_id: int) -> Announcement:
     if announcement is None:
         raise NotFound(_("No such announcement."))
     return announcement
+
+
+def announcements_of(processor: Processor) -> list[Announcement]:
+    """Every announcement of the processor, drafts and withdrawn ones too, highest number first: the editor's list."""
+    return list(db.session.scalars(select(Announcement).where(Announcement.processor_id == processor.id)
+                                   .order_by(Announcement.number.desc())))

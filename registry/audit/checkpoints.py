@@ -127,3 +127,8 @@ def document(selected: list[AuditCheckpoint] | None = None) -> dict:
                   "previous checkpoint's signed bytes (64 zeros for the first).",
         "checkpoints": [c.as_published() for c in selected],
     }
+
+
+def numbered(sequence: int) -> AuditCheckpoint | None:
+    """The checkpoint with this sequence number (what a receipt links to), or None."""
+    return db.session.scalar(select(AuditCheckpoint).filter_by(sequence=sequence))
