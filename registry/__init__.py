@@ -91,23 +91,11 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from registry.web import security
-    from registry.web.admin import announcements, objections  # noqa: F401  (routes on the admin blueprint)
-    from registry.web.admin.views import bp as admin_bp
-    from registry.web.api.views import bp as api_bp
-    from registry.web.auth.views import bp as auth_bp
-    from registry.web.public import audit, changes, feeds  # noqa: F401  (routes on the public blueprint)
-    from registry.web.portal import cases  # noqa: F401  (routes on the portal blueprint)
-    from registry.web.portal.views import bp as portal_bp
-    from registry.web.public.views import bp as public_bp
-    from registry.web.subscriptions.views import bp as subscriptions_bp
+    """Each area's blueprint, made in its package with every route module of it (registry/web/<area>/__init__.py)."""
+    from registry.web import admin, api, auth, portal, public, security, subscriptions
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(subscriptions_bp)
-    app.register_blueprint(portal_bp)
+    for area in (public, api, auth, admin, subscriptions, portal):
+        app.register_blueprint(area.bp)
     security.init_app(app)
 
 

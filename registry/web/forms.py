@@ -1,4 +1,5 @@
-"""The base of every form: each field a person fills in gets the plain-text rule (plain_text.py) first."""
+"""The base of every form: each field a person fills in gets the plain-text rule (plain_text.py) first; a domain
+refusal is shown on the field it names."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -8,6 +9,7 @@ from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields import BooleanField, FieldList, FormField, HiddenField, TextAreaField
 from wtforms.validators import StopValidation
 
+from registry.exceptions import DomainError
 from registry.text.plain import forbidden_character
 
 
@@ -72,3 +74,13 @@ class PlainTextSubform(Form):
 
     class Meta(PlainTextMeta):
         """The plain-text rule of PlainTextMeta, without CSRF (the enclosing form carries the token)."""
+
+
+def show_error(form: Form, error: DomainError) -> None:
+    """Show the domain's refusal on the field it names (above the form when it names none or one the form lacks),
+    next to what was typed, which the form keeps."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))

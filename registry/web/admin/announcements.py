@@ -1,30 +1,32 @@
-"""The editor's announcements: draft, preview, publish, withdraw."""
+"""The editor's announcements: draft, preview, publish, withdraw; the proof of delivery of their notices."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from registry.announcements.summary import describe
-from registry.extensions import db
-from registry.models import Announcement, SubProcessor
-from registry.exceptions import DomainError, NotFound
 from registry.announcements import deadlines, publication
 from registry.announcements.drafting import get_announcement, save_draft
+from registry.announcements.reading import announcements_of
+from registry.announcements.summary import describe
+from registry.exceptions import DomainError, NotFound
+from registry.mail import evidence
+from registry.models import Announcement, CustomerContract, Processor
+from registry.subprocessors import reading
 from registry.subprocessors.snapshot import today
+from registry.web.admin import bp
+from registry.web.admin.access import editor_of_processor, owned
 from registry.web.admin.announcement_forms import AnnouncementForm, PublishForm, WithdrawForm, form_data
-from registry.web.admin.views import _apply_error, bp, editor_required, own_processor
+from registry.web.forms import show_error
 
 
-def _form(processor, data=None) -> AnnouncementForm:
-    every = db.session.scalars(select(SubProcessor).where(
-        SubProcessor.processor_id == processor.id).order_by(SubProcessor.name)).all()
+def _form(processor: Processor, data=None) -> AnnouncementForm:
+    every = reading.sub_processors_of(processor)
     # Every entity is offered (down the chain too): the domain says clearly why one cannot be replaced or removed.
     return AnnouncementForm(data=data, sub_processors=every, engaged=every, services=processor.services)
 
 
-def _announcement(processor, announcement_id: int) -> Announcement:
+def _announcement(processor: Processor, announcement_id: int) -> Announcement:
     try:
         return get_announcement(processor, announcement_id)
     except NotFound:
@@ -32,41 +34,38 @@ def _announcement(processor, announcement_id: int) -> Announcement:
 
 
 @bp.get("/processors/<slug>/announcements/")
-@editor_required
-def announcements(slug: str):
-    processor = own_processor(slug)
-    items = db.session.scalars(select(Announcement).where(Announcement.processor_id == processor.id)
-                               .order_by(Announcement.number.desc())).all()
-    return render_template("admin/announcements.html", processor=processor, items=items)
+@editor_of_processor
+def announcements(processor: Processor):
+    return render_template("admin/announcements.html", processor=processor, items=announcements_of(processor))
 
 
 @bp.route("/processors/<slug>/announcements/new", methods=["GET", "POST"])
 @bp.route("/processors/<slug>/announcements/<int:announcement_id>/edit", methods=["GET", "POST"])
-@editor_required
-def edit_announcement(slug: str, announcement_id: int | None = None):
-    processor = own_processor(slug)
+@editor_of_processor
+def edit_announcement(processor: Processor, announcement_id: int | None = None):
     draft = _announcement(processor, announcement_id) if announcement_id else None
     if draft is not None and not draft.is_draft:
         flash(_("Announcement #%(number)s is %(status)s and can no longer be changed.", number=draft.number,
                 status=_(draft.status_label)), "error")
         if request.method == "POST":
             return _detail(processor, draft, status=400)
-        return redirect(url_for("admin.announcement", slug=slug, announcement_id=draft.id))
+        return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=draft.id))
     form = _form(processor, form_data(draft) if draft else None)
     if form.validate_on_submit():
         try:
             saved = save_draft(current_user, processor, announcement_id, form.values())
         except DomainError as error:
-            _apply_error(form, error)
+            show_error(form, error)
         else:
             flash(_("Draft #%(number)s saved. Check the preview, then publish.", number=saved.number), "success")
-            return redirect(url_for("admin.announcement", slug=slug, announcement_id=saved.id))
+            return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=saved.id))
     status = 400 if form.is_submitted() else 200
     return render_template("admin/announcement_form.html", processor=processor, form=form, draft=draft,
                            today=today()), status
 
 
-def _detail(processor, item: Announcement, status: int = 200, error: str | None = None, withdraw_form=None):
+def _detail(processor: Processor, item: Announcement, status: int = 200, error: str | None = None,
+            withdraw_form=None):
     facts = describe(item)
     notices = deadlines.notices(processor, item.services, today(), bool(facts.outside_eea)) if item.is_draft else []
     return render_template("admin/announcement.html", processor=processor, a=item, f=facts,
@@ -76,32 +75,28 @@ def _detail(processor, item: Announcement, status: int = 200, error: str | None 
 
 
 @bp.get("/processors/<slug>/announcements/<int:announcement_id>/")
-@editor_required
-def announcement(slug: str, announcement_id: int):
-    processor = own_processor(slug)
+@editor_of_processor
+def announcement(processor: Processor, announcement_id: int):
     return _detail(processor, _announcement(processor, announcement_id))
 
 
 @bp.post("/processors/<slug>/announcements/<int:announcement_id>/publish")
-@editor_required
-def publish(slug: str, announcement_id: int):
-    processor = own_processor(slug)
+@editor_of_processor
+def publish(processor: Processor, announcement_id: int):
     item = _announcement(processor, announcement_id)
     if not PublishForm().validate_on_submit():
         abort(400)
     try:
         version = publication.publish(current_user, processor, item.id)
-    except DomainError as error:
-        db.session.rollback()
-        return _detail(processor, _announcement(processor, announcement_id), 400, error.message)
+    except DomainError as error:   # the service rolled back: the page shows the announcement as stored
+        return _detail(processor, _announcement(processor, announcement_id), 400, str(error.message))
     flash(_("Published as registry version %(number)s.", number=version.number), "success")
-    return redirect(url_for("admin.announcement", slug=slug, announcement_id=item.id))
+    return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=item.id))
 
 
 @bp.post("/processors/<slug>/announcements/<int:announcement_id>/withdraw")
-@editor_required
-def withdraw(slug: str, announcement_id: int):
-    processor = own_processor(slug)
+@editor_of_processor
+def withdraw(processor: Processor, announcement_id: int):
     item = _announcement(processor, announcement_id)
     form = WithdrawForm()
     if not form.validate_on_submit():   # the reason comes back as typed, with what is wrong with it
@@ -109,68 +104,48 @@ def withdraw(slug: str, announcement_id: int):
                        _("Give the reason for the withdrawal."), withdraw_form=form)
     try:
         version = publication.withdraw(current_user, processor, item.id, form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        return _detail(processor, _announcement(processor, announcement_id), 400, error.message)
+    except DomainError as error:   # the service rolled back: the page shows the announcement as stored
+        return _detail(processor, _announcement(processor, announcement_id), 400, str(error.message))
     flash(_("Withdrawn; the withdrawal is registry version %(number)s.", number=version.number), "success")
-    return redirect(url_for("admin.announcement", slug=slug, announcement_id=item.id))
+    return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=item.id))
 
 
-def _references(processor) -> dict[int, str]:
-    from registry.models import CustomerContract
-    contracts = db.session.scalars(select(CustomerContract).where(CustomerContract.processor_id == processor.id))
-    return {c.id: f"{c.reference} ({c.organisation.name})" for c in contracts}
+def _references(processor: Processor) -> dict[int, str]:
+    """Contract id → how a delivery names it: the reference and the customer."""
+    return {c.id: f"{c.reference} ({c.organisation.name})" for c in reading.customer_contracts_of(processor)}
+
+
+def _csv(body: str, filename: str) -> Response:
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/processors/<slug>/announcements/<int:announcement_id>/deliveries")
-@editor_required
-def deliveries(slug: str, announcement_id: int):
-    from registry.mail import evidence
-    processor = own_processor(slug)
+@editor_of_processor
+def deliveries(processor: Processor, announcement_id: int):
     item = _announcement(processor, announcement_id)
     return render_template("admin/deliveries.html", processor=processor, a=item,
                            rows=evidence.messages(announcement_id=item.id), refs=_references(processor))
 
 
 @bp.get("/processors/<slug>/announcements/<int:announcement_id>/deliveries.csv")
-@editor_required
-def deliveries_csv(slug: str, announcement_id: int):
-    from flask import Response
-
-    from registry.mail import evidence
-    processor = own_processor(slug)
+@editor_of_processor
+def deliveries_csv(processor: Processor, announcement_id: int):
     item = _announcement(processor, announcement_id)
     body = evidence.as_csv(evidence.messages(announcement_id=item.id), _references(processor))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{slug}-announcement-{item.number}-deliveries.csv"'})
-
-
-def _own_contract(processor, contract_id: int):
-    from registry.models import CustomerContract
-    contract = db.session.get(CustomerContract, contract_id)
-    if contract is None or contract.processor_id != processor.id:
-        abort(404)
-    return contract
+    return _csv(body, f"{processor.slug}-announcement-{item.number}-deliveries.csv")
 
 
 @bp.get("/processors/<slug>/contracts/<int:contract_id>/deliveries")
-@editor_required
-def contract_deliveries(slug: str, contract_id: int):
-    from registry.mail import evidence
-    processor = own_processor(slug)
-    contract = _own_contract(processor, contract_id)
+@editor_of_processor
+def contract_deliveries(processor: Processor, contract_id: int):
+    contract = owned(CustomerContract, processor, contract_id)
     return render_template("admin/deliveries.html", processor=processor, a=None, contract=contract,
                            rows=evidence.messages(contract_ids=[contract.id]), refs=_references(processor))
 
 
 @bp.get("/processors/<slug>/contracts/<int:contract_id>/deliveries.csv")
-@editor_required
-def contract_deliveries_csv(slug: str, contract_id: int):
-    from flask import Response
-
-    from registry.mail import evidence
-    processor = own_processor(slug)
-    contract = _own_contract(processor, contract_id)
+@editor_of_processor
+def contract_deliveries_csv(processor: Processor, contract_id: int):
+    contract = owned(CustomerContract, processor, contract_id)
     body = evidence.as_csv(evidence.messages(contract_ids=[contract.id]), _references(processor))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{slug}-contract-{contract.id}-notices.csv"'})
+    return _csv(body, f"{processor.slug}-contract-{contract.id}-notices.csv")

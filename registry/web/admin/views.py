@@ -1,63 +1,21 @@
-"""The processor's side: its services, contract terms and customer contracts."""
+"""The processor's side: its home, its audit log, its services, contract terms and customer contracts."""
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from flask_login import current_user
 
-from registry.extensions import db
-from registry.web.i18n import long_date
-from registry.models import (
-    AuditEntry,
-    ContractTerms,
-    CustomerContract,
-    Objection,
-    Processor,
-    Service,
-    TerminationNotice,
-)
+from registry.audit import history
+from registry.cases import overview
 from registry.exceptions import DomainError, NotFound
-from registry.subprocessors import editing
+from registry.models import ContractTerms, CustomerContract, Processor, Service
+from registry.subprocessors import editing, reading
+from registry.subprocessors.snapshot import all_processors
+from registry.web.admin import bp
+from registry.web.admin.access import editor_of_processor, editor_required, owned
 from registry.web.admin.forms import ContractForm, NewContractForm, ServiceForm, TermsForm, options
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def editor_required(view):
-    """Logged in as a site admin or a processor editor; others get 403."""
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if current_user.role not in ("admin", "editor"):
-            abort(403, _("This part of the site is for processor editors."))
-        return view(*args, **kwargs)
-    return wrapped
-
-
-def own_processor(slug: str) -> Processor:
-    """The processor named in the URL, if this user may edit it; 404 otherwise."""
-    processor = db.session.scalar(select(Processor).filter_by(slug=slug))
-    if processor is None or not current_user.may_edit(processor):
-        abort(404)
-    return processor
-
-
-def _owned(model, processor: Processor, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None or obj.processor_id != processor.id:
-        abort(404)
-    return obj
-
-
-def _apply_error(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
+from registry.web.forms import show_error
+from registry.web.i18n import long_date
 
 
 @bp.get("/")
@@ -65,33 +23,23 @@ def _apply_error(form, error: DomainError) -> None:
 def home():
     if current_user.role == "editor":
         return redirect(url_for("admin.processor", slug=current_user.processor.slug))
-    processors = db.session.scalars(select(Processor).order_by(Processor.name)).all()
-    return render_template("admin/home.html", processors=processors)
+    return render_template("admin/home.html", processors=all_processors())
 
 
 @bp.get("/processors/<slug>/")
-@editor_required
-def processor(slug: str):
-    processor = own_processor(slug)
-    contracts = db.session.scalars(select(CustomerContract).filter_by(processor_id=processor.id)
-                                   .order_by(CustomerContract.reference)).all()
-    entries = db.session.scalars(select(AuditEntry).filter_by(processor_id=processor.id)
-                                 .order_by(AuditEntry.id.desc()).limit(10)).all()
-    notices = db.session.scalars(select(TerminationNotice).filter_by(processor_id=processor.id)
-                                 .order_by(TerminationNotice.given_at.desc())).all()
-    open_objections = db.session.scalar(select(func.count()).select_from(Objection).where(
-        Objection.processor_id == processor.id, Objection.outcome.is_(None)))
-    return render_template("admin/processor.html", processor=processor, contracts=contracts, entries=entries,
-                           notices=notices, open_objections=open_objections)
+@editor_of_processor
+def processor(processor: Processor):
+    return render_template("admin/processor.html", processor=processor,
+                           contracts=reading.customer_contracts_of(processor),
+                           entries=history.of_processor(processor.id, limit=10),
+                           notices=overview.terminations_of(processor.id),
+                           open_objections=overview.open_objections(processor.id))
 
 
 @bp.get("/processors/<slug>/audit")
-@editor_required
-def audit_log(slug: str):
-    processor = own_processor(slug)
-    entries = db.session.scalars(select(AuditEntry).filter_by(processor_id=processor.id)
-                                 .order_by(AuditEntry.id.desc())).all()
-    return render_template("admin/audit.html", processor=processor, entries=entries)
+@editor_of_processor
+def audit_log(processor: Processor):
+    return render_template("admin/audit.html", processor=processor, entries=history.of_processor(processor.id))
 
 
 def _edit(template: str, processor: Processor, form, save, object_id, obj, saved: str):
@@ -102,7 +50,7 @@ def _edit(template: str, processor: Processor, form, save, object_id, obj, saved
         except NotFound:
             abort(404)
         except DomainError as error:
-            _apply_error(form, error)
+            show_error(form, error)
         else:
             flash(str(saved), "success")
             return redirect(url_for("admin.processor", slug=processor.slug))
@@ -112,10 +60,9 @@ def _edit(template: str, processor: Processor, form, save, object_id, obj, saved
 
 @bp.route("/processors/<slug>/services/new", methods=["GET", "POST"])
 @bp.route("/processors/<slug>/services/<int:service_id>/edit", methods=["GET", "POST"])
-@editor_required
-def edit_service(slug: str, service_id: int | None = None):
-    processor = own_processor(slug)
-    service = _owned(Service, processor, service_id) if service_id else None
+@editor_of_processor
+def edit_service(processor: Processor, service_id: int | None = None):
+    service = owned(Service, processor, service_id) if service_id else None
     form = ServiceForm(data=_service_form_data(service))
     return _edit("admin/service_form.html", processor, form, editing.save_service, service_id,
                  service, _l("Service saved."))
@@ -133,10 +80,9 @@ def _service_form_data(service: Service | None) -> dict | None:
 
 @bp.route("/processors/<slug>/terms/new", methods=["GET", "POST"])
 @bp.route("/processors/<slug>/terms/<int:terms_id>/edit", methods=["GET", "POST"])
-@editor_required
-def edit_terms(slug: str, terms_id: int | None = None):
-    processor = own_processor(slug)
-    terms = _owned(ContractTerms, processor, terms_id) if terms_id else None
+@editor_of_processor
+def edit_terms(processor: Processor, terms_id: int | None = None):
+    terms = owned(ContractTerms, processor, terms_id) if terms_id else None
     form = TermsForm(obj=terms)
     return _edit("admin/terms_form.html", processor, form, editing.save_terms, terms_id, terms,
                  _l("Contract terms saved."))
@@ -144,10 +90,9 @@ def edit_terms(slug: str, terms_id: int | None = None):
 
 @bp.route("/processors/<slug>/contracts/new", methods=["GET", "POST"])
 @bp.route("/processors/<slug>/contracts/<int:contract_id>/edit", methods=["GET", "POST"])
-@editor_required
-def edit_contract(slug: str, contract_id: int | None = None):
-    processor = own_processor(slug)
-    contract = _owned(CustomerContract, processor, contract_id) if contract_id else None
+@editor_of_processor
+def edit_contract(processor: Processor, contract_id: int | None = None):
+    contract = owned(CustomerContract, processor, contract_id) if contract_id else None
     # Once a contract exists its organisation is fixed: the edit form has no field for it.
     form = ContractForm(obj=contract) if contract else NewContractForm()
     if contract is None:

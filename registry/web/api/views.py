@@ -1,13 +1,12 @@
 """The JSON API, version 1."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 
 from registry.web.dates import parse_at
 from registry.web.exports import processor_summary, snapshot_as_dict
 from registry.subprocessors.snapshot import all_processors, registry_on
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from registry.web.api import bp
 
 
 @bp.get("/processors")

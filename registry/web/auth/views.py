@@ -6,7 +6,7 @@ import math
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_limiter import RequestLimit
@@ -15,11 +15,10 @@ from flask_login import current_user, login_required, login_user
 from registry.extensions import limiter
 from registry.exceptions import DomainError
 from registry.accounts import users
-from registry.web.auth import sessions
+from registry.web.auth import bp, sessions
 from registry.web.auth.forms import LoginForm, LogoutForm, PasswordForm
+from registry.web.forms import show_error
 
-bp = Blueprint("auth", __name__)
-bp.before_app_request(sessions.check_session)
 log = logging.getLogger(__name__)
 
 
@@ -111,7 +110,7 @@ def change_password():
             users.change_password(user, form.current_password.data, form.new_password.data,
                                      form.repeat_password.data)
         except DomainError as error:
-            getattr(form, error.field).errors.append(error.message)
+            show_error(form, error)
         else:
             login_user(user)  # this session goes on under the new token; every other one has ended
             flash(_("Your password was changed. Other sessions of your account have ended."), "success")

@@ -1,23 +1,30 @@
 """The controller's objections, consent decisions and termination notices."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
-from registry.extensions import db
-from registry.models import AuditEntry, ConsentDecision, Objection
-from registry.web.language import spoken_date
-from registry.exceptions import AlreadyDone, DomainError, NotFound
-from registry.audit import checkpoints
+from registry.audit import checkpoints, history
 from registry.cases import consents, objections, reading, terminations
+from registry.exceptions import AlreadyDone, DomainError, NotFound
+from registry.models import ConsentDecision, Objection
 from registry.subprocessors.snapshot import today
-from registry.web.portal.forms import ConsentForm, MessageForm, ObjectionForm, TerminationForm
-from registry.web.portal.views import bp, controller_required, org_id
+from registry.web.forms import show_error
+from registry.web.language import spoken_date
+from registry.web.portal import bp
+from registry.web.portal.forms import AboutForm, ConsentForm, MessageForm, ObjectionForm, TerminationForm
+from registry.web.portal.views import controller_required, org_id
 
 TAMPERED = _l("This form was changed after the site sent it (it names another announcement or contract than this "
                "page). Nothing was recorded; check the page and submit again.")
+
+Case = Objection | ConsentDecision
 
 
 def _reaction(announcement_id: int, contract_id: int) -> reading.Reaction:
@@ -27,91 +34,73 @@ def _reaction(announcement_id: int, contract_id: int) -> reading.Reaction:
         abort(404)
 
 
-def _apply(form, error: DomainError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
+def _shown(case: Case) -> str:
+    if isinstance(case, Objection):
+        return url_for("portal.objection", objection_id=case.id)
+    return url_for("portal.consent", consent_id=case.id)
+
+
+def _made_already(done: AlreadyDone) -> Response:
+    """A case recorded before (by a double submit, or by a colleague first): say so and show that one."""
+    flash(str(done.message), "info")
+    return redirect(_shown(done.existing))
+
+
+def _case_page(item: reading.Reaction, form: AboutForm, template: str, day: date, check_open: Callable[[], None],
+               record: Callable[[], Case], recorded: Callable[[Case], str]):
+    """The objection and the consent page: the form (refused with the reason while the case cannot be made), one
+    service call for a valid submit, then the record made; a case made already answers with that one."""
+    try:
+        check_open()
+    except AlreadyDone as done:
+        return _made_already(done)
+    except DomainError as error:
+        closed = str(error.message)
     else:
-        form.form_errors.append(error.message)
-
-
-def _shown(first: Objection | ConsentDecision) -> str:
-    if isinstance(first, Objection):
-        return url_for("portal.objection", objection_id=first.id)
-    return url_for("portal.consent", consent_id=first.id)
+        closed = None
+    if not form.is_submitted():
+        return render_template(template, r=item, form=form, closed=closed, today=day)
+    if closed is None and form.validate_on_submit():
+        if form.tampered(item.announcement.id, item.contract.id):
+            form.form_errors.append(str(TAMPERED))
+        else:
+            try:
+                made = record()
+            except AlreadyDone as done:
+                return _made_already(done)
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                flash(recorded(made), "success")
+                return redirect(_shown(made))
+    return render_template(template, r=item, form=form, closed=closed, today=day), 400
 
 
 @bp.route("/contracts/<int:contract_id>/announcements/<int:announcement_id>/objection", methods=["GET", "POST"])
 @controller_required
 def object_to(contract_id: int, announcement_id: int):
-    item = _reaction(announcement_id, contract_id)
-    form = ObjectionForm()
+    item, form, day = _reaction(announcement_id, contract_id), ObjectionForm(), today()
     form.set_services(item.services)
     form.about(announcement_id, contract_id)
-    day = today()
-    closed = None
-    try:
-        objections.check_open(item, day)
-    except AlreadyDone as done:
-        flash(done.message, "info")
-        return redirect(_shown(done.existing))
-    except DomainError as error:
-        closed = error.message
     if not form.is_submitted() and not form.service_ids.data:
         form.service_ids.data = [s.id for s in item.services]
-    if form.is_submitted():
-        if closed is None and form.validate_on_submit():
-            if form.tampered(announcement_id, contract_id):
-                form.form_errors.append(str(TAMPERED))
-            else:
-                try:
-                    made = objections.submit(current_user, announcement_id, contract_id, form.grounds.data,
-                                             form.service_ids.data or [], day)
-                except AlreadyDone as done:
-                    flash(done.message, "info")
-                    return redirect(_shown(done.existing))
-                except DomainError as error:
-                    _apply(form, error)
-                else:
-                    flash(_("Your objection was received. Reference: %(ref)s.", ref=made.reference), "success")
-                    return redirect(url_for("portal.objection", objection_id=made.id))
-        return render_template("portal/objection_form.html", r=item, form=form, closed=closed, today=day), 400
-    return render_template("portal/objection_form.html", r=item, form=form, closed=closed, today=day)
+    return _case_page(
+        item, form, "portal/objection_form.html", day, lambda: objections.check_open(item, day),
+        lambda: objections.submit(current_user, announcement_id, contract_id, form.grounds.data,
+                                  form.service_ids.data or [], day),
+        lambda made: _("Your objection was received. Reference: %(ref)s.", ref=made.reference))
 
 
 @bp.route("/contracts/<int:contract_id>/announcements/<int:announcement_id>/consent", methods=["GET", "POST"])
 @controller_required
 def decide(contract_id: int, announcement_id: int):
-    item = _reaction(announcement_id, contract_id)
-    form = ConsentForm()
+    item, form = _reaction(announcement_id, contract_id), ConsentForm()
     form.about(announcement_id, contract_id)
-    closed = None
-    try:
-        consents.check_open(item)
-    except AlreadyDone as done:
-        flash(done.message, "info")
-        return redirect(_shown(done.existing))
-    except DomainError as error:
-        closed = error.message
-    if form.is_submitted():
-        if closed is None and form.validate_on_submit():
-            if form.tampered(announcement_id, contract_id):
-                form.form_errors.append(str(TAMPERED))
-            else:
-                try:
-                    made = consents.decide(current_user, announcement_id, contract_id, form.decision.data or "",
-                                           form.note.data)
-                except AlreadyDone as done:
-                    flash(done.message, "info")
-                    return redirect(_shown(done.existing))
-                except DomainError as error:
-                    _apply(form, error)
-                else:
-                    flash(_("Your decision was recorded: %(decision)s. Reference: %(ref)s.", decision=_(made.label).lower(),
-                            ref=made.reference), "success")
-                    return redirect(url_for("portal.consent", consent_id=made.id))
-        return render_template("portal/consent_form.html", r=item, form=form, closed=closed, today=today()), 400
-    return render_template("portal/consent_form.html", r=item, form=form, closed=closed, today=today())
+    return _case_page(
+        item, form, "portal/consent_form.html", today(), lambda: consents.check_open(item),
+        lambda: consents.decide(current_user, announcement_id, contract_id, form.decision.data or "", form.note.data),
+        lambda made: _("Your decision was recorded: %(decision)s. Reference: %(ref)s.",
+                       decision=_(made.label).lower(), ref=made.reference))
 
 
 def _objection(objection_id: int) -> Objection:
@@ -121,14 +110,9 @@ def _objection(objection_id: int) -> Objection:
         abort(404)
 
 
-def objection_log(objection: Objection) -> list[AuditEntry]:
-    return list(db.session.scalars(db.select(AuditEntry).where(
-        AuditEntry.object_type == "Objection", AuditEntry.object_id == objection.id).order_by(AuditEntry.id)))
-
-
 def _objection_page(item: Objection, message_form=None, termination_form=None, status: int = 200):
     day = today()
-    return render_template("portal/objection.html", o=item, today=day, entries=objection_log(item),
+    return render_template("portal/objection.html", o=item, today=day, entries=history.of_object(item),
                            message_form=message_form or MessageForm(),
                            termination_form=termination_form or TerminationForm(),
                            window=terminations.window(item, day),
@@ -150,7 +134,7 @@ def objection_message(objection_id: int):
         try:
             objections.add_message(current_user, item, form.body.data)
         except DomainError as error:
-            _apply(form, error)
+            show_error(form, error)
         else:
             flash(_("Your message was added and the processor was told."), "success")
             return redirect(url_for("portal.objection", objection_id=item.id) + "#thread")
@@ -166,10 +150,10 @@ def termination(objection_id: int):
         try:
             made = terminations.give_notice(current_user, item.id, today(), bool(form.confirm.data))
         except AlreadyDone as done:
-            flash(done.message, "info")
+            flash(str(done.message), "info")
             return redirect(url_for("portal.objection", objection_id=item.id) + "#termination")
         except DomainError as error:
-            _apply(form, error)
+            show_error(form, error)
         else:
             flash(_("Your notice of termination was recorded (%(ref)s). The contract ends at the end of %(day)s.",
                     ref=made.reference, day=spoken_date(made.end_date)), "success")
@@ -184,8 +168,5 @@ def consent(consent_id: int):
         item = reading.own_consent(org_id(), consent_id)
     except NotFound:
         abort(404)
-    entries = list(db.session.scalars(db.select(AuditEntry).where(
-        AuditEntry.object_type == "ConsentDecision", AuditEntry.object_id == item.id).order_by(AuditEntry.id)))
-    return render_template("portal/consent.html", d=item, entries=entries,
+    return render_template("portal/consent.html", d=item, entries=history.of_object(item),
                            checkpoint=checkpoints.for_consent(item))
-

@@ -1,9 +1,10 @@
 """The controller's side: dashboard, its contracts' registries, and proof of the notices received."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,11 +12,11 @@ from registry.exceptions import NotFound
 from registry.mail import evidence
 from registry.cases import reading
 from registry.subprocessors.snapshot import today
+from registry.web.portal import bp
 
-bp = Blueprint("portal", __name__, url_prefix="/portal")
 
-
-def controller_required(view):
+def controller_required(view: Callable) -> Callable:
+    """Logged in as a user of a controller organisation; others get 403."""
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
@@ -26,6 +27,7 @@ def controller_required(view):
 
 
 def org_id() -> int:
+    """The logged-in controller's organisation: every read of this side is scoped to it."""
     return current_user.organisation_id
 
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, request
-from sqlalchemy import select
 
-from registry.extensions import db
-from registry.models import AuditCheckpoint
 from registry.audit import checkpoints
-from registry.web.public.views import bp
+from registry.web.public import bp
 
 
 def _json(document: dict) -> Response:
@@ -30,7 +27,7 @@ def audit_checkpoints():
 @bp.get("/audit/checkpoints/<int:sequence>.json")
 def audit_checkpoint(sequence: int):
     """One checkpoint with the key that signed it: what a receipt links to, to be saved by its reader."""
-    found = db.session.scalar(select(AuditCheckpoint).filter_by(sequence=sequence))
+    found = checkpoints.numbered(sequence)
     if found is None:
         abort(404)
     return _json(checkpoints.document([found]))

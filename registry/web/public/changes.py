@@ -12,7 +12,7 @@ from registry.audit import checkpoints
 from registry.announcements.reading import Scope, announcement_of, published
 from registry.subprocessors.snapshot import get_processor
 from registry.subprocessors.versions import compare, versions
-from registry.web.public.views import bp
+from registry.web.public import bp
 
 
 PAGE_SIZE = 50

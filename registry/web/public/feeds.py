@@ -11,7 +11,7 @@ from registry.web import feeds
 from registry.web.i18n import LANGUAGES
 from registry.web.links import absolute
 from registry.announcements.reading import ALL_PROCESSORS, FeedHead, Scope, cached_feed_head, feed_events
-from registry.web.public.views import bp
+from registry.web.public import bp
 
 MIMETYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 FORMAT_VERSION = "3"

@@ -1,30 +1,21 @@
 """Public pages: the processors, a processor's registry, one service, the CSV download."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
-from sqlalchemy import func, select
+from flask import Response, render_template, request
 
+from registry.models.types import utcnow
+from registry.subprocessors import reading
+from registry.subprocessors.checks import check_snapshot
+from registry.subprocessors.snapshot import all_processors, registry_on, today
 from registry.web.dates import parse_at
 from registry.web.exports import snapshot_as_csv
-from registry.extensions import db
-from registry.models import Engagement, Processor, Service
-from registry.models.types import utcnow
-from registry.subprocessors.checks import check_snapshot
-from registry.subprocessors.snapshot import registry_on, today
-
-bp = Blueprint("public", __name__)
+from registry.web.public import bp
 
 
 @bp.get("/")
 def index():
-    day = today()
-    services = dict(db.session.execute(
-        select(Service.processor_id, func.count(Service.id)).group_by(Service.processor_id)).all())
-    engaged = dict(db.session.execute(
-        select(Engagement.processor_id, func.count(func.distinct(Engagement.sub_processor_id)))
-        .where(Engagement.active_on_clause(day)).group_by(Engagement.processor_id)).all())
-    processors = db.session.scalars(select(Processor).order_by(Processor.name)).all()
-    return render_template("public/index.html", processors=processors, services=services, engaged=engaged)
+    return render_template("public/index.html", processors=all_processors(), services=reading.service_counts(),
+                           engaged=reading.engaged_counts(today()))
 
 
 @bp.get("/processors/<slug>/")

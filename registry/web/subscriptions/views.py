@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from flask import Blueprint, abort, render_template, request
+from flask import abort, render_template, request
 from flask_wtf import FlaskForm
 
 from registry.extensions import csrf, limiter
@@ -11,9 +11,9 @@ from registry.exceptions import DomainError, NotFound
 from registry.accounts import users
 from registry.mail import subscriptions as service
 from registry.subprocessors.snapshot import get_processor
+from registry.web.forms import show_error
+from registry.web.subscriptions import bp
 from registry.web.subscriptions.forms import ScopeForm, SubscribeForm
-
-bp = Blueprint("subscriptions", __name__)
 
 
 def _address_key() -> str:
@@ -35,8 +35,7 @@ def subscribe(slug: str):
         try:
             service.subscribe(processor, form.email.data, form.language.data, form.service_ids.data or [])
         except DomainError as error:
-            (getattr(form, error.field).errors.append(error.message) if error.field and hasattr(form, error.field)
-             else form.form_errors.append(error.message))
+            show_error(form, error)
         else:
             return render_template("subscriptions/sent.html", processor=processor, email=form.email.data)
     status = 400 if form.is_submitted() else 200
@@ -79,7 +78,7 @@ def manage(token: str):
         try:
             service.update_scope(token, form.language.data, form.service_ids.data or [])
         except DomainError as error:
-            form.form_errors.append(error.message)
+            show_error(form, error)
         else:
             return render_template("subscriptions/message.html", title=_("Subscription changed"),
                                    message=_("Your choices are saved."))
