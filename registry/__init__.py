@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from registry.storage import engine
     from registry.models import User
+    from registry.web import writes
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -78,7 +79,7 @@ def register_extensions(app: Flask) -> None:
 
     with app.app_context():
         engine.configure_engine(db.engine)
-    engine.init_app(app)
+    writes.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
