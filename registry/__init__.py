@@ -12,7 +12,7 @@ from registry import config
 from registry.web import routing
 from registry import extensions
 from registry.extensions import csrf, db, limiter, login_manager, migrate
-from registry.text.markers import N_
+from registry.web.i18n import N_
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,7 +88,7 @@ def register_template_helpers(app: Flask) -> None:
 
     i18n.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(transfer_basis_label=transfers.basis_label, country_name=transfers.country_name)
+    app.jinja_env.globals.update(transfer_basis_label=transfers.basis_label)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -39,6 +39,12 @@ def select_language() -> str:
     return request.accept_languages.best_match(list(LANGUAGES)) or current_app.config["DEFAULT_LANGUAGE"]
 
 
+def N_(msgid: str) -> str:
+    """Mark a message id of the web layer's own tables (error titles, the log-in prompt): gettext translates it
+    where it is shown."""
+    return msgid
+
+
 def current_language() -> str:
     locale = get_locale()
     return locale.language if locale is not None else current_app.config["DEFAULT_LANGUAGE"]

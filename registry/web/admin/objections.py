@@ -83,6 +83,6 @@ def objection_outcome(slug: str, objection_id: int):
         except DomainError as error:
             _apply_error(form, error)
         else:
-            flash(_("Outcome recorded: %(outcome)s. The controller was told.", outcome=_(item.status_label)), "success")
+            flash(_("Outcome recorded: %(outcome)s. The controller was told.", outcome=item.status_label), "success")
             return redirect(url_for("admin.objection", slug=slug, objection_id=item.id))
     return _page(processor, item, outcome_form=form, status=400)

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from registry.extensions import db
 from registry.models import AuditEntry, ConsentDecision, Objection
-from registry.web.language import spoken_date
+from registry.web.i18n import long_date
 from registry.exceptions import AlreadyDone, DomainError, NotFound
 from registry.audit import checkpoints
 from registry.cases import consents, objections, reading, terminations
@@ -53,7 +53,7 @@ def object_to(contract_id: int, announcement_id: int):
     try:
         objections.check_open(item, day)
     except AlreadyDone as done:
-        flash(done.message, "info")
+        flash(str(done.message), "info")
         return redirect(_shown(done.existing))
     except DomainError as error:
         closed = error.message
@@ -68,7 +68,7 @@ def object_to(contract_id: int, announcement_id: int):
                     made = objections.submit(current_user, announcement_id, contract_id, form.grounds.data,
                                              form.service_ids.data or [], day)
                 except AlreadyDone as done:
-                    flash(done.message, "info")
+                    flash(str(done.message), "info")
                     return redirect(_shown(done.existing))
                 except DomainError as error:
                     _apply(form, error)
@@ -89,7 +89,7 @@ def decide(contract_id: int, announcement_id: int):
     try:
         consents.check_open(item)
     except AlreadyDone as done:
-        flash(done.message, "info")
+        flash(str(done.message), "info")
         return redirect(_shown(done.existing))
     except DomainError as error:
         closed = error.message
@@ -102,13 +102,13 @@ def decide(contract_id: int, announcement_id: int):
                     made = consents.decide(current_user, announcement_id, contract_id, form.decision.data or "",
                                            form.note.data)
                 except AlreadyDone as done:
-                    flash(done.message, "info")
+                    flash(str(done.message), "info")
                     return redirect(_shown(done.existing))
                 except DomainError as error:
                     _apply(form, error)
                 else:
-                    flash(_("Your decision was recorded: %(decision)s. Reference: %(ref)s.", decision=_(made.label).lower(),
-                            ref=made.reference), "success")
+                    flash(_("Your decision was recorded: %(decision)s. Reference: %(ref)s.",
+                            decision=str(made.label).lower(), ref=made.reference), "success")
                     return redirect(url_for("portal.consent", consent_id=made.id))
         return render_template("portal/consent_form.html", r=item, form=form, closed=closed, today=today()), 400
     return render_template("portal/consent_form.html", r=item, form=form, closed=closed, today=today())
@@ -166,13 +166,13 @@ def termination(objection_id: int):
         try:
             made = terminations.give_notice(current_user, item.id, today(), bool(form.confirm.data))
         except AlreadyDone as done:
-            flash(done.message, "info")
+            flash(str(done.message), "info")
             return redirect(url_for("portal.objection", objection_id=item.id) + "#termination")
         except DomainError as error:
             _apply(form, error)
         else:
             flash(_("Your notice of termination was recorded (%(ref)s). The contract ends at the end of %(day)s.",
-                    ref=made.reference, day=spoken_date(made.end_date)), "success")
+                    ref=made.reference, day=long_date(made.end_date)), "success")
             return redirect(url_for("portal.objection", objection_id=item.id) + "#termination")
     return _objection_page(item, termination_form=form, status=400)
 
