@@ -2,7 +2,7 @@
 domain's Texts and dates become words: gettext, and long_date, the portal's one way of writing a date out."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,13 @@ def instant(value: datetime | None) -> str:
         return ""
     local = value.astimezone(AMSTERDAM)
     return f"{format_datetime(local, format='d MMM y HH:mm', rebase=False)} {local.strftime('%Z')}"
+
+
+def recorded_at(value: datetime | None) -> str:
+    """A moment as the evidence tables record it, the same in every language: UTC to the second."""
+    if value is None:
+        return ""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def rendered(text: Text) -> str:
@@ -164,6 +171,7 @@ def init_app(app: Flask) -> None:
                                  MESSAGE_STATUSES=MESSAGE_STATUSES)
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["instant"] = instant
+    app.jinja_env.filters["recorded_at"] = recorded_at
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["local_day"] = local_day
     app.jinja_env.filters["isodate"] = date.fromisoformat
