@@ -52,6 +52,13 @@ def test_a_deadline_ending_on_a_saturday_runs_to_monday(words):
         "ends at the end of the next working day. The period would have ended on December 5, 2026 (Saturday).")
 
 
+def test_the_weekday_a_deadline_would_have_ended_on_is_named_in_the_readers_language(words):
+    result = periods.deadline_to_act(date(2026, 11, 6), 30)   # 6 Dec 2026 is a Sunday
+    assert (result.rolled_from, result.day) == (date(2026, 12, 6), date(2026, 12, 7))
+    assert words(result.explanation, "nl").endswith(" De termijn zou zijn geëindigd op 6 december 2026 (zondag).")
+    assert words(result.explanation, "en").endswith(" The period would have ended on December 6, 2026 (Sunday).")
+
+
 def test_a_deadline_ending_on_easter_monday_runs_to_tuesday(words):
     result = periods.deadline_to_act(date(2026, 3, 7), 30)    # 6 April 2026 is Easter Monday
     assert result.rolled_from == date(2026, 4, 6) and result.day == date(2026, 4, 7)
