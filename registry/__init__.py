@@ -12,7 +12,7 @@ from registry import config
 from registry.web import routing
 from registry import extensions
 from registry.extensions import csrf, db, limiter, login_manager, migrate
-from registry.text.markers import N_
+from registry.web.i18n import N_
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from registry.storage import engine
     from registry.models import User
+    from registry.web import writes
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -78,7 +79,7 @@ def register_extensions(app: Flask) -> None:
 
     with app.app_context():
         engine.configure_engine(db.engine)
-    engine.init_app(app)
+    writes.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -87,7 +88,7 @@ def register_template_helpers(app: Flask) -> None:
 
     i18n.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(transfer_basis_label=transfers.basis_label, country_name=transfers.country_name)
+    app.jinja_env.globals.update(transfer_basis_label=transfers.basis_label)
 
 
 def register_blueprints(app: Flask) -> None:

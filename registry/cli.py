@@ -56,7 +56,7 @@ def demo_command():
     try:
         created = load_demo(current_app.config["SEED_DIR"])
     except DomainError as error:
-        raise click.ClickException(error.message) from error
+        raise click.ClickException(str(error.message)) from error
     if not created:
         click.echo("Demo accounts exist already (their passwords were printed when they were created).")
         return
@@ -87,7 +87,7 @@ def users_create(email: str, role: str, org_slug: str | None):
     try:
         user = accounts.create_user(email, role, org_slug, password)
     except DomainError as error:
-        raise click.ClickException(error.message) from error
+        raise click.ClickException(str(error.message)) from error
     click.echo(f"Created {user.role} account {user.email}.")
 
 
@@ -109,9 +109,9 @@ def registry_check(slug: str | None, at: str | None, as_json: bool):
     try:
         findings = check_processor(slug, day) if slug else check_all(day)
     except DomainError as error:
-        raise click.ClickException(error.message) from error
+        raise click.ClickException(str(error.message)) from error
     if as_json:
-        click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False, default=str))
     else:
         for finding in findings:
             source = f"  [{finding.source}]" if finding.source else ""

@@ -7,7 +7,7 @@ import yaml
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.text.markers import N_
+from registry.text import _
 from registry.models import CustomerContract, Organisation, Processor, Service, User
 from registry.exceptions import DomainError
 from registry.accounts import users
@@ -44,7 +44,7 @@ def _organisation(spec: dict) -> None:
         db.session.add(organisation)
         db.session.flush()
         trail.record("demo", "organisation.create", organisation,
-                     trail.summary(N_("Created organisation %(name)s"), name=organisation.name))
+                     _("Created organisation %(name)s", name=organisation.name))
     for contract_spec in spec.get("contracts", []):
         processor = db.session.scalar(select(Processor).filter_by(slug=contract_spec["processor"]))
         if processor is None:
@@ -62,5 +62,5 @@ def _organisation(spec: dict) -> None:
             services=list(services))
         db.session.add(contract)
         trail.record("demo", "contract.create", contract,
-                     trail.summary(N_("Created contract %(ref)s of %(name)s"), ref=contract.reference,
-                                   name=organisation.name), processor_id=processor.id)
+                     _("Created contract %(ref)s of %(name)s", ref=contract.reference, name=organisation.name),
+                     processor_id=processor.id)

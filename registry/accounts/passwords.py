@@ -5,10 +5,9 @@ from __future__ import annotations
 import secrets
 import threading
 
-from flask_babel import gettext as _
 from zxcvbn import zxcvbn
 
-from registry.text.markers import N_
+from registry.text import Joined, Text, _
 from registry.exceptions import DomainError
 
 MIN_LENGTH = 12
@@ -18,30 +17,31 @@ MIN_SCORE = 3
 # zxcvbn refuses longer input; a longer password is judged by its first 72 characters.
 ZXCVBN_MAX = 72
 
-# zxcvbn's own warnings, to be shown in the reader's language (it writes them in English).
+# zxcvbn's own warnings, marked here so that the catalogue carries their Dutch: Text(warning) is shown in the
+# reader's language (zxcvbn writes them in English).
 WARNINGS = (
-    N_("This is a top-10 common password."),
-    N_("This is a top-100 common password."),
-    N_("This is a very common password."),
-    N_("This is similar to a commonly used password."),
-    N_("A word by itself is easy to guess."),
-    N_("Names and surnames by themselves are easy to guess."),
-    N_("Common names and surnames are easy to guess."),
-    N_("Straight rows of keys are easy to guess."),
-    N_("Short keyboard patterns are easy to guess."),
-    N_('Repeats like "aaa" are easy to guess.'),
-    N_('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
-    N_('Sequences like "abc" or "6543" are easy to guess.'),
-    N_("Recent years are easy to guess."),
-    N_("Dates are often easy to guess."),
+    _("This is a top-10 common password."),
+    _("This is a top-100 common password."),
+    _("This is a very common password."),
+    _("This is similar to a commonly used password."),
+    _("A word by itself is easy to guess."),
+    _("Names and surnames by themselves are easy to guess."),
+    _("Common names and surnames are easy to guess."),
+    _("Straight rows of keys are easy to guess."),
+    _("Short keyboard patterns are easy to guess."),
+    _('Repeats like "aaa" are easy to guess.'),
+    _('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    _('Sequences like "abc" or "6543" are easy to guess.'),
+    _("Recent years are easy to guess."),
+    _("Dates are often easy to guess."),
 )
 
 # zxcvbn keeps the user's own words in a module-level dictionary while it scores: one check at a time.
 _scoring = threading.Lock()
 
 
-def problem(password: str, own_words: tuple[str, ...] = ()) -> str | None:
-    """Why this password may not be used, in the reader's language; None when it may."""
+def problem(password: str, own_words: tuple[str, ...] = ()) -> Text | Joined | None:
+    """Why this password may not be used; None when it may."""
     if len(password) < MIN_LENGTH:
         return _("The password must have at least %(min_password_length)s characters.",
                  min_password_length=MIN_LENGTH)
@@ -52,9 +52,9 @@ def problem(password: str, own_words: tuple[str, ...] = ()) -> str | None:
     if estimate["score"] >= MIN_SCORE:
         return None
     warning = estimate["feedback"]["warning"]
-    return " ".join(filter(None, [
+    return Joined(filter(None, [
         _("This password is too easy to guess."),
-        _(warning) if warning else "",
+        Text(warning) if warning else None,
         _("Use four or more words that do not belong together, or a random password from a password manager."),
     ]))
 

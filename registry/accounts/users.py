@@ -7,10 +7,9 @@ from functools import cache
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
-from flask_babel import gettext as _
 
 from registry.extensions import db
-from registry.text.markers import N_
+from registry.text import _
 from registry.models import ROLES, Organisation, Processor, User
 from registry.exceptions import DomainError
 from registry.audit import trail
@@ -77,8 +76,7 @@ def create_user(email: str, role: str, org_slug: str | None, password: str, acto
     user = User(email=address, role=role, **binding)
     user.set_password(password)
     db.session.add(user)
-    trail.record(actor, "user.create", user, trail.summary(N_("Created account %(email)s (%(role)s)"),
-                                                          email=address, role=role),
+    trail.record(actor, "user.create", user, _("Created account %(email)s (%(role)s)", email=address, role=role),
                  processor_id=binding.get("processor_id"))
     db.session.commit()
     return user
@@ -117,8 +115,7 @@ def end_sessions(user: User) -> None:
     from registry.models.user import new_session_token
 
     user.session_token = new_session_token()
-    trail.record(user, "user.logout", user, trail.summary(N_("%(email)s logged out (every session ended)"),
-                                                          email=user.email),
+    trail.record(user, "user.logout", user, _("%(email)s logged out (every session ended)", email=user.email),
                  processor_id=user.processor_id)
     db.session.commit()
 
@@ -133,7 +130,7 @@ def change_password(user: User, current: str, new: str, repeated: str) -> None:
         raise DomainError(_("The two new passwords differ."), "repeat_password")
     user.set_password(new)
     trail.record(user, "user.password", user,
-                 trail.summary(N_("%(email)s changed the password (other sessions ended)"), email=user.email),
+                 _("%(email)s changed the password (other sessions ended)", email=user.email),
                  processor_id=user.processor_id)
     db.session.commit()
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from registry.law import periods
-from registry.text.markers import N_
+from registry.text import Text, _
 from registry.extensions import db
 from registry.models import ContractTerms, CustomerContract, Processor, Service, contract_service
+
+
+TRANSFER_CONSENT = _("Consent needed: the change moves data outside the EEA")
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,7 @@ class ContractNotice:
     """What one contract (or terms version) gives for a change: the processor's notice period and, where the
     contract states one, the controller's period to object."""
 
-    label: str
+    label: Text | str
     terms: ContractTerms
     notice_end: periods.Deadline
     contract: CustomerContract | None = None
@@ -44,21 +46,21 @@ class ContractNotice:
         return self.terms.transfer_article if self.transfer_consent else self.terms.objection_article
 
     @property
-    def route_label(self) -> str:
+    def route_label(self) -> Text | str:
         if self.transfer_consent:
-            return N_("Consent needed: the change moves data outside the EEA")
+            return TRANSFER_CONSENT
         return self.terms.objection_label
 
     @property
-    def notice_source_label(self) -> str:
+    def notice_source_label(self) -> Text:
         """Where the notice period comes from: the contract's article, or the processor's own policy."""
         if self.terms.notice_in_contract:
             return _("art. %(article)s", article=self.terms.notice_article or "-")
         return _("the processor's policy, not in the contract")
 
 
-def contract_notice(label: str, terms: ContractTerms, announced_on: date, contract: CustomerContract | None = None,
-                    outside_eea: bool = False) -> ContractNotice:
+def contract_notice(label: Text | str, terms: ContractTerms, announced_on: date,
+                    contract: CustomerContract | None = None, outside_eea: bool = False) -> ContractNotice:
     """The notice period and any objection period that these terms give for a change announced on a day."""
     objection = (periods.deadline_to_act(announced_on, terms.objection_days)
                  if terms.objection_days is not None and terms.objection_route == "objection" else None)

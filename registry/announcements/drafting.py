@@ -4,12 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from flask_babel import gettext as _
 
 from registry.law import transfers
 from registry.extensions import db
-from registry.web.language import spoken_date
-from registry.text.markers import N_
+from registry.text import _
 from registry.text.plain import is_plain
 from registry.models import KINDS, Announcement, Engagement, Processor, Service, SubProcessor, User
 from registry.exceptions import DomainError, NotFound
@@ -95,14 +93,14 @@ def _locations(raw: list[dict], day: date, terms: list | None = None, dpf_certif
                                  number=number), "locations")
         basis = loc.get("transfer_basis") or None
         if not transfers.in_eea(country, day):
-            where = transfers.country_name(country)
+            where = transfers.named_country(country)
             check = transfers.check_basis(basis, country, day, dpf_certified)
             problem = None if check.valid else check.problem
             for governing in terms or []:
                 problem = problem or transfers.check_allowed(basis, governing.transfer_rule, governing.transfer_article)
             if problem:
                 raise DomainError(_("Location %(number)s (%(where)s) is outside the EEA on %(day)s: %(problem)s.",
-                                     number=number, where=where, day=spoken_date(day), problem=problem), "locations")
+                                     number=number, where=where, day=day, problem=problem), "locations")
         else:
             basis = None
         cleaned.append({"country": country, "place": (loc.get("place") or "").strip() or None,
@@ -126,12 +124,12 @@ def _check_change(processor: Processor, data: dict, services: list[Service]) -> 
         for service in services:
             if service.id not in engaged:
                 raise DomainError(_("%(target)s is not engaged for '%(service)s' on %(day)s.",
-                                     target=target.name, service=service.name, day=spoken_date(day)),
+                                     target=target.name, service=service.name, day=day),
                                   "target_id")
             ends = engaged[service.id].valid_until
             if kind in ("replace", "remove") and ends is not None:
                 raise DomainError(_("%(target)s is already announced to leave '%(service)s' on %(ends)s.",
-                                     target=target.name, service=service.name, ends=spoken_date(ends)), "target_id")
+                                     target=target.name, service=service.name, ends=ends), "target_id")
         fields["target_id"] = target.id
     if kind == "change_locations":
         everywhere = _open_engagements(target.id, [s.id for s in processor.services], day)
@@ -160,7 +158,7 @@ def _incoming(processor, data, service_ids, names, day, target_id, terms) -> dic
         if engaged:
             taken = ", ".join(names[sid] for sid in engaged)
             raise DomainError(_("%(entity)s is already engaged for %(taken)s on %(day)s.",
-                                 entity=entity.name, taken=taken, day=spoken_date(day)), "entity_id")
+                                 entity=entity.name, taken=taken, day=day), "entity_id")
         if data.get("locations"):
             raise DomainError(_("%(entity)s keeps its own locations; announce a change of locations separately, or leave "
                                  "the locations empty.",
@@ -191,7 +189,7 @@ def check_effective_date(processor: Processor, services: list[Service], effectiv
     """Refuse a date in the past, or one that breaks the notice period of an affected contract."""
     if effective < announced_on:
         raise DomainError(_("The effective date %(effective)s is in the past.",
-                             effective=spoken_date(effective)), "effective_date")
+                             effective=effective), "effective_date")
     if urgent:
         if len((justification or "").strip()) < MIN_JUSTIFICATION:
             raise DomainError(_("An urgent change needs a written justification of at least %(min_justification)s "
@@ -204,7 +202,7 @@ def check_effective_date(processor: Processor, services: list[Service], effectiv
                 _("Too early for %(label)s: %(notice_days)s days' notice (%(source)s) means the change can take "
                   "effect on %(earliest_effective)s at the earliest.", label=item.label,
                   notice_days=item.terms.notice_days, source=item.notice_source_label,
-                  earliest_effective=spoken_date(item.earliest_effective)), "effective_date")
+                  earliest_effective=item.earliest_effective), "effective_date")
 
 
 def validate(processor: Processor, data: dict, announced_on: date) -> tuple[list[Service], dict]:
@@ -234,7 +232,7 @@ def save_draft(actor: User, processor: Processor, announcement_id: int | None, d
     if announcement is not None and not announcement.is_draft:
         # The words a double submit gets from the view: one answer, however the request lost.
         raise DomainError(_("Announcement #%(number)s is %(status)s and can no longer be changed.",
-                            number=announcement.number, status=_(announcement.status_label)))
+                            number=announcement.number, status=announcement.status_label))
     services, fields = validate(processor, data, today())
     values = {"kind": data["kind"], "purpose": data.get("purpose") or None, "reason": data["reason"].strip(),
               "effective_date": data["effective_date"], "urgent": bool(data.get("urgent")),
@@ -246,8 +244,8 @@ def save_draft(actor: User, processor: Processor, announcement_id: int | None, d
         announcement.services = services
         db.session.add(announcement)
         db.session.flush()
-        trail.record(actor, "announcement.draft", announcement,
-                     trail.summary(N_("Drafted announcement #%(number)s"), number=number), processor_id=processor.id)
+        trail.record(actor, "announcement.draft", announcement, _("Drafted announcement #%(number)s", number=number),
+                     processor_id=processor.id)
     else:
         diff = trail.changes(announcement, values)
         if [s.id for s in announcement.services] != [s.id for s in services]:
@@ -255,7 +253,7 @@ def save_draft(actor: User, processor: Processor, announcement_id: int | None, d
             announcement.services = services
         if diff:
             trail.record(actor, "announcement.update", announcement,
-                         trail.summary(N_("Changed draft #%(number)s"), number=announcement.number),
+                         _("Changed draft #%(number)s", number=announcement.number),
                          processor_id=processor.id, details={"changes": diff})
     db.session.commit()
     return announcement

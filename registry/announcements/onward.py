@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.web.language import spoken_date
+from registry.text import Text, _
 from registry.models import Engagement, OnwardEngagement, Processor, Service, SubProcessor
 from registry.exceptions import DomainError
 
@@ -44,7 +43,7 @@ def served_services(parent: SubProcessor, day: date) -> set[int]:
         Engagement.sub_processor_id.in_(members), *_open(Engagement, day))))
 
 
-def _member(processor: Processor, sp_id: int | None, field: str, what: str) -> SubProcessor:
+def _member(processor: Processor, sp_id: int | None, field: str, what: Text) -> SubProcessor:
     sp = db.session.get(SubProcessor, sp_id) if sp_id else None
     if sp is None or sp.processor_id != processor.id:
         raise DomainError(_("Choose the sub-processor %(what)s.", what=what), field)
@@ -63,7 +62,7 @@ def check_change(processor: Processor, data: dict, services: list[Service]) -> d
     served = served_services(parent, day)
     if not served:
         raise DomainError(_("%(parent)s serves no service of %(processor)s on %(day)s.", parent=parent.name,
-                            processor=processor.name, day=spoken_date(day)), "parent_id")
+                            processor=processor.name, day=day), "parent_id")
     chosen = {s.id for s in services}
     missing = sorted(s.name for s in processor.services if s.id in served - chosen)
     if missing:
@@ -73,7 +72,7 @@ def check_change(processor: Processor, data: dict, services: list[Service]) -> d
     extra = [s.name for s in services if s.id not in served]
     if extra:
         raise DomainError(_("%(parent)s does not serve %(items)s on %(day)s.", parent=parent.name,
-                            items=", ".join(extra), day=spoken_date(day)), "service_ids")
+                            items=", ".join(extra), day=day), "service_ids")
     links = open_links(parent.id, day)
     fields = {"parent_id": parent.id, "target_id": None, "entity_id": None, "new_name": None,
               "new_legal_name": None, "new_established_in": None, "new_description": None,
@@ -82,11 +81,11 @@ def check_change(processor: Processor, data: dict, services: list[Service]) -> d
         target = _member(processor, data.get("target_id"), "target_id", _("the change is about"))
         if target.id not in links:
             raise DomainError(_("%(target)s is not a sub-processor of %(parent)s on %(day)s.", target=target.name,
-                                parent=parent.name, day=spoken_date(day)), "target_id")
+                                parent=parent.name, day=day), "target_id")
         if links[target.id].valid_until is not None:
             raise DomainError(_("%(target)s is already announced to leave %(parent)s on %(ends)s.",
                                 target=target.name, parent=parent.name,
-                                ends=spoken_date(links[target.id].valid_until)), "target_id")
+                                ends=links[target.id].valid_until), "target_id")
         fields["target_id"] = target.id
     if kind in ("add", "replace"):
         if data.get("entity_id"):
@@ -95,7 +94,7 @@ def check_change(processor: Processor, data: dict, services: list[Service]) -> d
                 raise DomainError(_("Choose another sub-processor to bring in."), "entity_id")
             if entity.id in links:
                 raise DomainError(_("%(entity)s is already a sub-processor of %(parent)s on %(day)s.",
-                                    entity=entity.name, parent=parent.name, day=spoken_date(day)), "entity_id")
+                                    entity=entity.name, parent=parent.name, day=day), "entity_id")
             fields["entity_id"] = entity.id
         else:
             names = {s.id: s.name for s in services}

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
-from flask_babel import gettext as _
 
 from registry.extensions import db
-from registry.web.language import spoken_date
-from registry.text.markers import N_
+from registry.text import Text, _
 from registry.models import (
     Announcement,
     Engagement,
@@ -45,6 +43,11 @@ def as_input(announcement: Announcement) -> dict:
     }
 
 
+def _stored_label(label: Text | str) -> str:
+    """A label as the announcement stores it: its message id, translated where it is shown (`_(d.route_label)`)."""
+    return label.msgid if isinstance(label, Text) else label
+
+
 def deadlines_as_announced(processor: Processor, announcement: Announcement, announced_on) -> list[dict]:
     """Per contract-terms version: the route, the processor's notice period (and where it comes from) and, only
     where the terms state one, the controller's period to object; fixed at publication."""
@@ -52,7 +55,7 @@ def deadlines_as_announced(processor: Processor, announcement: Announcement, ann
     items = deadlines.per_terms(deadlines.notices(processor, announcement.services, announced_on, outside_eea))
     return [{
         "terms_version": item.terms.version, "authorisation": item.terms.authorisation,
-        "route": "consent" if item.consent else "objection", "route_label": item.route_label,
+        "route": "consent" if item.consent else "objection", "route_label": _stored_label(item.route_label),
         "article": item.route_article,
         "notice_days": item.terms.notice_days, "notice_source": item.terms.notice_source,
         "notice_article": item.terms.notice_article, "notice_end": item.notice_end.day.isoformat(),
@@ -99,8 +102,8 @@ def publish(actor: User, processor: Processor, announcement_id: int) -> Registry
     announcement.version_id = version.id
     # Recorded (and the log's head signed) first, so that every notice carries the checkpoint that covers it.
     trail.record(actor, "announcement.publish", announcement,
-                 trail.summary(N_("Published announcement #%(number)s as version %(version)s"),
-                               number=announcement.number, version=version.number),
+                 _("Published announcement #%(number)s as version %(version)s", number=announcement.number,
+                   version=version.number),
                  processor_id=processor.id)
     outbox.queue_announcement(announcement, "publication")
     db.session.commit()
@@ -183,7 +186,7 @@ def withdraw(actor: User, processor: Processor, announcement_id: int, reason: st
     if today() >= announcement.effective_date:
         raise DomainError(_("The change took effect on %(effective_date)s; it can no longer be withdrawn. Announce a "
                              "new change instead.",
-                             effective_date=spoken_date(announcement.effective_date)))
+                             effective_date=announcement.effective_date))
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for the withdrawal."), "reason")
     for model in (Engagement, Location, OnwardEngagement):
@@ -198,8 +201,8 @@ def withdraw(actor: User, processor: Processor, announcement_id: int, reason: st
     announcement.withdrawal_reason = reason.strip()
     announcement.withdrawal_version_id = version.id
     trail.record(actor, "announcement.withdraw", announcement,
-                 trail.summary(N_("Withdrew announcement #%(number)s as version %(version)s"),
-                               number=announcement.number, version=version.number),
+                 _("Withdrew announcement #%(number)s as version %(version)s", number=announcement.number,
+                   version=version.number),
                  processor_id=processor.id, details={"reason": reason.strip()})
     outbox.queue_announcement(announcement, "withdrawal")
     db.session.commit()

@@ -8,10 +8,9 @@ from functools import cache
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
-from flask_babel import gettext as _
 
 from registry.extensions import db
-from registry.text.markers import N_
+from registry.text import Text, _
 from registry.models import Announcement, Processor, Service, SubProcessor, announcement_service
 from registry.exceptions import NotFound
 
@@ -80,7 +79,7 @@ class FeedHead:
     """What a feed request needs before deciding on 304: the scope's names and its change state."""
 
     key: str
-    title: str
+    title: Text | str
     serial: int
     updated_at: datetime | None
     processor_id: int | None = None
@@ -98,8 +97,8 @@ def _head_statements():
     return everything, processor, service
 
 
-# The all-processors feed's title; translated when the feed is built (heads are shared by every language).
-ALL_PROCESSORS = N_("All processors")
+# The all-processors feed's title: a Text, shown in the feed's language (heads are shared by every language).
+ALL_PROCESSORS = _("All processors")
 
 
 def feed_head(slug: str | None = None, service_key: str | None = None) -> FeedHead:

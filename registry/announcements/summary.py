@@ -4,27 +4,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from babel.dates import format_date
-from flask_babel import gettext as _
-
 from registry.law import transfers
-from registry.web.language import page_language
 from registry.models import Announcement, SubProcessor
+from registry.text import Joined, Styled, Text, Words, _, one_full_stop
 
 
 @dataclass(frozen=True)
 class PlaceFact:
-    label: str
+    label: Words
     outside_eea: bool
-    basis: str | None
+    basis: Text | str | None
 
 
 @dataclass(frozen=True)
 class AnnouncementFacts:
     """The facts of an announcement a reader needs: what, where, when, until when to react."""
 
-    title: str
-    what: str
+    title: Styled
+    what: Words
     services: list[str]
     places: list[PlaceFact]
     outside_eea: bool | None
@@ -36,36 +33,35 @@ class AnnouncementFacts:
     status: str
     withdrawal_reason: str | None
 
-    def as_text(self) -> str:
-        """A plain-text summary (feed summaries, mail) in the page's (or mail's) language."""
-        language = page_language()
+    def as_text(self) -> Joined:
+        """A plain-text summary (feed summaries, mail), one line per fact."""
         lines = [self.what, _("Services: %(services)s.", services=", ".join(self.services))]
         if self.places:
             outside = _("outside the EEA")
-            where = "; ".join(p.label + (f" ({outside})" if p.outside_eea else "") for p in self.places)
+            where = Joined([Joined([p.label, Joined(["(", outside, ")"], "")]) if p.outside_eea else p.label
+                            for p in self.places], "; ")
             lines.append(_("Locations: %(places)s.", places=where))
-        lines.append(_("Effective date: %(day)s.", day=format_date(self.effective_date, "long", locale=language)))
+        lines.append(_("Effective date: %(day)s.", day=self.effective_date))
         if self.urgent:
             lines.append(_("Urgent change, with shorter notice: %(why)s", why=self.urgency_justification))
         lines.append(_("Reason: %(reason)s", reason=self.reason))
         for item in self.deadlines:
-            lines.append(deadline_sentence(item, self.effective_date, language))
+            lines.append(deadline_sentence(item, self.effective_date))
         if self.status == "withdrawn":
             lines.insert(0, _("WITHDRAWN: %(reason)s", reason=self.withdrawal_reason))
-        return "\n".join(lines)
+        return Joined(lines, "\n")
 
 
-def deadline_sentence(item: dict, effective: date, language: str) -> str:
+def deadline_sentence(item: dict, effective: date) -> Text:
     """What controllers under one terms version may do about a change, and until when, as announced."""
-    values = {"version": item["terms_version"], "article": item["article"] or "-",
-              "effective": format_date(effective, "long", locale=language)}
+    values = {"version": item["terms_version"], "article": item["article"] or "-", "effective": effective}
     if item["route"] == "consent":
         return _("Controllers under terms version %(version)s decide on consent (art. %(article)s): there is no "
                  "deadline; the change does not apply to a controller's services until it grants consent.", **values)
     # Entries stored before objection periods were modelled carry the notice period's end as "last_day": it was
     # never a deadline for the controller, so only an entry with its own objection period shows one.
     if item.get("objection_days") is not None and item.get("last_day"):
-        values["day"] = format_date(date.fromisoformat(item["last_day"]), "long", locale=language)
+        values["day"] = date.fromisoformat(item["last_day"])
         values["period_article"] = item.get("objection_article") or values["article"]
         return _("Controllers under terms version %(version)s can object until the end of %(day)s "
                  "(Europe/Amsterdam), art. %(period_article)s.", **values)
@@ -109,10 +105,9 @@ def describe(announcement: Announcement) -> AnnouncementFacts:
             "remove": _("%(parent)s, a sub-processor of %(processor)s, stops using its own sub-processor "
                         "%(target)s.", **names),
         }.get(kind, what)
-    if what.endswith(".."):  # a name that ends in a full stop, such as "Nimbus B.V."
-        what = what[:-1]
+    what = one_full_stop(what)  # a name that ends in a full stop, such as "Nimbus B.V."
     if announcement.purpose:
-        what += " " + _("Purpose: %(purpose)s", purpose=announcement.purpose)
+        what = Joined([what, _("Purpose: %(purpose)s", purpose=announcement.purpose)])
     entity = announcement.entity if kind in ("add", "replace") else announcement.target
     places = _places(announcement, entity) if kind != "remove" else []
     outside = any(p.outside_eea for p in places) if places else None

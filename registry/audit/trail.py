@@ -1,13 +1,12 @@
 """Writing to and verifying the hash-chained audit log (no commits here: callers own the transaction)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select, text
 
 from registry.extensions import db
 from registry.models import AuditEntry, User
 from registry.models.types import utcnow
+from registry.text import Text, message
 
 GENESIS = "0" * 64
 # Any constant: the key of PostgreSQL's transaction-level advisory lock around appending.
@@ -28,33 +27,31 @@ def _last_hash() -> str:
     return last or GENESIS
 
 
-@dataclass(frozen=True)
-class Summary:
-    """What an entry says: a message marked N_() and its values. Stored in English as the evidence; the
-    message and values go into the (hashed) details, so that pages show it in the reader's language."""
-
-    message: str
-    values: dict
-    labels: tuple[str, ...] = ()  # values that are themselves N_() labels, translated too
-
-    def __str__(self) -> str:
-        return self.message % self.values
-
-    def as_details(self) -> dict:
-        return {"message": self.message, "values": self.values, "labels": list(self.labels)}
-
-
-def summary(message: str, *, labels: tuple[str, ...] = (), **values) -> Summary:
-    return Summary(message, values, labels)
+def said(summary: Text) -> dict:
+    """What an entry says, for its (hashed) details: the message id and its values, so that pages show it in the
+    reader's language (AuditEntry.shown_summary). A value that is itself a Text (a label such as "Consent granted")
+    is kept as its message id and named in "labels"; dates as ISO days."""
+    values, labels = {}, []
+    for name, value in summary.params.items():
+        if isinstance(value, Text) and not value.params:
+            values[name] = value.msgid
+            labels.append(name)
+        else:
+            values[name] = message.as_stored(value)
+    found = {"message": summary.msgid, "values": values, "labels": labels}
+    if summary.plural is not None:
+        found.update(plural=summary.plural, count=summary.count)
+    return found
 
 
-def record(actor: User | str, action: str, obj, summary: str | Summary, *, processor_id: int | None = None,
+def record(actor: User | str, action: str, obj, summary: str | Text, *, processor_id: int | None = None,
            details: dict | None = None) -> AuditEntry:
     """Append an entry for a change made in the current transaction; sign the head when the entry is a published
-    event or receipt, or when the newest checkpoint is a day old (see checkpoints)."""
+    event or receipt, or when the newest checkpoint is a day old (see checkpoints). A Text summary is stored in
+    English as the evidence, and as its message id and values to be shown in the reader's language."""
     details = dict(details or {})
-    if isinstance(summary, Summary):
-        details["said"] = summary.as_details()
+    if isinstance(summary, Text):
+        details["said"] = said(summary)
     if isinstance(actor, User):
         actor_id, actor_label = actor.id, actor.email
     else:
@@ -68,7 +65,7 @@ def record(actor: User | str, action: str, obj, summary: str | Summary, *, proce
         object_type=type(obj).__name__ if obj is not None else "-",
         object_id=getattr(obj, "id", None),
         processor_id=processor_id,
-        summary=str(summary),
+        summary=message.english(summary),
         details=details,
         prev_hash=_last_hash(),
     )

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from flask_babel import gettext as _
-
 
 from registry.extensions import db
-from registry.text.markers import N_
+from registry.text import Text, _, lower
 from registry.models import DECISIONS, ConsentDecision, User
 from registry.models.types import utcnow
 from registry.exceptions import AlreadyDone, DomainError, NotFound
@@ -25,9 +23,9 @@ def reference(reaction: reading.Reaction) -> str:
             f"-{reaction.contract.id:05d}")
 
 
-def _already(announcement, decision: ConsentDecision) -> str:
+def _already(announcement, decision: ConsentDecision) -> Text:
     return _("Your organisation decided on announcement #%(number)s already: %(decision)s (%(ref)s).",
-             number=announcement.number, decision=_(decision.label).lower(), ref=decision.reference)
+             number=announcement.number, decision=lower(decision.label), ref=decision.reference)
 
 
 def check_open(reaction: reading.Reaction) -> None:
@@ -70,9 +68,9 @@ def decide(actor: User, announcement_id: int, contract_id: int, decision: str, n
     add_once(item, ConsentDecision, lambda first: _already(reaction.announcement, first),
              announcement_id=announcement_id, contract_id=contract_id)
     trail.record(actor, f"consent.{decision}", item,
-                 trail.summary(N_("%(decision)s (%(ref)s) for announcement #%(number)s under contract %(contract)s"),
-                               decision=DECISIONS[decision], ref=item.reference, number=reaction.announcement.number,
-                               contract=contract.reference, labels=("decision",)),
+                 _("%(decision)s (%(ref)s) for announcement #%(number)s under contract %(contract)s",
+                   decision=DECISIONS[decision], ref=item.reference, number=reaction.announcement.number,
+                   contract=contract.reference),
                  processor_id=contract.processor_id,
                  details={"decision": decision, "note": text})
     case_mail.queue("consent.decision", f"consent:{item.id}", contract, announcement_id,

@@ -4,12 +4,9 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from flask_babel import gettext as _
-
 
 from registry.extensions import db
-from registry.web.language import spoken_date
-from registry.text.markers import N_
+from registry.text import Iso, Text, _
 from registry.models import OUTCOMES, Objection, ObjectionMessage, Processor, Service, User
 from registry.models.types import utcnow
 from registry.exceptions import AlreadyDone, DomainError, NotFound
@@ -60,7 +57,7 @@ def _services(reaction: reading.Reaction, service_ids: list[int]) -> list[Servic
     return [allowed[i] for i in dict.fromkeys(service_ids)]
 
 
-def _already(announcement, objection: Objection) -> str:
+def _already(announcement, objection: Objection) -> Text:
     return _("Your organisation objected to announcement #%(number)s already (%(ref)s).", number=announcement.number,
              ref=objection.reference)
 
@@ -73,7 +70,7 @@ def check_open(reaction: reading.Reaction, today: date) -> None:
     if reaction.withdrawn:
         raise DomainError(_("%(name)s withdrew announcement #%(number)s on %(day)s: the change will not happen, so "
                             "there is nothing to object to.", name=a.processor.name, number=a.number,
-                            day=spoken_date(a.withdrawn_at.date())))
+                            day=a.withdrawn_at.date()))
     if reaction.consent_route:
         raise DomainError(_("Under your contract %(ref)s this change needs your consent (art. %(article)s); grant or "
                             "refuse it instead of objecting.", ref=reaction.contract.reference,
@@ -83,7 +80,7 @@ def check_open(reaction: reading.Reaction, today: date) -> None:
     if reaction.deadline is not None and today > reaction.deadline.day:
         raise DomainError(_("The deadline to object under contract %(ref)s was the end of %(day)s "
                             "(Europe/Amsterdam, art. %(article)s). Objections can no longer be submitted for this "
-                            "announcement.", ref=reaction.contract.reference, day=spoken_date(reaction.deadline.day),
+                            "announcement.", ref=reaction.contract.reference, day=reaction.deadline.day,
                             article=reaction.contract.terms.objection_period_article or "-"))
 
 
@@ -106,9 +103,8 @@ def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, se
     add_once(objection, Objection, lambda first: _already(reaction.announcement, first),
              announcement_id=announcement_id, contract_id=contract_id)
     trail.record(actor, "objection.submit", objection,
-                 trail.summary(N_("Objection %(ref)s to announcement #%(number)s under contract %(contract)s"),
-                               ref=objection.reference, number=reaction.announcement.number,
-                               contract=contract.reference),
+                 _("Objection %(ref)s to announcement #%(number)s under contract %(contract)s",
+                   ref=objection.reference, number=reaction.announcement.number, contract=contract.reference),
                  processor_id=contract.processor_id,
                  details={"services": [s.name for s in services], "grounds": text,
                           "deadline": reaction.deadline.day.isoformat() if reaction.deadline else None,
@@ -169,8 +165,9 @@ def add_message(actor: User, objection: Objection, body: str) -> ObjectionMessag
     db.session.add(message)
     db.session.flush()
     trail.record(actor, "objection.message", objection,
-                 trail.summary(N_("Message from the controller in objection %(ref)s") if side == "controller"
-                               else N_("Message from the processor in objection %(ref)s"), ref=objection.reference),
+                 _("Message from the controller in objection %(ref)s", ref=objection.reference)
+                 if side == "controller" else
+                 _("Message from the processor in objection %(ref)s", ref=objection.reference),
                  processor_id=objection.processor_id,
                  details={"message_id": message.id, "body": text})
     contract = objection.contract
@@ -190,8 +187,7 @@ def record_outcome(actor: User, processor: Processor, objection_id: int, outcome
     objection = of_processor(actor, processor, objection_id, lock=True)
     if not objection.is_open:
         raise DomainError(_("The outcome of %(ref)s was recorded already: %(outcome)s (%(at)s UTC).",
-                            ref=objection.reference, outcome=_(objection.status_label),
-                            at=objection.outcome_at.strftime("%Y-%m-%d %H:%M")))
+                            ref=objection.reference, outcome=objection.status_label, at=Iso(objection.outcome_at)))
     if outcome not in OUTCOMES:
         raise DomainError(_("Choose one of the outcomes listed."), "outcome")
     text = (note or "").strip()
@@ -202,8 +198,8 @@ def record_outcome(actor: User, processor: Processor, objection_id: int, outcome
     objection.outcome, objection.outcome_note = outcome, text
     objection.outcome_at, objection.outcome_by_id = utcnow(), actor.id
     trail.record(actor, "objection.outcome", objection,
-                 trail.summary(N_("Outcome of objection %(ref)s: %(outcome)s"), ref=objection.reference,
-                               outcome=OUTCOMES[outcome], labels=("outcome",)), processor_id=processor.id,
+                 _("Outcome of objection %(ref)s: %(outcome)s", ref=objection.reference, outcome=OUTCOMES[outcome]),
+                 processor_id=processor.id,
                  details={"outcome": outcome, "note": text})
     contract = objection.contract
     case_mail.queue("objection.outcome", f"objection:{objection.id}:outcome", contract, objection.announcement_id,

@@ -10,13 +10,11 @@ from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
-from flask_babel import gettext as _
-
 
 from registry.law import periods
 from registry.announcements.summary import describe
-from registry.web.language import spoken_date
 from registry.extensions import db
+from registry.text import Joined, Text, _, lower
 from registry.models import (
     Announcement,
     ConsentDecision,
@@ -78,12 +76,11 @@ class Reaction:
         """The contract ends (after notice of termination) before the change takes effect: nothing to decide."""
         return self.termination is not None and self.effective_date > self.termination.end_date
 
-    def contract_end_reason(self) -> str:
+    def contract_end_reason(self) -> Text:
         """Why the controller has nothing to decide: its contract ends before the change takes effect."""
         return _("Your contract %(ref)s ends on %(end)s (notice %(notice)s), before this change takes effect on "
                  "%(day)s: it does not concern your contract.", ref=self.contract.reference,
-                 end=spoken_date(self.termination.end_date), notice=self.termination.reference,
-                 day=spoken_date(self.effective_date))
+                 end=self.termination.end_date, notice=self.termination.reference, day=self.effective_date)
 
     def in_effect(self, today: date) -> bool:
         return today >= self.effective_date
@@ -103,34 +100,34 @@ class Reaction:
     def needs_attention(self, today: date) -> bool:
         return (self.open_for_objection(today) and not self.in_effect(today)) or self.open_for_consent()
 
-    def state(self, today: date) -> str:
+    def state(self, today: date) -> Text | Joined:
         """The state in a few words, for the dashboard."""
         if self.withdrawn:
             return _("Withdrawn by the processor")
         if self.after_contract_end:
             return _("Your contract ends on %(end)s (%(ref)s), before this change takes effect: nothing to decide.",
-                     end=spoken_date(self.termination.end_date), ref=self.termination.reference)
+                     end=self.termination.end_date, ref=self.termination.reference)
         if self.consent_route:
             if self.consent is not None:
-                return f"{_(self.consent.label)} ({self.consent.reference})"
+                return Joined([self.consent.label, f"({self.consent.reference})"])
             return _("Pending your consent")
         if self.objection is not None:
             state = _("Objected (%(ref)s): %(state)s", ref=self.objection.reference,
-                      state=_(self.objection.status_label).lower())
+                      state=lower(self.objection.status_label))
             if self.objection.after_effective:
-                state += " " + _("(made after the change took effect)")
+                return Joined([state, _("(made after the change took effect)")])
             return state
         if self.deadline is not None:
             if today <= self.deadline.day:
-                return _("You may object until the end of %(day)s (art. %(article)s)", day=spoken_date(self.deadline.day),
+                return _("You may object until the end of %(day)s (art. %(article)s)", day=self.deadline.day,
                          article=self.contract.terms.objection_period_article or "-")
             return _("No objection made; the deadline of art. %(article)s has passed",
                      article=self.contract.terms.objection_period_article or "-")
         if not self.in_effect(today):
             return _("You may object; your contract sets no deadline. The change takes effect on %(day)s.",
-                     day=spoken_date(self.effective_date))
+                     day=self.effective_date)
         return _("You may still object: your contract sets no deadline. The change took effect on %(day)s; an "
-                 "objection now is recorded as made after it took effect.", day=spoken_date(self.effective_date))
+                 "objection now is recorded as made after it took effect.", day=self.effective_date)
 
 
 def contracts_of(organisation_id: int) -> list[CustomerContract]:
@@ -240,7 +237,7 @@ def own_consent(organisation_id: int, consent_id: int) -> ConsentDecision:
 class Mark:
     """What the controller's own decisions mean for one engagement: shown beside it in its registry view."""
 
-    text: str
+    text: Text
     blocked: bool = False
 
 
@@ -265,7 +262,7 @@ def mark(item: Reaction) -> Mark | None:
         return Mark(_("Adapted for your organisation after your objection (%(ref)s): %(note)s",
                       ref=objection.reference, note=objection.outcome_note))
     return Mark(_("You objected (%(ref)s): %(state)s.", ref=objection.reference,
-                  state=_(objection.status_label).lower()))
+                  state=lower(objection.status_label)))
 
 
 @dataclass

@@ -5,13 +5,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from flask_babel import gettext as _
-
 
 from registry.law import periods
 from registry.extensions import db
-from registry.web.language import spoken_date
-from registry.text.markers import N_
+from registry.text import Iso, Joined, Text, _, english
 from registry.models import CustomerContract, Objection, TerminationNotice, User
 from registry.models.types import utcnow
 from registry.exceptions import AlreadyDone, DomainError
@@ -28,7 +25,7 @@ class Window:
     """Whether notice can be given for an objection now, and if so the end date it would have."""
 
     allowed: bool
-    reason: str
+    reason: Text | Joined
     end: periods.Deadline | None = None
 
 
@@ -39,16 +36,14 @@ def window(objection: Objection, today: date) -> Window:
     if existing is not None:
         return Window(False, _("Notice of termination of contract %(ref)s was given on %(day)s (%(notice)s); it ends "
                                "at the end of %(end)s.", ref=objection.contract.reference,
-                               day=spoken_date(existing.given_on), notice=existing.reference,
-                               end=spoken_date(existing.end_date)))
+                               day=existing.given_on, notice=existing.reference, end=existing.end_date))
     if not terms.termination_allowed or not terms.termination_months:
-        why = f" {terms.termination_text}" if terms.termination_text else ""
-        return Window(False, _("Your contract does not let you end it because of an objection (%(article)s).",
-                               article=article) + why)
+        refusal = _("Your contract does not let you end it because of an objection (%(article)s).", article=article)
+        return Window(False, Joined([refusal, terms.termination_text] if terms.termination_text else [refusal]))
     if objection.outcome != "no_agreement":
         return Window(False, _("Notice of termination can be given only once the consultation has ended with 'no "
                                "agreement' (%(article)s); this objection's state: %(state)s.", article=article,
-                               state=_(objection.status_label)))
+                               state=objection.status_label))
     return Window(True, _("%(months)s month(s)' notice (%(article)s).", months=terms.termination_months,
                           article=article),
                   periods.notice_period_end(today, terms.termination_months))
@@ -77,13 +72,13 @@ def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) ->
                                processor_id=contract.processor_id, organisation_id=contract.organisation_id,
                                given_on=today, given_at=utcnow(), given_by_id=actor.id,
                                months=terms.termination_months, end_date=state.end.day,
-                               article=terms.termination_article, rule=state.end.explanation)
+                               article=terms.termination_article, rule=english(state.end.explanation))
     add_once(notice, TerminationNotice, lambda first: _("Notice was given already (%(ref)s).", ref=first.reference),
              contract_id=contract.id)
     trail.record(actor, "termination.notice", objection,
-                 trail.summary(N_("Notice of termination %(ref)s of contract %(contract)s: given %(given)s, ends at "
-                                  "the end of %(end)s"), ref=notice.reference, contract=contract.reference,
-                               given=today.isoformat(), end=notice.end_date.isoformat()),
+                 _("Notice of termination %(ref)s of contract %(contract)s: given %(given)s, ends at the end of "
+                   "%(end)s", ref=notice.reference, contract=contract.reference, given=Iso(today),
+                   end=Iso(notice.end_date)),
                  processor_id=contract.processor_id,
                  details={"given_on": today.isoformat(), "end_date": notice.end_date.isoformat(),
                           "months": notice.months, "article": notice.article})

@@ -31,20 +31,24 @@ from typing import Mapping
 import yaml
 from dateutil.easter import easter
 
+from registry.text import Name
+
 FIRST_KINGS_DAY_YEAR = 2014
 ART_3_1 = "Atw art. 3(1)"
 ART_3_2 = "Atw art. 3(2)"
 
-NEW_YEAR = MappingProxyType({"nl": "Nieuwjaarsdag", "en": "New Year's Day"})
-GOOD_FRIDAY = MappingProxyType({"nl": "Goede Vrijdag", "en": "Good Friday"})
-EASTER_MONDAY = MappingProxyType({"nl": "Tweede Paasdag", "en": "Easter Monday"})
-KINGS_DAY = MappingProxyType({"nl": "Koningsdag", "en": "King's Day"})
-LIBERATION_DAY = MappingProxyType({"nl": "Bevrijdingsdag", "en": "Liberation Day"})
-ASCENSION_DAY = MappingProxyType({"nl": "Hemelvaartsdag", "en": "Ascension Day"})
-WHIT_MONDAY = MappingProxyType({"nl": "Tweede Pinksterdag", "en": "Whit Monday"})
-CHRISTMAS_DAY = MappingProxyType({"nl": "Eerste Kerstdag", "en": "Christmas Day"})
-SECOND_CHRISTMAS_DAY = MappingProxyType({"nl": "Tweede Kerstdag", "en": "Second Day of Christmas"})
-EQUAL_BY_DECREE = MappingProxyType({
+# Each day's name as the law says it in Dutch, and in English: data, not the portal's catalogue, so that the
+# Dutch is the statute's own term whatever a translator does.
+NEW_YEAR = Name({"nl": "Nieuwjaarsdag", "en": "New Year's Day"})
+GOOD_FRIDAY = Name({"nl": "Goede Vrijdag", "en": "Good Friday"})
+EASTER_MONDAY = Name({"nl": "Tweede Paasdag", "en": "Easter Monday"})
+KINGS_DAY = Name({"nl": "Koningsdag", "en": "King's Day"})
+LIBERATION_DAY = Name({"nl": "Bevrijdingsdag", "en": "Liberation Day"})
+ASCENSION_DAY = Name({"nl": "Hemelvaartsdag", "en": "Ascension Day"})
+WHIT_MONDAY = Name({"nl": "Tweede Pinksterdag", "en": "Whit Monday"})
+CHRISTMAS_DAY = Name({"nl": "Eerste Kerstdag", "en": "Christmas Day"})
+SECOND_CHRISTMAS_DAY = Name({"nl": "Tweede Kerstdag", "en": "Second Day of Christmas"})
+EQUAL_BY_DECREE = Name({
     "nl": "dag bij koninklijk besluit gelijkgesteld met een feestdag, Atw art. 3 lid 3",
     "en": "day equal to a public holiday by royal decree under Atw art. 3(3)",
 })
@@ -55,12 +59,12 @@ class PublicHoliday:
     """A day that counts as a generally recognised public holiday, with the provision or decree behind it."""
 
     day: date
-    names: Mapping[str, str]
+    names: Name
     source: str
 
     def name(self, language: str = "en") -> str:
         """The day's name in Dutch for "nl", else in English."""
-        return self.names["nl" if language == "nl" else "en"]
+        return self.names.in_language(language)
 
 
 def kings_day(year: int) -> date | None:

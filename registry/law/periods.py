@@ -13,27 +13,26 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
-from flask_babel import gettext as _
 
 from registry.law.holidays import public_holiday
-from registry.web.language import page_language
-from registry.text.markers import N_
+from registry.text import Joined, Name, Text, _
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # A private contract is not bound by Reg. 1182/71 or the Algemene termijnenwet (both govern periods set by law):
 # the portal applies Reg. 1182/71 art. 3 by analogy, and says so beside every date it computes.
-RULE_ANALOGY = N_("Computed by analogy with Reg. (EEC, Euratom) No 1182/71 art. 3; the contract does not say how "
-                  "periods are counted.")
-RULE_DAYS = N_("Art. 3(1): the day of the event does not count; the period ends at the end of its last day.")
-RULE_MONTHS = N_("Art. 3(1) and 3(2)(c): the period ends at the end of the day with the same date in the last month, "
-                 "or of that month's last day where it has no such date.")
-RULE_ROLL = N_("Art. 3(4): a period to act that ends on a Saturday, Sunday or public holiday (Algemene termijnenwet "
-               "art. 3) ends at the end of the next working day.")
-RULE_BACKWARDS = N_("A notice period is counted back from the effective date, so it does not move off weekends or "
-                    "holidays (art. 3(4), second subparagraph: not for periods calculated back from a date).")
-RULE_CONTRACT_END = N_("This is the day the contract ends, not a deadline to act: it does not move to a working day.")
+RULE_ANALOGY = _("Computed by analogy with Reg. (EEC, Euratom) No 1182/71 art. 3; the contract does not say how "
+                 "periods are counted.")
+RULE_DAYS = _("Art. 3(1): the day of the event does not count; the period ends at the end of its last day.")
+RULE_MONTHS = _("Art. 3(1) and 3(2)(c): the period ends at the end of the day with the same date in the last month, "
+                "or of that month's last day where it has no such date.")
+RULE_ROLL = _("Art. 3(4): a period to act that ends on a Saturday, Sunday or public holiday (Algemene termijnenwet "
+              "art. 3) ends at the end of the next working day.")
+RULE_BACKWARDS = _("A notice period is counted back from the effective date, so it does not move off weekends or "
+                   "holidays (art. 3(4), second subparagraph: not for periods calculated back from a date).")
+RULE_CONTRACT_END = _("This is the day the contract ends, not a deadline to act: it does not move to a working day.")
+# Why a day is not a working day when it is no public holiday: its weekday (Monday first, as date.weekday()).
+WEEKDAYS = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday"))
 
 
 def holiday_name(day: date, language: str = "en") -> str | None:
@@ -42,8 +41,14 @@ def holiday_name(day: date, language: str = "en") -> str | None:
     return holiday.name(language) if holiday else None
 
 
+def holiday(day: date) -> Name | None:
+    """The Dutch public holiday on a day, if any, named in both languages (shown in the reader's)."""
+    found = public_holiday(day)
+    return found.names if found else None
+
+
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and holiday_name(day) is None
+    return day.weekday() < 5 and public_holiday(day) is None
 
 
 def next_working_day(day: date) -> date:
@@ -79,7 +84,7 @@ class Deadline:
     """A computed last day, with the rules that gave it, for showing to the user."""
 
     day: date
-    rules: tuple[str, ...]
+    rules: tuple[Text, ...]
     rolled_from: date | None = None
 
     @property
@@ -87,15 +92,15 @@ class Deadline:
         return end_of_day(self.day)
 
     @property
-    def explanation(self) -> str:
-        """The rules behind the day, in the page's language, starting with the analogy they rest on."""
-        text = " ".join(_(rule) for rule in (RULE_ANALOGY, *self.rules))
+    def explanation(self) -> Joined:
+        """The rules behind the day, one sentence each, starting with the analogy they rest on; where the day
+        moved, the day it would have been and why (a holiday's name, else its weekday)."""
+        sentences = [RULE_ANALOGY, *self.rules]
         if self.rolled_from is not None:
-            language = page_language()
-            reason = holiday_name(self.rolled_from, language) or format_date(self.rolled_from, "EEEE", locale=language)
-            text += " " + _("The period would have ended on %(day)s (%(reason)s).",
-                            day=format_date(self.rolled_from, "long", locale=language), reason=reason)
-        return text
+            reason = holiday(self.rolled_from) or WEEKDAYS[self.rolled_from.weekday()]
+            sentences.append(_("The period would have ended on %(day)s (%(reason)s).", day=self.rolled_from,
+                               reason=reason))
+        return Joined(sentences)
 
     @classmethod
     def as_recorded(cls, last_day: str, rolled_from: str | None) -> "Deadline":

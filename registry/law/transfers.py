@@ -9,12 +9,12 @@ from importlib import resources
 
 import pycountry
 import yaml
-from flask_babel import gettext as _
 
-from registry.web.language import page_language, spoken_date, translated
-from registry.text.markers import N_
+from registry.text import Joined, Name, Text, _
 
 WORLDWIDE = "worldwide"
+# The languages the portal shows a country's name in (its pages' languages, web.i18n.LANGUAGES).
+NAMED_IN = ("en", "nl")
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,12 @@ class Adequacy:
     requires_certification: str | None = None
 
     @property
-    def label(self) -> str:
+    def label(self) -> str | Text:
         """The decision as cited, saying so when its day is not verified."""
         if self.day_verified:
             return self.reference
         return _("%(reference)s (its day is not verified; taken as %(day)s)", reference=self.reference,
-                 day=spoken_date(self.valid_from))
+                 day=self.valid_from)
 
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
@@ -47,8 +47,8 @@ class BasisCheck:
     """Whether a transfer basis holds for a location on a day, and why not."""
 
     valid: bool
-    problem: str | None = None
-    reference: str | None = None
+    problem: Text | None = None
+    reference: str | Text | None = None
 
 
 @cache
@@ -57,24 +57,28 @@ def _data() -> dict:
         return yaml.safe_load(fh)
 
 
-WORLDWIDE_NAMES = {"en": "Worldwide", "nl": "Wereldwijd"}
+WORLDWIDE_NAMES = Name({"en": "Worldwide", "nl": "Wereldwijd"})
 
 
-def country_name(code: str | None, language: str | None = None) -> str:
-    """The short name of an ISO 3166 alpha-2 code in the page's language (or `language`); 'Worldwide' for none."""
-    language = language or page_language()
+def country_name(code: str | None, language: str = "en") -> str:
+    """The short name of an ISO 3166 alpha-2 code in `language`; 'Worldwide' for none."""
     if not code:
-        return WORLDWIDE_NAMES.get(language, WORLDWIDE_NAMES["en"])
+        return WORLDWIDE_NAMES.in_language(language)
     country = pycountry.countries.get(alpha_2=code.upper())
     if country is None:
         return code
     return _country_names(language).gettext(country.name)
 
 
-def place_label(code: str | None, place: str | None, role: str | None) -> str:
-    """'Ireland (Dublin), back-up': a processing location as people read it, in the page's language."""
-    text = country_name(code) + (f" ({place})" if place else "")
-    return _("%(place)s, back-up", place=text) if role == "back-up" else text
+def named_country(code: str | None) -> Name:
+    """A country (or worldwide) by name, shown in the reader's language."""
+    return Name({language: country_name(code, language) for language in NAMED_IN})
+
+
+def place_label(code: str | None, place: str | None, role: str | None) -> Name | Joined | Text:
+    """'Ireland (Dublin), back-up': a processing location as people read it, in the reader's language."""
+    where = Joined([named_country(code), f"({place})"]) if place else named_country(code)
+    return _("%(place)s, back-up", place=where) if role == "back-up" else where
 
 
 @cache
@@ -128,20 +132,21 @@ def invalidated_basis(code: str) -> dict | None:
     return _data()["invalidated_bases"].get(code)
 
 
-# The names in data/transfers.yaml, marked here so that the catalogue carries their Dutch.
-BASIS_NAMES = (N_("Adequacy decision (GDPR art. 45)"), N_("Standard contractual clauses (Decision (EU) 2021/914)"),
-               N_("Binding corporate rules (GDPR art. 47)"),
-               N_("Derogation for a specific situation (GDPR art. 49), exceptional"),
-               N_("Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II)"),
-               N_("Invalidated by the Court of Justice of the EU on 6 October 2015 (C-362/14)"))
+# The names in data/transfers.yaml, marked here so that the catalogue carries their Dutch: Text(name) of a name
+# read from the data is translated where it is shown.
+BASIS_NAMES = (_("Adequacy decision (GDPR art. 45)"), _("Standard contractual clauses (Decision (EU) 2021/914)"),
+               _("Binding corporate rules (GDPR art. 47)"),
+               _("Derogation for a specific situation (GDPR art. 49), exceptional"),
+               _("Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II)"),
+               _("Invalidated by the Court of Justice of the EU on 6 October 2015 (C-362/14)"))
 
 
-def basis_label(code: str | None) -> str:
-    """A transfer basis by name, in the page's language."""
+def basis_label(code: str | None) -> str | Text:
+    """A transfer basis by name, shown in the reader's language."""
     if not code:
         return _("None stated")
     if code in _data()["transfer_bases"]:
-        return translated(_data()["transfer_bases"][code])
+        return Text(_data()["transfer_bases"][code])
     former = invalidated_basis(code)
     return former["name"] if former else code
 
@@ -165,7 +170,7 @@ def check_basis(code: str | None, country: str | None, day: date, dpf_certified:
         if former["from"] <= day <= former["until"]:
             return BasisCheck(True, reference=former["name"])
         return BasisCheck(False, _("%(name)s is not a valid basis: %(reason)s", name=former["name"],
-                                          reason=translated(former["reason"])))
+                                   reason=Text(former["reason"])))
     if code == "consent":
         return BasisCheck(False, _("the controller's consent is not a transfer tool of GDPR chapter V; where the "
                                    "contract requires consent it is asked in addition to a tool"))
@@ -177,7 +182,7 @@ def check_basis(code: str | None, country: str | None, day: date, dpf_certified:
         decision = adequacy_for(country, day)
         if decision is None:
             return BasisCheck(False, _("no adequacy decision covers %(country)s on %(day)s",
-                                          country=country_name(country), day=spoken_date(day)))
+                                       country=named_country(country), day=day))
         if decision.requires_certification == "dpf" and dpf_certified is not True:
             return BasisCheck(False, _("%(reference)s covers only organisations certified under the EU-US Data "
                                        "Privacy Framework, and no certification is recorded for this sub-processor",
@@ -189,11 +194,11 @@ def check_basis(code: str | None, country: str | None, day: date, dpf_certified:
     return BasisCheck(True, reference=basis_label(code))
 
 
-def check_allowed(code: str | None, transfer_rule: str | None, article: str | None) -> str | None:
+def check_allowed(code: str | None, transfer_rule: str | None, article: str | None) -> Text | None:
     """Why the contract's own transfer rule refuses a tool (e.g. BCR under VTM art. 10.1), if it does."""
     allowed = allowed_bases(transfer_rule)
     if code and allowed is not None and code not in allowed:
+        tools = Joined([basis_label(c) for c in allowed], _(" or "))
         return _("the contract allows transfers outside the EEA only under %(allowed)s (art. %(article)s), not %(basis)s",
-                 allowed=_(" or ").join(basis_label(c) for c in allowed), article=article or "-",
-                 basis=basis_label(code))
+                 allowed=tools, article=article or "-", basis=basis_label(code))
     return None

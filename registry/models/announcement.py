@@ -3,25 +3,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_date
-from flask_babel import gettext as _
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
-from registry.web.language import page_language
-from registry.text.markers import N_
+from registry.text import Styled, _, message, one_line
 from registry.models.processor import Processor, Service
 from registry.models.subprocessor import SubProcessor
 from registry.models.types import UTCDateTime, utcnow
 
-# Shown as _(status_label).
-STATUSES = {"draft": N_("draft"), "published": N_("published"), "withdrawn": N_("withdrawn")}
+STATUSES = {"draft": _("draft"), "published": _("published"), "withdrawn": _("withdrawn")}
 KINDS = {
-    "add": N_("Add a sub-processor"),
-    "replace": N_("Replace a sub-processor"),
-    "remove": N_("Remove a sub-processor"),
-    "change_locations": N_("Change a sub-processor's locations or transfer basis"),
+    "add": _("Add a sub-processor"),
+    "replace": _("Replace a sub-processor"),
+    "remove": _("Remove a sub-processor"),
+    "change_locations": _("Change a sub-processor's locations or transfer basis"),
 }
 
 announcement_service = Table(
@@ -82,11 +78,11 @@ class Announcement(db.Model):
     withdrawal_version: Mapped[RegistryVersion | None] = relationship(foreign_keys=[withdrawal_version_id])
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> message.Text | str:
         return KINDS.get(self.kind, self.kind)
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> message.Text | str:
         return STATUSES.get(self.status, self.status)
 
     @property
@@ -101,13 +97,13 @@ class Announcement(db.Model):
         return self.entity.name if self.entity else self.new_name
 
     @property
-    def title(self) -> str:
-        """One line saying what changes, for lists, feeds and mail subjects, in the page's (or mail's) language."""
+    def title(self) -> Styled:
+        """One line saying what changes, for lists, feeds and mail subjects (shown in the reader's language)."""
         services = ", ".join(s.name for s in self.services)
         values = {"processor": self.processor.name, "incoming": self.incoming_name,
                   "parent": self.parent.name if self.parent else "",
                   "target": self.target.name if self.target else "", "services": services,
-                  "day": format_date(self.effective_date, "long", locale=page_language())}
+                  "day": self.effective_date}
         text = self._onward_title(values) if self.parent_id else {
             "add": _("%(processor)s adds %(incoming)s for %(services)s from %(day)s", **values),
             "replace": _("%(processor)s replaces %(target)s with %(incoming)s for %(services)s from %(day)s", **values),
@@ -117,10 +113,9 @@ class Announcement(db.Model):
         }.get(self.kind, self.kind)
         if self.urgent:
             text = _("URGENT: %(title)s", title=text)
-        return " ".join(text.split())  # one line, whatever the names hold
+        return one_line(text)  # one line, whatever the names hold
 
-
-    def _onward_title(self, values: dict) -> str:
+    def _onward_title(self, values: dict) -> message.Text | str:
         return {
             "add": _("%(processor)s: %(parent)s adds %(incoming)s as its own sub-processor for %(services)s from "
                      "%(day)s", **values),
@@ -147,8 +142,8 @@ class RegistryVersion(db.Model):
     announcement: Mapped[Announcement | None] = relationship(foreign_keys=[announcement_id])
 
     @property
-    def label(self) -> str:
-        day = format_date(self.effective_date, "long", locale=page_language())
+    def label(self) -> message.Text:
+        day = self.effective_date
         number = self.announcement.number if self.announcement is not None else None
         if self.event == "publication":
             return _("Version %(number)s (announcement #%(item)s, effective %(day)s)", number=self.number,

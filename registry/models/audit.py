@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.extensions import db
-from registry.web.language import translated
+from registry.text import message
 from registry.models.types import UTCDateTime, utcnow
 
 
@@ -30,18 +30,22 @@ class AuditEntry(db.Model):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     @property
-    def shown_summary(self) -> str:
-        """The summary in the reader's language where the entry recorded its message, else as stored."""
+    def shown_summary(self) -> message.Text | str:
+        """What the entry said, as a Text shown in the reader's language, where it recorded its message id and
+        values (details["said"]; values named in "labels" are message ids themselves); else the stored summary."""
         said = (self.details or {}).get("said")
         if not said:
             return self.summary
         values = dict(said["values"])
         for name in said.get("labels", []):
-            values[name] = translated(values[name])
+            values[name] = message.Text(values[name])
+        plural = (said["plural"], said["count"]) if said.get("plural") else None
+        text = message.Text(said["message"], plural=plural, **values)
         try:
-            return translated(said["message"]) % values
+            message.english(text)  # the values fill the message (a row written by hand might not)
         except (KeyError, TypeError, ValueError):
             return self.summary
+        return text
 
     def compute_hash(self) -> str:
         """The SHA-256 over this entry's content and the previous entry's hash."""

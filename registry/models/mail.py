@@ -8,20 +8,20 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
-from registry.text.markers import N_
+from registry.text import _
 from registry.models.processor import Processor, Service
 from registry.models.types import UTCDateTime, utcnow
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
 # Shown on the manage page as _(status).
-STATUSES = {"pending": N_("pending"), "confirmed": N_("confirmed"), "unsubscribed": N_("unsubscribed")}
+STATUSES = {"pending": _("pending"), "confirmed": _("confirmed"), "unsubscribed": _("unsubscribed")}
 
 # What each queued message is and where it stands, as the evidence pages show them: _(label).
-MESSAGE_KINDS = {"contract_notice": N_("contractual notice"), "announcement": N_("subscriber mail"),
-                 "subscription": N_("subscription confirmation"), "objection": N_("objection"),
-                 "consent": N_("consent decision"), "termination": N_("notice of termination")}
-MESSAGE_STATUSES = {"queued": N_("queued"), "sending": N_("being sent"), "sent": N_("accepted"),
-                    "failed": N_("failed")}
+MESSAGE_KINDS = {"contract_notice": _("contractual notice"), "announcement": _("subscriber mail"),
+                 "subscription": _("subscription confirmation"), "objection": _("objection"),
+                 "consent": _("consent decision"), "termination": _("notice of termination")}
+MESSAGE_STATUSES = {"queued": _("queued"), "sending": _("being sent"), "sent": _("accepted"),
+                    "failed": _("failed")}
 
 subscription_service = Table(
     "subscription_service",

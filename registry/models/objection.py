@@ -12,17 +12,17 @@ from registry.models.customer import CustomerContract
 from registry.models.processor import Service
 from registry.models.types import UTCDateTime, utcnow
 from registry.models.user import User
-from registry.text.markers import N_
+from registry.text import _, message
 
 OUTCOMES = {
-    "withdrawn": N_("Objection withdrawn"),
-    "dropped": N_("Change dropped for this controller"),
-    "adapted": N_("Change adapted for this controller"),
-    "agreement": N_("Agreement reached"),
-    "no_agreement": N_("No agreement"),
+    "withdrawn": _("Objection withdrawn"),
+    "dropped": _("Change dropped for this controller"),
+    "adapted": _("Change adapted for this controller"),
+    "agreement": _("Agreement reached"),
+    "no_agreement": _("No agreement"),
 }
 
-DECISIONS = {"granted": N_("Consent granted"), "refused": N_("Consent refused")}
+DECISIONS = {"granted": _("Consent granted"), "refused": _("Consent refused")}
 
 objection_service = Table(
     "objection_service",
@@ -69,8 +69,8 @@ class Objection(db.Model):
         return self.outcome is None
 
     @property
-    def status_label(self) -> str:
-        return OUTCOMES.get(self.outcome, self.outcome) if self.outcome else N_("Open: in consultation")
+    def status_label(self) -> message.Text | str:
+        return OUTCOMES.get(self.outcome, self.outcome) if self.outcome else _("Open: in consultation")
 
 
 class ObjectionMessage(db.Model):
@@ -112,7 +112,7 @@ class ConsentDecision(db.Model):
         return self.decision == "granted"
 
     @property
-    def label(self) -> str:
+    def label(self) -> message.Text | str:
         return DECISIONS.get(self.decision, self.decision)
 
 

@@ -8,15 +8,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
 from registry.models.types import UTCDateTime, utcnow
-from registry.text.markers import N_
+from registry.text import _, message
 
-AUTHORISATIONS = {"general": N_("General written authorisation"), "specific": N_("Specific prior written authorisation")}
+AUTHORISATIONS = {"general": _("General written authorisation"), "specific": _("Specific prior written authorisation")}
 # Shown in the deadline table of an announcement: _(value ~ " authorisation").
-AUTHORISATION_SHORT = {"general": N_("general authorisation"), "specific": N_("specific authorisation")}
-OBJECTION_ROUTES = {"objection": N_("The controller may object"), "consent": N_("The controller gives or refuses consent")}
+AUTHORISATION_SHORT = {"general": _("general authorisation"), "specific": _("specific authorisation")}
+OBJECTION_ROUTES = {"objection": _("The controller may object"), "consent": _("The controller gives or refuses consent")}
 TRANSFER_RULES = {
-    "consent_required": N_("Outside the EEA only with the controller's prior written consent"),
-    "adequacy_or_scc": N_("Outside the EEA under an adequacy decision or standard contractual clauses"),
+    "consent_required": _("Outside the EEA only with the controller's prior written consent"),
+    "adequacy_or_scc": _("Outside the EEA under an adequacy decision or standard contractual clauses"),
 }
 LIST_PUBLICATION = {"annex": "Listed in an annex to the contract", "on_request": "Given on request"}
 
@@ -127,15 +127,15 @@ class ContractTerms(db.Model):
     processor: Mapped[Processor] = relationship(back_populates="contract_terms")
 
     @property
-    def authorisation_label(self) -> str:
+    def authorisation_label(self) -> message.Text | str:
         return AUTHORISATIONS.get(self.authorisation, self.authorisation)
 
     @property
-    def objection_label(self) -> str:
+    def objection_label(self) -> message.Text | str:
         return OBJECTION_ROUTES.get(self.objection_route, self.objection_route)
 
     @property
-    def transfer_label(self) -> str:
+    def transfer_label(self) -> message.Text | str:
         return TRANSFER_RULES.get(self.transfer_rule, self.transfer_rule)
 
     @property

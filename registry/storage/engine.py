@@ -83,18 +83,3 @@ def relax_commit_durability(engine: Engine) -> None:
             dbapi_connection.execute("SET synchronous_commit TO OFF")
             dbapi_connection.autocommit = autocommit
 
-
-def init_app(app) -> None:
-    """Requests other than GET, HEAD and OPTIONS write: their SQLite transactions begin IMMEDIATE."""
-    from flask import g, request
-
-    @app.before_request
-    def _mark_writing():
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            g._writing_token = begin_writing()
-
-    @app.teardown_request
-    def _unmark_writing(_exc):
-        token = g.pop("_writing_token", None)
-        if token is not None:
-            end_writing(token)

@@ -8,9 +8,10 @@ from sqlalchemy.exc import IntegrityError
 
 from registry.extensions import db
 from registry.exceptions import AlreadyDone
+from registry.text import Words
 
 
-def add_once(row, model, message: Callable[[object], str], **key) -> None:
+def add_once(row, model, message: Callable[[object], Words | str], **key) -> None:
     """Add and flush `row`; if the unique `key` is taken already, roll back and raise AlreadyDone with the first."""
     db.session.add(row)
     try:

@@ -5,13 +5,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from registry.law import transfers
-from registry.web.language import translated
 from registry.extensions import db
+from registry.text import Iso, Text, _
 from registry.models import Announcement, AnnexListing, Engagement, Processor, Service, SubProcessor
 from registry.subprocessors import identity
 from registry.subprocessors.snapshot import RegistrySnapshot, all_processors, registry_on
@@ -23,10 +22,11 @@ class Finding:
 
     processor: str
     kind: str
-    message: str
-    source: str | None = None
+    message: Text
+    source: str | Text | None = None
 
     def as_dict(self) -> dict:
+        """The finding for JSON; its message (and source) still a Text, for the caller to show in a language."""
         return {"processor": self.processor, "kind": self.kind, "message": self.message, "source": self.source}
 
 
@@ -156,8 +156,8 @@ def _mismatch(processor: Processor, engagement: Engagement, announcement: Announ
     return Finding(processor.slug, "announcement_mismatch", _(
         "The engagement of %(name)s for service '%(service)s' (%(start)s to %(end)s) does not match a published "
         "announcement #%(number)s of that change, for that service, on that date.",
-        name=engagement.sub_processor.name, service=engagement.service.name, start=engagement.valid_from.isoformat(),
-        end=engagement.valid_until.isoformat() if engagement.valid_until else "…", number=number),
+        name=engagement.sub_processor.name, service=engagement.service.name, start=Iso(engagement.valid_from),
+        end=Iso(engagement.valid_until) if engagement.valid_until else "…", number=number),
         engagement.source)
 
 
@@ -225,7 +225,7 @@ def _contract_problems(snapshot: RegistrySnapshot) -> list[Finding]:
             findings.append(Finding(snapshot.processor.slug, "invalid_basis",
                 _("The contract (art. %(article)s) names %(basis)s as a transfer basis; %(reason)s. The portal does "
                   "not accept it as a current basis.", article=terms.transfer_article, basis=former["name"],
-                  reason=translated(former["reason"])),
+                  reason=Text(former["reason"])),
                 _("art. %(article)s", article=terms.transfer_article)))
     return findings
 
@@ -263,13 +263,13 @@ def _seat_mismatches(slug: str, sp: SubProcessor, day: date) -> list[Finding]:
             "%(name)s is named with a corporate form of United States law (%(form)s), but its seat is given as "
             "%(seat)s, in the EEA: the contract names the US entity and the seat of another (an interpretation); "
             "which legal entity processes the data, and from where, is not clear.",
-            name=legal_name, form=form, seat=transfers.country_name(seat)), sp.source))
+            name=legal_name, form=form, seat=transfers.named_country(seat)), sp.source))
     for place, code in identity.seats_named(" ".join(filter(None, [sp.note, sp.description]))):
         if seat and code != seat:
             findings.append(Finding(slug, "entity_seat_mismatch", _(
                 "%(name)s: the annex says it is established in %(place)s (%(country)s), but the registry records "
-                "its seat as %(seat)s.", name=sp.name, place=place, country=transfers.country_name(code),
-                seat=transfers.country_name(seat)), sp.source))
+                "its seat as %(seat)s.", name=sp.name, place=place, country=transfers.named_country(code),
+                seat=transfers.named_country(seat)), sp.source))
     return findings
 
 

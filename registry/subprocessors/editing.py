@@ -5,10 +5,9 @@ import re
 from datetime import date
 
 from sqlalchemy import select
-from flask_babel import gettext as _
 
 from registry.extensions import db
-from registry.text.markers import N_
+from registry.text import Text, _
 from registry.models import LANGUAGES, ContractTerms, CustomerContract, Organisation, Processor, Service, User
 from registry.models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
 from registry.exceptions import DomainError, NotFound
@@ -43,7 +42,7 @@ def _owned(model, processor: Processor, object_id: int | None):
     return obj
 
 
-def _commit(actor: User, action: str, obj, processor: Processor, summary: trail.Summary, diff: dict) -> None:
+def _commit(actor: User, action: str, obj, processor: Processor, summary: Text, diff: dict) -> None:
     trail.record(actor, action, obj, summary, processor_id=processor.id, details={"changes": diff})
     db.session.commit()
 
@@ -66,12 +65,12 @@ def save_service(actor: User, processor: Processor, service_id: int | None, valu
         service = Service(processor_id=processor.id, position=position, **values)
         db.session.add(service)
         db.session.flush()
-        _commit(actor, "service.create", service, processor, trail.summary(N_("Added service %(name)s"), name=service.name),
+        _commit(actor, "service.create", service, processor, _("Added service %(name)s", name=service.name),
                 values)
     else:
         diff = trail.changes(service, values)
         if diff:
-            _commit(actor, "service.update", service, processor, trail.summary(N_("Changed service %(name)s"), name=service.name),
+            _commit(actor, "service.update", service, processor, _("Changed service %(name)s", name=service.name),
                     diff)
     return service
 
@@ -90,12 +89,12 @@ def save_terms(actor: User, processor: Processor, terms_id: int | None, values: 
         terms = ContractTerms(processor_id=processor.id, source_document=processor.source_document, **values)
         db.session.add(terms)
         db.session.flush()
-        _commit(actor, "terms.create", terms, processor, trail.summary(N_("Added contract terms version %(version)s"), version=terms.version),
+        _commit(actor, "terms.create", terms, processor, _("Added contract terms version %(version)s", version=terms.version),
                 audit_safe(values))
     else:
         diff = trail.changes(terms, values)
         if diff:
-            _commit(actor, "terms.update", terms, processor, trail.summary(N_("Changed contract terms version %(version)s"), version=terms.version),
+            _commit(actor, "terms.update", terms, processor, _("Changed contract terms version %(version)s", version=terms.version),
                     diff)
     return terms
 
@@ -196,13 +195,12 @@ def save_contract(actor: User, processor: Processor, contract_id: int | None, va
         db.session.add(contract)
         db.session.flush()
         _commit(actor, "contract.create", contract, processor,
-                trail.summary(N_("Added contract %(ref)s of %(name)s"), ref=contract.reference,
-                              name=organisation.name),
+                _("Added contract %(ref)s of %(name)s", ref=contract.reference, name=organisation.name),
                 audit_safe({k: trail._plain(v) for k, v in {**values, "organisation": organisation}.items()}))
     else:
         diff = trail.changes(contract, values)
         if diff:
-            _commit(actor, "contract.update", contract, processor, trail.summary(N_("Changed contract %(ref)s"), ref=contract.reference),
+            _commit(actor, "contract.update", contract, processor, _("Changed contract %(ref)s", ref=contract.reference),
                     diff)
     return contract
 

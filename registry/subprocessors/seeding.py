@@ -8,7 +8,7 @@ import yaml
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.text.markers import N_
+from registry.text import _
 from registry.models import (
     AnnexListing,
     ContractTerms,
@@ -238,8 +238,8 @@ def load_seed(seed_dir: Path) -> SeedReport:
             report.changes[processor.slug] = loader.changed
             if loader.changed:
                 trail.record("seed", "seed.load", processor,
-                             trail.summary(N_("Loaded %(file)s: %(count)s rows created or changed"), file=path.name,
-                                           count=loader.changed),
+                             _("Loaded %(file)s: %(count)s rows created or changed", file=path.name,
+                               count=loader.changed),
                              processor_id=processor.id)
         db.session.commit()
     except Exception:

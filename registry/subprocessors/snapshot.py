@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from flask_babel import gettext as _
 
 from registry.extensions import db
 from registry.models import Announcement, ContractTerms, Engagement, OnwardEngagement, Processor, Service, SubProcessor
 from registry.exceptions import NotFound
+from registry.text import _
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

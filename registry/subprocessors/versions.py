@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from flask_babel import gettext as _
 
 from registry.law import transfers
 from registry.extensions import db
 from registry.models import Announcement, Engagement, Location, Processor, RegistryVersion, Service, SubProcessor
 from registry.exceptions import NotFound
+from registry.text import Joined, Words, _, english
 
 
 def versions(processor: Processor) -> list[RegistryVersion]:
@@ -75,17 +75,18 @@ def listing_at(processor: Processor, number: int) -> dict[tuple[str, str], dict]
         if not _holds(engagement, history, day):
             continue
         sp = engagement.sub_processor
-        places = sorted(_label(loc) for loc in sp.locations if _holds(loc, history, day))
+        # In the order of their English words, the same in every language (the page may sort its own words).
+        places = sorted((_label(loc) for loc in sp.locations if _holds(loc, history, day)), key=english)
         listing[(engagement.service.name, sp.name)] = {"service": engagement.service.name, "sub_processor": sp.name,
                                                         "locations": places}
     return listing
 
 
-def _label(loc: Location) -> str:
-    text = transfers.place_label(loc.country_code, loc.place, loc.role)
+def _label(loc: Location) -> Words:
+    place = transfers.place_label(loc.country_code, loc.place, loc.role)
     if loc.transfer_basis:
-        text += f" [{transfers.basis_label(loc.transfer_basis)}]"
-    return text
+        return Joined([place, Joined(["[", transfers.basis_label(loc.transfer_basis), "]"], "")])
+    return place
 
 
 @dataclass

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from registry.extensions import db
-from registry.text.markers import N_
+from registry.web.i18n import N_
 from registry.exceptions import NotFound
 
 log = logging.getLogger("registry.access")

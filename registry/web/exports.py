@@ -129,9 +129,9 @@ def _csv_row(snapshot, service, engagement, sp: SubProcessor, parent: SubProcess
     return [
         snapshot.processor.slug, service.key, service.name, sp.name, parent.name if parent else "",
         engagement.purpose or sp.description or "",
-        "; ".join(loc.label for loc in locations) or "not stated",
+        "; ".join(str(loc.label) for loc in locations) or "not stated",
         _yes_no(sp.outside_eea_on(day)),
-        "; ".join(transfers.basis_label(loc.transfer_basis) for loc in locations if loc.outside_eea_on(day)),
+        "; ".join(str(transfers.basis_label(loc.transfer_basis)) for loc in locations if loc.outside_eea_on(day)),
         _yes_no(sp.dpa_in_place), engagement.source or "", engagement.valid_from.isoformat(),
         engagement.valid_until.isoformat() if engagement.valid_until else "", day.isoformat(),
     ]

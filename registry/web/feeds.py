@@ -58,8 +58,8 @@ def _entry(entry, event: FeedEvent, base_url: str, link: str) -> None:
         entry.updated(announcement.withdrawn_at)
     else:
         withdrawn = announcement.status == "withdrawn"
-        entry.title(_("[Withdrawn] %(title)s", title=facts.title) if withdrawn else facts.title)
-        entry.summary(facts.as_text())
+        entry.title(_("[Withdrawn] %(title)s", title=facts.title) if withdrawn else str(facts.title))
+        entry.summary(str(facts.as_text()))
         entry.published(announcement.published_at)
         entry.updated(announcement.withdrawn_at or announcement.published_at)
     for name in facts.services:

@@ -1,18 +1,21 @@
-"""Dutch and English: which language a request gets, and the switch that changes it (Flask-Babel)."""
+"""Dutch and English: which language a request gets, the switch that changes it (Flask-Babel), and how the
+domain's Texts and dates become words: gettext, and long_date, the portal's one way of writing a date out."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Flask, current_app, has_app_context, has_request_context, redirect, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, gettext, ngettext
 from flask_login import current_user
+from jinja2 import pass_context
 
 from registry.models.mail import MESSAGE_KINDS, MESSAGE_STATUSES
-from registry.web.language import page_language
 from registry.law.periods import AMSTERDAM, Deadline, local_day, notice_period_end
 from registry.text import message
-from registry.text.message import Joined, Text, english
+from registry.text.message import Text, Words, english
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 COOKIE = "language"
@@ -36,9 +39,20 @@ def select_language() -> str:
     return request.accept_languages.best_match(list(LANGUAGES)) or current_app.config["DEFAULT_LANGUAGE"]
 
 
+def N_(msgid: str) -> str:
+    """Mark a message id of the web layer's own tables (error titles, the log-in prompt): gettext translates it
+    where it is shown."""
+    return msgid
+
+
 def current_language() -> str:
     locale = get_locale()
     return locale.language if locale is not None else current_app.config["DEFAULT_LANGUAGE"]
+
+
+def reader_language() -> str:
+    """'nl' or 'en': the request's language (or a mail's forced one); English outside the app, for operators."""
+    return current_language() if has_app_context() else "en"
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -56,6 +70,13 @@ def instant(value: datetime | None) -> str:
     return f"{format_datetime(local, format='d MMM y HH:mm', rebase=False)} {local.strftime('%Z')}"
 
 
+def recorded_at(value: datetime | None) -> str:
+    """A moment as the evidence tables record it, the same in every language: UTC to the second."""
+    if value is None:
+        return ""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def rendered(text: Text) -> str:
     """A domain Text in the current language (the request's, or a mail's forced one): gettext, then the parameters,
     dates by long_date and moments by instant. Outside an app context (a plain script) the English message id."""
@@ -67,14 +88,35 @@ def rendered(text: Text) -> str:
     return ngettext(text.msgid, text.plural, text.count, **params)
 
 
-def _shown(value):
+def _shown(value: Any) -> Any:
+    if isinstance(value, Words):
+        return value.words(rendered, reader_language())
     if isinstance(value, datetime):
         return instant(value)
     if isinstance(value, date):
         return long_date(value)
-    if isinstance(value, Text | Joined):
-        return str(value)
     return value
+
+
+def _shown_in_templates(jinja_gettext):
+    """Jinja's `_` and `gettext`, which also show a domain value handed to them (`_(decision.label)`, as the
+    mail templates still write it) instead of looking it up as a message id."""
+    @pass_context
+    def gettext_or_words(context, string, **variables):
+        if isinstance(string, Words):
+            return str(string)  # plain text: autoescaping escapes it on output like any other value
+        return jinja_gettext(context, string, **variables)
+    return gettext_or_words
+
+
+class WordsJSONProvider(DefaultJSONProvider):
+    """JSON answers (the API, its error messages) show a domain Text in the request's language."""
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        if isinstance(o, Words):
+            return str(o)
+        return DefaultJSONProvider.default(o)
 
 
 def number(value: int | float | None) -> str:
@@ -117,15 +159,19 @@ def compile_catalogues(folder: Path) -> None:
 def init_app(app: Flask) -> None:
     compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=select_language)
-    message.install(rendered)
+    message.install(rendered, reader_language)
+    app.json = WordsJSONProvider(app)
+    shown = _shown_in_templates(app.jinja_env.globals["gettext"])
+    app.jinja_env.globals.update(_=shown, gettext=shown)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)
     app.jinja_env.globals.update(recorded_deadline=Deadline.as_recorded, recorded_notice=Deadline.notice_as_recorded,
-                                 termination_end=notice_period_end, page_language=page_language,
+                                 termination_end=notice_period_end,
                                  feed_language=current_language, MESSAGE_KINDS=MESSAGE_KINDS,
                                  MESSAGE_STATUSES=MESSAGE_STATUSES)
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["instant"] = instant
+    app.jinja_env.filters["recorded_at"] = recorded_at
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["local_day"] = local_day
     app.jinja_env.filters["isodate"] = date.fromisoformat

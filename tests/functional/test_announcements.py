@@ -185,12 +185,12 @@ def test_an_urgent_change_with_justification_may_have_short_notice_and_is_marked
     item = draft(editor, new_name="Rescue Hosting", days=2, urgent="y",
                  urgency_justification="Our SMS provider went bankrupt yesterday; messages are not delivered.")
     item = publish(editor, item)
-    assert item.title.startswith("URGENT: ") and item.effective_date == date(2026, 12, 3)
+    assert str(item.title).startswith("URGENT: ") and item.effective_date == date(2026, 12, 3)
     page = editor.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
     assert "urgent: shorter notice" in page and "went bankrupt" in page
     import feedparser
     feed = feedparser.parse(editor.get("/processors/vcare/feed.atom").data)
-    assert [e.title for e in feed.entries] == [item.title]
+    assert [e.title for e in feed.entries] == [str(item.title)]
 
 
 def test_publishing_twice_is_refused(editor):

@@ -113,7 +113,7 @@ def test_the_service_refuses_to_move_a_contract(app, users):
               "notice_language": contract.notice_language}
     with pytest.raises(DomainError) as refused:
         administration.save_contract(users.vcare_editor, _processor("vcare"), contract.id, values)
-    assert refused.value.message == ("A contract stays with the organisation it was made for (Huisartsenpraktijk X). "
+    assert str(refused.value.message) == ("A contract stays with the organisation it was made for (Huisartsenpraktijk X). "
                                      "For another organisation, add a new contract.")
     db.session.rollback()
     assert _vcare_contract().organisation.slug == "huisartsenpraktijk-x"

@@ -83,9 +83,9 @@ def test_a_rolled_deadline_names_the_day_in_the_pages_language(app):
     result = periods.deadline_to_act(date(2026, 11, 26), 30)  # ends on Saturday 26 December, Second Day of Christmas
     assert (result.rolled_from, result.day) == (date(2026, 12, 26), date(2026, 12, 28))
     with app.test_request_context(), force_locale("nl"):
-        assert result.explanation.endswith(" De termijn zou zijn geëindigd op 26 december 2026 (Tweede Kerstdag).")
+        assert str(result.explanation).endswith(" De termijn zou zijn geëindigd op 26 december 2026 (Tweede Kerstdag).")
     with app.test_request_context(), force_locale("en"):
-        assert result.explanation.endswith(" The period would have ended on December 26, 2026 (Second Day of "
+        assert str(result.explanation).endswith(" The period would have ended on December 26, 2026 (Second Day of "
                                            "Christmas).")
 
 

@@ -71,7 +71,7 @@ def test_the_dashboard_shows_contracts_deadlines_days_left_and_history(client, u
     login(users.controller_a)
     page = client.get("/portal/").get_data(as_text=True)
     assert "VC-2024-0117" in page and "Changes that need your decision" in page
-    assert announced.title in page and "You may object" in page
+    assert str(announced.title) in page and "You may object" in page
     assert "January 15, 2027 in 45 days" in texts(page, "td")
     assert "none: your contract sets no deadline" in page and "Object<span" in page
     client.post(objection_url(announced, contract()), data=objection_form(announced, contract()))

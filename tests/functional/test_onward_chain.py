@@ -46,7 +46,7 @@ def csv_rows(client, day):
 def test_an_onward_add_shows_from_its_effective_date_and_not_before(editor):
     item = onward_add(editor)
     assert item.status == "published" and item.parent.name == "Microsoft"
-    assert item.title.startswith("Vcare: Microsoft adds PCI as its own sub-processor for Support")
+    assert str(item.title).startswith("Vcare: Microsoft adds PCI as its own sub-processor for Support")
     assert chain_in_json(editor, "2027-01-14") == []
     [pci] = chain_in_json(editor, "2027-01-15")
     assert (pci["name"], pci["parent"], pci["engaged_from"]) == ("PCI", {"key": "microsoft", "name": "Microsoft"},
@@ -90,7 +90,7 @@ def test_an_onward_remove_ends_the_link_on_its_effective_date(editor):
     removal = publish(editor, draft(editor, kind="remove", parent_id=str(sp_id("vcare", "microsoft")),
                                     target_id=str(sp_id("vcare", "pci")), services=MICROSOFT_SERVICES,
                                     effective_date="2027-02-01", locations=()))
-    assert removal.title.startswith("Vcare: Microsoft stops using its own sub-processor PCI")
+    assert str(removal.title).startswith("Vcare: Microsoft stops using its own sub-processor PCI")
     assert [c["name"] for c in chain_in_json(editor, "2027-01-31")] == ["PCI"]
     assert chain_in_json(editor, "2027-02-01") == []
 

@@ -66,7 +66,7 @@ def test_eea_flag_is_set_when_any_location_is_outside(app):
 
 
 def _kinds(slug, day=DAY):
-    return [(f.kind, f.message) for f in check_processor(slug, day)]
+    return [(f.kind, str(f.message)) for f in check_processor(slug, day)]
 
 
 def test_check_finds_the_disagreements_between_vcare_bijlage_a_and_b(app):

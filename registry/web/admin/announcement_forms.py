@@ -10,12 +10,14 @@ from registry.web.forms import PlainTextForm, PlainTextSubform
 from registry.models import KINDS
 from registry.law.transfers import basis_names, country_name
 from registry.web.admin.forms import MultiCheckboxField, labelled_options, options
+from registry.web.i18n import current_language
 
 WORLDWIDE = "WORLD"
 
 
 def country_options(first_label: str) -> list:
-    countries = sorted(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries),
+    language = current_language()
+    countries = sorted(((c.alpha_2, country_name(c.alpha_2, language)) for c in pycountry.countries),
                        key=lambda pair: pair[1].casefold())
     return options([("", first_label), (WORLDWIDE, _l("Worldwide (no single country)"))] + countries)
 

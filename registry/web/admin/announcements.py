@@ -46,7 +46,7 @@ def edit_announcement(processor: Processor, announcement_id: int | None = None):
     draft = _announcement(processor, announcement_id) if announcement_id else None
     if draft is not None and not draft.is_draft:
         flash(_("Announcement #%(number)s is %(status)s and can no longer be changed.", number=draft.number,
-                status=_(draft.status_label)), "error")
+                status=draft.status_label), "error")
         if request.method == "POST":
             return _detail(processor, draft, status=400)
         return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=draft.id))

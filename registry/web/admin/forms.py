@@ -22,8 +22,8 @@ def options(pairs) -> list[SelectChoice]:
 
 
 def labelled_options(labels: dict) -> list[SelectChoice]:
-    """Select options from a domain dictionary whose labels are marked with N_(): shown in the page's language."""
-    return [SelectChoice(value, _l(label)) for value, label in labels.items()]
+    """Select options from a domain dictionary whose labels are Texts: shown in the page's language."""
+    return [SelectChoice(value, label) for value, label in labels.items()]
 
 
 def lines(text: str | None) -> list[str]:

@@ -78,6 +78,6 @@ def objection_outcome(processor: Processor, objection_id: int):
         except DomainError as error:
             show_error(form, error)
         else:
-            flash(_("Outcome recorded: %(outcome)s. The controller was told.", outcome=_(item.status_label)), "success")
+            flash(_("Outcome recorded: %(outcome)s. The controller was told.", outcome=item.status_label), "success")
             return redirect(url_for("admin.objection", slug=processor.slug, objection_id=item.id))
     return _page(processor, item, outcome_form=form, status=400)

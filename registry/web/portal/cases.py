@@ -16,7 +16,7 @@ from registry.exceptions import AlreadyDone, DomainError, NotFound
 from registry.models import ConsentDecision, Objection
 from registry.subprocessors.snapshot import today
 from registry.web.forms import show_error
-from registry.web.language import spoken_date
+from registry.web.i18n import long_date
 from registry.web.portal import bp
 from registry.web.portal.forms import AboutForm, ConsentForm, MessageForm, ObjectionForm, TerminationForm
 from registry.web.portal.views import controller_required, org_id
@@ -100,7 +100,7 @@ def decide(contract_id: int, announcement_id: int):
         item, form, "portal/consent_form.html", today(), lambda: consents.check_open(item),
         lambda: consents.decide(current_user, announcement_id, contract_id, form.decision.data or "", form.note.data),
         lambda made: _("Your decision was recorded: %(decision)s. Reference: %(ref)s.",
-                       decision=_(made.label).lower(), ref=made.reference))
+                       decision=str(made.label).lower(), ref=made.reference))
 
 
 def _objection(objection_id: int) -> Objection:
@@ -156,7 +156,7 @@ def termination(objection_id: int):
             show_error(form, error)
         else:
             flash(_("Your notice of termination was recorded (%(ref)s). The contract ends at the end of %(day)s.",
-                    ref=made.reference, day=spoken_date(made.end_date)), "success")
+                    ref=made.reference, day=long_date(made.end_date)), "success")
             return redirect(url_for("portal.objection", objection_id=item.id) + "#termination")
     return _objection_page(item, termination_form=form, status=400)
 

@@ -10,7 +10,7 @@ from flask_babel import force_locale, gettext as _
 from registry.web import feeds
 from registry.web.i18n import LANGUAGES
 from registry.web.links import absolute
-from registry.announcements.reading import ALL_PROCESSORS, FeedHead, Scope, cached_feed_head, feed_events
+from registry.announcements.reading import FeedHead, Scope, cached_feed_head, feed_events
 from registry.web.public import bp
 
 MIMETYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
@@ -56,7 +56,7 @@ def _feed(head: FeedHead, kind: str, page_url: str, self_url: str) -> Response:
         if body is None:
             scope = Scope(head.processor_id, head.service_id)
             with force_locale(language):
-                title = _(ALL_PROCESSORS) if head.key == "all" else head.title
+                title = str(head.title)
                 body = feeds.build(kind, language=language, title=title,
                                    subtitle=_("Announced changes of sub-processors: %(name)s", name=title),
                                    self_url=self_url, page_url=page_url, base_url=base_url,
