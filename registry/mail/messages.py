@@ -8,9 +8,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_mail import Message
 
+from registry.mail.composing import MANAGE_PLACEHOLDER
 from registry.models import MailBody, OutboxMessage
-
-MANAGE_PLACEHOLDER = "%%MANAGE_URL%%"
 
 
 def site_domain() -> str:
