@@ -49,7 +49,7 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
         body = composing.body("announcement", item.contract.notice_language, notice=item,
                               ended=ended.get(item.contract.id), **said)
         told.add(item.contract.notice_email)
-        rows.append(_row("contract_notice", item.contract.notice_email, body, announcement, event, now,
+        rows.append(_row("contract_announcement", item.contract.notice_email, body, announcement, event, now,
                          contract_id=item.contract.id))
     bodies = {}
     # One URL built by the router, then filled in per subscriber: 10,000 recipients stay cheap.

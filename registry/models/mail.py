@@ -17,7 +17,7 @@ LANGUAGES = {"en": "English", "nl": "Nederlands"}
 STATUSES = {"pending": N_("pending"), "confirmed": N_("confirmed"), "unsubscribed": N_("unsubscribed")}
 
 # What each queued message is and where it stands, as the evidence pages show them: _(label).
-MESSAGE_KINDS = {"contract_notice": N_("contractual notice"), "announcement": N_("subscriber mail"),
+MESSAGE_KINDS = {"contract_announcement": N_("contractual announcement"), "announcement": N_("subscriber mail"),
                  "subscription": N_("subscription confirmation"), "objection": N_("objection"),
                  "consent": N_("consent decision"), "termination": N_("notice of termination")}
 MESSAGE_STATUSES = {"queued": N_("queued"), "sending": N_("being sent"), "sent": N_("accepted"),
