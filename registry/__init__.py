@@ -84,9 +84,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from registry.web import i18n
+    from registry.web import mail as mail_words
     from registry.law import transfers
 
     i18n.init_app(app)
+    mail_words.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(transfer_basis_label=transfers.basis_label)
 

@@ -5,11 +5,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.web.links import absolute
 from registry.models import CustomerContract, OutboxMessage, User
 from registry.models.types import utcnow
 from registry.audit import checkpoints
-from registry.mail.outbox import checkpoint_context, render_body, row_values
+from registry.mail import composing
+from registry.mail.links import Place, url
+from registry.mail.outbox import checkpoint_facts, row_values
 
 
 def controller_addresses(contract: CustomerContract, *people: User | None) -> list[tuple[str, str]]:
@@ -32,7 +33,7 @@ def editor_addresses(processor_id: int) -> list[tuple[str, str]]:
 
 
 def queue(step: str, key: str, contract: CustomerContract, announcement_id: int | None, *,
-          controller: list[tuple[str, str]] = (), processor: list[tuple[str, str]] = (), **context) -> int:
+          controller: list[tuple[str, str]] = (), processor: list[tuple[str, str]] = (), **facts) -> int:
     """Queue one message per (address, language): `controller` addresses get the controller's link, `processor`
     the editors'; one body per audience and language.
 
@@ -41,7 +42,7 @@ def queue(step: str, key: str, contract: CustomerContract, announcement_id: int 
     """
     now = utcnow()
     count = 0
-    signed = checkpoint_context(_receipt_checkpoint(step, context))
+    signed = checkpoint_facts(_receipt_checkpoint(step, facts))
     queued: set[str] = set()
     for audience, recipients in (("controller", controller), ("processor", processor)):
         bodies = {}
@@ -50,8 +51,8 @@ def queue(step: str, key: str, contract: CustomerContract, announcement_id: int 
                 continue
             queued.add(address.lower())
             if language not in bodies:
-                bodies[language] = render_body("case", language, step=step, audience=audience, contract=contract,
-                                               link=_link(audience, context), **signed, **context)
+                bodies[language] = composing.body("case", language, step=step, audience=audience, contract=contract,
+                                                  link=_link(audience, facts), **signed, **facts)
             body = bodies[language]
             db.session.add(OutboxMessage(**row_values(
                 step.split(".")[0], address, body, f"{key}:{address}", now, processor_id=contract.processor_id,
@@ -60,24 +61,25 @@ def queue(step: str, key: str, contract: CustomerContract, announcement_id: int 
     return count
 
 
-def _receipt_checkpoint(step: str, context: dict):
+def _receipt_checkpoint(step: str, facts: dict):
     """A receipt (objection, notice of termination, consent decision) carries the checkpoint that covers it."""
     if step == "objection.submitted":
-        return checkpoints.covering_event("Objection", context["objection"].id, ("objection.submit",))
+        return checkpoints.covering_event("Objection", facts["objection"].id, ("objection.submit",))
     if step == "termination.notice":
-        return checkpoints.for_termination(context["objection"])
+        return checkpoints.for_termination(facts["objection"])
     if step == "consent.decision":
-        return checkpoints.for_consent(context["decision"])
+        return checkpoints.for_consent(facts["decision"])
     return None
 
 
-def _link(audience: str, context: dict) -> str:
-    objection, decision = context.get("objection"), context.get("decision")
+def _link(audience: str, facts: dict) -> str:
+    """The objection or consent decision the mail is about, where its reader (controller or processor) sees it."""
+    objection, decision = facts.get("objection"), facts.get("decision")
     if audience == "controller":
         if objection is not None:
-            return absolute("portal.objection", objection_id=objection.id)
-        return absolute("portal.consent", consent_id=decision.id)
+            return url(Place.OBJECTION_FOR_CONTROLLER, objection_id=objection.id)
+        return url(Place.CONSENT_FOR_CONTROLLER, consent_id=decision.id)
     if objection is not None:
-        return absolute("admin.objection", slug=objection.contract.processor.slug, objection_id=objection.id)
-    return absolute("admin.objections_inbox", slug=decision.contract.processor.slug)
+        return url(Place.OBJECTION_FOR_PROCESSOR, slug=objection.contract.processor.slug, objection_id=objection.id)
+    return url(Place.OBJECTIONS_FOR_PROCESSOR, slug=decision.contract.processor.slug)
 

@@ -40,7 +40,12 @@ class DeliveryReport:
 
 
 class SmtpTransport:
-    """One connection for many messages, opened when needed and again after a failure."""
+    """One connection for many messages, opened when needed and again after a failure.
+
+    smtplib directly, not Flask-Mail's connection (mail.connect()): its send() takes a Message and builds its bytes
+    for every recipient, runs MAIL, RCPT and DATA as one sendmail() (the previous mark could not be confirmed
+    between RCPT and DATA, see send()), opens without MAIL_TIMEOUT and keeps a dropped connection (README, Mail).
+    """
 
     def __init__(self, config):
         self.config = config

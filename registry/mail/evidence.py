@@ -7,9 +7,9 @@ import io
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from registry.web.exports import csv_safe
 from registry.extensions import db
 from registry.models import CustomerContract, Objection, OutboxMessage
+from registry.text.csv import csv_safe
 
 COLUMNS = ["message_id", "kind", "recipient", "announcement", "contract", "queued_at", "attempts", "status",
            "accepted_by_mail_server_at", "last_error"]

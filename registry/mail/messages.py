@@ -1,16 +1,18 @@
-"""Building e-mail messages (the only module that touches flask_mail)."""
+"""Building e-mail messages with Flask-Mail's Message: the MIME bytes the worker sends, one build per body.
+
+The only module that uses Flask-Mail (besides extensions.py, which registers the Mail extension whose settings
+Message reads). Delivery does not use Flask-Mail's connection: see delivery.py and the README."""
 from __future__ import annotations
 
-import os
+from email.utils import make_msgid
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_mail import Message
 
+from registry.mail.composing import MANAGE_PLACEHOLDER
 from registry.models import MailBody, OutboxMessage
-
-MANAGE_PLACEHOLDER = "%%MANAGE_URL%%"
 
 
 def site_domain() -> str:
@@ -23,8 +25,9 @@ def _hostname(base_url: str) -> str:
 
 
 def new_message_id() -> str:
-    """A Message-ID fixed when the message is queued, in the site's domain: 128 random bits, as uuid4 has."""
-    return f"<{os.urandom(16).hex()}@{site_domain()}>"
+    """A Message-ID fixed when the message is queued, in the site's domain (RFC 5322 3.6.4, by the standard
+    library: the time, the process and 64 random bits)."""
+    return make_msgid(domain=site_domain())
 
 
 _TO, _ID = "%%RECIPIENT%%", "%%MESSAGE-ID%%"

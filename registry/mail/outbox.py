@@ -1,41 +1,26 @@
 """Queueing mail in the transaction of the event that causes it (no commits here)."""
 from __future__ import annotations
 
-from flask import render_template
-from flask_babel import force_locale
 from sqlalchemy import insert, or_, select
 
 from registry.law import periods
 from registry.announcements.summary import describe
 from registry.extensions import db
-from registry.web.links import absolute
-from registry.mail.messages import MANAGE_PLACEHOLDER, new_message_id
+from registry.mail import composing
+from registry.mail.links import Place, url
+from registry.mail.messages import new_message_id
 from registry.models import Announcement, MailBody, OutboxMessage, Subscription, TerminationNotice, subscription_service
 from registry.models.types import utcnow
 from registry.audit import checkpoints
 from registry.announcements import deadlines
 
 
-def render_body(template: str, language: str, **context) -> MailBody:
-    """Render email/<template>.<language>.{txt,html} once, every computed text and date in that language;
-    the subject is the text's first line."""
-    with force_locale(language):
-        text = render_template(f"email/{template}.{language}.txt", manage_url=MANAGE_PLACEHOLDER, **context)
-        html = render_template(f"email/{template}.{language}.html", manage_url=MANAGE_PLACEHOLDER, **context)
-    subject, _, rest = text.partition("\n")
-    # Fold every whitespace run (line breaks included) so that no user text can add a header.
-    body = MailBody(subject=" ".join(subject.split())[:300], text=rest.lstrip("\n"), html=html)
-    db.session.add(body)
-    db.session.flush()
-    return body
-
-
-def checkpoint_context(checkpoint) -> dict:
+def checkpoint_facts(checkpoint) -> dict:
     """What a mail shows of the signed checkpoint that covers the event it tells of (nothing without one)."""
     if checkpoint is None:
         return {"checkpoint": None}
-    return {"checkpoint": checkpoint, "checkpoints_url": absolute("public.audit_checkpoints"),
-            "checkpoint_url": absolute("public.audit_checkpoint", sequence=checkpoint.sequence)}
+    return {"checkpoint": checkpoint, "checkpoints_url": url(Place.CHECKPOINTS),
+            "checkpoint_url": url(Place.CHECKPOINT, sequence=checkpoint.sequence)}
 
 
 def queue_one(kind: str, recipient: str, body: MailBody, dedupe_key: str, **links) -> None:
@@ -44,35 +29,36 @@ def queue_one(kind: str, recipient: str, body: MailBody, dedupe_key: str, **link
 
 
 def queue_announcement(announcement: Announcement, event: str) -> int:
-    """Contractual notices to every affected contract, then subscribers not told already; returns the count."""
+    """The announcement to every affected contract's notice address, then to subscribers not told already;
+    returns the count."""
     facts = describe(announcement)
-    page = absolute("public.announcement", slug=announcement.processor.slug, announcement_id=announcement.id)
-    respond = absolute("portal.respond", announcement_id=announcement.id)
+    page = url(Place.ANNOUNCEMENT, slug=announcement.processor.slug, announcement_id=announcement.id)
+    respond = url(Place.RESPONSE, announcement_id=announcement.id)
     announced_on = periods.local_day(announcement.withdrawn_at if event == "withdrawal" else announcement.published_at)
     told: set[str] = set()
     rows = []
     now = utcnow()
-    signed = checkpoint_context(checkpoints.for_announcement(announcement))
+    said = {"announcement": announcement, "event": event, "page": page, "respond": respond,
+            **checkpoint_facts(checkpoints.for_announcement(announcement))}
     items = deadlines.notices(announcement.processor, announcement.services, announced_on, bool(facts.outside_eea))
     ended = {t.contract_id: t for t in db.session.scalars(select(TerminationNotice).where(
         TerminationNotice.contract_id.in_([i.contract.id for i in items if i.contract is not None] or [-1])))}
     for item in items:
         if item.contract is None or item.contract.notice_email in told:
             continue
-        body = _announcement_body(item.contract.notice_language, announcement, event=event, page=page,
-                                  respond=respond, notice=item, ended=ended.get(item.contract.id), **signed)
+        body = composing.body("announcement", item.contract.notice_language, notice=item,
+                              ended=ended.get(item.contract.id), **said)
         told.add(item.contract.notice_email)
-        rows.append(_row("contract_notice", item.contract.notice_email, body, announcement, event, now,
+        rows.append(_row("contract_announcement", item.contract.notice_email, body, announcement, event, now,
                          contract_id=item.contract.id))
     bodies = {}
     # One URL built by the router, then filled in per subscriber: 10,000 recipients stay cheap.
-    manage = absolute("subscriptions.manage", token="TOKEN").replace("TOKEN", "{}")
+    manage = url(Place.SUBSCRIPTION, token="TOKEN").replace("TOKEN", "{}")
     for sub_id, email, language, token in _subscribers(announcement):
         if email in told:
             continue
         if language not in bodies:
-            bodies[language] = _announcement_body(language, announcement, event=event, page=page, respond=respond,
-                                                  notice=None, **signed)
+            bodies[language] = composing.body("announcement", language, notice=None, ended=None, **said)
         told.add(email)
         rows.append(_row("announcement", email, bodies[language], announcement, event, now,
                          subscription_id=sub_id, manage_url=manage.format(token)))
@@ -93,13 +79,6 @@ def insert_rows(rows: list[dict]) -> None:
         for row in rows:
             copy.write_row([row[name] for name in columns])
     cursor.close()
-
-
-def _announcement_body(language: str, announcement: Announcement, **context) -> MailBody:
-    """What changes, where and until when, described and rendered in `language`."""
-    with force_locale(language):
-        facts = describe(announcement)
-    return render_body("announcement", language, a=announcement, f=facts, **context)
 
 
 def _row(kind, recipient, body, announcement, event, now, **extra) -> dict:

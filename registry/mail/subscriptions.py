@@ -6,17 +6,17 @@ from hmac import compare_digest
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
-from flask_babel import gettext as _
 
 from registry.extensions import db
-from registry.web.links import absolute
 from registry.models import LANGUAGES, Processor, Service, Subscription
 from registry.models.mail import new_token
 from registry.models.types import utcnow
 from registry.exceptions import DomainError, NotFound
 from registry.accounts import users
-from registry.mail import outbox
+from registry.mail import composing, outbox
+from registry.mail.links import Place, url
 from registry.storage.transactions import one_transaction
+from registry.text import _
 
 
 CONFIRM_DAYS = 7
@@ -66,15 +66,15 @@ def subscribe(processor: Processor, email: str, language: str, service_ids: list
 
 
 def _queue_subscription_mail(processor: Processor, sub: Subscription, confirmed: bool) -> None:
-    everything = {"en": "all services", "nl": "alle diensten"}[sub.language]
-    scope = everything if sub.all_services else ", ".join(s.name for s in sub.services)
-    body = outbox.render_body("subscription", sub.language, processor=processor, email=sub.email, confirmed=confirmed,
-                        scope=scope, days=CONFIRM_DAYS,
-                        confirm_url=absolute("subscriptions.confirm", signed=confirmation_token(sub)))
+    """The request to confirm (or, for an address subscribed already, its manage link), in the chosen language."""
+    services = [] if sub.all_services else [s.name for s in sub.services]  # none named: all services
+    body = composing.body("subscription", sub.language, processor=processor, email=sub.email, confirmed=confirmed,
+                          services=services, days=CONFIRM_DAYS,
+                          confirm_url=url(Place.SUBSCRIPTION_CONFIRMATION, signed=confirmation_token(sub)))
     # A fresh key per request: asking again sends again (the rate limit keeps that in bounds).
     outbox.queue_one("subscription", sub.email, body, f"subscription:{sub.id}:{utcnow().isoformat()}",
                      processor_id=processor.id, subscription_id=sub.id,
-                     manage_url=absolute("subscriptions.manage", token=sub.token) if confirmed else None)
+                     manage_url=url(Place.SUBSCRIPTION, token=sub.token) if confirmed else None)
 
 
 def _read(signed: str) -> tuple[Subscription | None, str | None]:

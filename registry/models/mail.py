@@ -17,7 +17,7 @@ LANGUAGES = {"en": "English", "nl": "Nederlands"}
 STATUSES = {"pending": _("pending"), "confirmed": _("confirmed"), "unsubscribed": _("unsubscribed")}
 
 # What each queued message is and where it stands, as the evidence pages show them: _(label).
-MESSAGE_KINDS = {"contract_notice": _("contractual notice"), "announcement": _("subscriber mail"),
+MESSAGE_KINDS = {"contract_announcement": _("contractual announcement"), "announcement": _("subscriber mail"),
                  "subscription": _("subscription confirmation"), "objection": _("objection"),
                  "consent": _("consent decision"), "termination": _("notice of termination")}
 MESSAGE_STATUSES = {"queued": _("queued"), "sending": _("being sent"), "sent": _("accepted"),
@@ -87,8 +87,9 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(String(254))
     body_id: Mapped[int] = mapped_column(ForeignKey("mail_body.id"))
     manage_url: Mapped[str | None] = mapped_column(String(500))
-    # 128 random bits (messages.new_message_id); no unique index: it would be rewritten by every mark, and
-    # "each recipient once" is the dedupe_key's constraint, not this one's.
+    # email.utils.make_msgid in the site's domain (messages.new_message_id): the time, the process and 64 random
+    # bits. No unique index: it would be rewritten by every mark, and "each recipient once" is the dedupe_key's
+    # constraint, not this one's.
     message_id: Mapped[str] = mapped_column(String(200))
     # Each recipient once per event: e.g. announcement:12:publication:a@b.nl.
     dedupe_key: Mapped[str] = mapped_column(String(400))

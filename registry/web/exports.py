@@ -9,12 +9,12 @@ from flask import url_for
 from registry.law import transfers
 from registry.models import ContractTerms, Processor, SubProcessor
 from registry.subprocessors.snapshot import RegistrySnapshot
+from registry.text.csv import csv_safe
 
 CSV_COLUMNS = [
     "processor", "service_key", "service", "sub_processor", "parent_sub_processor", "purpose", "locations",
     "outside_eea", "transfer_bases", "dpa_in_place", "source", "engaged_from", "engaged_until", "registry_date",
 ]
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def terms_as_dict(terms: ContractTerms | None) -> dict | None:
@@ -108,14 +108,6 @@ def snapshot_as_dict(snapshot: RegistrySnapshot) -> dict:
             ],
         })
     return data
-
-
-def csv_safe(value) -> str:
-    """Text for a spreadsheet cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_PREFIXES):
-        return "'" + text
-    return text
 
 
 def _yes_no(value: bool | None) -> str:

@@ -56,7 +56,7 @@ def test_the_announcement_page_and_its_notice_mail_carry_the_checkpoint(log, use
     assert "Ondertekend controlepunt van het auditlog" in dutch
     assert f"Controlepunt #{log.m + 1}, ondertekend met de sleutel van het portaal, dekt de eerste {log.n + 2}" in dutch
     signed = Log.checkpoint(log.m + 1)
-    notice = mail_to(NOTICE, "contract_notice").body
+    notice = mail_to(NOTICE, "contract_announcement").body
     assert (f"Signed audit checkpoint #{log.m + 1} ({log.stamp}): the portal's audit log held {log.n + 2} entries, "
             "this record included.") in notice.text
     assert f"Last hash (SHA-256): {signed.head}" in notice.text
@@ -66,14 +66,14 @@ def test_the_announcement_page_and_its_notice_mail_carry_the_checkpoint(log, use
     publication.withdraw(users.vcare_editor, processor("vcare"), item.id, "The supplier pulled out.")
     page = client.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
     on_page(page, log, log.m + 2, log.n + 3)   # the withdrawal's checkpoint covers the publication too
-    assert f"Signed audit checkpoint #{log.m + 2} " in mail_to(NOTICE, "contract_notice").body.text
+    assert f"Signed audit checkpoint #{log.m + 2} " in mail_to(NOTICE, "contract_announcement").body.text
 
 
 def test_a_dutch_notice_mail_carries_the_checkpoint_in_dutch(log, users):
     contract().notice_language = "nl"
     db.session.commit()
     announce(users.vcare_editor)
-    text = mail_to(NOTICE, "contract_notice").body.text
+    text = mail_to(NOTICE, "contract_announcement").body.text
     assert (f"Ondertekend controlepunt #{log.m + 1} van het auditlog ({log.stamp}): het auditlog van het portaal "
             f"telde {log.n + 2} vermeldingen, deze vastlegging inbegrepen.") in text
     assert f"Handtekening (Ed25519, sleutel {KEY_ID}): {Log.checkpoint(log.m + 1).signature}" in text

@@ -29,7 +29,7 @@ def test_editor_sees_every_message_of_an_announcement_and_downloads_csv(client, 
     page = client.get(f"/admin/processors/vcare/announcements/{item.id}/deliveries").get_data(as_text=True)
     rows = table_rows(page, f"Every message about announcement #{item.number}")
     assert [r[:7] for r in rows] == [   # recipient, kind, contract, queued, attempts, status, accepted
-        [NOTICE_ADDRESS, "contractual notice", "VC-2024-0117 (telefonie en Operator) (Huisartsenpraktijk X)",
+        [NOTICE_ADDRESS, "contractual announcement", "VC-2024-0117 (telefonie en Operator) (Huisartsenpraktijk X)",
          "2026-12-01 11:00:00", "1", "accepted", "2026-12-01 11:00:00"],
         ["=cmd@example.org", "subscriber mail", "", "2026-12-01 11:00:00", "2", "accepted", "2026-12-01 11:00:00"]]
     assert rows[0][7] == "" and rows[1][7].startswith("451") and "4.3.0 Try again later" in rows[1][7]
@@ -37,7 +37,7 @@ def test_editor_sees_every_message_of_an_announcement_and_downloads_csv(client, 
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [(r["recipient"], r["kind"], r["attempts"], r["status"], r["queued_at"], r["accepted_by_mail_server_at"],
              r["last_error"][:3]) for r in rows] == [
-        (NOTICE_ADDRESS, "contract_notice", "1", "sent", AT, AT, ""),
+        (NOTICE_ADDRESS, "contract_announcement", "1", "sent", AT, AT, ""),
         ("'=cmd@example.org", "announcement", "2", "sent", AT, AT, "451")]
 
 

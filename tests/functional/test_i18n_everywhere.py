@@ -116,11 +116,11 @@ def test_a_feed_reads_in_the_language_its_address_names(client, users):
     assert "/processors/vcare/feed.atom?lang=nl" in page
 
 
-def test_contract_notices_go_out_in_the_contracts_language(app, users):
+def test_contract_announcements_go_out_in_the_contracts_language(app, users):
     contract().notice_language = "nl"
     db.session.commit()
     item = announce(users.vcare_editor)
-    notice = mail_to(NOTICE_ADDRESS, kind="contract_notice", announcement_id=item.id)
+    notice = mail_to(NOTICE_ADDRESS, kind="contract_announcement", announcement_id=item.id)
     notice_end = item.deadlines[0]["notice_end"]
     assert notice.body.subject.startswith("Vcare zet Acme Cloud in voor Operator")
     assert "Uw overeenkomst stelt geen termijn voor bezwaar: u kunt altijd bezwaar maken." in notice.body.text
@@ -132,7 +132,7 @@ def test_contract_notices_go_out_in_the_contracts_language(app, users):
     contract().notice_language = "en"
     db.session.commit()
     item = announce(users.vcare_editor, name="Other Cloud")
-    notice = mail_to(NOTICE_ADDRESS, kind="contract_notice", announcement_id=item.id)
+    notice = mail_to(NOTICE_ADDRESS, kind="contract_announcement", announcement_id=item.id)
     assert "Your contract sets no deadline for objections: you may object at any time." in notice.body.text
     assert "Computed by analogy with Reg. (EEC, Euratom) No 1182/71 art. 3" in notice.body.text
 

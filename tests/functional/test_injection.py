@@ -57,7 +57,7 @@ def test_hostile_names_reasons_and_grounds_are_inert_everywhere(client, users, l
     no_live_markup(client.get(f"/admin/processors/vcare/objections/{made.id}/").get_data(as_text=True))
     messages = list(db.session.scalars(select(OutboxMessage)))
     # The contract notice of the announcement, and the objection's copies (notice address, controller, 2 editors).
-    assert sorted(m.kind for m in messages) == ["contract_notice"] + ["objection"] * 4
+    assert sorted(m.kind for m in messages) == ["contract_announcement"] + ["objection"] * 4
     for message in messages:
         no_live_markup(message.body.html)
         assert SCRIPT in message.body.text      # plain text mail carries it as it was typed: no markup there

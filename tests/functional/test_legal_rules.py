@@ -38,7 +38,7 @@ def announced(users):
 
 
 def notice_mail(announcement) -> OutboxMessage:
-    return db.session.scalar(select(OutboxMessage).filter_by(kind="contract_notice", recipient=NOTICE_ADDRESS,
+    return db.session.scalar(select(OutboxMessage).filter_by(kind="contract_announcement", recipient=NOTICE_ADDRESS,
                                                              announcement_id=announcement.id))
 
 

@@ -53,7 +53,7 @@ def outbox(**filters):
     return list(db.session.scalars(select(OutboxMessage).filter_by(**filters).order_by(OutboxMessage.id)))
 
 
-def test_publishing_queues_contract_notices_and_subscriber_mail(app, users):
+def test_publishing_queues_contract_announcements_and_subscriber_mail(app, users):
     subscriber("all@example.org")
     subscriber("operator@example.org", services=("operator",))
     subscriber("sendi@example.org", services=("sendi",))
@@ -63,7 +63,7 @@ def test_publishing_queues_contract_notices_and_subscriber_mail(app, users):
     rows = outbox(announcement_id=item.id)
     assert sorted(m.recipient for m in rows) == sorted([NOTICE_ADDRESS, "all@example.org", "operator@example.org"])
     notice_mail = next(m for m in rows if m.recipient == NOTICE_ADDRESS)
-    assert notice_mail.kind == "contract_notice" and notice_mail.contract_id is not None
+    assert notice_mail.kind == "contract_announcement" and notice_mail.contract_id is not None
     # Vcare 5.3: outside the EEA only with consent; consent has no deadline, the change waits for it.
     assert ("There is no deadline: the change does not apply to your services until you grant consent."
             in notice_mail.body.text)
@@ -71,7 +71,7 @@ def test_publishing_queues_contract_notices_and_subscriber_mail(app, users):
     assert all(m.message_id.endswith("@registry.test>") for m in rows)
 
 
-def test_contract_notices_go_out_without_any_subscriber(app, users):
+def test_contract_announcements_go_out_without_any_subscriber(app, users):
     item = publish_add(users.vcare_editor)
     assert [m.recipient for m in outbox(announcement_id=item.id)] == [NOTICE_ADDRESS]
 
@@ -119,7 +119,7 @@ def test_the_worker_delivers_over_one_connection_with_the_rfc_8058_headers(app, 
     assert dutch["Message-ID"] == stored["all@example.org"].message_id
     assert all(m.status == "sent" and m.sent_at is not None for m in stored.values())
     notice = copies[NOTICE_ADDRESS][0]
-    assert "List-Unsubscribe" not in notice  # a contractual notice is not a list mail
+    assert "List-Unsubscribe" not in notice  # a contractual announcement is not a list mail
 
 
 def test_a_misbehaving_server_still_gets_exactly_one_copy_per_recipient(app, users, smtp):

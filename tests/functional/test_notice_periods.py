@@ -126,7 +126,7 @@ def test_the_published_deadlines_and_each_contracts_notice_mail_state_its_own_pe
     assert ("30 days' notice (the processor's policy, not in the contract): the change could take effect on "
             "January 1, 2027 at the earliest.") in public
     mails = {m.recipient: m.body.text for m in db.session.scalars(
-        select(OutboxMessage).filter_by(kind="contract_notice", announcement_id=item.id))}
+        select(OutboxMessage).filter_by(kind="contract_announcement", announcement_id=item.id))}
     assert set(mails) == {X_ADDRESS, NOORD_ADDRESS}
     assert "Notice: 45 days (art. 4.1 (test)), the processor's duty, not a deadline for you." in mails[NOORD_ADDRESS]
     assert ("Notice: 30 days (the processor's policy, not in the contract), the processor's duty, not a deadline "

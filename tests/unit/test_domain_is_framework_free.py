@@ -12,11 +12,6 @@ from ..conftest import PROJECT
 DOMAIN = ["registry/text", "registry/law", "registry/storage", "registry/models", "registry/accounts",
           "registry/audit", "registry/subprocessors", "registry/announcements", "registry/cases", "registry/mail",
           "registry/exceptions.py"]
-# Exempt until issue 13's mail work lands: the outbox still renders templates with Flask's render_template and
-# force_locale, and takes its links from registry.web.links. The second test fails once the exemption has no
-# reason left, so that it cannot outlive it.
-NOT_YET = {"registry/mail"}
-
 FORBIDDEN_MODULES = ("flask_babel", "registry.web")
 # Request-bound names of Flask and Flask-Login (UserMixin, current_app and the like are not).
 FORBIDDEN_NAMES = {
@@ -74,15 +69,8 @@ def violations_under(entry: str) -> list[str]:
 
 
 def test_no_domain_module_imports_the_web_layer():
-    checked = [entry for entry in DOMAIN if entry not in NOT_YET]
-    assert sum(len(files_of(entry)) for entry in checked) > 40   # the walk found the packages
-    assert [v for entry in checked for v in violations_under(entry)] == []
-
-
-def test_every_exemption_still_has_its_reason():
-    assert NOT_YET <= set(DOMAIN)
-    for entry in NOT_YET:
-        assert violations_under(entry), f"{entry} no longer imports the web layer: remove it from NOT_YET"
+    assert sum(len(files_of(entry)) for entry in DOMAIN) > 50   # the walk found the packages
+    assert [v for entry in DOMAIN for v in violations_under(entry)] == []
 
 
 def test_the_check_finds_each_kind_of_forbidden_import():

@@ -1,6 +1,6 @@
 import pytest
 
-from registry.web.exports import csv_safe
+from registry.text.csv import csv_safe
 
 
 @pytest.mark.parametrize("value", ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
