@@ -17,7 +17,7 @@ TRANSFER_CONSENT = _("Consent needed: the change moves data outside the EEA")
 
 
 @dataclass(frozen=True)
-class ContractNotice:
+class ContractDeadlines:
     """What one contract (or terms version) gives for a change: the processor's notice period and, where the
     contract states one, the controller's period to object."""
 
@@ -59,12 +59,12 @@ class ContractNotice:
         return _("the processor's policy, not in the contract")
 
 
-def contract_notice(label: Text | str, terms: ContractTerms, announced_on: date,
-                    contract: CustomerContract | None = None, outside_eea: bool = False) -> ContractNotice:
+def contract_deadlines(label: Text | str, terms: ContractTerms, announced_on: date,
+                    contract: CustomerContract | None = None, outside_eea: bool = False) -> ContractDeadlines:
     """The notice period and any objection period that these terms give for a change announced on a day."""
     objection = (periods.deadline_to_act(announced_on, terms.objection_days)
                  if terms.objection_days is not None and terms.objection_route == "objection" else None)
-    return ContractNotice(label, terms, periods.notice_period(announced_on, terms.notice_days), contract,
+    return ContractDeadlines(label, terms, periods.notice_period(announced_on, terms.notice_days), contract,
                           outside_eea, objection)
 
 
@@ -83,31 +83,31 @@ def affected_contracts(processor: Processor, services: list[Service]) -> list[Cu
     ))
 
 
-def notices(processor: Processor, services: list[Service], announced_on: date,
-            outside_eea: bool = False) -> list[ContractNotice]:
+def per_contract(processor: Processor, services: list[Service], announced_on: date,
+            outside_eea: bool = False) -> list[ContractDeadlines]:
     """One notice per affected contract; the processor's current terms when no contract is affected."""
     contracts = affected_contracts(processor, services)
     if contracts:
-        return [contract_notice(_("contract %(ref)s of %(name)s", ref=c.reference, name=c.organisation.name),
+        return [contract_deadlines(_("contract %(ref)s of %(name)s", ref=c.reference, name=c.organisation.name),
                                 c.terms, announced_on, c, outside_eea) for c in contracts]
     terms = processor.terms_at(announced_on) or (processor.contract_terms[0] if processor.contract_terms else None)
     if terms is None:
         return []
-    return [contract_notice(_("the contract terms of %(name)s (version %(version)s)", name=processor.name,
+    return [contract_deadlines(_("the contract terms of %(name)s (version %(version)s)", name=processor.name,
                               version=terms.version), terms, announced_on, None, outside_eea)]
 
 
-def per_terms(items: list[ContractNotice]) -> list[ContractNotice]:
+def per_terms(items: list[ContractDeadlines]) -> list[ContractDeadlines]:
     """The notices grouped by contract-terms version, for the public page (no controller names)."""
-    seen: dict[int, ContractNotice] = {}
+    seen: dict[int, ContractDeadlines] = {}
     for item in items:
         if item.terms.id not in seen:
-            seen[item.terms.id] = ContractNotice(_("contracts under terms version %(version)s", version=item.terms.version),
+            seen[item.terms.id] = ContractDeadlines(_("contracts under terms version %(version)s", version=item.terms.version),
                                                  item.terms, item.notice_end, None, item.outside_eea,
                                                  item.objection_deadline)
     return list(seen.values())
 
 
-def binding(items: list[ContractNotice]) -> ContractNotice | None:
+def binding(items: list[ContractDeadlines]) -> ContractDeadlines | None:
     """The notice that allows the latest effective date: the one a change must respect."""
     return max(items, key=lambda n: n.earliest_effective, default=None)

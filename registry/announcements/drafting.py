@@ -73,7 +73,7 @@ def _sub_processor(processor: Processor, sp_id: int | None, field: str, what: st
 def _governing_terms(processor: Processor, services: list[Service], day: date) -> list:
     """Every contract-terms version that governs a contract taking one of these services (or the current terms)."""
     seen = {}
-    for item in deadlines.notices(processor, services, day):
+    for item in deadlines.per_contract(processor, services, day):
         seen.setdefault(item.terms.id, item.terms)
     return list(seen.values())
 
@@ -196,7 +196,7 @@ def check_effective_date(processor: Processor, services: list[Service], effectiv
                                  "characters.",
                                  min_justification=MIN_JUSTIFICATION), "urgency_justification")
         return
-    for item in deadlines.notices(processor, services, announced_on):
+    for item in deadlines.per_contract(processor, services, announced_on):
         if effective < item.earliest_effective:
             raise DomainError(
                 _("Too early for %(label)s: %(notice_days)s days' notice (%(source)s) means the change can take "

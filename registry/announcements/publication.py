@@ -52,7 +52,7 @@ def deadlines_as_announced(processor: Processor, announcement: Announcement, ann
     """Per contract-terms version: the route, the processor's notice period (and where it comes from) and, only
     where the terms state one, the controller's period to object; fixed at publication."""
     outside_eea = bool(describe(announcement).outside_eea)
-    items = deadlines.per_terms(deadlines.notices(processor, announcement.services, announced_on, outside_eea))
+    items = deadlines.per_terms(deadlines.per_contract(processor, announcement.services, announced_on, outside_eea))
     return [{
         "terms_version": item.terms.version, "authorisation": item.terms.authorisation,
         "route": "consent" if item.consent else "objection", "route_label": _stored_label(item.route_label),

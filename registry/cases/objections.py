@@ -21,10 +21,10 @@ MIN_GROUND_WORDS = 5
 MAX_TEXT = 10_000
 
 
-def reference(reaction: reading.Reaction) -> str:
+def reference(case: reading.Case) -> str:
     """A reference number that names the processor, the announcement and the contract."""
-    return (f"OBJ-{reaction.announcement.processor.slug.upper()}-{reaction.announcement.number:03d}"
-            f"-{reaction.contract.id:05d}")
+    return (f"OBJ-{case.announcement.processor.slug.upper()}-{case.announcement.number:03d}"
+            f"-{case.contract.id:05d}")
 
 
 def _require_controller(actor: User) -> int:
@@ -46,14 +46,14 @@ def check_grounds(grounds: str, article: str | None) -> str:
     return text
 
 
-def _services(reaction: reading.Reaction, service_ids: list[int]) -> list[Service]:
-    allowed = {s.id: s for s in reaction.services}
+def _services(case: reading.Case, service_ids: list[int]) -> list[Service]:
+    allowed = {s.id: s for s in case.services}
     if not service_ids:
         raise DomainError(_("Choose the services your objection concerns."), "service_ids")
     outside = [i for i in service_ids if i not in allowed]
     if outside:
         raise DomainError(_("You can object only for services of your contract %(ref)s that this announcement "
-                            "changes.", ref=reaction.contract.reference), "service_ids")
+                            "changes.", ref=case.contract.reference), "service_ids")
     return [allowed[i] for i in dict.fromkeys(service_ids)]
 
 
@@ -62,26 +62,26 @@ def _already(announcement, objection: Objection) -> Text:
              ref=objection.reference)
 
 
-def check_open(reaction: reading.Reaction, today: date) -> None:
+def check_open(case: reading.Case, today: date) -> None:
     """Why an objection cannot be made now, if it cannot; AlreadyDone when one was made."""
-    a = reaction.announcement
-    if reaction.objection is not None:
-        raise AlreadyDone(_already(a, reaction.objection), reaction.objection)
-    if reaction.withdrawn:
+    a = case.announcement
+    if case.objection is not None:
+        raise AlreadyDone(_already(a, case.objection), case.objection)
+    if case.withdrawn:
         raise DomainError(_("%(name)s withdrew announcement #%(number)s on %(day)s: the change will not happen, so "
                             "there is nothing to object to.", name=a.processor.name, number=a.number,
                             day=a.withdrawn_at.date()))
-    if reaction.consent_route:
+    if case.consent_route:
         raise DomainError(_("Under your contract %(ref)s this change needs your consent (art. %(article)s); grant or "
-                            "refuse it instead of objecting.", ref=reaction.contract.reference,
-                            article=reaction.notice.route_article or "-"))
-    if reaction.after_contract_end:
-        raise DomainError(reaction.contract_end_reason())
-    if reaction.deadline is not None and today > reaction.deadline.day:
+                            "refuse it instead of objecting.", ref=case.contract.reference,
+                            article=case.deadlines.route_article or "-"))
+    if case.after_contract_end:
+        raise DomainError(case.contract_end_reason())
+    if case.deadline is not None and today > case.deadline.day:
         raise DomainError(_("The deadline to object under contract %(ref)s was the end of %(day)s "
                             "(Europe/Amsterdam, art. %(article)s). Objections can no longer be submitted for this "
-                            "announcement.", ref=reaction.contract.reference, day=reaction.deadline.day,
-                            article=reaction.contract.terms.objection_period_article or "-"))
+                            "announcement.", ref=case.contract.reference, day=case.deadline.day,
+                            article=case.contract.terms.objection_period_article or "-"))
 
 
 @one_transaction
@@ -90,29 +90,29 @@ def submit(actor: User, announcement_id: int, contract_id: int, grounds: str, se
     """Record an objection (before the contract's deadline where it states one, else at any time, marked when made
     after the change took effect); mail a copy to the controller and notify the editors."""
     organisation_id = _require_controller(actor)
-    reaction = reading.locked_reaction(organisation_id, announcement_id, contract_id)
-    check_open(reaction, today)
-    text = check_grounds(grounds, reaction.notice.route_article)
-    services = _services(reaction, service_ids)
-    contract = reaction.contract
-    objection = Objection(reference=reference(reaction), announcement_id=announcement_id, contract_id=contract.id,
+    case = reading.locked_case(organisation_id, announcement_id, contract_id)
+    check_open(case, today)
+    text = check_grounds(grounds, case.deadlines.route_article)
+    services = _services(case, service_ids)
+    contract = case.contract
+    objection = Objection(reference=reference(case), announcement_id=announcement_id, contract_id=contract.id,
                           processor_id=contract.processor_id, organisation_id=organisation_id, grounds=text,
-                          deadline=reaction.deadline.day if reaction.deadline else None,
-                          after_effective=reaction.in_effect(today), submitted_at=utcnow(),
+                          deadline=case.deadline.day if case.deadline else None,
+                          after_effective=case.in_effect(today), submitted_at=utcnow(),
                           submitted_by_id=actor.id, services=services)
-    add_once(objection, Objection, lambda first: _already(reaction.announcement, first),
+    add_once(objection, Objection, lambda first: _already(case.announcement, first),
              announcement_id=announcement_id, contract_id=contract_id)
     trail.record(actor, "objection.submit", objection,
                  _("Objection %(ref)s to announcement #%(number)s under contract %(contract)s",
-                   ref=objection.reference, number=reaction.announcement.number, contract=contract.reference),
+                   ref=objection.reference, number=case.announcement.number, contract=contract.reference),
                  processor_id=contract.processor_id,
                  details={"services": [s.name for s in services], "grounds": text,
-                          "deadline": reaction.deadline.day.isoformat() if reaction.deadline else None,
-                          "after_effective": reaction.in_effect(today)})
+                          "deadline": case.deadline.day.isoformat() if case.deadline else None,
+                          "after_effective": case.in_effect(today)})
     case_mail.queue("objection.submitted", f"objection:{objection.id}:submitted", contract, announcement_id,
                     controller=case_mail.controller_addresses(contract, actor),
                     processor=case_mail.editor_addresses(contract.processor_id),
-                    objection=objection, announcement=reaction.announcement)
+                    objection=objection, announcement=case.announcement)
     db.session.commit()
     return objection
 

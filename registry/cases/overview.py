@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from registry.extensions import db
-from registry.models import Objection, TerminationNotice
+from registry.models import Objection, Termination
 
 
 def open_objections(processor_id: int) -> int:
@@ -14,7 +14,7 @@ def open_objections(processor_id: int) -> int:
         Objection.processor_id == processor_id, Objection.outcome.is_(None)))
 
 
-def terminations_of(processor_id: int) -> list[TerminationNotice]:
+def terminations_of(processor_id: int) -> list[Termination]:
     """The notices of termination the processor received, newest first."""
-    return list(db.session.scalars(select(TerminationNotice).filter_by(processor_id=processor_id)
-                                   .order_by(TerminationNotice.given_at.desc())))
+    return list(db.session.scalars(select(Termination).filter_by(processor_id=processor_id)
+                                   .order_by(Termination.given_at.desc())))

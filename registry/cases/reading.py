@@ -23,45 +23,45 @@ from registry.models import (
     Objection,
     Service,
     SubProcessor,
-    TerminationNotice,
+    Termination,
     announcement_service,
 )
 from registry.exceptions import NotFound
 from registry.storage.locks import locked
 from registry.announcements import deadlines
-from registry.announcements.deadlines import ContractNotice
+from registry.announcements.deadlines import ContractDeadlines
 
 def announced_on(announcement: Announcement) -> date:
     """The calendar day (Europe/Amsterdam) on which an announcement was published: its periods run from it."""
     return periods.local_day(announcement.published_at)
 
 
-def contract_notice(contract: CustomerContract, announcement: Announcement) -> ContractNotice:
+def contract_deadlines(contract: CustomerContract, announcement: Announcement) -> ContractDeadlines:
     """The route (object or consent) and any objection period this contract's own terms give for an announcement."""
-    return deadlines.contract_notice(f"contract {contract.reference} of {contract.organisation.name}", contract.terms,
+    return deadlines.contract_deadlines(f"contract {contract.reference} of {contract.organisation.name}", contract.terms,
                                   announced_on(announcement), contract, bool(describe(announcement).outside_eea))
 
 
 @dataclass
-class Reaction:
+class Case:
     """One announcement as it touches one contract, with what the controller did about it."""
 
     announcement: Announcement
     contract: CustomerContract
-    notice: ContractNotice
+    deadlines: ContractDeadlines
     services: list[Service]
     objection: Objection | None
     consent: ConsentDecision | None
-    termination: TerminationNotice | None = None
+    termination: Termination | None = None
 
     @property
     def consent_route(self) -> bool:
-        return self.notice.consent
+        return self.deadlines.consent
 
     @property
     def deadline(self) -> periods.Deadline | None:
         """The last day to object, only where the contract states an objection period."""
-        return self.notice.objection_deadline
+        return self.deadlines.objection_deadline
 
     @property
     def effective_date(self) -> date:
@@ -145,8 +145,8 @@ def own_contract(organisation_id: int, contract_id: int) -> CustomerContract:
     return contract
 
 
-def reactions(organisation_id: int, announcement_id: int | None = None,
-              contract_id: int | None = None) -> list[Reaction]:
+def cases(organisation_id: int, announcement_id: int | None = None,
+              contract_id: int | None = None) -> list[Case]:
     """Every (published or withdrawn) announcement × contract of the organisation it touches, newest first."""
     contracts = [c for c in contracts_of(organisation_id) if contract_id is None or c.id == contract_id]
     if not contracts:
@@ -169,7 +169,7 @@ def reactions(organisation_id: int, announcement_id: int | None = None,
     consents = {(d.announcement_id, d.contract_id): d for d in db.session.scalars(
         select(ConsentDecision).where(ConsentDecision.contract_id.in_(contract_ids)))}
     terminations = {t.contract_id: t for t in db.session.scalars(
-        select(TerminationNotice).where(TerminationNotice.contract_id.in_(contract_ids)))}
+        select(Termination).where(Termination.contract_id.in_(contract_ids)))}
     found = []
     for announcement in announcements:
         for contract in contracts:
@@ -180,27 +180,27 @@ def reactions(organisation_id: int, announcement_id: int | None = None,
             if not services:
                 continue
             key = (announcement.id, contract.id)
-            found.append(Reaction(announcement, contract, contract_notice(contract, announcement), services,
+            found.append(Case(announcement, contract, contract_deadlines(contract, announcement), services,
                                   objections.get(key), consents.get(key), terminations.get(contract.id)))
     return found
 
 
-def reaction(organisation_id: int, announcement_id: int, contract_id: int) -> Reaction:
+def case(organisation_id: int, announcement_id: int, contract_id: int) -> Case:
     """One announcement as it touches one of the organisation's contracts; NotFound when it does not."""
-    found = reactions(organisation_id, announcement_id, contract_id)
+    found = cases(organisation_id, announcement_id, contract_id)
     if not found:
         raise NotFound(_("This announcement does not concern that contract of your organisation."))
     return found[0]
 
 
-def locked_reaction(organisation_id: int, announcement_id: int, contract_id: int) -> Reaction:
-    """As `reaction`, for recording what the controller decides: the announcement is held as it is (a withdrawal
+def locked_case(organisation_id: int, announcement_id: int, contract_id: int) -> Case:
+    """As `case`, for recording what the controller decides: the announcement is held as it is (a withdrawal
     waits) and the contract is ours alone until we commit, both re-read under their locks."""
     announcement = locked(Announcement, announcement_id, shared=True)
     contract = locked(CustomerContract, contract_id)
     if announcement is None or contract is None or contract.organisation_id != organisation_id:
         raise NotFound(_("This announcement does not concern that contract of your organisation."))
-    return reaction(organisation_id, announcement_id, contract_id)
+    return case(organisation_id, announcement_id, contract_id)
 
 
 def objections_of(organisation_id: int) -> list[Objection]:
@@ -213,10 +213,10 @@ def consents_of(organisation_id: int) -> list[ConsentDecision]:
                                    .order_by(ConsentDecision.decided_at.desc(), ConsentDecision.id.desc())))
 
 
-def terminations_of(organisation_id: int) -> list[TerminationNotice]:
-    return list(db.session.scalars(select(TerminationNotice)
-                                   .where(TerminationNotice.organisation_id == organisation_id)
-                                   .order_by(TerminationNotice.given_at.desc())))
+def terminations_of(organisation_id: int) -> list[Termination]:
+    return list(db.session.scalars(select(Termination)
+                                   .where(Termination.organisation_id == organisation_id)
+                                   .order_by(Termination.given_at.desc())))
 
 
 def own_objection(organisation_id: int, objection_id: int) -> Objection:
@@ -241,7 +241,7 @@ class Mark:
     blocked: bool = False
 
 
-def mark(item: Reaction) -> Mark | None:
+def mark(item: Case) -> Mark | None:
     if item.withdrawn or item.after_contract_end:
         return None
     if item.consent_route:
@@ -279,7 +279,7 @@ class ContractRow:
 def contract_registry(organisation_id: int, contract_id: int, today: date) -> dict[Service, list[ContractRow]]:
     """The sub-processors of the contract's services, today and announced, with the controller's decisions."""
     contract = own_contract(organisation_id, contract_id)
-    marks = {item.announcement.id: m for item in reactions(organisation_id, contract_id=contract.id)
+    marks = {item.announcement.id: m for item in cases(organisation_id, contract_id=contract.id)
              if (m := mark(item)) is not None}
     service_ids = [s.id for s in contract.services]
     engagements = db.session.scalars(

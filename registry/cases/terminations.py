@@ -9,7 +9,7 @@ from sqlalchemy import select
 from registry.law import periods
 from registry.extensions import db
 from registry.text import Iso, Joined, Text, _, english
-from registry.models import CustomerContract, Objection, TerminationNotice, User
+from registry.models import CustomerContract, Objection, Termination, User
 from registry.models.types import utcnow
 from registry.exceptions import AlreadyDone, DomainError
 from registry.audit import trail
@@ -32,7 +32,7 @@ class Window:
 def window(objection: Objection, today: date) -> Window:
     terms = objection.contract.terms
     article = _("art. %(article)s", article=terms.termination_article) if terms.termination_article else _("the contract")
-    existing = db.session.scalar(select(TerminationNotice).filter_by(contract_id=objection.contract_id))
+    existing = db.session.scalar(select(Termination).filter_by(contract_id=objection.contract_id))
     if existing is not None:
         return Window(False, _("Notice of termination of contract %(ref)s was given on %(day)s (%(notice)s); it ends "
                                "at the end of %(end)s.", ref=objection.contract.reference,
@@ -50,7 +50,7 @@ def window(objection: Objection, today: date) -> Window:
 
 
 @one_transaction
-def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) -> TerminationNotice:
+def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) -> Termination:
     """Record the notice date and the end date the contract's termination period gives; tell both sides."""
     if actor.role != "controller":
         raise DomainError(_("Only the controller gives notice of termination."))
@@ -67,13 +67,13 @@ def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) ->
     if not confirmed:
         raise DomainError(_("Tick the box to confirm that you end the contract."), "confirm")
     contract, terms = objection.contract, objection.contract.terms
-    notice = TerminationNotice(reference=f"TRM-{contract.processor.slug.upper()}-{contract.id:05d}",
+    notice = Termination(reference=f"TRM-{contract.processor.slug.upper()}-{contract.id:05d}",
                                contract_id=contract.id, objection_id=objection.id,
                                processor_id=contract.processor_id, organisation_id=contract.organisation_id,
                                given_on=today, given_at=utcnow(), given_by_id=actor.id,
                                months=terms.termination_months, end_date=state.end.day,
                                article=terms.termination_article, rule=english(state.end.explanation))
-    add_once(notice, TerminationNotice, lambda first: _("Notice was given already (%(ref)s).", ref=first.reference),
+    add_once(notice, Termination, lambda first: _("Notice was given already (%(ref)s).", ref=first.reference),
              contract_id=contract.id)
     trail.record(actor, "termination.notice", objection,
                  _("Notice of termination %(ref)s of contract %(contract)s: given %(given)s, ends at the end of "

@@ -9,7 +9,7 @@ from registry.extensions import db
 from registry.mail import composing
 from registry.mail.links import Place, url
 from registry.mail.messages import new_message_id
-from registry.models import Announcement, MailBody, OutboxMessage, Subscription, TerminationNotice, subscription_service
+from registry.models import Announcement, MailBody, OutboxMessage, Subscription, Termination, subscription_service
 from registry.models.types import utcnow
 from registry.audit import checkpoints
 from registry.announcements import deadlines
@@ -40,9 +40,9 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
     now = utcnow()
     said = {"announcement": announcement, "event": event, "page": page, "respond": respond,
             **checkpoint_facts(checkpoints.for_announcement(announcement))}
-    items = deadlines.notices(announcement.processor, announcement.services, announced_on, bool(facts.outside_eea))
-    ended = {t.contract_id: t for t in db.session.scalars(select(TerminationNotice).where(
-        TerminationNotice.contract_id.in_([i.contract.id for i in items if i.contract is not None] or [-1])))}
+    items = deadlines.per_contract(announcement.processor, announcement.services, announced_on, bool(facts.outside_eea))
+    ended = {t.contract_id: t for t in db.session.scalars(select(Termination).where(
+        Termination.contract_id.in_([i.contract.id for i in items if i.contract is not None] or [-1])))}
     for item in items:
         if item.contract is None or item.contract.notice_email in told:
             continue

@@ -9,7 +9,7 @@ from registry.models.objection import (
     ConsentDecision,
     Objection,
     ObjectionMessage,
-    TerminationNotice,
+    Termination,
     objection_service,
 )
 from registry.models.processor import ContractTerms, Processor, Service
@@ -23,7 +23,7 @@ __all__ = [
     "ConsentDecision",
     "Objection",
     "ObjectionMessage",
-    "TerminationNotice",
+    "Termination",
     "objection_service",
     "LANGUAGES",
     "MailBody",

@@ -47,4 +47,4 @@ class CustomerContract(db.Model):
     terms: Mapped[ContractTerms] = relationship()
     services: Mapped[list[Service]] = relationship(secondary=contract_service, order_by="Service.position")
     # Notice of termination given under this contract, if any (one per contract): it ends on its end date.
-    termination = relationship("TerminationNotice", viewonly=True, uselist=False, lazy="selectin")
+    termination = relationship("Termination", viewonly=True, uselist=False, lazy="selectin")

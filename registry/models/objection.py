@@ -62,7 +62,7 @@ class Objection(db.Model):
     outcome_by: Mapped[User | None] = relationship(foreign_keys=[outcome_by_id])
     messages: Mapped[list[ObjectionMessage]] = relationship(back_populates="objection",
                                                             order_by="ObjectionMessage.id")
-    termination: Mapped[TerminationNotice | None] = relationship(back_populates="objection")
+    termination: Mapped[Termination | None] = relationship(back_populates="objection")
 
     @property
     def is_open(self) -> bool:
@@ -116,8 +116,10 @@ class ConsentDecision(db.Model):
         return DECISIONS.get(self.decision, self.decision)
 
 
-class TerminationNotice(db.Model):
-    """A controller's notice ending its contract after an objection ended without agreement."""
+class Termination(db.Model):
+    """A controller's notice of termination, ending its contract after an objection ended without agreement."""
+
+    __tablename__ = "termination_notice"  # the table's name from before the class was named Termination
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(60), unique=True)

@@ -9,7 +9,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import AuditEntry, ConsentDecision, OutboxMessage, TerminationNotice
+from registry.models import AuditEntry, ConsentDecision, OutboxMessage, Termination
 from registry.audit import trail as audit
 
 from ..clock import on
@@ -94,7 +94,7 @@ def test_termination_needs_no_agreement_first(client, users, login, objection):
     assert response.status_code == 400
     assert alert(response.get_data(as_text=True)) == ("Please correct the following "
                                                       + NOT_YET.format("Open: in consultation"))
-    assert db.session.scalar(select(TerminationNotice)) is None
+    assert db.session.scalar(select(Termination)) is None
 
 
 def test_after_no_agreement_the_controller_gives_notice_and_sees_the_end_date(client, users, login, objection):
@@ -109,11 +109,11 @@ def test_after_no_agreement_the_controller_gives_notice_and_sees_the_end_date(cl
         assert response.status_code == 400 and "Tick the box" in response.get_data(as_text=True)
         response = client.post(f"/portal/objections/{objection.id}/termination", data={"confirm": "y"})
         assert response.status_code == 302
-        notice = db.session.scalar(select(TerminationNotice))
+        notice = db.session.scalar(select(Termination))
         assert (notice.given_on, notice.end_date, notice.months, notice.article) == (
             date(2027, 1, 31), date(2027, 2, 28), 1, "4.1")
         again = client.post(f"/portal/objections/{objection.id}/termination", data={"confirm": "y"})
-        assert again.status_code == 302 and db.session.scalars(select(TerminationNotice)).all() == [notice]
+        assert again.status_code == 302 and db.session.scalars(select(Termination)).all() == [notice]
         dashboard = client.get("/portal/").get_data(as_text=True)
         assert notice.reference in dashboard and "February 28, 2027" in dashboard
         assert notice.reference in client.get("/portal/objections.csv").get_data(as_text=True)
@@ -162,7 +162,7 @@ def test_a_contract_that_cannot_be_ended_says_why(client, users, login):
     page = client.get(f"/portal/objections/{made.id}/").get_data(as_text=True)
     assert "does not let you end it" in page and "art. 10.2" in page and "Give notice of termination" not in page
     response = client.post(f"/portal/objections/{made.id}/termination", data={"confirm": "y"})
-    assert response.status_code == 400 and db.session.scalar(select(TerminationNotice)) is None
+    assert response.status_code == 400 and db.session.scalar(select(Termination)) is None
     assert "art. 10.2" in alert(response.get_data(as_text=True))
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import AuditEntry, ConsentDecision, Objection, ObjectionMessage, Service, TerminationNotice
+from registry.models import AuditEntry, ConsentDecision, Objection, ObjectionMessage, Service, Termination
 from registry.cases import consents, objections, terminations
 
 from .fuzz import EXAMPLES, INERT, REFUSED, Field, Spy, Tally, Value, choice, drive, example, form_data, isolated, \
@@ -151,10 +151,10 @@ def test_the_termination_form(fuzz_day, app, client, users, login, monkeypatch):
     @given(values=example({"confirm": confirm}))
     def run(values):
         with isolated():
-            before, calls = count(TerminationNotice, AuditEntry), spy.calls
+            before, calls = count(Termination, AuditEntry), spy.calls
             response = client.post(f"/portal/objections/{objection_id}/termination", data=form_data(values))
-            made = db.session.scalar(select(TerminationNotice))
-            drive(response, values, tally, spy.calls > calls, count(TerminationNotice, AuditEntry) == before,
+            made = db.session.scalar(select(Termination))
+            drive(response, values, tally, spy.calls > calls, count(Termination, AuditEntry) == before,
                   lambda: response.status_code == 302 and made is not None and made.given_on == DAY)
     run()
     tally.assert_real_share()

@@ -34,7 +34,7 @@ from registry.models import (
     Service,
     SubProcessor,
     Subscription,
-    TerminationNotice,
+    Termination,
     User,
 )
 from registry.accounts import users as accounts
@@ -398,7 +398,7 @@ def test_thirty_notices_of_termination_of_one_contract_record_one(portal):
                                  f"December 23, 2026." in a.text]
     lost = [a for a in answers if f"Notice was given already ({ref})." in a.text]
     assert (len(won), len(lost)) == (1, PRESSES - 1)
-    [notice_id] = portal.setup(lambda: db.session.scalars(select(TerminationNotice.id).filter_by(
+    [notice_id] = portal.setup(lambda: db.session.scalars(select(Termination.id).filter_by(
         contract_id=contract_id)).all())
     assert portal.count(_audit("termination.notice", objection_id)) == 1
     assert portal.count(_outbox(f"termination:{notice_id}:%")) == 3

@@ -67,7 +67,7 @@ def edit_announcement(processor: Processor, announcement_id: int | None = None):
 def _detail(processor: Processor, item: Announcement, status: int = 200, error: str | None = None,
             withdraw_form=None):
     facts = describe(item)
-    notices = deadlines.notices(processor, item.services, today(), bool(facts.outside_eea)) if item.is_draft else []
+    notices = deadlines.per_contract(processor, item.services, today(), bool(facts.outside_eea)) if item.is_draft else []
     return render_template("admin/announcement.html", processor=processor, a=item, f=facts,
                            notices=notices, binding=deadlines.binding(notices), error=error,
                            publish_form=PublishForm(), withdraw_form=withdraw_form or WithdrawForm(),

@@ -27,9 +27,9 @@ TAMPERED = _l("This form was changed after the site sent it (it names another an
 Case = Objection | ConsentDecision
 
 
-def _reaction(announcement_id: int, contract_id: int) -> reading.Reaction:
+def _case(announcement_id: int, contract_id: int) -> reading.Case:
     try:
-        return reading.reaction(org_id(), announcement_id, contract_id)
+        return reading.case(org_id(), announcement_id, contract_id)
     except NotFound:
         abort(404)
 
@@ -46,7 +46,7 @@ def _made_already(done: AlreadyDone) -> Response:
     return redirect(_shown(done.existing))
 
 
-def _case_page(item: reading.Reaction, form: AboutForm, template: str, day: date, check_open: Callable[[], None],
+def _case_page(item: reading.Case, form: AboutForm, template: str, day: date, check_open: Callable[[], None],
                record: Callable[[], Case], recorded: Callable[[Case], str]):
     """The objection and the consent page: the form (refused with the reason while the case cannot be made), one
     service call for a valid submit, then the record made; a case made already answers with that one."""
@@ -79,7 +79,7 @@ def _case_page(item: reading.Reaction, form: AboutForm, template: str, day: date
 @bp.route("/contracts/<int:contract_id>/announcements/<int:announcement_id>/objection", methods=["GET", "POST"])
 @controller_required
 def object_to(contract_id: int, announcement_id: int):
-    item, form, day = _reaction(announcement_id, contract_id), ObjectionForm(), today()
+    item, form, day = _case(announcement_id, contract_id), ObjectionForm(), today()
     form.set_services(item.services)
     form.about(announcement_id, contract_id)
     if not form.is_submitted() and not form.service_ids.data:
@@ -94,7 +94,7 @@ def object_to(contract_id: int, announcement_id: int):
 @bp.route("/contracts/<int:contract_id>/announcements/<int:announcement_id>/consent", methods=["GET", "POST"])
 @controller_required
 def decide(contract_id: int, announcement_id: int):
-    item, form = _reaction(announcement_id, contract_id), ConsentForm()
+    item, form = _case(announcement_id, contract_id), ConsentForm()
     form.about(announcement_id, contract_id)
     return _case_page(
         item, form, "portal/consent_form.html", today(), lambda: consents.check_open(item),

@@ -35,7 +35,7 @@ def org_id() -> int:
 @controller_required
 def dashboard():
     day = today()
-    items = reading.reactions(org_id())
+    items = reading.cases(org_id())
     return render_template("portal/dashboard.html", organisation=current_user.organisation, today=day,
                            contracts=reading.contracts_of(org_id()),
                            attention=[r for r in items if r.needs_attention(day)],
@@ -54,14 +54,14 @@ def contract(contract_id: int):
     day = today()
     return render_template("portal/contract.html", contract=item, today=day,
                            registry=reading.contract_registry(org_id(), contract_id, day),
-                           items=reading.reactions(org_id(), contract_id=contract_id))
+                           items=reading.cases(org_id(), contract_id=contract_id))
 
 
 @bp.get("/announcements/<int:announcement_id>/")
 @controller_required
 def respond(announcement_id: int):
     """Where mail and the public page send a controller: what this announcement asks of each of its contracts."""
-    items = reading.reactions(org_id(), announcement_id=announcement_id)
+    items = reading.cases(org_id(), announcement_id=announcement_id)
     if not items:
         abort(404, _("This announcement does not concern any contract of your organisation."))
     return render_template("portal/respond.html", items=items, a=items[0].announcement, today=today())
