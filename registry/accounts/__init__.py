@@ -1,1 +1,2 @@
-"""People who log in: creating accounts, checking credentials, the password rule, the demo accounts. Imports models, audit, storage, text."""
+"""People who log in: creating accounts, checking credentials, the password rule, the demo accounts.
+Imports models, audit, storage, text."""

@@ -1,1 +1,2 @@
-"""Announcements of sub-processor changes: drafting, the notice deadlines per contract, publishing, reading, their summary. Imports subprocessors, law, audit, mail, storage, text."""
+"""Announcements of sub-processor changes: drafting, the deadlines each contract gives, publishing, reading,
+what an announcement says. Imports models, subprocessors, law, audit, mail, storage, text."""

@@ -1,1 +1,2 @@
-"""The append-only audit trail, its signed checkpoints, their verification, and backups. Imports models, storage, text."""
+"""The append-only audit trail, its signed checkpoints, their verification, reading it, and backups.
+Imports models, storage, text."""

@@ -1,1 +1,2 @@
-"""A controller's case about one announcement under one contract: objecting, consenting, the outcome, termination. Imports announcements, law, audit, mail, storage, text."""
+"""A case: one published announcement under one contract, and what the controller did about it (objecting,
+consenting, the outcome, termination). Imports models, announcements, law, audit, mail, storage, text."""

@@ -1,4 +1,5 @@
-"""The tables of the domain, one module per aggregate: invariants as methods, no commits. Imports storage, law, text."""
+"""The tables of the domain, one module per aggregate: invariants as methods, no commits.
+Imports storage, law, text."""
 from registry.models.announcement import KINDS, Announcement, RegistryVersion, announcement_service
 from registry.models.audit import AuditCheckpoint, AuditEntry
 from registry.models.mail import LANGUAGES, MailBody, OutboxMessage, Subscription, subscription_service

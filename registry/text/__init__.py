@@ -1,4 +1,5 @@
-"""Sentences of the domain before they are in a language, and the plain-text rule for typed text. Imports only the standard library."""
+"""Words before they have a language (Text values), the plain-text rule for typed text, the CSV cell rule.
+Imports only the standard library."""
 from registry.text.message import (
     Iso,
     Joined,

@@ -1,1 +1,2 @@
-"""Everything that speaks HTTP and Flask: blueprints, forms, pages, feeds, languages, error pages. The domain packages never import it."""
+"""Everything that speaks HTTP and Flask: blueprints, forms, pages, feeds, languages, error pages, mail's words and
+links. The domain packages never import it."""
