@@ -1,11 +1,12 @@
 """Reading published announcements: lists, feed events, and the state behind conditional GET."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from threading import Lock
 
+from cachetools import TLRUCache, cached
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
@@ -126,25 +127,26 @@ def feed_head(slug: str | None = None, service_key: str | None = None) -> FeedHe
                     row.feed_updated_at, row.id, row[4])
 
 
-_heads: dict[tuple, tuple[float, FeedHead]] = {}
+def _state_expires(key: tuple, _head: FeedHead, now: float) -> float:
+    """A remembered feed state is good for the `ttl` it was asked with, the last part of its key."""
+    return now + key[-1]
 
 
+# Per worker: the heads of the scopes read in the last `ttl` seconds (a head that expires at once is not kept).
+_heads: TLRUCache[tuple, FeedHead] = TLRUCache(maxsize=1024, ttu=_state_expires)
+_heads_lock = Lock()
+
+
+@cached(_heads, key=lambda slug, service_key, ttl: (slug, service_key, ttl), lock=_heads_lock)
 def cached_feed_head(slug: str | None, service_key: str | None, ttl: float) -> FeedHead:
     """feed_head(), remembered by this worker for `ttl` seconds (0: always read)."""
-    key = (slug, service_key)
-    now = time.monotonic()
-    hit = _heads.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    head = feed_head(slug, service_key)
-    if ttl > 0:
-        _heads[key] = (now + ttl, head)
-    return head
+    return feed_head(slug, service_key)
 
 
 def forget_feed_heads() -> None:
     """Drop this worker's remembered feed states (after it published or withdrew something)."""
-    _heads.clear()
+    with _heads_lock:
+        _heads.clear()
 
 
 def announcement_of(processor: Processor, announcement_id: int) -> Announcement:

@@ -103,6 +103,31 @@ def test_conditional_get(client, users):
     assert client.get("/processors/vcare/feed.rss").headers["ETag"] != changed.headers["ETag"]
 
 
+def test_a_304_is_answered_from_the_feeds_state_alone(client, users, monkeypatch):
+    announce(users.vcare_editor, "Acme One")
+    etag = client.get("/processors/vcare/feed.atom").headers["ETag"]
+    from registry.web import feeds
+
+    def no_building(*_args, **_kwargs):
+        raise AssertionError("a 304 built the feed")
+
+    monkeypatch.setattr(feeds, "build", no_building)
+    statements = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        again = client.get("/processors/vcare/feed.atom", headers={"If-None-Match": etag})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert again.status_code == 304 and again.data == b""
+    # The processor's name, serial and last change, and nothing else (the savepoints are the test's own).
+    reads = [statement for statement in statements if "SAVEPOINT" not in statement]
+    assert len(reads) == 1 and reads[0].startswith("SELECT processor.id, processor.legal_name, processor.feed_serial")
+
+
 def test_a_feed_without_announcements_is_valid(client):
     _, feed = parse(client, "/processors/vtm/feed.atom")
     assert feed.bozo == 0 and feed.entries == []
