@@ -7,6 +7,7 @@ from functools import cache
 from threading import Lock
 
 from cachetools import TLRUCache, cached
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _
@@ -59,16 +60,20 @@ def _loaded(query):
         selectinload(Announcement.entity).selectinload(SubProcessor.locations))
 
 
-def published(scope: Scope, limit: int, offset: int = 0) -> list[Announcement]:
-    """Published and withdrawn announcements, newest publication first, one page of them."""
-    query = _loaded(scope.where(select(Announcement))).order_by(Announcement.published_at.desc(),
-                                                                  Announcement.id.desc())
-    return list(db.session.scalars(query.limit(limit).offset(offset)))
+def _published(scope: Scope):
+    """Published and withdrawn announcements, newest publication first."""
+    return _loaded(scope.where(select(Announcement))).order_by(Announcement.published_at.desc(),
+                                                               Announcement.id.desc())
+
+
+def published_page(scope: Scope, page: int, per_page: int) -> Pagination:
+    """One page of the published and withdrawn announcements (page 1: the newest); a page past the last is empty."""
+    return db.paginate(_published(scope), page=page, per_page=per_page, max_per_page=per_page, error_out=False)
 
 
 def feed_events(scope: Scope, limit: int = FEED_LIMIT) -> list[FeedEvent]:
     """The newest publications and withdrawals, newest first (a constant number of queries)."""
-    events = [FeedEvent(a, False) for a in published(scope, limit)]
+    events = [FeedEvent(a, False) for a in db.session.scalars(_published(scope).limit(limit))]
     withdrawn = db.session.scalars(_loaded(scope.where(select(Announcement)).where(
         Announcement.withdrawn_at.is_not(None))).order_by(Announcement.withdrawn_at.desc()).limit(limit))
     events += [FeedEvent(a, True) for a in withdrawn]

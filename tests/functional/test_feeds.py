@@ -200,6 +200,9 @@ def test_the_changes_page_is_paged(client, users, monkeypatch):
     second = client.get("/processors/vcare/changes/?page=2").get_data(as_text=True)
     assert "Acme 0" in second and "Acme 1" not in second
     assert _paging_links(second) == [("/processors/vcare/changes/?page=1", "Newer")]
+    past = client.get("/processors/vcare/changes/?page=3").get_data(as_text=True)
+    assert "No older announcements." in past and "Acme" not in past
+    assert _paging_links(past) == [("/processors/vcare/changes/?page=2", "Newer")]
     assert client.get("/processors/vcare/changes/?page=0").status_code == 400
     assert client.get("/processors/vcare/changes/?page=x").status_code == 400
 
