@@ -103,6 +103,16 @@ def test_conditional_get(client, users):
     assert client.get("/processors/vcare/feed.rss").headers["ETag"] != changed.headers["ETag"]
 
 
+def test_a_weak_etag_from_a_proxy_that_compressed_the_feed_still_gets_304(client, users):
+    # nginx's gzip turns ETag "x" into W/"x"; If-None-Match compares weakly (RFC 9110, 13.1.2).
+    announce(users.vcare_editor, "Acme One")
+    etag = client.get("/processors/vcare/feed.atom").headers["ETag"]
+    again = client.get("/processors/vcare/feed.atom", headers={"If-None-Match": f"W/{etag}"})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get("/processors/vcare/feed.atom", headers={"If-None-Match": 'W/"another-state"'})
+    assert other.status_code == 200
+
+
 def test_a_304_is_answered_from_the_feeds_state_alone(client, users, monkeypatch):
     announce(users.vcare_editor, "Acme One")
     etag = client.get("/processors/vcare/feed.atom").headers["ETag"]
