@@ -5,21 +5,23 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Every install keeps to the pins in constraints.txt (`make lock` refreshes them); as PIP_CONSTRAINT they hold
+# for the build backend that pip sets up for the package too.
+PIP_INSTALL := PIP_CONSTRAINT=$(CURDIR)/constraints.txt $(BIN)/python -m pip install --quiet
 
-.PHONY: run test install install-test db seed check clean
+.PHONY: run test install install-test db seed check lock wheel clean clean-all
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed; set PYTHON=python3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
-	$(BIN)/pybabel compile --use-fuzzy -d registry/translations
+# The editable install also compiles the translations (hatch_build.py).
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	@touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt $(VENV)/.installed
+	$(PIP_INSTALL) -e '.[test]'
 	@touch $@
 
 install: $(VENV)/.installed
@@ -43,5 +45,27 @@ test: install-test
 check: install
 	$(FLASK) registry check
 
+## Pin the newest versions that pyproject.toml allows into constraints.txt (options: [tool.pip-tools]).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --upgrade pyproject.toml
+
+## Build the wheel into dist/: with templates, static files, migrations, seed data and compiled translations.
+wheel: | $(BIN)/python
+	PIP_CONSTRAINT=$(CURDIR)/constraints.txt $(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
+
+## Remove the virtual environment, caches and build artefacts; instance/ (database and keys) stays.
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info test-artifacts registry/translations/*/LC_MESSAGES/*.mo
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+## Also remove instance/: the development database, its secret key and the audit signing key. Asks first;
+## CONFIRM=yes answers for you.
+clean-all:
+	@if [ "$(CONFIRM)" != yes ]; then \
+	  printf 'Delete instance/ (the development database, secret key and audit signing key)? [y/N] '; \
+	  read answer || answer=; \
+	  case "$$answer" in y|Y|yes) ;; *) echo "Nothing deleted."; exit 1 ;; esac; \
+	fi
+	$(MAKE) clean
+	rm -rf instance

@@ -14,7 +14,10 @@ from registry import extensions
 from registry.extensions import csrf, db, limiter, login_manager, migrate
 from registry.web.i18n import N_
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# templates/, static/, migrations/ and seed/: inside the package in an installed wheel (see pyproject.toml),
+# beside it at the top of the repository in a checkout.
+RESOURCE_ROOT = PACKAGE_DIR if (PACKAGE_DIR / "templates").is_dir() else PACKAGE_DIR.parent
 
 
 class DatabaseId(IntegerConverter):
@@ -30,12 +33,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=config.instance_path(),
+        template_folder=str(RESOURCE_ROOT / "templates"),
+        static_folder=str(RESOURCE_ROOT / "static"),
     )
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     app.config.from_mapping(config.from_environment(Path(app.instance_path)))
-    app.config["SEED_DIR"] = PROJECT_ROOT / "seed"
+    app.config["SEED_DIR"] = RESOURCE_ROOT / "seed"
     if test_config:
         app.config.update(test_config)
     config.check_production(app.config, app.debug)
@@ -63,7 +67,7 @@ def register_extensions(app: Flask) -> None:
     from registry.web import writes
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(RESOURCE_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     extensions.mail.init_app(app)  # `mail` alone would be the registry.mail package once it is imported
     limiter.init_app(app)

@@ -142,6 +142,13 @@ def _rate_limit_storage_problems(config: dict) -> list[str]:
             "WEB_CONCURRENCY=1 or RATELIMIT_ALLOW_MEMORY=true"]
 
 
+def instance_path() -> str | None:
+    """REGISTRY_INSTANCE_PATH, the folder of the SQLite database, the generated keys and the mail written to files;
+    None leaves it to Flask: instance/ in a checkout, <venv>/var/registry-instance for an installed wheel."""
+    chosen = os.environ.get("REGISTRY_INSTANCE_PATH", "").strip()
+    return str(Path(chosen).expanduser().resolve()) if chosen else None
+
+
 def from_environment(instance_path: Path) -> dict:
     """Build the Flask config mapping for this process."""
     instance_path.mkdir(parents=True, exist_ok=True)

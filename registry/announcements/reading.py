@@ -1,11 +1,13 @@
 """Reading published announcements: lists, feed events, and the state behind conditional GET."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from threading import Lock
 
+from cachetools import TLRUCache, cached
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
@@ -57,16 +59,20 @@ def _loaded(query):
         selectinload(Announcement.entity).selectinload(SubProcessor.locations))
 
 
-def published(scope: Scope, limit: int, offset: int = 0) -> list[Announcement]:
-    """Published and withdrawn announcements, newest publication first, one page of them."""
-    query = _loaded(scope.where(select(Announcement))).order_by(Announcement.published_at.desc(),
-                                                                  Announcement.id.desc())
-    return list(db.session.scalars(query.limit(limit).offset(offset)))
+def _published(scope: Scope):
+    """Published and withdrawn announcements, newest publication first."""
+    return _loaded(scope.where(select(Announcement))).order_by(Announcement.published_at.desc(),
+                                                               Announcement.id.desc())
+
+
+def published_page(scope: Scope, page: int, per_page: int) -> Pagination:
+    """One page of the published and withdrawn announcements (page 1: the newest); a page past the last is empty."""
+    return db.paginate(_published(scope), page=page, per_page=per_page, max_per_page=per_page, error_out=False)
 
 
 def feed_events(scope: Scope, limit: int = FEED_LIMIT) -> list[FeedEvent]:
     """The newest publications and withdrawals, newest first (a constant number of queries)."""
-    events = [FeedEvent(a, False) for a in published(scope, limit)]
+    events = [FeedEvent(a, False) for a in db.session.scalars(_published(scope).limit(limit))]
     withdrawn = db.session.scalars(_loaded(scope.where(select(Announcement)).where(
         Announcement.withdrawn_at.is_not(None))).order_by(Announcement.withdrawn_at.desc()).limit(limit))
     events += [FeedEvent(a, True) for a in withdrawn]
@@ -125,25 +131,26 @@ def feed_head(slug: str | None = None, service_key: str | None = None) -> FeedHe
                     row.feed_updated_at, row.id, row[4])
 
 
-_heads: dict[tuple, tuple[float, FeedHead]] = {}
+def _state_expires(key: tuple, _head: FeedHead, now: float) -> float:
+    """A remembered feed state is good for the `ttl` it was asked with, the last part of its key."""
+    return now + key[-1]
 
 
+# Per worker: the heads of the scopes read in the last `ttl` seconds (a head that expires at once is not kept).
+_heads: TLRUCache[tuple, FeedHead] = TLRUCache(maxsize=1024, ttu=_state_expires)
+_heads_lock = Lock()
+
+
+@cached(_heads, key=lambda slug, service_key, ttl: (slug, service_key, ttl), lock=_heads_lock)
 def cached_feed_head(slug: str | None, service_key: str | None, ttl: float) -> FeedHead:
     """feed_head(), remembered by this worker for `ttl` seconds (0: always read)."""
-    key = (slug, service_key)
-    now = time.monotonic()
-    hit = _heads.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    head = feed_head(slug, service_key)
-    if ttl > 0:
-        _heads[key] = (now + ttl, head)
-    return head
+    return feed_head(slug, service_key)
 
 
 def forget_feed_heads() -> None:
     """Drop this worker's remembered feed states (after it published or withdrew something)."""
-    _heads.clear()
+    with _heads_lock:
+        _heads.clear()
 
 
 def announcement_of(processor: Processor, announcement_id: int) -> Announcement:

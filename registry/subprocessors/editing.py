@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from slugify import slugify as python_slugify
 from sqlalchemy import select
 
 from registry.extensions import db
@@ -20,7 +21,9 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64]
+    """A key or slug from a name: ASCII letters and digits joined by single hyphens, at most 64 characters, with
+    accented letters spelt out ("Müller" → "muller", "straße" → "strasse") instead of dropped."""
+    return python_slugify(text, max_length=64)
 
 
 def _require_editor(actor: User, processor: Processor) -> None:

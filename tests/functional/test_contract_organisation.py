@@ -159,6 +159,15 @@ def test_a_typed_name_of_another_processors_customer_makes_a_new_organisation(cl
     assert [c.reference for c in vtm_customer.contracts] == ["VTM-1"]
 
 
+def test_a_new_organisations_slug_spells_out_accented_letters(client, users, login):
+    login(users.vcare_editor)
+    response = client.post("/admin/processors/vcare/contracts/new",
+                           data=_contract_data(organisation_name="Müller GmbH & Co."))
+    assert response.status_code == 302
+    contract = db.session.scalar(select(CustomerContract).filter_by(reference="C-2027-1"))
+    assert contract.organisation.slug == "muller-gmbh-co" and contract.organisation.name == "Müller GmbH & Co."
+
+
 def test_a_typed_name_of_an_own_customer_is_that_customer(client, users, login):
     login(users.vcare_editor)
     response = client.post("/admin/processors/vcare/contracts/new",

@@ -103,6 +103,41 @@ def test_conditional_get(client, users):
     assert client.get("/processors/vcare/feed.rss").headers["ETag"] != changed.headers["ETag"]
 
 
+def test_a_weak_etag_from_a_proxy_that_compressed_the_feed_still_gets_304(client, users):
+    # nginx's gzip turns ETag "x" into W/"x"; If-None-Match compares weakly (RFC 9110, 13.1.2).
+    announce(users.vcare_editor, "Acme One")
+    etag = client.get("/processors/vcare/feed.atom").headers["ETag"]
+    again = client.get("/processors/vcare/feed.atom", headers={"If-None-Match": f"W/{etag}"})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get("/processors/vcare/feed.atom", headers={"If-None-Match": 'W/"another-state"'})
+    assert other.status_code == 200
+
+
+def test_a_304_is_answered_from_the_feeds_state_alone(client, users, monkeypatch):
+    announce(users.vcare_editor, "Acme One")
+    etag = client.get("/processors/vcare/feed.atom").headers["ETag"]
+    from registry.web import feeds
+
+    def no_building(*_args, **_kwargs):
+        raise AssertionError("a 304 built the feed")
+
+    monkeypatch.setattr(feeds, "build", no_building)
+    statements = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        again = client.get("/processors/vcare/feed.atom", headers={"If-None-Match": etag})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert again.status_code == 304 and again.data == b""
+    # The processor's name, serial and last change, and nothing else (the savepoints are the test's own).
+    reads = [statement for statement in statements if "SAVEPOINT" not in statement]
+    assert len(reads) == 1 and reads[0].startswith("SELECT processor.id, processor.legal_name, processor.feed_serial")
+
+
 def test_a_feed_without_announcements_is_valid(client):
     _, feed = parse(client, "/processors/vtm/feed.atom")
     assert feed.bozo == 0 and feed.entries == []
@@ -175,6 +210,9 @@ def test_the_changes_page_is_paged(client, users, monkeypatch):
     second = client.get("/processors/vcare/changes/?page=2").get_data(as_text=True)
     assert "Acme 0" in second and "Acme 1" not in second
     assert _paging_links(second) == [("/processors/vcare/changes/?page=1", "Newer")]
+    past = client.get("/processors/vcare/changes/?page=3").get_data(as_text=True)
+    assert "No older announcements." in past and "Acme" not in past
+    assert _paging_links(past) == [("/processors/vcare/changes/?page=2", "Newer")]
     assert client.get("/processors/vcare/changes/?page=0").status_code == 400
     assert client.get("/processors/vcare/changes/?page=x").status_code == 400
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from registry.announcements.summary import describe
 from registry.exceptions import NotFound
 from registry.audit import checkpoints
-from registry.announcements.reading import Scope, announcement_of, published
+from registry.announcements.reading import Scope, announcement_of, published_page
 from registry.subprocessors.snapshot import get_processor
 from registry.subprocessors.versions import compare, versions
 from registry.web.public import bp
@@ -24,13 +24,9 @@ def changes(slug: str):
     page = request.args.get("page", "1")
     if not re.fullmatch(r"[0-9]{1,6}", page) or int(page) < 1:
         abort(400, _("'page' must be a whole number from 1 to 999999."))
-    page = int(page)
-    # One more than a page tells whether an older page exists.
-    rows = published(Scope.of(processor), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-    announcements = rows[:PAGE_SIZE]
-    return render_template("public/changes.html", processor=processor, announcements=announcements,
-                           facts={a.id: describe(a) for a in announcements}, page=page,
-                           older=len(rows) > PAGE_SIZE)
+    shown = published_page(Scope.of(processor), int(page), PAGE_SIZE)
+    return render_template("public/changes.html", processor=processor, announcements=shown.items,
+                           facts={a.id: describe(a) for a in shown.items}, page=shown.page, older=shown.has_next)
 
 
 @bp.get("/processors/<slug>/changes/<int:announcement_id>/")
