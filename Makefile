@@ -9,7 +9,7 @@ PORT ?= 5000
 # for the build backend that pip sets up for the package too.
 PIP_INSTALL := PIP_CONSTRAINT=$(CURDIR)/constraints.txt $(BIN)/python -m pip install --quiet
 
-.PHONY: run test install install-test db seed check lock wheel clean clean-all
+.PHONY: lint format run test install install-test db seed check lock wheel clean clean-all
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed; set PYTHON=python3.11 or newer")'
@@ -38,8 +38,17 @@ run: db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Install what the tests need and run the whole suite.
-test: install-test
+test: install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Lint and format check (ruff, settings in pyproject.toml); `make format` applies the formatting.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 ## List the inconsistencies of the seeded registry.
 check: install

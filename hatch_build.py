@@ -1,4 +1,5 @@
 """Build hook: what a wheel needs beyond the Python package, so that it runs outside the checkout."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Entry point for `flask --app wsgi` and gunicorn."""
+
 from registry import create_app
 
 app = create_app()

@@ -4,6 +4,7 @@ Usage: .venv/bin/python bench/feed_bench.py [--announcements 1000] [--seconds 10
 Needs wrk (Debian package `wrk`). Uses a fresh SQLite database in a temporary
 folder (or BENCH_DATABASE_URL) and never touches instance/.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,9 +31,9 @@ def count_queries(app) -> dict[str, int]:
     """SQL statements per page (the feed on a cache miss, after clearing the worker caches)."""
     from sqlalchemy import event
 
+    from registry.announcements.reading import forget_feed_heads
     from registry.extensions import db
     from registry.web.public import feeds
-    from registry.announcements.reading import forget_feed_heads
 
     counts = {}
     client = app.test_client()
@@ -40,7 +41,7 @@ def count_queries(app) -> dict[str, int]:
         feeds._rendered.clear()
         forget_feed_heads()
         statements = []
-        listener = lambda *_args: statements.append(1)  # noqa: E731
+        listener = lambda *_args, seen=statements: seen.append(1)  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
             assert client.get(url).status_code == 200, url
@@ -57,11 +58,11 @@ def prepare(db_url: str, count: int) -> None:
     from sqlalchemy import select
 
     from registry import create_app
-    from registry.extensions import db
-    from registry.models import Processor, Service, User
     from registry.accounts import users as accounts
     from registry.announcements import publication
     from registry.announcements.drafting import save_draft
+    from registry.extensions import db
+    from registry.models import Processor, Service, User
     from registry.subprocessors.seeding import load_seed
     from registry.subprocessors.snapshot import today
 
@@ -78,9 +79,14 @@ def prepare(db_url: str, count: int) -> None:
             if n == 10:
                 early = count_queries(app)
             service = services[n % len(services)]
-            data = {"kind": "add", "service_ids": [service.id], "new_name": f"Bench Sub-processor {n}",
-                    "reason": f"Benchmark announcement {n}", "effective_date": today() + timedelta(days=60 + n),
-                    "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}]}
+            data = {
+                "kind": "add",
+                "service_ids": [service.id],
+                "new_name": f"Bench Sub-processor {n}",
+                "reason": f"Benchmark announcement {n}",
+                "effective_date": today() + timedelta(days=60 + n),
+                "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}],
+            }
             item = save_draft(db.session.get(User, editor.id), vcare, None, data)
             publication.publish(db.session.get(User, editor.id), vcare, item.id)
         print(f"published {count} announcements in {time.perf_counter() - started:.1f} s")
@@ -110,10 +116,12 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="feed-bench-"))
     db_url = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.db'}")
     prepare(db_url, args.announcements)
-    env = dict(os.environ, DATABASE_URL=db_url, BASE_URL=f"http://127.0.0.1:{PORT}",
-               SECRET_KEY="bench-secret-key")
-    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{PORT}",
-                               "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    env = dict(os.environ, DATABASE_URL=db_url, BASE_URL=f"http://127.0.0.1:{PORT}", SECRET_KEY="bench-secret-key")
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+    )
     static_copy = ROOT / "static" / "bench-feed.atom"
     try:
         base = f"http://127.0.0.1:{PORT}"

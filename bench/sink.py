@@ -1,4 +1,5 @@
 """An aiosmtpd sink in its own process: accepts everything, and on SIGTERM prints how many and when the last."""
+
 import signal
 import sys
 import threading

@@ -1,4 +1,5 @@
 """Sub-processor Registry: the application factory."""
+
 from __future__ import annotations
 
 import logging
@@ -8,10 +9,9 @@ from flask import Flask
 from flask_babel import gettext
 from werkzeug.routing import IntegerConverter
 
-from registry import config
-from registry.web import routing
-from registry import extensions
+from registry import config, extensions
 from registry.extensions import csrf, db, limiter, login_manager, migrate
+from registry.web import routing
 from registry.web.i18n import N_
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -62,8 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from registry.storage import engine
     from registry.models import User
+    from registry.storage import engine
     from registry.web import writes
 
     db.init_app(app)
@@ -87,9 +87,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from registry.law import transfers
     from registry.web import i18n
     from registry.web import mail as mail_words
-    from registry.law import transfers
 
     i18n.init_app(app)
     mail_words.init_app(app)

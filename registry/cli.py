@@ -1,4 +1,5 @@
 """Thin commands that call services: seed, demo, users create, registry check, audit verify|checkpoint|key, backup."""
+
 from __future__ import annotations
 
 import json
@@ -9,15 +10,15 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from registry.text.plain import forbidden_character
-from registry.exceptions import DomainError
 from registry.accounts import users as accounts
+from registry.accounts.demo import load_demo
 from registry.audit import checkpoints, verification
 from registry.audit.backup import BackupFailed, back_up
+from registry.exceptions import DomainError
 from registry.subprocessors.checks import check_all, check_processor
-from registry.accounts.demo import load_demo
 from registry.subprocessors.seeding import load_seed
 from registry.subprocessors.snapshot import today
+from registry.text.plain import forbidden_character
 
 
 def init_app(app: Flask) -> None:
@@ -34,8 +35,9 @@ def plain_text(_ctx, _param, value: str | None) -> str | None:
     """A value from the command line under the rule the forms apply (plain_text.py): no control characters."""
     found = forbidden_character(value) if value is not None else None
     if found is not None:
-        raise click.BadParameter(f"holds an invisible control or direction character ({found.code}) at position "
-                                 f"{found.position}")
+        raise click.BadParameter(
+            f"holds an invisible control or direction character ({found.code}) at position {found.position}"
+        )
     return value
 
 
@@ -73,17 +75,20 @@ def users():
 @users.command("create")
 @click.argument("email", callback=plain_text)
 @click.option("--role", required=True, type=click.Choice(["admin", "editor", "controller"]))
-@click.option("--org", "org_slug", callback=plain_text,
-              help="Processor slug (editor) or organisation slug (controller).")
+@click.option(
+    "--org", "org_slug", callback=plain_text, help="Processor slug (editor) or organisation slug (controller)."
+)
 def users_create(email: str, role: str, org_slug: str | None):
     """Create an account; the password comes from standard input or a prompt."""
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    if forbidden_character(password) is not None:   # the login form would refuse it: the account could not log in
-        raise click.ClickException("The password holds an invisible control or direction character (a tab, a "
-                                   "NUL, an escape): type it without one.")
+    if forbidden_character(password) is not None:  # the login form would refuse it: the account could not log in
+        raise click.ClickException(
+            "The password holds an invisible control or direction character (a tab, a "
+            "NUL, an escape): type it without one."
+        )
     try:
         user = accounts.create_user(email, role, org_slug, password)
     except DomainError as error:
@@ -126,9 +131,14 @@ def audit_group():
 
 
 @audit_group.command("verify")
-@click.option("--checkpoint", "kept", multiple=True, metavar="FILE_OR_URL",
-              help="A checkpoint kept elsewhere (a saved /audit/checkpoints.json, one checkpoint's JSON, or its URL); "
-                   "may be repeated.")
+@click.option(
+    "--checkpoint",
+    "kept",
+    multiple=True,
+    metavar="FILE_OR_URL",
+    help="A checkpoint kept elsewhere (a saved /audit/checkpoints.json, one checkpoint's JSON, or its URL); "
+    "may be repeated.",
+)
 def audit_verify(kept: tuple[str, ...]):
     """Check the audit log's hash chain against every stored checkpoint and any kept elsewhere; exit status 1 when
     the log was shortened or rewritten or a checkpoint removed (2 when a checkpoint given could not be read)."""
@@ -143,8 +153,10 @@ def audit_verify(kept: tuple[str, ...]):
         click.echo(problem.message)
     if found.problems:
         first = found.first_failing
-        click.echo(f"Audit log NOT intact: {len(found.problems)} problem(s) found"
-                   + (f"; the first entry that fails is {found.name(first)}." if first else "."))
+        click.echo(
+            f"Audit log NOT intact: {len(found.problems)} problem(s) found"
+            + (f"; the first entry that fails is {found.name(first)}." if first else ".")
+        )
         sys.exit(1)
     click.echo(_intact(found))
 
@@ -159,9 +171,11 @@ def _intact(found: verification.Verification) -> str:
         newest = found.stored[-1]
         since = found.entries - newest.entries
         count = "1 checkpoint" if len(found.stored) == 1 else f"{len(found.stored)} checkpoints"
-        lines.append(f"{count} signed with key {found.key_id}, all holding; the newest, #{newest.sequence} of "
-                     f"{newest.statement()['at']}, covers {_entries(newest.entries)}"
-                     + (f" ({since} written since)." if since else " (all of them)."))
+        lines.append(
+            f"{count} signed with key {found.key_id}, all holding; the newest, #{newest.sequence} of "
+            f"{newest.statement()['at']}, covers {_entries(newest.entries)}"
+            + (f" ({since} written since)." if since else " (all of them).")
+        )
     else:
         lines.append("No checkpoints yet.")
     for kept in found.outside:
@@ -174,8 +188,9 @@ def audit_checkpoint():
     """Sign the log's head now, unless the newest checkpoint covers it and is less than a day old (run daily)."""
     made, new = checkpoints.sign_now()
     state = "Signed" if new else "Already signed:"
-    click.echo(f"{state} checkpoint #{made.sequence} of {made.statement()['at']}: {made.entries} entries, "
-               f"head {made.head}.")
+    click.echo(
+        f"{state} checkpoint #{made.sequence} of {made.statement()['at']}: {made.entries} entries, head {made.head}."
+    )
 
 
 @audit_group.command("key")
@@ -215,17 +230,23 @@ def mail_send(once: bool, batch: int, poll: float):
     import signal
     import socket
 
-    from registry.storage.engine import relax_commit_durability
     from registry.extensions import db
     from registry.mail.delivery import deliver
+    from registry.storage.engine import relax_commit_durability
 
     relax_commit_durability(db.engine)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
     worker = f"{socket.gethostname()}:{os.getpid()}"
     try:
-        report = deliver(worker, once=once, batch=batch, poll=poll, should_stop=lambda: bool(stop),
-                         own_connection=current_app.config["MAIL_MARK_OWN_CONNECTION"])
+        report = deliver(
+            worker,
+            once=once,
+            batch=batch,
+            poll=poll,
+            should_stop=lambda: bool(stop),
+            own_connection=current_app.config["MAIL_MARK_OWN_CONNECTION"],
+        )
     except KeyboardInterrupt:
         click.echo("Stopped.")
         return

@@ -1,4 +1,5 @@
 """Settings from the environment: the only module that reads os.environ."""
+
 from __future__ import annotations
 
 import argparse
@@ -71,6 +72,8 @@ def server_workers(environ, argv: list[str]) -> int | None:
         if given is not None:
             count = given
     return count
+
+
 def _audit_signing_key(instance_path: Path) -> tuple[str, str]:
     """AUDIT_SIGNING_KEY from the environment, else one generated once and kept in instance/; and where it came
     from. The key signs the audit log's checkpoints, so it is kept outside the database on purpose."""
@@ -84,8 +87,11 @@ def _audit_signing_key(instance_path: Path) -> tuple[str, str]:
     key = base64.b64encode(secrets.token_bytes(32)).decode("ascii")
     key_file.write_text(key + "\n")
     key_file.chmod(0o600)
-    log.warning("AUDIT_SIGNING_KEY not set: generated an Ed25519 key for the audit checkpoints and stored it in %s "
-                "(keep it, and back it up apart from the database)", key_file)
+    log.warning(
+        "AUDIT_SIGNING_KEY not set: generated an Ed25519 key for the audit checkpoints and stored it in %s "
+        "(keep it, and back it up apart from the database)",
+        key_file,
+    )
     return key, f"{key_file} (generated)"
 
 
@@ -98,7 +104,8 @@ def check_signing_key(config: dict) -> None:
     except KeyFormatError as error:
         raise ConfigurationError(
             f"AUDIT_SIGNING_KEY from {config.get('AUDIT_SIGNING_KEY_ORIGIN')} is not an Ed25519 private key: "
-            f"{error}. Give base64 of 32 random bytes or a PEM key (`openssl genpkey -algorithm ed25519`).") from None
+            f"{error}. Give base64 of 32 random bytes or a PEM key (`openssl genpkey -algorithm ed25519`)."
+        ) from None
 
 
 class ConfigurationError(RuntimeError):
@@ -120,8 +127,10 @@ def check_production(config: dict, debug: bool) -> None:
     if not key:
         problems.append("SECRET_KEY is not set in the environment")
     elif key.lower() in WEAK_KEYS or len(key) < MIN_KEY_LENGTH or len(set(key)) < 8:
-        problems.append(f"SECRET_KEY is not a real secret (use at least {MIN_KEY_LENGTH} random characters, "
-                        "e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+        problems.append(
+            f"SECRET_KEY is not a real secret (use at least {MIN_KEY_LENGTH} random characters, "
+            "e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)"
+        )
     problems.extend(_rate_limit_storage_problems(config))
     if problems:
         raise ConfigurationError("Refusing to start with REGISTRY_ENV=production: " + "; ".join(problems) + ".")
@@ -136,10 +145,12 @@ def _rate_limit_storage_problems(config: dict) -> list[str]:
     if config.get("RATELIMIT_ALLOW_MEMORY") or workers == 1:
         return []
     serving = f"{workers} worker processes serve" if workers else "an unknown number of worker processes may serve"
-    return [f"RATELIMIT_STORAGE_URI is memory:// (limits counted per process) while {serving} the site, so each "
-            "would allow the full login and subscription limits again: set RATELIMIT_STORAGE_URI to a store the "
-            "workers share (e.g. redis://127.0.0.1:6379/0), or, if a single process serves the site, "
-            "WEB_CONCURRENCY=1 or RATELIMIT_ALLOW_MEMORY=true"]
+    return [
+        f"RATELIMIT_STORAGE_URI is memory:// (limits counted per process) while {serving} the site, so each "
+        "would allow the full login and subscription limits again: set RATELIMIT_STORAGE_URI to a store the "
+        "workers share (e.g. redis://127.0.0.1:6379/0), or, if a single process serves the site, "
+        "WEB_CONCURRENCY=1 or RATELIMIT_ALLOW_MEMORY=true"
+    ]
 
 
 def instance_path() -> str | None:
@@ -155,9 +166,9 @@ def from_environment(instance_path: Path) -> dict:
     production = os.environ.get("REGISTRY_ENV", "development").strip().lower() == "production"
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'registry.db'}"
     if database_url.startswith("postgres://"):
-        database_url = "postgresql://" + database_url[len("postgres://"):]
+        database_url = "postgresql://" + database_url[len("postgres://") :]
     if database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
     signing_key, signing_key_origin = _audit_signing_key(instance_path)
     return {
         "REGISTRY_ENV": "production" if production else "development",

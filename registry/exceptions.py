@@ -1,4 +1,5 @@
 """What the domain raises when it refuses a request; views, the CLI and the API translate these into answers."""
+
 from __future__ import annotations
 
 from registry.text import Words

@@ -4,6 +4,7 @@
 Amsterdam on `day`; `time.monotonic` keeps running, so timeouts and SMTP servers still work. The `clock`
 fixture in conftest.py holds it at TODAY for a whole test.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Fixtures: the app on SQLite and on PostgreSQL, each test in a transaction that is rolled back."""
+
 from __future__ import annotations
 
 import os
@@ -18,12 +19,12 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("AUDIT_SIGNING_KEY", "dGVzdC1hdWRpdC1zaWduaW5nLWtleS0zMi1ieXRlcyE=")
 
 from registry import create_app  # noqa: E402
+from registry.accounts.demo import load_demo  # noqa: E402
+from registry.announcements.reading import forget_feed_heads  # noqa: E402
 from registry.extensions import db, limiter  # noqa: E402
 from registry.models import CustomerContract  # noqa: E402
-from registry.web.public import feeds  # noqa: E402
-from registry.announcements.reading import forget_feed_heads  # noqa: E402
-from registry.accounts.demo import load_demo  # noqa: E402
 from registry.subprocessors.seeding import load_seed  # noqa: E402
+from registry.web.public import feeds  # noqa: E402
 
 from . import factories  # noqa: E402
 from .clock import TODAY, on  # noqa: E402
@@ -55,22 +56,24 @@ def backend_app(request, tmp_path_factory):
         url = PG_URL
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "LOGIN_RATE_LIMIT": "1000 per minute",
-        "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
-        "SERVER_NAME": "registry.test",
-        "BASE_URL": "http://registry.test",
-        # Fast hashing keeps the suite quick; production uses werkzeug's default (scrypt).
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "FEED_STATE_TTL": 0,
-        # In-process workers share the test's transaction; the subprocess tests use the default.
-        "MAIL_MARK_OWN_CONNECTION": False,
-        # Most assertions read the English text; test_i18n checks the Dutch default and the Dutch pages.
-        "DEFAULT_LANGUAGE": "en",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "LOGIN_RATE_LIMIT": "1000 per minute",
+            "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
+            "SERVER_NAME": "registry.test",
+            "BASE_URL": "http://registry.test",
+            # Fast hashing keeps the suite quick; production uses werkzeug's default (scrypt).
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "FEED_STATE_TTL": 0,
+            # In-process workers share the test's transaction; the subprocess tests use the default.
+            "MAIL_MARK_OWN_CONNECTION": False,
+            # Most assertions read the English text; test_i18n checks the Dutch default and the Dutch pages.
+            "DEFAULT_LANGUAGE": "en",
+        }
+    )
     app.config["BACKEND"] = request.param
     with app.app_context():
         upgrade()
@@ -92,8 +95,9 @@ def app(backend_app):
         outer = connection.begin()
         # A plain SQLAlchemy Session: Flask-SQLAlchemy's own picks the engine
         # and would ignore the connection that holds the test's transaction.
-        session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
-                                 scopefunc=_app_ctx_id)
+        session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"), scopefunc=_app_ctx_id
+        )
         original = db.session
         db.session = session
         limiter.reset()
@@ -142,6 +146,7 @@ def login(client):
         response = client.post("/login", data={"email": user.email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
+
     return _login
 
 
@@ -170,5 +175,6 @@ def smtp(app):
         server = SmtpServer(Recorder(**behaviour))
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_RETRY_BASE=0, MAIL_TIMEOUT=5)
         return server
+
     yield start
     app.config.update(MAIL_SERVER=None, MAIL_PORT=25)

@@ -1,4 +1,5 @@
 """Reading a page the way a person does: the text of one element, not a word somewhere on the page."""
+
 from __future__ import annotations
 
 import re
@@ -41,14 +42,16 @@ def field_error(page: str, field: str) -> str:
 
 def field_errors(page: str) -> dict[str, str]:
     """Every field's message, by field name."""
-    return {p.get("id")[:-len("-error")]: text(p) for p in parse(page).iter("p")
-            if p.get("class") == "error" and (p.get("id") or "").endswith("-error")}
+    return {
+        p.get("id")[: -len("-error")]: text(p)
+        for p in parse(page).iter("p")
+        if p.get("class") == "error" and (p.get("id") or "").endswith("-error")
+    }
 
 
 def texts(page: str, tag: str, css_class: str | None = None) -> list[str]:
     """The texts of every `tag` element (with `css_class` among its classes), in page order."""
-    return [text(e) for e in parse(page).iter(tag)
-            if css_class is None or css_class in (e.get("class") or "").split()]
+    return [text(e) for e in parse(page).iter(tag) if css_class is None or css_class in (e.get("class") or "").split()]
 
 
 def table_rows(page: str, caption_starts: str) -> list[list[str]]:
@@ -57,8 +60,11 @@ def table_rows(page: str, caption_starts: str) -> list[list[str]]:
         caption = table.find("caption")
         if caption is not None and text(caption).startswith(caption_starts):
             body = table.find("tbody") if table.find("tbody") is not None else table
-            return [[text(cell) for cell in row if cell.tag in ("th", "td")] for row in body.iter("tr")
-                    if row.find("td") is not None]
+            return [
+                [text(cell) for cell in row if cell.tag in ("th", "td")]
+                for row in body.iter("tr")
+                if row.find("td") is not None
+            ]
     raise AssertionError(f"no table with a caption starting {caption_starts!r}")
 
 

@@ -1,4 +1,5 @@
 """Counting the SQL statements a request runs."""
+
 from sqlalchemy import event
 
 from registry.extensions import db

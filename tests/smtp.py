@@ -1,4 +1,5 @@
 """A real SMTP server on loopback (aiosmtpd) that records messages and can misbehave on purpose."""
+
 from __future__ import annotations
 
 import asyncio
@@ -19,8 +20,7 @@ def free_port() -> int:
 class Recorder:
     """Accepts everything, or answers 451 to every `refuse_every`-th message and drops every `drop_every`-th."""
 
-    def __init__(self, refuse_every: int = 0, drop_every: int = 0, reject_to: str | None = None,
-                 delay: float = 0.0):
+    def __init__(self, refuse_every: int = 0, drop_every: int = 0, reject_to: str | None = None, delay: float = 0.0):
         self.messages: list[email.message.EmailMessage] = []
         # (MAIL FROM, RCPT TO) of each message accepted, as the client sent them.
         self.envelopes: list[tuple[str, list[str]]] = []

@@ -5,17 +5,17 @@ Revises: 0012
 Create Date: 2026-12-01 16:00:00
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0012'
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
-outbox_message = sa.table('outbox_message', sa.column('kind', sa.String(length=30)))
+outbox_message = sa.table("outbox_message", sa.column("kind", sa.String(length=30)))
 
 
 def _rename(old: str, new: str) -> None:
@@ -23,8 +23,8 @@ def _rename(old: str, new: str) -> None:
 
 
 def upgrade():
-    _rename('contract_notice', 'contract_announcement')
+    _rename("contract_notice", "contract_announcement")
 
 
 def downgrade():
-    _rename('contract_announcement', 'contract_notice')
+    _rename("contract_announcement", "contract_notice")

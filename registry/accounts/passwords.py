@@ -1,5 +1,6 @@
 """What a new password must be: long enough, and not one that attackers guess early (zxcvbn's estimate
 against its lists of common passwords, words, names, keyboard patterns and dates)."""
+
 from __future__ import annotations
 
 import secrets
@@ -7,8 +8,8 @@ import threading
 
 from zxcvbn import zxcvbn
 
-from registry.text import Joined, Text, _
 from registry.exceptions import DomainError
+from registry.text import Joined, Text, _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 200
@@ -43,8 +44,7 @@ _scoring = threading.Lock()
 def problem(password: str, own_words: tuple[str, ...] = ()) -> Text | Joined | None:
     """Why this password may not be used; None when it may."""
     if len(password) < MIN_LENGTH:
-        return _("The password must have at least %(min_password_length)s characters.",
-                 min_password_length=MIN_LENGTH)
+        return _("The password must have at least %(min_password_length)s characters.", min_password_length=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
         return _("Keep the password under 200 characters.")
     with _scoring:
@@ -52,11 +52,16 @@ def problem(password: str, own_words: tuple[str, ...] = ()) -> Text | Joined | N
     if estimate["score"] >= MIN_SCORE:
         return None
     warning = estimate["feedback"]["warning"]
-    return Joined(filter(None, [
-        _("This password is too easy to guess."),
-        Text(warning) if warning else None,
-        _("Use four or more words that do not belong together, or a random password from a password manager."),
-    ]))
+    return Joined(
+        filter(
+            None,
+            [
+                _("This password is too easy to guess."),
+                Text(warning) if warning else None,
+                _("Use four or more words that do not belong together, or a random password from a password manager."),
+            ],
+        )
+    )
 
 
 def check(password: str, field: str = "password", own_words: tuple[str, ...] = ()) -> None:

@@ -1,4 +1,5 @@
 """Creating accounts and checking credentials."""
+
 from __future__ import annotations
 
 import secrets
@@ -8,13 +9,13 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from registry.extensions import db
-from registry.text import _
-from registry.models import ROLES, Organisation, Processor, User
-from registry.exceptions import DomainError
-from registry.audit import trail
 from registry.accounts import passwords
+from registry.audit import trail
+from registry.exceptions import DomainError
+from registry.extensions import db
+from registry.models import ROLES, Organisation, Processor, User
 from registry.storage.transactions import one_transaction
+from registry.text import _
 
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
@@ -30,38 +31,42 @@ def normalise_email(raw: str) -> str:
     local = raw.strip().rpartition("@")[0]
     if not local.isascii():
         characters = "".join(dict.fromkeys(c for c in local if not c.isascii()))
-        raise DomainError(_("Mail to an address with ‘%(characters)s’ before the @ cannot be delivered from this "
-                            "portal. Give an address with only unaccented letters, digits and . _ - + before "
-                            "the @.", characters=characters), "email")
+        raise DomainError(
+            _(
+                "Mail to an address with ‘%(characters)s’ before the @ cannot be delivered from this "
+                "portal. Give an address with only unaccented letters, digits and . _ - + before "
+                "the @.",
+                characters=characters,
+            ),
+            "email",
+        )
     try:
         valid = validate_email(raw.strip(), check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
-        raise DomainError(_("Not a valid e-mail address: %(exc)s",
-                             exc=exc), "email") from exc
+        raise DomainError(_("Not a valid e-mail address: %(exc)s", exc=exc), "email") from exc
     return valid.ascii_email.lower()
 
 
 def _bind(user_role: str, org_slug: str | None) -> dict:
     if user_role not in ROLES:
-        raise DomainError(_("Unknown role '%(user_role)s'; choose one of: %(items)s.",
-                             user_role=user_role, items=', '.join(ROLES)), "role")
+        raise DomainError(
+            _("Unknown role '%(user_role)s'; choose one of: %(items)s.", user_role=user_role, items=", ".join(ROLES)),
+            "role",
+        )
     if user_role == "admin":
         if org_slug:
             raise DomainError(_("A site admin is not bound to an organisation; leave out --org."), "org")
         return {}
     if not org_slug:
-        raise DomainError(_("A %(value)s needs --org.",
-                             value=ROLES[user_role].lower()), "org")
+        raise DomainError(_("A %(value)s needs --org.", value=ROLES[user_role].lower()), "org")
     if user_role == "editor":
         processor = db.session.scalar(select(Processor).filter_by(slug=org_slug))
         if processor is None:
-            raise DomainError(_("No processor '%(org_slug)s'.",
-                                 org_slug=org_slug), "org")
+            raise DomainError(_("No processor '%(org_slug)s'.", org_slug=org_slug), "org")
         return {"processor_id": processor.id}
     organisation = db.session.scalar(select(Organisation).filter_by(slug=org_slug))
     if organisation is None:
-        raise DomainError(_("No controller organisation '%(org_slug)s'.",
-                             org_slug=org_slug), "org")
+        raise DomainError(_("No controller organisation '%(org_slug)s'.", org_slug=org_slug), "org")
     return {"organisation_id": organisation.id}
 
 
@@ -71,13 +76,17 @@ def create_user(email: str, role: str, org_slug: str | None, password: str, acto
     binding = _bind(role, org_slug)
     passwords.check(password, "password", passwords.words_of(address))
     if db.session.scalar(select(User).where(func.lower(User.email) == address)):
-        raise DomainError(_("An account for %(address)s exists already.",
-                             address=address), "email")
+        raise DomainError(_("An account for %(address)s exists already.", address=address), "email")
     user = User(email=address, role=role, **binding)
     user.set_password(password)
     db.session.add(user)
-    trail.record(actor, "user.create", user, _("Created account %(email)s (%(role)s)", email=address, role=role),
-                 processor_id=binding.get("processor_id"))
+    trail.record(
+        actor,
+        "user.create",
+        user,
+        _("Created account %(email)s (%(role)s)", email=address, role=role),
+        processor_id=binding.get("processor_id"),
+    )
     db.session.commit()
     return user
 
@@ -115,8 +124,13 @@ def end_sessions(user: User) -> None:
     from registry.models.user import new_session_token
 
     user.session_token = new_session_token()
-    trail.record(user, "user.logout", user, _("%(email)s logged out (every session ended)", email=user.email),
-                 processor_id=user.processor_id)
+    trail.record(
+        user,
+        "user.logout",
+        user,
+        _("%(email)s logged out (every session ended)", email=user.email),
+        processor_id=user.processor_id,
+    )
     db.session.commit()
 
 
@@ -129,9 +143,13 @@ def change_password(user: User, current: str, new: str, repeated: str) -> None:
     if new != repeated:
         raise DomainError(_("The two new passwords differ."), "repeat_password")
     user.set_password(new)
-    trail.record(user, "user.password", user,
-                 _("%(email)s changed the password (other sessions ended)", email=user.email),
-                 processor_id=user.processor_id)
+    trail.record(
+        user,
+        "user.password",
+        user,
+        _("%(email)s changed the password (other sessions ended)", email=user.email),
+        processor_id=user.processor_id,
+    )
     db.session.commit()
 
 

@@ -1,4 +1,5 @@
 """Who a change concerns, and by when it may take effect: the notice rule per affected contract."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,11 +8,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from registry.law import periods
-from registry.text import Text, _
 from registry.extensions import db
+from registry.law import periods
 from registry.models import ContractTerms, CustomerContract, Processor, Service, contract_service
-
+from registry.text import Text, _
 
 TRANSFER_CONSENT = _("Consent needed: the change moves data outside the EEA")
 
@@ -59,13 +59,22 @@ class ContractDeadlines:
         return _("the processor's policy, not in the contract")
 
 
-def contract_deadlines(label: Text | str, terms: ContractTerms, announced_on: date,
-                    contract: CustomerContract | None = None, outside_eea: bool = False) -> ContractDeadlines:
+def contract_deadlines(
+    label: Text | str,
+    terms: ContractTerms,
+    announced_on: date,
+    contract: CustomerContract | None = None,
+    outside_eea: bool = False,
+) -> ContractDeadlines:
     """The notice period and any objection period that these terms give for a change announced on a day."""
-    objection = (periods.deadline_to_act(announced_on, terms.objection_days)
-                 if terms.objection_days is not None and terms.objection_route == "objection" else None)
-    return ContractDeadlines(label, terms, periods.notice_period(announced_on, terms.notice_days), contract,
-                          outside_eea, objection)
+    objection = (
+        periods.deadline_to_act(announced_on, terms.objection_days)
+        if terms.objection_days is not None and terms.objection_route == "objection"
+        else None
+    )
+    return ContractDeadlines(
+        label, terms, periods.notice_period(announced_on, terms.notice_days), contract, outside_eea, objection
+    )
 
 
 def affected_contracts(processor: Processor, services: list[Service]) -> list[CustomerContract]:
@@ -73,28 +82,46 @@ def affected_contracts(processor: Processor, services: list[Service]) -> list[Cu
     ids = [s.id for s in services]
     if not ids:
         return []
-    return list(db.session.scalars(
-        select(CustomerContract)
-        .join(contract_service, contract_service.c.contract_id == CustomerContract.id)
-        .where(CustomerContract.processor_id == processor.id, contract_service.c.service_id.in_(ids))
-        .options(selectinload(CustomerContract.terms), selectinload(CustomerContract.organisation))
-        .distinct()
-        .order_by(CustomerContract.reference)
-    ))
+    return list(
+        db.session.scalars(
+            select(CustomerContract)
+            .join(contract_service, contract_service.c.contract_id == CustomerContract.id)
+            .where(CustomerContract.processor_id == processor.id, contract_service.c.service_id.in_(ids))
+            .options(selectinload(CustomerContract.terms), selectinload(CustomerContract.organisation))
+            .distinct()
+            .order_by(CustomerContract.reference)
+        )
+    )
 
 
-def per_contract(processor: Processor, services: list[Service], announced_on: date,
-            outside_eea: bool = False) -> list[ContractDeadlines]:
+def per_contract(
+    processor: Processor, services: list[Service], announced_on: date, outside_eea: bool = False
+) -> list[ContractDeadlines]:
     """One notice per affected contract; the processor's current terms when no contract is affected."""
     contracts = affected_contracts(processor, services)
     if contracts:
-        return [contract_deadlines(_("contract %(ref)s of %(name)s", ref=c.reference, name=c.organisation.name),
-                                c.terms, announced_on, c, outside_eea) for c in contracts]
+        return [
+            contract_deadlines(
+                _("contract %(ref)s of %(name)s", ref=c.reference, name=c.organisation.name),
+                c.terms,
+                announced_on,
+                c,
+                outside_eea,
+            )
+            for c in contracts
+        ]
     terms = processor.terms_at(announced_on) or (processor.contract_terms[0] if processor.contract_terms else None)
     if terms is None:
         return []
-    return [contract_deadlines(_("the contract terms of %(name)s (version %(version)s)", name=processor.name,
-                              version=terms.version), terms, announced_on, None, outside_eea)]
+    return [
+        contract_deadlines(
+            _("the contract terms of %(name)s (version %(version)s)", name=processor.name, version=terms.version),
+            terms,
+            announced_on,
+            None,
+            outside_eea,
+        )
+    ]
 
 
 def per_terms(items: list[ContractDeadlines]) -> list[ContractDeadlines]:
@@ -102,9 +129,14 @@ def per_terms(items: list[ContractDeadlines]) -> list[ContractDeadlines]:
     seen: dict[int, ContractDeadlines] = {}
     for item in items:
         if item.terms.id not in seen:
-            seen[item.terms.id] = ContractDeadlines(_("contracts under terms version %(version)s", version=item.terms.version),
-                                                 item.terms, item.notice_end, None, item.outside_eea,
-                                                 item.objection_deadline)
+            seen[item.terms.id] = ContractDeadlines(
+                _("contracts under terms version %(version)s", version=item.terms.version),
+                item.terms,
+                item.notice_end,
+                None,
+                item.outside_eea,
+                item.objection_deadline,
+            )
     return list(seen.values())
 
 

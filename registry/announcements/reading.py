@@ -1,4 +1,5 @@
 """Reading published announcements: lists, feed events, and the state behind conditional GET."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,10 +12,10 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
-from registry.extensions import db
-from registry.text import Text, _
-from registry.models import Announcement, Processor, Service, SubProcessor, announcement_service
 from registry.exceptions import NotFound
+from registry.extensions import db
+from registry.models import Announcement, Processor, Service, SubProcessor, announcement_service
+from registry.text import Text, _
 
 FEED_LIMIT = 100
 
@@ -35,8 +36,13 @@ class Scope:
         if self.processor_id is not None:
             query = query.where(Announcement.processor_id == self.processor_id)
         if self.service_id is not None:
-            query = query.where(Announcement.id.in_(select(announcement_service.c.announcement_id).where(
-                announcement_service.c.service_id == self.service_id)))
+            query = query.where(
+                Announcement.id.in_(
+                    select(announcement_service.c.announcement_id).where(
+                        announcement_service.c.service_id == self.service_id
+                    )
+                )
+            )
         return query
 
 
@@ -54,15 +60,17 @@ class FeedEvent:
 
 def _loaded(query):
     return query.options(
-        selectinload(Announcement.processor), selectinload(Announcement.services),
-        selectinload(Announcement.target), selectinload(Announcement.version),
-        selectinload(Announcement.entity).selectinload(SubProcessor.locations))
+        selectinload(Announcement.processor),
+        selectinload(Announcement.services),
+        selectinload(Announcement.target),
+        selectinload(Announcement.version),
+        selectinload(Announcement.entity).selectinload(SubProcessor.locations),
+    )
 
 
 def _published(scope: Scope):
     """Published and withdrawn announcements, newest publication first."""
-    return _loaded(scope.where(select(Announcement))).order_by(Announcement.published_at.desc(),
-                                                               Announcement.id.desc())
+    return _loaded(scope.where(select(Announcement))).order_by(Announcement.published_at.desc(), Announcement.id.desc())
 
 
 def published_page(scope: Scope, page: int, per_page: int) -> Pagination:
@@ -73,8 +81,11 @@ def published_page(scope: Scope, page: int, per_page: int) -> Pagination:
 def feed_events(scope: Scope, limit: int = FEED_LIMIT) -> list[FeedEvent]:
     """The newest publications and withdrawals, newest first (a constant number of queries)."""
     events = [FeedEvent(a, False) for a in db.session.scalars(_published(scope).limit(limit))]
-    withdrawn = db.session.scalars(_loaded(scope.where(select(Announcement)).where(
-        Announcement.withdrawn_at.is_not(None))).order_by(Announcement.withdrawn_at.desc()).limit(limit))
+    withdrawn = db.session.scalars(
+        _loaded(scope.where(select(Announcement)).where(Announcement.withdrawn_at.is_not(None)))
+        .order_by(Announcement.withdrawn_at.desc())
+        .limit(limit)
+    )
     events += [FeedEvent(a, True) for a in withdrawn]
     events.sort(key=lambda e: (e.at, e.announcement.id, e.withdrawal), reverse=True)
     return events[:limit]
@@ -98,8 +109,11 @@ def _head_statements():
     columns = [Processor.id, Processor.legal_name, Processor.feed_serial, Processor.feed_updated_at]
     everything = select(func.coalesce(func.sum(Processor.feed_serial), 0), func.max(Processor.feed_updated_at))
     processor = select(*columns).where(Processor.slug == bindparam("slug"))
-    service = (select(*columns, Service.id, Service.name).join(Service, Service.processor_id == Processor.id)
-               .where(Processor.slug == bindparam("slug"), Service.key == bindparam("key")))
+    service = (
+        select(*columns, Service.id, Service.name)
+        .join(Service, Service.processor_id == Processor.id)
+        .where(Processor.slug == bindparam("slug"), Service.key == bindparam("key"))
+    )
     return everything, processor, service
 
 
@@ -127,8 +141,9 @@ def feed_head(slug: str | None = None, service_key: str | None = None) -> FeedHe
     if service_key is None:
         return FeedHead(slug, row.legal_name, row.feed_serial, row.feed_updated_at, row.id)
     # A service feed follows its processor's state: it may answer 200 a little more often, never 304 wrongly.
-    return FeedHead(f"{slug}/{service_key}", f"{row.legal_name}: {row.name}", row.feed_serial,
-                    row.feed_updated_at, row.id, row[4])
+    return FeedHead(
+        f"{slug}/{service_key}", f"{row.legal_name}: {row.name}", row.feed_serial, row.feed_updated_at, row.id, row[4]
+    )
 
 
 def _state_expires(key: tuple, _head: FeedHead, now: float) -> float:
@@ -155,9 +170,15 @@ def forget_feed_heads() -> None:
 
 def announcement_of(processor: Processor, announcement_id: int) -> Announcement:
     """A published (or withdrawn) announcement of this processor; drafts are not public."""
-    announcement = db.session.scalar(_loaded(select(Announcement).where(
-        Announcement.id == announcement_id, Announcement.processor_id == processor.id,
-        Announcement.status != "draft")))
+    announcement = db.session.scalar(
+        _loaded(
+            select(Announcement).where(
+                Announcement.id == announcement_id,
+                Announcement.processor_id == processor.id,
+                Announcement.status != "draft",
+            )
+        )
+    )
     if announcement is None:
         raise NotFound(_("No such announcement."))
     return announcement
@@ -165,5 +186,8 @@ def announcement_of(processor: Processor, announcement_id: int) -> Announcement:
 
 def announcements_of(processor: Processor) -> list[Announcement]:
     """Every announcement of the processor, drafts and withdrawn ones too, highest number first: the editor's list."""
-    return list(db.session.scalars(select(Announcement).where(Announcement.processor_id == processor.id)
-                                   .order_by(Announcement.number.desc())))
+    return list(
+        db.session.scalars(
+            select(Announcement).where(Announcement.processor_id == processor.id).order_by(Announcement.number.desc())
+        )
+    )

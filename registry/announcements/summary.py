@@ -1,4 +1,5 @@
 """What an announcement says, in one shape for the web page, the feeds and the mail."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,8 +39,10 @@ class AnnouncementFacts:
         lines = [self.what, _("Services: %(services)s.", services=", ".join(self.services))]
         if self.places:
             outside = _("outside the EEA")
-            where = Joined([Joined([p.label, Joined(["(", outside, ")"], "")]) if p.outside_eea else p.label
-                            for p in self.places], "; ")
+            where = Joined(
+                [Joined([p.label, Joined(["(", outside, ")"], "")]) if p.outside_eea else p.label for p in self.places],
+                "; ",
+            )
             lines.append(_("Locations: %(places)s.", places=where))
         lines.append(_("Effective date: %(day)s.", day=self.effective_date))
         if self.urgent:
@@ -56,17 +59,26 @@ def deadline_sentence(item: dict, effective: date) -> Text:
     """What controllers under one terms version may do about a change, and until when, as announced."""
     values = {"version": item["terms_version"], "article": item["article"] or "-", "effective": effective}
     if item["route"] == "consent":
-        return _("Controllers under terms version %(version)s decide on consent (art. %(article)s): there is no "
-                 "deadline; the change does not apply to a controller's services until it grants consent.", **values)
+        return _(
+            "Controllers under terms version %(version)s decide on consent (art. %(article)s): there is no "
+            "deadline; the change does not apply to a controller's services until it grants consent.",
+            **values,
+        )
     # Entries stored before objection periods were modelled carry the notice period's end as "last_day": it was
     # never a deadline for the controller, so only an entry with its own objection period shows one.
     if item.get("objection_days") is not None and item.get("last_day"):
         values["day"] = date.fromisoformat(item["last_day"])
         values["period_article"] = item.get("objection_article") or values["article"]
-        return _("Controllers under terms version %(version)s can object until the end of %(day)s "
-                 "(Europe/Amsterdam), art. %(period_article)s.", **values)
-    return _("Controllers under terms version %(version)s may object (art. %(article)s); the contract sets no "
-             "deadline for objections. The change takes effect on %(effective)s.", **values)
+        return _(
+            "Controllers under terms version %(version)s can object until the end of %(day)s "
+            "(Europe/Amsterdam), art. %(period_article)s.",
+            **values,
+        )
+    return _(
+        "Controllers under terms version %(version)s may object (art. %(article)s); the contract sets no "
+        "deadline for objections. The change takes effect on %(effective)s.",
+        **values,
+    )
 
 
 def _places(announcement: Announcement, entity: SubProcessor | None) -> list[PlaceFact]:
@@ -79,8 +91,13 @@ def _places(announcement: Announcement, entity: SubProcessor | None) -> list[Pla
         rows = []
     facts = []
     for country, place, role, basis in rows:
-        facts.append(PlaceFact(transfers.place_label(country, place, role), not transfers.in_eea(country, day),
-                               transfers.basis_label(basis) if basis else None))
+        facts.append(
+            PlaceFact(
+                transfers.place_label(country, place, role),
+                not transfers.in_eea(country, day),
+                transfers.basis_label(basis) if basis else None,
+            )
+        )
     return facts
 
 
@@ -98,12 +115,17 @@ def describe(announcement: Announcement) -> AnnouncementFacts:
     if announcement.parent is not None:
         names["parent"] = announcement.parent.name
         what = {
-            "add": _("%(parent)s, a sub-processor of %(processor)s, engages its own sub-processor: %(incoming)s.",
-                     **names),
-            "replace": _("%(parent)s, a sub-processor of %(processor)s, replaces its own sub-processor %(target)s "
-                         "with %(incoming)s.", **names),
-            "remove": _("%(parent)s, a sub-processor of %(processor)s, stops using its own sub-processor "
-                        "%(target)s.", **names),
+            "add": _(
+                "%(parent)s, a sub-processor of %(processor)s, engages its own sub-processor: %(incoming)s.", **names
+            ),
+            "replace": _(
+                "%(parent)s, a sub-processor of %(processor)s, replaces its own sub-processor %(target)s "
+                "with %(incoming)s.",
+                **names,
+            ),
+            "remove": _(
+                "%(parent)s, a sub-processor of %(processor)s, stops using its own sub-processor %(target)s.", **names
+            ),
         }.get(kind, what)
     what = one_full_stop(what)  # a name that ends in a full stop, such as "Nimbus B.V."
     if announcement.purpose:
@@ -112,8 +134,16 @@ def describe(announcement: Announcement) -> AnnouncementFacts:
     places = _places(announcement, entity) if kind != "remove" else []
     outside = any(p.outside_eea for p in places) if places else None
     return AnnouncementFacts(
-        title=announcement.title, what=what, services=[s.name for s in announcement.services], places=places,
-        outside_eea=outside, effective_date=announcement.effective_date, urgent=announcement.urgent,
-        urgency_justification=announcement.urgency_justification, reason=announcement.reason,
-        deadlines=announcement.deadlines or [], status=announcement.status,
-        withdrawal_reason=announcement.withdrawal_reason)
+        title=announcement.title,
+        what=what,
+        services=[s.name for s in announcement.services],
+        places=places,
+        outside_eea=outside,
+        effective_date=announcement.effective_date,
+        urgent=announcement.urgent,
+        urgency_justification=announcement.urgency_justification,
+        reason=announcement.reason,
+        deadlines=announcement.deadlines or [],
+        status=announcement.status,
+        withdrawal_reason=announcement.withdrawal_reason,
+    )

@@ -3,6 +3,7 @@
 The backup is written next to PATH first and moved into place only when complete, so that a failed run never
 leaves a half-written file where an earlier good backup was.
 """
+
 from __future__ import annotations
 
 import os
@@ -75,14 +76,20 @@ def _pg_dump(url, target: Path, pg_dump: str) -> None:
     environment, not on the command line where `ps` would show it."""
     program = shutil.which(pg_dump)
     if program is None:
-        raise BackupFailed(f"pg_dump not found ({pg_dump!r} is not on PATH): install PostgreSQL's client tools in the "
-                           "server's major version or newer (Debian: apt-get install postgresql-client), or set "
-                           "PG_DUMP to its full path")
+        raise BackupFailed(
+            f"pg_dump not found ({pg_dump!r} is not on PATH): install PostgreSQL's client tools in the "
+            "server's major version or newer (Debian: apt-get install postgresql-client), or set "
+            "PG_DUMP to its full path"
+        )
     environment = dict(os.environ)
     if url.password:
         environment["PGPASSWORD"] = str(url.password)
     dsn = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-    result = subprocess.run([program, "--format=custom", "--no-owner", f"--file={target}", f"--dbname={dsn}"],
-                            env=environment, capture_output=True, text=True)
+    result = subprocess.run(
+        [program, "--format=custom", "--no-owner", f"--file={target}", f"--dbname={dsn}"],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise BackupFailed(f"pg_dump failed (exit status {result.returncode}): {result.stderr.strip()}")

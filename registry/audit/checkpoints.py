@@ -5,6 +5,7 @@ which lives in the settings or in instance/, never in the database. Whoever keep
 a saved copy of /audit/checkpoints.json) can later show that the log was shortened or rewritten.
 No commits here except in `sign_now`, which is a use case of its own (the operator's daily cron).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,19 +13,24 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from registry.audit import signing
+from registry.audit import signing, trail
 from registry.extensions import db
 from registry.models import AuditCheckpoint, AuditEntry
 from registry.models.audit import CHECKPOINT_TYPE
 from registry.models.types import utcnow
-from registry.audit import trail
 
 # What the portal publishes or acknowledges to someone who may need it as evidence later: each gets a checkpoint
 # that covers it, shown on the announcement page, the receipt and the mail.
-SIGNED_ACTIONS = frozenset({
-    "announcement.publish", "announcement.withdraw",
-    "objection.submit", "consent.granted", "consent.refused", "termination.notice",
-})
+SIGNED_ACTIONS = frozenset(
+    {
+        "announcement.publish",
+        "announcement.withdraw",
+        "objection.submit",
+        "consent.granted",
+        "consent.refused",
+        "termination.notice",
+    }
+)
 # At least one checkpoint a day: the first entry written after a day without one makes one (and
 # `flask audit checkpoint`, run daily by cron, makes one on a day without writes).
 MAX_AGE = timedelta(days=1)
@@ -52,9 +58,14 @@ def _sign_head(last: AuditCheckpoint | None) -> AuditCheckpoint:
     entries = db.session.scalar(select(func.count()).select_from(AuditEntry))
     head = db.session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or trail.GENESIS
     signer = key()
-    checkpoint = AuditCheckpoint(sequence=(last.sequence + 1) if last else 1, entries=entries, head=head,
-                                 at=utcnow().replace(microsecond=0), previous=last.digest() if last else trail.GENESIS,
-                                 key_id=signer.key_id)
+    checkpoint = AuditCheckpoint(
+        sequence=(last.sequence + 1) if last else 1,
+        entries=entries,
+        head=head,
+        at=utcnow().replace(microsecond=0),
+        previous=last.digest() if last else trail.GENESIS,
+        key_id=signer.key_id,
+    )
     checkpoint.signature = signer.sign(checkpoint.signed_bytes())
     db.session.add(checkpoint)
     db.session.flush()
@@ -80,15 +91,19 @@ def covering(entry: AuditEntry | None) -> AuditCheckpoint | None:
     if entry is None:
         return None
     position = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.id <= entry.id))
-    return db.session.scalar(select(AuditCheckpoint).where(AuditCheckpoint.entries >= position)
-                             .order_by(AuditCheckpoint.sequence).limit(1))
+    return db.session.scalar(
+        select(AuditCheckpoint).where(AuditCheckpoint.entries >= position).order_by(AuditCheckpoint.sequence).limit(1)
+    )
 
 
 def covering_event(object_type: str, object_id: int, actions: tuple[str, ...]) -> AuditCheckpoint | None:
     """The checkpoint that covers the newest entry recording one of `actions` on the object."""
-    entry = db.session.scalar(select(AuditEntry).where(
-        AuditEntry.object_type == object_type, AuditEntry.object_id == object_id, AuditEntry.action.in_(actions))
-        .order_by(AuditEntry.id.desc()).limit(1))
+    entry = db.session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id, AuditEntry.action.in_(actions))
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
     return covering(entry)
 
 
@@ -122,9 +137,9 @@ def document(selected: list[AuditCheckpoint] | None = None) -> dict:
         "public_key": signer.public_key,
         "public_key_pem": signer.public_pem,
         "signed": "Each signature is over the UTF-8 bytes of the JSON object {type, sequence, entries, head, at, "
-                  "previous} of its checkpoint with sorted keys and no whitespace (RFC 8785). 'entries' counts the "
-                  "audit log's entries, 'head' is the SHA-256 of the last of them, 'previous' the SHA-256 of the "
-                  "previous checkpoint's signed bytes (64 zeros for the first).",
+        "previous} of its checkpoint with sorted keys and no whitespace (RFC 8785). 'entries' counts the "
+        "audit log's entries, 'head' is the SHA-256 of the last of them, 'previous' the SHA-256 of the "
+        "previous checkpoint's signed bytes (64 zeros for the first).",
         "checkpoints": [c.as_published() for c in selected],
     }
 

@@ -1,4 +1,5 @@
 """Reading the audit log: a processor's entries, newest first, and one object's history in the order it happened."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -17,5 +18,10 @@ def of_processor(processor_id: int, limit: int | None = None) -> list[AuditEntry
 
 def of_object(obj) -> list[AuditEntry]:
     """Every entry about one object (an objection, a consent decision), oldest first: its thread as recorded."""
-    return list(db.session.scalars(select(AuditEntry).where(
-        AuditEntry.object_type == type(obj).__name__, AuditEntry.object_id == obj.id).order_by(AuditEntry.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.object_type == type(obj).__name__, AuditEntry.object_id == obj.id)
+            .order_by(AuditEntry.id)
+        )
+    )

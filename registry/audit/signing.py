@@ -1,5 +1,6 @@
 """The portal's Ed25519 key for audit checkpoints: read from the settings (never from the database), and the
 checks anyone can make with its public half."""
+
 from __future__ import annotations
 
 import base64
@@ -36,8 +37,11 @@ class SigningKey:
 
     @property
     def public_pem(self) -> str:
-        return self.private.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+        return (
+            self.private.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode("ascii")
+        )
 
     @property
     def key_id(self) -> str:

@@ -1,4 +1,5 @@
 """Writing to and verifying the hash-chained audit log (no commits here: callers own the transaction)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select, text
@@ -44,8 +45,15 @@ def said(summary: Text) -> dict:
     return found
 
 
-def record(actor: User | str, action: str, obj, summary: str | Text, *, processor_id: int | None = None,
-           details: dict | None = None) -> AuditEntry:
+def record(
+    actor: User | str,
+    action: str,
+    obj,
+    summary: str | Text,
+    *,
+    processor_id: int | None = None,
+    details: dict | None = None,
+) -> AuditEntry:
     """Append an entry for a change made in the current transaction; sign the head when the entry is a published
     event or receipt, or when the newest checkpoint is a day old (see checkpoints). A Text summary is stored in
     English as the evidence, and as its message id and values to be shown in the reader's language."""

@@ -2,6 +2,7 @@
 
 Entries are named by their number in the log (1 for the first; what a checkpoint's `entries` counts) and their id.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,11 +14,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from registry.audit import signing
+from registry.audit import checkpoints, signing, trail
 from registry.extensions import db
 from registry.models import AuditCheckpoint, AuditEntry
 from registry.models.audit import canonical, statement
-from registry.audit import trail, checkpoints
 
 FETCH_TIMEOUT = 10  # seconds
 MAX_DOCUMENT = 50 * 1024 * 1024
@@ -51,8 +51,9 @@ class KeptCheckpoint:
     @classmethod
     def of(cls, stored: AuditCheckpoint) -> KeptCheckpoint:
         fields = stored.statement()
-        return cls(fields["sequence"], fields["entries"], fields["head"], fields["at"], fields["previous"],
-                   stored.signature)
+        return cls(
+            fields["sequence"], fields["entries"], fields["head"], fields["at"], fields["previous"], stored.signature
+        )
 
 
 @dataclass
@@ -108,11 +109,11 @@ def _walk_chain(found: Verification, wanted: set[int]) -> dict[int, str]:
     for position, entry in enumerate(db.session.scalars(query), start=1):
         found.ids.append(entry.id)
         if entry.prev_hash != previous:
-            found.problems.append(Problem(f"entry {found.name(position)}: does not follow the entry before it",
-                                          position))
+            found.problems.append(
+                Problem(f"entry {found.name(position)}: does not follow the entry before it", position)
+            )
         if entry.compute_hash() != entry.hash:
-            found.problems.append(Problem(f"entry {found.name(position)}: content does not match its hash",
-                                          position))
+            found.problems.append(Problem(f"entry {found.name(position)}: content does not match its hash", position))
         if position in wanted:
             heads[position] = entry.hash
         previous = entry.hash
@@ -126,9 +127,12 @@ def _signed(found: Verification, kept: list[KeptCheckpoint], signer: signing.Sig
         if signing.verify(signer.public_key, c.signature, c.signed_bytes()):
             yield c
         else:
-            found.problems.append(Problem(
-                f"checkpoint #{c.sequence}{where} ({c.at}, {c.entries} entries): its signature does not verify with "
-                f"this portal's key {signer.key_id}: the checkpoint was altered or not made by this portal"))
+            found.problems.append(
+                Problem(
+                    f"checkpoint #{c.sequence}{where} ({c.at}, {c.entries} entries): its signature does not verify "
+                    f"with this portal's key {signer.key_id}: the checkpoint was altered or not made by this portal"
+                )
+            )
             yield None
 
 
@@ -138,21 +142,34 @@ def _check_sequence(found: Verification, stored: list[AuditCheckpoint]) -> None:
     for c in stored:
         expected = before.sequence + 1 if before else 1
         if c.key_id != found.key_id:
-            found.problems.append(Problem(f"checkpoint #{c.sequence}: signed with key {c.key_id}, not this portal's "
-                                          f"key {found.key_id}"))
+            found.problems.append(
+                Problem(f"checkpoint #{c.sequence}: signed with key {c.key_id}, not this portal's key {found.key_id}")
+            )
         if c.sequence != expected:
             missing = f"#{expected}" if c.sequence == expected + 1 else f"#{expected} to #{c.sequence - 1}"
-            found.problems.append(Problem(
-                f"checkpoint {missing} missing: the stored checkpoints jump from "
-                f"{'#' + str(before.sequence) if before else 'the start'} to #{c.sequence} (removed)",
-                (before.entries if before else 0) + 1))
+            found.problems.append(
+                Problem(
+                    f"checkpoint {missing} missing: the stored checkpoints jump from "
+                    f"{'#' + str(before.sequence) if before else 'the start'} to #{c.sequence} (removed)",
+                    (before.entries if before else 0) + 1,
+                )
+            )
         elif c.previous != (before.digest() if before else trail.GENESIS):
-            found.problems.append(Problem(
-                f"checkpoint #{c.sequence}: does not follow checkpoint #{before.sequence if before else 0} "
-                "(the checkpoint before it was replaced)", (before.entries if before else 0) + 1))
+            found.problems.append(
+                Problem(
+                    f"checkpoint #{c.sequence}: does not follow checkpoint #{before.sequence if before else 0} "
+                    "(the checkpoint before it was replaced)",
+                    (before.entries if before else 0) + 1,
+                )
+            )
         if before and c.entries < before.entries:
-            found.problems.append(Problem(f"checkpoint #{c.sequence}: covers {c.entries} entries, fewer than "
-                                          f"checkpoint #{before.sequence} ({before.entries})", c.entries + 1))
+            found.problems.append(
+                Problem(
+                    f"checkpoint #{c.sequence}: covers {c.entries} entries, fewer than "
+                    f"checkpoint #{before.sequence} ({before.entries})",
+                    c.entries + 1,
+                )
+            )
         before = c
 
 
@@ -160,13 +177,19 @@ def _check_outside_against_stored(found: Verification, stored: dict[int, KeptChe
     for c in found.outside:
         mine = stored.get(c.sequence)
         if mine is None:
-            found.problems.append(Problem(
-                f"checkpoint #{c.sequence} kept elsewhere ({c.at}, {c.entries} entries) is not among the stored "
-                "checkpoints: it was removed"))
+            found.problems.append(
+                Problem(
+                    f"checkpoint #{c.sequence} kept elsewhere ({c.at}, {c.entries} entries) is not among the stored "
+                    "checkpoints: it was removed"
+                )
+            )
         elif mine != c:
-            found.problems.append(Problem(
-                f"checkpoint #{c.sequence} kept elsewhere ({c.at}, {c.entries} entries, head {c.head[:12]}…) "
-                f"differs from the stored one ({mine.at}, {mine.entries} entries, head {mine.head[:12]}…)"))
+            found.problems.append(
+                Problem(
+                    f"checkpoint #{c.sequence} kept elsewhere ({c.at}, {c.entries} entries, head {c.head[:12]}…) "
+                    f"differs from the stored one ({mine.at}, {mine.entries} entries, head {mine.head[:12]}…)"
+                )
+            )
 
 
 def _check_against_log(found: Verification, signed: list[KeptCheckpoint], heads: dict[int, str]) -> None:
@@ -181,21 +204,33 @@ def _check_against_log(found: Verification, signed: list[KeptCheckpoint], heads:
             reported.add((c.entries, c.head))
             first = found.entries + 1
             removed = f"entry {first} was" if first == c.entries else f"entries {first} to {c.entries} were"
-            found.problems.append(Problem(
-                f"entry {found.name(first)}: missing. The log has {found.entries} entries, but {where} signed "
-                f"{c.entries}: {removed} removed", first))
+            found.problems.append(
+                Problem(
+                    f"entry {found.name(first)}: missing. The log has {found.entries} entries, but {where} signed "
+                    f"{c.entries}: {removed} removed",
+                    first,
+                )
+            )
         elif heads.get(c.entries) != c.head:
             reported.add((c.entries, c.head))
             sound = max([n for n in holding if n < c.entries], default=0)
             first = sound + 1
-            after = (f"entry {sound}, covered by a checkpoint that holds, is sound" if sound
-                     else "no entry is vouched for")
-            span = (f"entry {found.name(first)}: from here to entry {found.name(c.entries)}" if first < c.entries
-                    else f"entry {found.name(first)}:")
-            found.problems.append(Problem(
-                f"{span} the log no longer leads to the head {where} signed ({c.head[:12]}…, now "
-                f"{heads.get(c.entries, '')[:12]}…): {'one of them' if first < c.entries else 'it'} was rewritten "
-                f"({after})", first))
+            after = (
+                f"entry {sound}, covered by a checkpoint that holds, is sound" if sound else "no entry is vouched for"
+            )
+            span = (
+                f"entry {found.name(first)}: from here to entry {found.name(c.entries)}"
+                if first < c.entries
+                else f"entry {found.name(first)}:"
+            )
+            found.problems.append(
+                Problem(
+                    f"{span} the log no longer leads to the head {where} signed ({c.head[:12]}…, now "
+                    f"{heads.get(c.entries, '')[:12]}…): {'one of them' if first < c.entries else 'it'} was rewritten "
+                    f"({after})",
+                    first,
+                )
+            )
 
 
 def read_kept(source: str) -> list[KeptCheckpoint]:
@@ -212,7 +247,7 @@ def read_kept(source: str) -> list[KeptCheckpoint]:
             raise Unreadable(f"could not fetch {source}: {getattr(error, 'reason', error)}") from None
     else:
         try:
-            raw = Path(source).read_bytes()[:MAX_DOCUMENT + 1]
+            raw = Path(source).read_bytes()[: MAX_DOCUMENT + 1]
         except OSError as error:
             raise Unreadable(f"could not read {source}: {error.strerror}") from None
     if len(raw) > MAX_DOCUMENT:
@@ -229,12 +264,16 @@ def read_kept(source: str) -> list[KeptCheckpoint]:
 
 def _kept(item, source: str) -> KeptCheckpoint:
     try:
-        kept = KeptCheckpoint(item["sequence"], item["entries"], item["head"], item["at"], item["previous"],
-                              item["signature"])
+        kept = KeptCheckpoint(
+            item["sequence"], item["entries"], item["head"], item["at"], item["previous"], item["signature"]
+        )
     except (KeyError, TypeError):
         raise Unreadable(f"{source}: a checkpoint needs sequence, entries, head, at, previous and signature") from None
-    if (not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (kept.sequence, kept.entries))
-            or not all(isinstance(s, str) for s in (kept.head, kept.at, kept.previous, kept.signature))
-            or not HEX64.fullmatch(kept.head) or not HEX64.fullmatch(kept.previous)):
+    if (
+        not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in (kept.sequence, kept.entries))
+        or not all(isinstance(s, str) for s in (kept.head, kept.at, kept.previous, kept.signature))
+        or not HEX64.fullmatch(kept.head)
+        or not HEX64.fullmatch(kept.previous)
+    ):
         raise Unreadable(f"{source}: checkpoint {item.get('sequence')!r} is not in the published form")
     return kept

@@ -1,4 +1,5 @@
 """Notice of termination after an objection ended without agreement (e.g. Vcare art. 4.1)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,18 +7,18 @@ from datetime import date
 
 from sqlalchemy import select
 
-from registry.law import periods
+from registry.audit import trail
+from registry.cases import reading
+from registry.exceptions import AlreadyDone, DomainError
 from registry.extensions import db
-from registry.text import Iso, Joined, Text, _, english
+from registry.law import periods
+from registry.mail import case_mail
 from registry.models import CustomerContract, Objection, Termination, User
 from registry.models.types import utcnow
-from registry.exceptions import AlreadyDone, DomainError
-from registry.audit import trail
-from registry.mail import case_mail
-from registry.cases import reading
 from registry.storage.locks import locked
-from registry.storage.unique import add_once
 from registry.storage.transactions import one_transaction
+from registry.storage.unique import add_once
+from registry.text import Iso, Joined, Text, _, english
 
 
 @dataclass(frozen=True)
@@ -31,22 +32,40 @@ class Window:
 
 def window(objection: Objection, today: date) -> Window:
     terms = objection.contract.terms
-    article = _("art. %(article)s", article=terms.termination_article) if terms.termination_article else _("the contract")
+    article = (
+        _("art. %(article)s", article=terms.termination_article) if terms.termination_article else _("the contract")
+    )
     existing = db.session.scalar(select(Termination).filter_by(contract_id=objection.contract_id))
     if existing is not None:
-        return Window(False, _("Notice of termination of contract %(ref)s was given on %(day)s (%(notice)s); it ends "
-                               "at the end of %(end)s.", ref=objection.contract.reference,
-                               day=existing.given_on, notice=existing.reference, end=existing.end_date))
+        return Window(
+            False,
+            _(
+                "Notice of termination of contract %(ref)s was given on %(day)s (%(notice)s); it ends "
+                "at the end of %(end)s.",
+                ref=objection.contract.reference,
+                day=existing.given_on,
+                notice=existing.reference,
+                end=existing.end_date,
+            ),
+        )
     if not terms.termination_allowed or not terms.termination_months:
         refusal = _("Your contract does not let you end it because of an objection (%(article)s).", article=article)
         return Window(False, Joined([refusal, terms.termination_text] if terms.termination_text else [refusal]))
     if objection.outcome != "no_agreement":
-        return Window(False, _("Notice of termination can be given only once the consultation has ended with 'no "
-                               "agreement' (%(article)s); this objection's state: %(state)s.", article=article,
-                               state=objection.status_label))
-    return Window(True, _("%(months)s month(s)' notice (%(article)s).", months=terms.termination_months,
-                          article=article),
-                  periods.notice_period_end(today, terms.termination_months))
+        return Window(
+            False,
+            _(
+                "Notice of termination can be given only once the consultation has ended with 'no "
+                "agreement' (%(article)s); this objection's state: %(state)s.",
+                article=article,
+                state=objection.status_label,
+            ),
+        )
+    return Window(
+        True,
+        _("%(months)s month(s)' notice (%(article)s).", months=terms.termination_months, article=article),
+        periods.notice_period_end(today, terms.termination_months),
+    )
 
 
 @one_transaction
@@ -59,32 +78,64 @@ def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) ->
     locked(CustomerContract, objection.contract_id)
     objection = locked(Objection, objection.id, shared=True)
     if objection.termination is not None:
-        raise AlreadyDone(_("Notice was given already (%(ref)s).", ref=objection.termination.reference),
-                          objection.termination)
+        raise AlreadyDone(
+            _("Notice was given already (%(ref)s).", ref=objection.termination.reference), objection.termination
+        )
     state = window(objection, today)
     if not state.allowed:
         raise DomainError(state.reason)
     if not confirmed:
         raise DomainError(_("Tick the box to confirm that you end the contract."), "confirm")
     contract, terms = objection.contract, objection.contract.terms
-    notice = Termination(reference=f"TRM-{contract.processor.slug.upper()}-{contract.id:05d}",
-                               contract_id=contract.id, objection_id=objection.id,
-                               processor_id=contract.processor_id, organisation_id=contract.organisation_id,
-                               given_on=today, given_at=utcnow(), given_by_id=actor.id,
-                               months=terms.termination_months, end_date=state.end.day,
-                               article=terms.termination_article, rule=english(state.end.explanation))
-    add_once(notice, Termination, lambda first: _("Notice was given already (%(ref)s).", ref=first.reference),
-             contract_id=contract.id)
-    trail.record(actor, "termination.notice", objection,
-                 _("Notice of termination %(ref)s of contract %(contract)s: given %(given)s, ends at the end of "
-                   "%(end)s", ref=notice.reference, contract=contract.reference, given=Iso(today),
-                   end=Iso(notice.end_date)),
-                 processor_id=contract.processor_id,
-                 details={"given_on": today.isoformat(), "end_date": notice.end_date.isoformat(),
-                          "months": notice.months, "article": notice.article})
-    case_mail.queue("termination.notice", f"termination:{notice.id}", contract, objection.announcement_id,
-                    controller=case_mail.controller_addresses(contract, actor),
-                    processor=case_mail.editor_addresses(contract.processor_id),
-                    objection=objection, notice=notice, announcement=objection.announcement)
+    notice = Termination(
+        reference=f"TRM-{contract.processor.slug.upper()}-{contract.id:05d}",
+        contract_id=contract.id,
+        objection_id=objection.id,
+        processor_id=contract.processor_id,
+        organisation_id=contract.organisation_id,
+        given_on=today,
+        given_at=utcnow(),
+        given_by_id=actor.id,
+        months=terms.termination_months,
+        end_date=state.end.day,
+        article=terms.termination_article,
+        rule=english(state.end.explanation),
+    )
+    add_once(
+        notice,
+        Termination,
+        lambda first: _("Notice was given already (%(ref)s).", ref=first.reference),
+        contract_id=contract.id,
+    )
+    trail.record(
+        actor,
+        "termination.notice",
+        objection,
+        _(
+            "Notice of termination %(ref)s of contract %(contract)s: given %(given)s, ends at the end of %(end)s",
+            ref=notice.reference,
+            contract=contract.reference,
+            given=Iso(today),
+            end=Iso(notice.end_date),
+        ),
+        processor_id=contract.processor_id,
+        details={
+            "given_on": today.isoformat(),
+            "end_date": notice.end_date.isoformat(),
+            "months": notice.months,
+            "article": notice.article,
+        },
+    )
+    case_mail.queue(
+        "termination.notice",
+        f"termination:{notice.id}",
+        contract,
+        objection.announcement_id,
+        controller=case_mail.controller_addresses(contract, actor),
+        processor=case_mail.editor_addresses(contract.processor_id),
+        objection=objection,
+        notice=notice,
+        announcement=objection.announcement,
+    )
     db.session.commit()
     return notice

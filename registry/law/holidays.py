@@ -19,14 +19,15 @@ decree's text. Before 2014 the day was Koninginnedag, which this calendar does n
 days of art. 3(3) are dated data in data/atw_equal_days.yaml, each with its decree and source.
 Easter is the Western (Gregorian) Easter Sunday of dateutil.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Mapping
 
 import yaml
 from dateutil.easter import easter
@@ -48,10 +49,12 @@ ASCENSION_DAY = Name({"nl": "Hemelvaartsdag", "en": "Ascension Day"})
 WHIT_MONDAY = Name({"nl": "Tweede Pinksterdag", "en": "Whit Monday"})
 CHRISTMAS_DAY = Name({"nl": "Eerste Kerstdag", "en": "Christmas Day"})
 SECOND_CHRISTMAS_DAY = Name({"nl": "Tweede Kerstdag", "en": "Second Day of Christmas"})
-EQUAL_BY_DECREE = Name({
-    "nl": "dag bij koninklijk besluit gelijkgesteld met een feestdag, Atw art. 3 lid 3",
-    "en": "day equal to a public holiday by royal decree under Atw art. 3(3)",
-})
+EQUAL_BY_DECREE = Name(
+    {
+        "nl": "dag bij koninklijk besluit gelijkgesteld met een feestdag, Atw art. 3 lid 3",
+        "en": "day equal to a public holiday by royal decree under Atw art. 3(3)",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ on a Saturday, Sunday or Dutch public holiday (Atw art. 3, calendar_nl) runs to 
 working day (3(4)). Dates are calendar days in Europe/Amsterdam; "end of day" is
 23:59:59.999999 there, stored as UTC.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -21,15 +22,22 @@ from registry.text import Joined, Name, Text, _
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # A private contract is not bound by Reg. 1182/71 or the Algemene termijnenwet (both govern periods set by law):
 # the portal applies Reg. 1182/71 art. 3 by analogy, and says so beside every date it computes.
-RULE_ANALOGY = _("Computed by analogy with Reg. (EEC, Euratom) No 1182/71 art. 3; the contract does not say how "
-                 "periods are counted.")
+RULE_ANALOGY = _(
+    "Computed by analogy with Reg. (EEC, Euratom) No 1182/71 art. 3; the contract does not say how periods are counted."
+)
 RULE_DAYS = _("Art. 3(1): the day of the event does not count; the period ends at the end of its last day.")
-RULE_MONTHS = _("Art. 3(1) and 3(2)(c): the period ends at the end of the day with the same date in the last month, "
-                "or of that month's last day where it has no such date.")
-RULE_ROLL = _("Art. 3(4): a period to act that ends on a Saturday, Sunday or public holiday (Algemene termijnenwet "
-              "art. 3) ends at the end of the next working day.")
-RULE_BACKWARDS = _("A notice period is counted back from the effective date, so it does not move off weekends or "
-                   "holidays (art. 3(4), second subparagraph: not for periods calculated back from a date).")
+RULE_MONTHS = _(
+    "Art. 3(1) and 3(2)(c): the period ends at the end of the day with the same date in the last month, "
+    "or of that month's last day where it has no such date."
+)
+RULE_ROLL = _(
+    "Art. 3(4): a period to act that ends on a Saturday, Sunday or public holiday (Algemene termijnenwet "
+    "art. 3) ends at the end of the next working day."
+)
+RULE_BACKWARDS = _(
+    "A notice period is counted back from the effective date, so it does not move off weekends or "
+    "holidays (art. 3(4), second subparagraph: not for periods calculated back from a date)."
+)
 RULE_CONTRACT_END = _("This is the day the contract ends, not a deadline to act: it does not move to a working day.")
 # Why a day is not a working day when it is no public holiday: its weekday (Monday first, as date.weekday()).
 WEEKDAYS = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday"))
@@ -76,7 +84,7 @@ def local_day(instant: datetime) -> date:
 def end_of_day(day: date) -> datetime:
     """The last instant of a calendar day in Amsterdam, as an aware UTC datetime."""
     local = datetime.combine(day, time(23, 59, 59, 999999), tzinfo=AMSTERDAM)
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -98,18 +106,19 @@ class Deadline:
         sentences = [RULE_ANALOGY, *self.rules]
         if self.rolled_from is not None:
             reason = holiday(self.rolled_from) or WEEKDAYS[self.rolled_from.weekday()]
-            sentences.append(_("The period would have ended on %(day)s (%(reason)s).", day=self.rolled_from,
-                               reason=reason))
+            sentences.append(
+                _("The period would have ended on %(day)s (%(reason)s).", day=self.rolled_from, reason=reason)
+            )
         return Joined(sentences)
 
     @classmethod
-    def as_recorded(cls, last_day: str, rolled_from: str | None) -> "Deadline":
+    def as_recorded(cls, last_day: str, rolled_from: str | None) -> Deadline:
         """A deadline to act from the ISO days stored with an announcement, to explain it again in any language."""
         moved = date.fromisoformat(rolled_from) if rolled_from else None
         return cls(date.fromisoformat(last_day), (RULE_DAYS, RULE_ROLL) if moved else (RULE_DAYS,), moved)
 
     @classmethod
-    def notice_as_recorded(cls, last_day: str) -> "Deadline":
+    def notice_as_recorded(cls, last_day: str) -> Deadline:
         return cls(date.fromisoformat(last_day), (RULE_DAYS, RULE_BACKWARDS))
 
 

@@ -1,4 +1,5 @@
 """EEA membership, adequacy decisions and transfer bases, read from dated data."""
+
 from __future__ import annotations
 
 import gettext
@@ -35,8 +36,9 @@ class Adequacy:
         """The decision as cited, saying so when its day is not verified."""
         if self.day_verified:
             return self.reference
-        return _("%(reference)s (its day is not verified; taken as %(day)s)", reference=self.reference,
-                 day=self.valid_from)
+        return _(
+            "%(reference)s (its day is not verified; taken as %(day)s)", reference=self.reference, day=self.valid_from
+        )
 
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
@@ -109,9 +111,16 @@ def adequacy_for(code: str | None, day: date) -> Adequacy | None:
     for entry in _data()["adequacy_decisions"]:
         if entry["country"] != code.upper():
             continue
-        decision = Adequacy(entry["country"], entry["reference"], entry["from"], entry.get("until"),
-                            entry.get("scope"), entry.get("source"), entry.get("day_verified", True),
-                            entry.get("requires_certification"))
+        decision = Adequacy(
+            entry["country"],
+            entry["reference"],
+            entry["from"],
+            entry.get("until"),
+            entry.get("scope"),
+            entry.get("source"),
+            entry.get("day_verified", True),
+            entry.get("requires_certification"),
+        )
         if decision.covers(day):
             return decision
     return None
@@ -134,11 +143,14 @@ def invalidated_basis(code: str) -> dict | None:
 
 # The names in data/transfers.yaml, marked here so that the catalogue carries their Dutch: Text(name) of a name
 # read from the data is translated where it is shown.
-BASIS_NAMES = (_("Adequacy decision (GDPR art. 45)"), _("Standard contractual clauses (Decision (EU) 2021/914)"),
-               _("Binding corporate rules (GDPR art. 47)"),
-               _("Derogation for a specific situation (GDPR art. 49), exceptional"),
-               _("Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II)"),
-               _("Invalidated by the Court of Justice of the EU on 6 October 2015 (C-362/14)"))
+BASIS_NAMES = (
+    _("Adequacy decision (GDPR art. 45)"),
+    _("Standard contractual clauses (Decision (EU) 2021/914)"),
+    _("Binding corporate rules (GDPR art. 47)"),
+    _("Derogation for a specific situation (GDPR art. 49), exceptional"),
+    _("Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II)"),
+    _("Invalidated by the Court of Justice of the EU on 6 October 2015 (C-362/14)"),
+)
 
 
 def basis_label(code: str | None) -> str | Text:
@@ -169,11 +181,17 @@ def check_basis(code: str | None, country: str | None, day: date, dpf_certified:
     if former is not None:
         if former["from"] <= day <= former["until"]:
             return BasisCheck(True, reference=former["name"])
-        return BasisCheck(False, _("%(name)s is not a valid basis: %(reason)s", name=former["name"],
-                                   reason=Text(former["reason"])))
+        return BasisCheck(
+            False, _("%(name)s is not a valid basis: %(reason)s", name=former["name"], reason=Text(former["reason"]))
+        )
     if code == "consent":
-        return BasisCheck(False, _("the controller's consent is not a transfer tool of GDPR chapter V; where the "
-                                   "contract requires consent it is asked in addition to a tool"))
+        return BasisCheck(
+            False,
+            _(
+                "the controller's consent is not a transfer tool of GDPR chapter V; where the "
+                "contract requires consent it is asked in addition to a tool"
+            ),
+        )
     if code not in _data()["transfer_bases"]:
         return BasisCheck(False, _("unknown transfer basis '%(code)s'", code=code))
     if code == "adequacy":
@@ -181,16 +199,28 @@ def check_basis(code: str | None, country: str | None, day: date, dpf_certified:
             return BasisCheck(False, _("an adequacy decision cannot cover locations worldwide"))
         decision = adequacy_for(country, day)
         if decision is None:
-            return BasisCheck(False, _("no adequacy decision covers %(country)s on %(day)s",
-                                       country=named_country(country), day=day))
+            return BasisCheck(
+                False, _("no adequacy decision covers %(country)s on %(day)s", country=named_country(country), day=day)
+            )
         if decision.requires_certification == "dpf" and dpf_certified is not True:
-            return BasisCheck(False, _("%(reference)s covers only organisations certified under the EU-US Data "
-                                       "Privacy Framework, and no certification is recorded for this sub-processor",
-                                       reference=decision.reference))
+            return BasisCheck(
+                False,
+                _(
+                    "%(reference)s covers only organisations certified under the EU-US Data "
+                    "Privacy Framework, and no certification is recorded for this sub-processor",
+                    reference=decision.reference,
+                ),
+            )
         return BasisCheck(True, reference=decision.label)
     if code == "derogation":
-        return BasisCheck(True, problem=_("a derogation under GDPR art. 49 is for specific situations only, not for "
-                                          "regular transfers (EDPB Guidelines 2/2018)"), reference=basis_label(code))
+        return BasisCheck(
+            True,
+            problem=_(
+                "a derogation under GDPR art. 49 is for specific situations only, not for "
+                "regular transfers (EDPB Guidelines 2/2018)"
+            ),
+            reference=basis_label(code),
+        )
     return BasisCheck(True, reference=basis_label(code))
 
 
@@ -199,6 +229,10 @@ def check_allowed(code: str | None, transfer_rule: str | None, article: str | No
     allowed = allowed_bases(transfer_rule)
     if code and allowed is not None and code not in allowed:
         tools = Joined([basis_label(c) for c in allowed], _(" or "))
-        return _("the contract allows transfers outside the EEA only under %(allowed)s (art. %(article)s), not %(basis)s",
-                 allowed=tools, article=article or "-", basis=basis_label(code))
+        return _(
+            "the contract allows transfers outside the EEA only under %(allowed)s (art. %(article)s), not %(basis)s",
+            allowed=tools,
+            article=article or "-",
+            basis=basis_label(code),
+        )
     return None

@@ -1,23 +1,25 @@
 """Mail about objections, consent and termination notices, queued in the transaction of the step (no commits)."""
+
 from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import select
 
-from registry.extensions import db
-from registry.models import CustomerContract, OutboxMessage, User
-from registry.models.types import utcnow
 from registry.audit import checkpoints
+from registry.extensions import db
 from registry.mail import composing
 from registry.mail.links import Place, url
 from registry.mail.outbox import checkpoint_facts, row_values
+from registry.models import CustomerContract, OutboxMessage, User
+from registry.models.types import utcnow
 
 
 def controller_addresses(contract: CustomerContract, *people: User | None) -> list[tuple[str, str]]:
     """(address, language): the contract's notice address in its notice language, and the controller users
     involved in their own language (else the contract's), each address once."""
     found = [(contract.notice_email, contract.notice_language)] + [
-        (p.email, p.language or contract.notice_language) for p in people if p is not None and p.role == "controller"]
+        (p.email, p.language or contract.notice_language) for p in people if p is not None and p.role == "controller"
+    ]
     languages: dict[str, str] = {}
     for address, language in found:
         languages.setdefault(address.lower(), language)
@@ -27,13 +29,24 @@ def controller_addresses(contract: CustomerContract, *people: User | None) -> li
 def editor_addresses(processor_id: int) -> list[tuple[str, str]]:
     """(address, language) of every active editor of the processor; the site's default language if none chosen."""
     default = current_app.config["DEFAULT_LANGUAGE"]
-    rows = db.session.execute(select(User.email, User.language).where(
-        User.role == "editor", User.processor_id == processor_id, User.active.is_(True)).order_by(User.email))
+    rows = db.session.execute(
+        select(User.email, User.language)
+        .where(User.role == "editor", User.processor_id == processor_id, User.active.is_(True))
+        .order_by(User.email)
+    )
     return [(email, language or default) for email, language in rows]
 
 
-def queue(step: str, key: str, contract: CustomerContract, announcement_id: int | None, *,
-          controller: list[tuple[str, str]] = (), processor: list[tuple[str, str]] = (), **facts) -> int:
+def queue(
+    step: str,
+    key: str,
+    contract: CustomerContract,
+    announcement_id: int | None,
+    *,
+    controller: list[tuple[str, str]] = (),
+    processor: list[tuple[str, str]] = (),
+    **facts,
+) -> int:
     """Queue one message per (address, language): `controller` addresses get the controller's link, `processor`
     the editors'; one body per audience and language.
 
@@ -51,12 +64,31 @@ def queue(step: str, key: str, contract: CustomerContract, announcement_id: int 
                 continue
             queued.add(address.lower())
             if language not in bodies:
-                bodies[language] = composing.body("case", language, step=step, audience=audience, contract=contract,
-                                                  link=_link(audience, facts), **signed, **facts)
+                bodies[language] = composing.body(
+                    "case",
+                    language,
+                    step=step,
+                    audience=audience,
+                    contract=contract,
+                    link=_link(audience, facts),
+                    **signed,
+                    **facts,
+                )
             body = bodies[language]
-            db.session.add(OutboxMessage(**row_values(
-                step.split(".")[0], address, body, f"{key}:{address}", now, processor_id=contract.processor_id,
-                announcement_id=announcement_id, contract_id=contract.id)))
+            db.session.add(
+                OutboxMessage(
+                    **row_values(
+                        step.split(".")[0],
+                        address,
+                        body,
+                        f"{key}:{address}",
+                        now,
+                        processor_id=contract.processor_id,
+                        announcement_id=announcement_id,
+                        contract_id=contract.id,
+                    )
+                )
+            )
             count += 1
     return count
 
@@ -82,4 +114,3 @@ def _link(audience: str, facts: dict) -> str:
     if objection is not None:
         return url(Place.OBJECTION_FOR_PROCESSOR, slug=objection.contract.processor.slug, objection_id=objection.id)
     return url(Place.OBJECTIONS_FOR_PROCESSOR, slug=decision.contract.processor.slug)
-

@@ -1,5 +1,6 @@
 """The words of a mail: the domain says what to tell (a kind of mail, the reader's language, the facts), and the
 composer that the web layer installs (registry.web.mail) puts it into a subject, a text and an HTML body."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping

@@ -1,4 +1,5 @@
 """The mail worker: claims due messages, delivers them over one SMTP connection, retries with back-off."""
+
 from __future__ import annotations
 
 import contextlib
@@ -14,10 +15,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from registry.extensions import db
+from registry.mail import outcomes
 from registry.mail.messages import Renderer
 from registry.models import MailBody, OutboxMessage
 from registry.models.types import utcnow
-from registry.mail import outcomes
 
 log = logging.getLogger(__name__)
 TEMPORARY = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, socket.timeout, OSError)
@@ -94,8 +95,9 @@ class SmtpTransport:
         except UnicodeEncodeError as error:
             # An address stored before the forms refused non-ASCII ones: SMTP without SMTPUTF8 cannot carry it.
             self.close()  # MAIL FROM was accepted; start the next message on a clean connection
-            raise PermanentFailure(f"the address needs SMTPUTF8, which this mail path does not use ({error})") \
-                from error
+            raise PermanentFailure(
+                f"the address needs SMTPUTF8, which this mail path does not use ({error})"
+            ) from error
 
     def close(self) -> None:
         if self.connection is not None:
@@ -153,14 +155,22 @@ class _Body:
 def _jobs(ids: list[int], still_due: bool = False) -> tuple[list[_Job], dict[int, _Body]]:
     """The claimed messages and their bodies, in two queries; `still_due` drops any another worker finished."""
     query = select(
-        OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.body_id, OutboxMessage.manage_url,
-        OutboxMessage.message_id, OutboxMessage.attempts).where(OutboxMessage.id.in_(ids))
+        OutboxMessage.id,
+        OutboxMessage.recipient,
+        OutboxMessage.body_id,
+        OutboxMessage.manage_url,
+        OutboxMessage.message_id,
+        OutboxMessage.attempts,
+    ).where(OutboxMessage.id.in_(ids))
     if still_due:
         query = query.where(outcomes.due(utcnow()))
     rows = db.session.execute(query.order_by(OutboxMessage.id)).all()
     jobs = [_Job(*row) for row in rows]
-    bodies = db.session.execute(select(MailBody.id, MailBody.subject, MailBody.text, MailBody.html,
-                                       MailBody.created_at).where(MailBody.id.in_({j.body_id for j in jobs}))).all()
+    bodies = db.session.execute(
+        select(MailBody.id, MailBody.subject, MailBody.text, MailBody.html, MailBody.created_at).where(
+            MailBody.id.in_({j.body_id for j in jobs})
+        )
+    ).all()
     # End the read transaction: on SQLite a snapshot older than the marks could not become the next claim's write.
     db.session.commit()
     return jobs, {row.id: _Body(*row) for row in bodies}
@@ -209,8 +219,14 @@ def _deliver_one(transport, renderer: Renderer, job: _Job, body: _Body, report: 
         report.sent += 1
 
 
-def deliver(worker: str, once: bool = True, batch: int = 100, poll: float = 5.0,
-            should_stop=lambda: False, own_connection: bool = False) -> DeliveryReport:
+def deliver(
+    worker: str,
+    once: bool = True,
+    batch: int = 100,
+    poll: float = 5.0,
+    should_stop=lambda: False,
+    own_connection: bool = False,
+) -> DeliveryReport:
     """Deliver due messages; with once=True until none is due, else keep polling until should_stop()."""
     report = DeliveryReport()
     transport = _transport()

@@ -1,5 +1,6 @@
 """Where a link in a mail leads, named by what it opens and for whom; the web layer installs how such a place
 becomes an absolute URL (registry.web.links), so the domain never names a route."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -2,6 +2,7 @@
 
 The only module that uses Flask-Mail (besides extensions.py, which registers the Mail extension whose settings
 Message reads). Delivery does not use Flask-Mail's connection: see delivery.py and the README."""
+
 from __future__ import annotations
 
 from email.utils import make_msgid
@@ -45,10 +46,15 @@ def _compose(body: MailBody, recipient: str, message_id: str, manage_url: str | 
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     manage = manage_url or ""
     # Date: when the body was queued (all its messages are queued in one transaction).
-    mime = Message(subject=body.subject, sender=current_app.config["MAIL_DEFAULT_SENDER"], recipients=[recipient],
-                   body=body.text.replace(MANAGE_PLACEHOLDER, manage),
-                   html=body.html.replace(MANAGE_PLACEHOLDER, manage), extra_headers=headers,
-                   date=body.created_at.timestamp())
+    mime = Message(
+        subject=body.subject,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        recipients=[recipient],
+        body=body.text.replace(MANAGE_PLACEHOLDER, manage),
+        html=body.html.replace(MANAGE_PLACEHOLDER, manage),
+        extra_headers=headers,
+        date=body.created_at.timestamp(),
+    )
     mime.msgId = message_id
     return mime
 

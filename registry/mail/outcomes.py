@@ -4,9 +4,10 @@ Two ways: through the session (in-process callers such as tests share its transa
 process, on a DBAPI connection of its own, where PostgreSQL claims by advisory lock and commits each
 'sent' mark while the next message's envelope goes out.
 """
+
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from functools import cache
 from select import select as wait_for_socket
 
@@ -23,8 +24,10 @@ def due(now, stale=None):
     """Queued and due, or claimed by a worker whose lease ran out."""
     if stale is None:
         stale = now - timedelta(seconds=current_app.config["MAIL_CLAIM_LEASE"])
-    return or_(and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
-               and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < stale))
+    return or_(
+        and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < stale),
+    )
 
 
 def claim(worker: str, batch: int) -> list[int]:
@@ -35,8 +38,11 @@ def claim(worker: str, batch: int) -> list[int]:
         query = query.with_for_update(skip_locked=True)
     ids = list(db.session.scalars(query))
     if ids:
-        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(
-            status="sending", claimed_at=now, claimed_by=worker))
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(status="sending", claimed_at=now, claimed_by=worker)
+        )
     db.session.commit()
     return ids
 
@@ -49,11 +55,14 @@ MAIL_LOCKS = 0x6D61696C
 def _lock_claim_statement():
     """Due messages, in order, that no other worker holds: each one we return is locked for this session."""
     now, stale = bindparam("now", type_=UTCDateTime), bindparam("stale", type_=UTCDateTime)
-    scan = (select(OutboxMessage.id).where(due(now, stale))
-            .order_by(OutboxMessage.id).limit(bindparam("scan")).subquery())
-    return (select(scan.c.id)
-            .where(func.pg_try_advisory_lock(literal_column(str(MAIL_LOCKS)), scan.c.id))
-            .limit(bindparam("batch")))
+    scan = (
+        select(OutboxMessage.id).where(due(now, stale)).order_by(OutboxMessage.id).limit(bindparam("scan")).subquery()
+    )
+    return (
+        select(scan.c.id)
+        .where(func.pg_try_advisory_lock(literal_column(str(MAIL_LOCKS)), scan.c.id))
+        .limit(bindparam("batch"))
+    )
 
 
 def claim_with_locks(marker: AutocommitMarker, batch: int) -> list[int]:
@@ -67,8 +76,7 @@ def claim_with_locks(marker: AutocommitMarker, batch: int) -> list[int]:
     marker.release_claims()
     now = utcnow()
     stale = now - timedelta(seconds=current_app.config["MAIL_CLAIM_LEASE"])
-    return marker.select_ids(_lock_claim_statement(),
-                             {"now": now, "stale": stale, "scan": batch * 4, "batch": batch})
+    return marker.select_ids(_lock_claim_statement(), {"now": now, "stale": stale, "scan": batch * 4, "batch": batch})
 
 
 @cache
@@ -78,10 +86,10 @@ def _mark_statements() -> dict:
     common = {"attempts": bindparam("attempts"), "claimed_at": None, "claimed_by": None}
     return {
         "sent": update(OutboxMessage).where(where).values(status="sent", sent_at=bindparam("at"), **common),
-        "queued": update(OutboxMessage).where(where).values(
-            status="queued", last_error=bindparam("error"), next_attempt_at=bindparam("at"), **common),
-        "failed": update(OutboxMessage).where(where).values(status="failed", last_error=bindparam("error"),
-                                                            **common),
+        "queued": update(OutboxMessage)
+        .where(where)
+        .values(status="queued", last_error=bindparam("error"), next_attempt_at=bindparam("at"), **common),
+        "failed": update(OutboxMessage).where(where).values(status="failed", last_error=bindparam("error"), **common),
     }
 
 
@@ -100,8 +108,10 @@ class SessionMarker:
         """The session belongs to the caller."""
 
 
-SENT_ON_POSTGRESQL = (f"UPDATE {OutboxMessage.__tablename__} SET status = 'sent', sent_at = now(), "
-                      "attempts = attempts + 1, claimed_at = NULL, claimed_by = NULL WHERE id = $1").encode()
+SENT_ON_POSTGRESQL = (
+    f"UPDATE {OutboxMessage.__tablename__} SET status = 'sent', sent_at = now(), "
+    "attempts = attempts + 1, claimed_at = NULL, claimed_by = NULL WHERE id = $1"
+).encode()
 SENT_STATEMENT = b"registry_mark_sent"
 
 
@@ -196,7 +206,7 @@ class AutocommitMarker:
 def _sqlite_value(value):
     """Instants as SQLAlchemy stores them in SQLite (naive UTC text), so both paths write the same."""
     if hasattr(value, "astimezone"):
-        return value.astimezone(timezone.utc).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     return value
 
 

@@ -1,4 +1,5 @@
 """Subscribing with double opt-in, confirming, managing and one-click unsubscribing."""
+
 from __future__ import annotations
 
 from hmac import compare_digest
@@ -7,17 +8,16 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from registry.accounts import users
+from registry.exceptions import DomainError, NotFound
 from registry.extensions import db
+from registry.mail import composing, outbox
+from registry.mail.links import Place, url
 from registry.models import LANGUAGES, Processor, Service, Subscription
 from registry.models.mail import new_token
 from registry.models.types import utcnow
-from registry.exceptions import DomainError, NotFound
-from registry.accounts import users
-from registry.mail import composing, outbox
-from registry.mail.links import Place, url
 from registry.storage.transactions import one_transaction
 from registry.text import _
-
 
 CONFIRM_DAYS = 7
 
@@ -39,8 +39,7 @@ def confirmation_token(subscription: Subscription) -> str:
 def _services(processor: Processor, service_ids: list[int]) -> list[Service]:
     services = db.session.scalars(select(Service).where(Service.id.in_(service_ids))).all() if service_ids else []
     if len(services) != len(set(service_ids)) or any(s.processor_id != processor.id for s in services):
-        raise DomainError(_("Choose services of %(name)s only.",
-                             name=processor.name), "service_ids")
+        raise DomainError(_("Choose services of %(name)s only.", name=processor.name), "service_ids")
     return sorted(services, key=lambda s: s.position)
 
 
@@ -68,13 +67,26 @@ def subscribe(processor: Processor, email: str, language: str, service_ids: list
 def _queue_subscription_mail(processor: Processor, sub: Subscription, confirmed: bool) -> None:
     """The request to confirm (or, for an address subscribed already, its manage link), in the chosen language."""
     services = [] if sub.all_services else [s.name for s in sub.services]  # none named: all services
-    body = composing.body("subscription", sub.language, processor=processor, email=sub.email, confirmed=confirmed,
-                          services=services, days=CONFIRM_DAYS,
-                          confirm_url=url(Place.SUBSCRIPTION_CONFIRMATION, signed=confirmation_token(sub)))
+    body = composing.body(
+        "subscription",
+        sub.language,
+        processor=processor,
+        email=sub.email,
+        confirmed=confirmed,
+        services=services,
+        days=CONFIRM_DAYS,
+        confirm_url=url(Place.SUBSCRIPTION_CONFIRMATION, signed=confirmation_token(sub)),
+    )
     # A fresh key per request: asking again sends again (the rate limit keeps that in bounds).
-    outbox.queue_one("subscription", sub.email, body, f"subscription:{sub.id}:{utcnow().isoformat()}",
-                     processor_id=processor.id, subscription_id=sub.id,
-                     manage_url=url(Place.SUBSCRIPTION, token=sub.token) if confirmed else None)
+    outbox.queue_one(
+        "subscription",
+        sub.email,
+        body,
+        f"subscription:{sub.id}:{utcnow().isoformat()}",
+        processor_id=processor.id,
+        subscription_id=sub.id,
+        manage_url=url(Place.SUBSCRIPTION, token=sub.token) if confirmed else None,
+    )
 
 
 def _read(signed: str) -> tuple[Subscription | None, str | None]:
@@ -82,9 +94,13 @@ def _read(signed: str) -> tuple[Subscription | None, str | None]:
     try:
         data = _serializer().loads(signed, max_age=CONFIRM_DAYS * 86400)
     except SignatureExpired as error:
-        raise DomainError(_("This confirmation link has expired (it works for %(confirm_days)s days). Subscribe again "
-                             "to get a new one.",
-                             confirm_days=CONFIRM_DAYS)) from error
+        raise DomainError(
+            _(
+                "This confirmation link has expired (it works for %(confirm_days)s days). Subscribe again "
+                "to get a new one.",
+                confirm_days=CONFIRM_DAYS,
+            )
+        ) from error
     except BadSignature as error:
         raise DomainError(_("This confirmation link is not valid. Copy the whole link from the mail.")) from error
     if not isinstance(data, dict) or not isinstance(data.get("id"), int):
@@ -104,13 +120,26 @@ def _unused(sub: Subscription | None, nonce) -> Subscription:
     if sub.status == "pending" and isinstance(nonce, str) and compare_digest(sub.confirm_nonce or "", nonce):
         return sub
     if sub.status == "confirmed":
-        raise AlreadyConfirmed(_("This confirmation link was used already: %(email)s is subscribed. Every mail has a "
-                                 "link to manage or end the subscription.", email=sub.email))
+        raise AlreadyConfirmed(
+            _(
+                "This confirmation link was used already: %(email)s is subscribed. Every mail has a "
+                "link to manage or end the subscription.",
+                email=sub.email,
+            )
+        )
     if sub.status == "unsubscribed":
-        raise DomainError(_("This subscription was ended, and a confirmation link from before cannot restart it. "
-                            "Subscribe again to get a new link."))
-    raise DomainError(_("This confirmation link is no longer valid; a newer one was sent. Use the link in the most "
-                        "recent mail, or subscribe again to get a new one."))
+        raise DomainError(
+            _(
+                "This subscription was ended, and a confirmation link from before cannot restart it. "
+                "Subscribe again to get a new link."
+            )
+        )
+    raise DomainError(
+        _(
+            "This confirmation link is no longer valid; a newer one was sent. Use the link in the most "
+            "recent mail, or subscribe again to get a new one."
+        )
+    )
 
 
 @one_transaction

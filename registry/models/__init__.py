@@ -1,9 +1,10 @@
 """The tables of the domain, one module per aggregate: invariants as methods, no commits.
 Imports storage, law, text."""
+
 from registry.models.announcement import KINDS, Announcement, RegistryVersion, announcement_service
 from registry.models.audit import AuditCheckpoint, AuditEntry
-from registry.models.mail import LANGUAGES, MailBody, OutboxMessage, Subscription, subscription_service
 from registry.models.customer import CustomerContract, Organisation, contract_service
+from registry.models.mail import LANGUAGES, MailBody, OutboxMessage, Subscription, subscription_service
 from registry.models.objection import (
     DECISIONS,
     OUTCOMES,

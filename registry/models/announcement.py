@@ -1,4 +1,5 @@
 """Announcements of sub-processor changes, and the registry versions their publication creates."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -7,10 +8,10 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
-from registry.text import Styled, _, message, one_line
 from registry.models.processor import Processor, Service
 from registry.models.subprocessor import SubProcessor
 from registry.models.types import UTCDateTime, utcnow
+from registry.text import Styled, _, message, one_line
 
 STATUSES = {"draft": _("draft"), "published": _("published"), "withdrawn": _("withdrawn")}
 KINDS = {
@@ -100,29 +101,47 @@ class Announcement(db.Model):
     def title(self) -> Styled:
         """One line saying what changes, for lists, feeds and mail subjects (shown in the reader's language)."""
         services = ", ".join(s.name for s in self.services)
-        values = {"processor": self.processor.name, "incoming": self.incoming_name,
-                  "parent": self.parent.name if self.parent else "",
-                  "target": self.target.name if self.target else "", "services": services,
-                  "day": self.effective_date}
-        text = self._onward_title(values) if self.parent_id else {
-            "add": _("%(processor)s adds %(incoming)s for %(services)s from %(day)s", **values),
-            "replace": _("%(processor)s replaces %(target)s with %(incoming)s for %(services)s from %(day)s", **values),
-            "remove": _("%(processor)s removes %(target)s for %(services)s from %(day)s", **values),
-            "change_locations": _("%(processor)s changes where %(target)s processes for %(services)s from %(day)s",
-                                  **values),
-        }.get(self.kind, self.kind)
+        values = {
+            "processor": self.processor.name,
+            "incoming": self.incoming_name,
+            "parent": self.parent.name if self.parent else "",
+            "target": self.target.name if self.target else "",
+            "services": services,
+            "day": self.effective_date,
+        }
+        text = (
+            self._onward_title(values)
+            if self.parent_id
+            else {
+                "add": _("%(processor)s adds %(incoming)s for %(services)s from %(day)s", **values),
+                "replace": _(
+                    "%(processor)s replaces %(target)s with %(incoming)s for %(services)s from %(day)s", **values
+                ),
+                "remove": _("%(processor)s removes %(target)s for %(services)s from %(day)s", **values),
+                "change_locations": _(
+                    "%(processor)s changes where %(target)s processes for %(services)s from %(day)s", **values
+                ),
+            }.get(self.kind, self.kind)
+        )
         if self.urgent:
             text = _("URGENT: %(title)s", title=text)
         return one_line(text)  # one line, whatever the names hold
 
     def _onward_title(self, values: dict) -> message.Text | str:
         return {
-            "add": _("%(processor)s: %(parent)s adds %(incoming)s as its own sub-processor for %(services)s from "
-                     "%(day)s", **values),
-            "replace": _("%(processor)s: %(parent)s replaces its own sub-processor %(target)s with %(incoming)s for "
-                         "%(services)s from %(day)s", **values),
-            "remove": _("%(processor)s: %(parent)s stops using its own sub-processor %(target)s for %(services)s "
-                        "from %(day)s", **values),
+            "add": _(
+                "%(processor)s: %(parent)s adds %(incoming)s as its own sub-processor for %(services)s from %(day)s",
+                **values,
+            ),
+            "replace": _(
+                "%(processor)s: %(parent)s replaces its own sub-processor %(target)s with %(incoming)s for "
+                "%(services)s from %(day)s",
+                **values,
+            ),
+            "remove": _(
+                "%(processor)s: %(parent)s stops using its own sub-processor %(target)s for %(services)s from %(day)s",
+                **values,
+            ),
         }.get(self.kind, self.kind)
 
 
@@ -146,9 +165,17 @@ class RegistryVersion(db.Model):
         day = self.effective_date
         number = self.announcement.number if self.announcement is not None else None
         if self.event == "publication":
-            return _("Version %(number)s (announcement #%(item)s, effective %(day)s)", number=self.number,
-                     item=number, day=day)
+            return _(
+                "Version %(number)s (announcement #%(item)s, effective %(day)s)",
+                number=self.number,
+                item=number,
+                day=day,
+            )
         if self.event == "withdrawal":
-            return _("Version %(number)s (withdrawal of #%(item)s, effective %(day)s)", number=self.number,
-                     item=number, day=day)
+            return _(
+                "Version %(number)s (withdrawal of #%(item)s, effective %(day)s)",
+                number=self.number,
+                item=number,
+                day=day,
+            )
         return _("Version %(number)s (initial list, effective %(day)s)", number=self.number, day=day)

@@ -1,16 +1,17 @@
 """The append-only, hash-chained audit log."""
+
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.extensions import db
-from registry.text import message
 from registry.models.types import UTCDateTime, utcnow
+from registry.text import message
 
 
 class AuditEntry(db.Model):
@@ -104,9 +105,15 @@ class AuditCheckpoint(db.Model):
 def statement(sequence: int, entries: int, head: str, at: datetime | str, previous: str) -> dict:
     """A checkpoint's signed fields; `at` as UTC to the second, e.g. 2026-11-22T10:00:00Z."""
     if isinstance(at, datetime):
-        at = at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"type": CHECKPOINT_TYPE, "sequence": sequence, "entries": entries, "head": head, "at": at,
-            "previous": previous}
+        at = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "type": CHECKPOINT_TYPE,
+        "sequence": sequence,
+        "entries": entries,
+        "head": head,
+        "at": at,
+        "previous": previous,
+    }
 
 
 def canonical(fields: dict) -> bytes:

@@ -1,4 +1,5 @@
 """Controller organisations and their contracts with processors."""
+
 from __future__ import annotations
 
 from datetime import date

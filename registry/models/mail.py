@@ -1,4 +1,5 @@
 """E-mail subscriptions and the outbox of messages the worker delivers."""
+
 from __future__ import annotations
 
 import secrets
@@ -8,20 +9,24 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
-from registry.text import _
 from registry.models.processor import Processor, Service
 from registry.models.types import UTCDateTime, utcnow
+from registry.text import _
 
 LANGUAGES = {"en": "English", "nl": "Nederlands"}
 # Shown on the manage page as _(status).
 STATUSES = {"pending": _("pending"), "confirmed": _("confirmed"), "unsubscribed": _("unsubscribed")}
 
 # What each queued message is and where it stands, as the evidence pages show them: _(label).
-MESSAGE_KINDS = {"contract_announcement": _("contractual announcement"), "announcement": _("subscriber mail"),
-                 "subscription": _("subscription confirmation"), "objection": _("objection"),
-                 "consent": _("consent decision"), "termination": _("notice of termination")}
-MESSAGE_STATUSES = {"queued": _("queued"), "sending": _("being sent"), "sent": _("accepted"),
-                    "failed": _("failed")}
+MESSAGE_KINDS = {
+    "contract_announcement": _("contractual announcement"),
+    "announcement": _("subscriber mail"),
+    "subscription": _("subscription confirmation"),
+    "objection": _("objection"),
+    "consent": _("consent decision"),
+    "termination": _("notice of termination"),
+}
+MESSAGE_STATUSES = {"queued": _("queued"), "sending": _("being sent"), "sent": _("accepted"), "failed": _("failed")}
 
 subscription_service = Table(
     "subscription_service",
@@ -78,8 +83,12 @@ class OutboxMessage(db.Model):
         UniqueConstraint("dedupe_key"),
         # Only messages still to deliver are indexed for the worker's claim: marking a message sent
         # (one UPDATE per message) then touches one index fewer, and the index stays small.
-        Index("ix_outbox_message_due", "next_attempt_at", postgresql_where=text("status IN ('queued', 'sending')"),
-              sqlite_where=text("status IN ('queued', 'sending')")),
+        Index(
+            "ix_outbox_message_due",
+            "next_attempt_at",
+            postgresql_where=text("status IN ('queued', 'sending')"),
+            sqlite_where=text("status IN ('queued', 'sending')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
 """What controllers do about an announcement: object, consent or refuse, consult, give notice of termination."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -60,8 +61,7 @@ class Objection(db.Model):
     services: Mapped[list[Service]] = relationship(secondary=objection_service, order_by="Service.position")
     submitted_by: Mapped[User] = relationship(foreign_keys=[submitted_by_id])
     outcome_by: Mapped[User | None] = relationship(foreign_keys=[outcome_by_id])
-    messages: Mapped[list[ObjectionMessage]] = relationship(back_populates="objection",
-                                                            order_by="ObjectionMessage.id")
+    messages: Mapped[list[ObjectionMessage]] = relationship(back_populates="objection", order_by="ObjectionMessage.id")
     termination: Mapped[Termination | None] = relationship(back_populates="objection")
 
     @property

@@ -1,4 +1,5 @@
 """A processor, its services and the versions of its contract terms."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -13,7 +14,10 @@ from registry.text import _, message
 AUTHORISATIONS = {"general": _("General written authorisation"), "specific": _("Specific prior written authorisation")}
 # Shown in the deadline table of an announcement: _(value ~ " authorisation").
 AUTHORISATION_SHORT = {"general": _("general authorisation"), "specific": _("specific authorisation")}
-OBJECTION_ROUTES = {"objection": _("The controller may object"), "consent": _("The controller gives or refuses consent")}
+OBJECTION_ROUTES = {
+    "objection": _("The controller may object"),
+    "consent": _("The controller gives or refuses consent"),
+}
 TRANSFER_RULES = {
     "consent_required": _("Outside the EEA only with the controller's prior written consent"),
     "adequacy_or_scc": _("Outside the EEA under an adequacy decision or standard contractual clauses"),
@@ -40,9 +44,7 @@ class Processor(db.Model):
     feed_serial: Mapped[int] = mapped_column(default=0, server_default="0")
     feed_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    services: Mapped[list[Service]] = relationship(
-        back_populates="processor", order_by="Service.position"
-    )
+    services: Mapped[list[Service]] = relationship(back_populates="processor", order_by="Service.position")
     contract_terms: Mapped[list[ContractTerms]] = relationship(
         back_populates="processor", order_by="ContractTerms.effective_from.desc()"
     )

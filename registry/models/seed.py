@@ -1,4 +1,5 @@
 """What `flask seed` wrote into each row, so that a later run can tell an edited row from a seeded one."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Sub-processors, where they process, and their engagement per service over time."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,8 +7,8 @@ from datetime import date
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, and_, or_
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from registry.law import transfers
 from registry.extensions import db
+from registry.law import transfers
 
 
 class Dated:
@@ -31,13 +32,13 @@ class Dated:
         return mapped_column(ForeignKey("announcement.id"))
 
     def active_on(self, day: date) -> bool:
-        return (not self.cancelled and self.valid_from <= day
-                and (self.valid_until is None or day < self.valid_until))
+        return not self.cancelled and self.valid_from <= day and (self.valid_until is None or day < self.valid_until)
 
     @classmethod
     def active_on_clause(cls, day: date):
-        return and_(cls.cancelled.is_(False), cls.valid_from <= day,
-                    or_(cls.valid_until.is_(None), cls.valid_until > day))
+        return and_(
+            cls.cancelled.is_(False), cls.valid_from <= day, or_(cls.valid_until.is_(None), cls.valid_until > day)
+        )
 
 
 class SubProcessor(db.Model):

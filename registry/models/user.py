@@ -1,4 +1,5 @@
 """Accounts: site admins, processor editors and controller users."""
+
 from __future__ import annotations
 
 import secrets

@@ -1,4 +1,5 @@
 """Engine-level settings: SQLite pragmas and proper transactions."""
+
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -82,4 +83,3 @@ def relax_commit_durability(engine: Engine) -> None:
             dbapi_connection.autocommit = True
             dbapi_connection.execute("SET synchronous_commit TO OFF")
             dbapi_connection.autocommit = autocommit
-

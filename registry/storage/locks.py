@@ -9,6 +9,7 @@ statement; there the re-read (populate_existing) is what matters.
 
 Lock order, to stay free of deadlocks: processor, announcement, contract, objection.
 """
+
 from __future__ import annotations
 
 from typing import TypeVar

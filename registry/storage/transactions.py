@@ -1,5 +1,6 @@
 """One use case, one transaction: a service that refuses (or fails) rolls its own transaction back, so that what it
 changed is undone and its row locks are released before the caller shows the refusal."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -23,4 +24,5 @@ def one_transaction(service: Callable[Params, Result]) -> Callable[Params, Resul
         except Exception:
             db.session.rollback()
             raise
+
     return run

@@ -1,4 +1,5 @@
 """Rows a unique key allows once: when a concurrent request (a double submit) stored it first, show that one."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,8 +7,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from registry.extensions import db
 from registry.exceptions import AlreadyDone
+from registry.extensions import db
 from registry.text import Words
 
 

@@ -1,4 +1,5 @@
 """Finding the registry's inconsistencies: the portal points them out instead of fixing them."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -8,12 +9,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from registry.law import transfers
 from registry.extensions import db
-from registry.text import Iso, Text, _
-from registry.models import Announcement, AnnexListing, Engagement, Processor, Service, SubProcessor
+from registry.law import transfers
+from registry.models import AnnexListing, Announcement, Engagement, Processor, Service, SubProcessor
 from registry.subprocessors import identity
 from registry.subprocessors.snapshot import RegistrySnapshot, all_processors, registry_on
+from registry.text import Iso, Text, _
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,14 @@ def _annex_disagreements(snapshot: RegistrySnapshot) -> list[Finding]:
     rows = db.session.scalars(select(AnnexListing).where(AnnexListing.processor_id == processor.id)).all()
     if not rows:
         return []
-    seeded = db.session.scalars(select(Engagement).where(
-        Engagement.processor_id == processor.id, Engagement.announcement_id.is_(None),
-        Engagement.cancelled.is_(False), Engagement.valid_from <= snapshot.day)).all()
+    seeded = db.session.scalars(
+        select(Engagement).where(
+            Engagement.processor_id == processor.id,
+            Engagement.announcement_id.is_(None),
+            Engagement.cancelled.is_(False),
+            Engagement.valid_from <= snapshot.day,
+        )
+    ).all()
     per_service_annex = ", ".join(sorted({e.source for e in seeded if e.source})) or _("the per-service annex")
     named_in_a: dict[int, set] = defaultdict(set)
     for engagement in seeded:
@@ -89,40 +95,84 @@ def _annex_disagreements(snapshot: RegistrySnapshot) -> list[Finding]:
                 named_in_b[row.sub_processor_id].add(row.service_id)
         where = _("%(source)s vs %(annex)s", source=per_service_annex, annex=annex)
         # session.get() answers from the identity map: the snapshot loaded most of these already.
-        sub_processors = sorted((db.session.get(SubProcessor, i) for i in set(named_in_a) | set(named_in_b)),
-                                key=lambda sp: sp.name.lower())
+        sub_processors = sorted(
+            (db.session.get(SubProcessor, i) for i in set(named_in_a) | set(named_in_b)), key=lambda sp: sp.name.lower()
+        )
         listed = set(named_in_b)
         for sp in sub_processors:
             only_a = [db.session.get(Service, i) for i in named_in_a[sp.id] - named_in_b[sp.id]]
             only_b = [db.session.get(Service, i) for i in named_in_b[sp.id] - named_in_a[sp.id]]
-            values = {"name": sp.name, "a": per_service_annex, "b": annex, "only_a": _names(only_a),
-                      "only_b": _names(only_b)}
+            values = {
+                "name": sp.name,
+                "a": per_service_annex,
+                "b": annex,
+                "only_a": _names(only_a),
+                "only_b": _names(only_b),
+            }
             if sp.id not in listed:
-                findings.append(Finding(processor.slug, "missing_from_annex", _(
-                    "%(name)s is named in %(a)s for %(only_a)s but does not appear in %(b)s at all (no country, "
-                    "EEA or DPA details there).", **values), where))
+                findings.append(
+                    Finding(
+                        processor.slug,
+                        "missing_from_annex",
+                        _(
+                            "%(name)s is named in %(a)s for %(only_a)s but does not appear in %(b)s at all (no "
+                            "country, EEA or DPA details there).",
+                            **values,
+                        ),
+                        where,
+                    )
+                )
             elif only_a and only_b:
-                findings.append(Finding(processor.slug, "annex_mismatch", _(
-                    "%(name)s: %(a)s names it for %(only_a)s, which %(b)s does not; %(b)s names it for "
-                    "%(only_b)s, which %(a)s does not.", **values), where))
+                findings.append(
+                    Finding(
+                        processor.slug,
+                        "annex_mismatch",
+                        _(
+                            "%(name)s: %(a)s names it for %(only_a)s, which %(b)s does not; %(b)s names it for "
+                            "%(only_b)s, which %(a)s does not.",
+                            **values,
+                        ),
+                        where,
+                    )
+                )
             elif only_a:
-                findings.append(Finding(processor.slug, "annex_mismatch", _(
-                    "%(name)s: %(a)s names it for %(only_a)s, which %(b)s does not.", **values), where))
+                findings.append(
+                    Finding(
+                        processor.slug,
+                        "annex_mismatch",
+                        _("%(name)s: %(a)s names it for %(only_a)s, which %(b)s does not.", **values),
+                        where,
+                    )
+                )
             elif only_b:
-                findings.append(Finding(processor.slug, "annex_mismatch", _(
-                    "%(name)s: %(b)s names it for %(only_b)s, which %(a)s does not.", **values), where))
+                findings.append(
+                    Finding(
+                        processor.slug,
+                        "annex_mismatch",
+                        _("%(name)s: %(b)s names it for %(only_b)s, which %(a)s does not.", **values),
+                        where,
+                    )
+                )
     return findings
 
 
 def _announcement_mismatches(snapshot: RegistrySnapshot) -> list[Finding]:
     """Each engagement an announcement brought in or ended must match it: published, right kind, services, date."""
     processor = snapshot.processor
-    changed = db.session.scalars(select(Engagement).where(
-        Engagement.processor_id == processor.id, Engagement.cancelled.is_(False),
-        Engagement.announcement_id.is_not(None) | Engagement.ended_by_id.is_not(None))).all()
+    changed = db.session.scalars(
+        select(Engagement).where(
+            Engagement.processor_id == processor.id,
+            Engagement.cancelled.is_(False),
+            Engagement.announcement_id.is_not(None) | Engagement.ended_by_id.is_not(None),
+        )
+    ).all()
     ids = {e.announcement_id for e in changed} | {e.ended_by_id for e in changed}
-    announcements = {a.id: a for a in db.session.scalars(
-        select(Announcement).where(Announcement.id.in_(ids - {None})).options(selectinload(Announcement.services)))}
+    announcements = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Announcement).where(Announcement.id.in_(ids - {None})).options(selectinload(Announcement.services))
+        )
+    }
     findings = []
     for engagement in sorted(changed, key=lambda e: e.id):
         brought = announcements.get(engagement.announcement_id)
@@ -135,30 +185,47 @@ def _announcement_mismatches(snapshot: RegistrySnapshot) -> list[Finding]:
 
 
 def _brought_in_by(engagement: Engagement, announcement: Announcement | None) -> bool:
-    return (announcement is not None and announcement.status == "published"
-            and announcement.kind in ("add", "replace") and announcement.entity_id == engagement.sub_processor_id
-            and engagement.service_id in {s.id for s in announcement.services}
-            and engagement.valid_from == announcement.effective_date)
+    return (
+        announcement is not None
+        and announcement.status == "published"
+        and announcement.kind in ("add", "replace")
+        and announcement.entity_id == engagement.sub_processor_id
+        and engagement.service_id in {s.id for s in announcement.services}
+        and engagement.valid_from == announcement.effective_date
+    )
 
 
 def _ended_by(engagement: Engagement, announcement: Announcement | None) -> bool:
     if announcement is not None and announcement.status == "withdrawn":
         return engagement.valid_until is None  # the withdrawal reopened it
-    return (announcement is not None and announcement.status == "published"
-            and announcement.kind in ("replace", "remove") and announcement.target_id == engagement.sub_processor_id
-            and engagement.service_id in {s.id for s in announcement.services}
-            and engagement.valid_until == announcement.effective_date)
+    return (
+        announcement is not None
+        and announcement.status == "published"
+        and announcement.kind in ("replace", "remove")
+        and announcement.target_id == engagement.sub_processor_id
+        and engagement.service_id in {s.id for s in announcement.services}
+        and engagement.valid_until == announcement.effective_date
+    )
 
 
-def _mismatch(processor: Processor, engagement: Engagement, announcement: Announcement | None,
-              announcement_id: int) -> Finding:
+def _mismatch(
+    processor: Processor, engagement: Engagement, announcement: Announcement | None, announcement_id: int
+) -> Finding:
     number = announcement.number if announcement is not None else announcement_id
-    return Finding(processor.slug, "announcement_mismatch", _(
-        "The engagement of %(name)s for service '%(service)s' (%(start)s to %(end)s) does not match a published "
-        "announcement #%(number)s of that change, for that service, on that date.",
-        name=engagement.sub_processor.name, service=engagement.service.name, start=Iso(engagement.valid_from),
-        end=Iso(engagement.valid_until) if engagement.valid_until else "…", number=number),
-        engagement.source)
+    return Finding(
+        processor.slug,
+        "announcement_mismatch",
+        _(
+            "The engagement of %(name)s for service '%(service)s' (%(start)s to %(end)s) does not match a published "
+            "announcement #%(number)s of that change, for that service, on that date.",
+            name=engagement.sub_processor.name,
+            service=engagement.service.name,
+            start=Iso(engagement.valid_from),
+            end=Iso(engagement.valid_until) if engagement.valid_until else "…",
+            number=number,
+        ),
+        engagement.source,
+    )
 
 
 def _location_problems(snapshot: RegistrySnapshot) -> list[Finding]:
@@ -177,34 +244,68 @@ def _sub_processor_problems(processor: Processor, sp, day: date) -> list[Finding
     slug = processor.slug
     findings = []
     if not sp.identified:
-        findings.append(Finding(slug, "unnamed", _("'%(name)s' is not identified by name; the controller should know "
-                                                   "the identity of every sub-processor (EDPB Opinion 22/2024).",
-                                                   name=sp.name), sp.source))
+        findings.append(
+            Finding(
+                slug,
+                "unnamed",
+                _(
+                    "'%(name)s' is not identified by name; the controller should know "
+                    "the identity of every sub-processor (EDPB Opinion 22/2024).",
+                    name=sp.name,
+                ),
+                sp.source,
+            )
+        )
     locations = sp.locations_on(day)
     if not locations:
-        findings.append(Finding(slug, "no_location", _("%(name)s: no processing location is stated.", name=sp.name),
-                                sp.source))
+        findings.append(
+            Finding(slug, "no_location", _("%(name)s: no processing location is stated.", name=sp.name), sp.source)
+        )
     for location in locations:
         check = location.basis_check(day)
         if check is not None and check.valid and check.problem:
-            findings.append(Finding(slug, "exceptional_basis", _("%(name)s processes in %(place)s, outside the EEA: "
-                                                                 "%(problem)s.", name=sp.name, place=location.label,
-                                                                 problem=check.problem), location.source))
+            findings.append(
+                Finding(
+                    slug,
+                    "exceptional_basis",
+                    _(
+                        "%(name)s processes in %(place)s, outside the EEA: %(problem)s.",
+                        name=sp.name,
+                        place=location.label,
+                        problem=check.problem,
+                    ),
+                    location.source,
+                )
+            )
         if check is not None and not check.valid:
             kind = "invalid_basis" if location.transfer_basis else "no_transfer_basis"
-            findings.append(Finding(slug, kind, _("%(name)s processes in %(place)s, outside the EEA: %(problem)s.",
-                                                  name=sp.name, place=location.label, problem=check.problem),
-                                    location.source))
+            findings.append(
+                Finding(
+                    slug,
+                    kind,
+                    _(
+                        "%(name)s processes in %(place)s, outside the EEA: %(problem)s.",
+                        name=sp.name,
+                        place=location.label,
+                        problem=check.problem,
+                    ),
+                    location.source,
+                )
+            )
     computed = sp.outside_eea_on(day)
     if sp.outside_eea_stated is not None and computed is not None and computed != sp.outside_eea_stated:
-        message = (_("%(name)s: the annex says data is outside the EEA, but its locations say otherwise.", name=sp.name)
-                   if sp.outside_eea_stated else
-                   _("%(name)s: the annex says data is not outside the EEA, but its locations say otherwise.",
-                     name=sp.name))
+        message = (
+            _("%(name)s: the annex says data is outside the EEA, but its locations say otherwise.", name=sp.name)
+            if sp.outside_eea_stated
+            else _(
+                "%(name)s: the annex says data is not outside the EEA, but its locations say otherwise.", name=sp.name
+            )
+        )
         findings.append(Finding(slug, "eea_flag_mismatch", message, sp.source))
     if sp.dpa_in_place is False:
-        findings.append(Finding(slug, "no_dpa", _("%(name)s: no sub-processing agreement in place.", name=sp.name),
-                                sp.dpa_source))
+        findings.append(
+            Finding(slug, "no_dpa", _("%(name)s: no sub-processing agreement in place.", name=sp.name), sp.dpa_source)
+        )
     return findings
 
 
@@ -214,19 +315,36 @@ def _contract_problems(snapshot: RegistrySnapshot) -> list[Finding]:
         return [Finding(snapshot.processor.slug, "no_terms", _("No contract terms in force on this day."))]
     findings = []
     if terms.authorisation == "general" and not terms.notice_article:
-        findings.append(Finding(snapshot.processor.slug, "no_change_notice_duty", _(
-            "The contract gives general authorisation (art. %(article)s) but no duty to inform the controller of "
-            "intended additions or replacements of sub-processors, which GDPR art. 28(2) requires; the portal "
-            "applies the processor's own notice period instead.", article=terms.authorisation_article),
-            _("GDPR art. 28(2); art. %(article)s", article=terms.authorisation_article)))
+        findings.append(
+            Finding(
+                snapshot.processor.slug,
+                "no_change_notice_duty",
+                _(
+                    "The contract gives general authorisation (art. %(article)s) but no duty to inform the controller "
+                    "of intended additions or replacements of sub-processors, which GDPR art. 28(2) requires; the "
+                    "portal applies the processor's own notice period instead.",
+                    article=terms.authorisation_article,
+                ),
+                _("GDPR art. 28(2); art. %(article)s", article=terms.authorisation_article),
+            )
+        )
     for code in terms.named_transfer_bases or []:
         former = transfers.invalidated_basis(code)
         if former and not (former["from"] <= snapshot.day <= former["until"]):
-            findings.append(Finding(snapshot.processor.slug, "invalid_basis",
-                _("The contract (art. %(article)s) names %(basis)s as a transfer basis; %(reason)s. The portal does "
-                  "not accept it as a current basis.", article=terms.transfer_article, basis=former["name"],
-                  reason=Text(former["reason"])),
-                _("art. %(article)s", article=terms.transfer_article)))
+            findings.append(
+                Finding(
+                    snapshot.processor.slug,
+                    "invalid_basis",
+                    _(
+                        "The contract (art. %(article)s) names %(basis)s as a transfer basis; %(reason)s. The portal "
+                        "does not accept it as a current basis.",
+                        article=terms.transfer_article,
+                        basis=former["name"],
+                        reason=Text(former["reason"]),
+                    ),
+                    _("art. %(article)s", article=terms.transfer_article),
+                )
+            )
     return findings
 
 
@@ -234,10 +352,14 @@ def _listing_gaps(snapshot: RegistrySnapshot) -> list[Finding]:
     if snapshot.processor.list_publication != "annex" or snapshot.before_listing:
         return []
     return [
-        Finding(snapshot.processor.slug, "service_without_subprocessors",
-                _("Service '%(service)s' has no sub-processor listed.", service=entry.service.name),
-                entry.service.source)
-        for entry in snapshot.services if not entry.engagements
+        Finding(
+            snapshot.processor.slug,
+            "service_without_subprocessors",
+            _("Service '%(service)s' has no sub-processor listed.", service=entry.service.name),
+            entry.service.source,
+        )
+        for entry in snapshot.services
+        if not entry.engagements
     ]
 
 
@@ -259,17 +381,38 @@ def _seat_mismatches(slug: str, sp: SubProcessor, day: date) -> list[Finding]:
     legal_name = sp.legal_name or sp.name
     form = identity.us_corporate_form(legal_name)
     if form and seat and transfers.in_eea(seat, day):
-        findings.append(Finding(slug, "entity_seat_mismatch", _(
-            "%(name)s is named with a corporate form of United States law (%(form)s), but its seat is given as "
-            "%(seat)s, in the EEA: the contract names the US entity and the seat of another (an interpretation); "
-            "which legal entity processes the data, and from where, is not clear.",
-            name=legal_name, form=form, seat=transfers.named_country(seat)), sp.source))
+        findings.append(
+            Finding(
+                slug,
+                "entity_seat_mismatch",
+                _(
+                    "%(name)s is named with a corporate form of United States law (%(form)s), but its seat is given as "
+                    "%(seat)s, in the EEA: the contract names the US entity and the seat of another (an "
+                    "interpretation); which legal entity processes the data, and from where, is not clear.",
+                    name=legal_name,
+                    form=form,
+                    seat=transfers.named_country(seat),
+                ),
+                sp.source,
+            )
+        )
     for place, code in identity.seats_named(" ".join(filter(None, [sp.note, sp.description]))):
         if seat and code != seat:
-            findings.append(Finding(slug, "entity_seat_mismatch", _(
-                "%(name)s: the annex says it is established in %(place)s (%(country)s), but the registry records "
-                "its seat as %(seat)s.", name=sp.name, place=place, country=transfers.named_country(code),
-                seat=transfers.named_country(seat)), sp.source))
+            findings.append(
+                Finding(
+                    slug,
+                    "entity_seat_mismatch",
+                    _(
+                        "%(name)s: the annex says it is established in %(place)s (%(country)s), but the registry "
+                        "records its seat as %(seat)s.",
+                        name=sp.name,
+                        place=place,
+                        country=transfers.named_country(code),
+                        seat=transfers.named_country(seat),
+                    ),
+                    sp.source,
+                )
+            )
     return findings
 
 
@@ -282,10 +425,17 @@ def _intermediaries_not_in_chain(snapshot: RegistrySnapshot, sp: SubProcessor) -
     for link in snapshot.chain_below(sp):
         chain |= {link.sub_processor.name.lower(), (link.sub_processor.legal_name or "").lower()}
     return [
-        Finding(snapshot.processor.slug, "intermediary_not_in_chain", _(
-            "%(name)s is engaged via %(via)s, which the registry does not show in its chain of sub-processors; the "
-            "controller should know every processor down the chain (GDPR art. 28(4), EDPB Opinion 22/2024).",
-            name=sp.name, via=via), sp.source)
+        Finding(
+            snapshot.processor.slug,
+            "intermediary_not_in_chain",
+            _(
+                "%(name)s is engaged via %(via)s, which the registry does not show in its chain of sub-processors; the "
+                "controller should know every processor down the chain (GDPR art. 28(4), EDPB Opinion 22/2024).",
+                name=sp.name,
+                via=via,
+            ),
+            sp.source,
+        )
         for via in identity.intermediaries_named(sp.name, sp.legal_name, sp.note, sp.description)
         if not any(via.lower() == known or via.lower() in known.split() for known in chain if known)
     ]

@@ -1,4 +1,5 @@
 """A processor editor's changes to services, contract terms and customer contracts."""
+
 from __future__ import annotations
 
 import re
@@ -7,15 +8,15 @@ from datetime import date
 from slugify import slugify as python_slugify
 from sqlalchemy import select
 
-from registry.extensions import db
-from registry.text import Text, _
-from registry.models import LANGUAGES, ContractTerms, CustomerContract, Organisation, Processor, Service, User
-from registry.models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
-from registry.exceptions import DomainError, NotFound
 from registry.accounts import users
 from registry.audit import trail
+from registry.exceptions import DomainError, NotFound
+from registry.extensions import db
+from registry.models import LANGUAGES, ContractTerms, CustomerContract, Organisation, Processor, Service, User
+from registry.models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
 from registry.storage.locks import locked
 from registry.storage.transactions import one_transaction
+from registry.text import Text, _
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -40,8 +41,7 @@ def _owned(model, processor: Processor, object_id: int | None):
         return None
     obj = locked(model, object_id)
     if obj is None or obj.processor_id != processor.id:
-        raise NotFound(_("No such %(what)s at %(name)s.",
-                          what=model.__name__.lower(), name=processor.name))
+        raise NotFound(_("No such %(what)s at %(name)s.", what=model.__name__.lower(), name=processor.name))
     return obj
 
 
@@ -61,20 +61,19 @@ def save_service(actor: User, processor: Processor, service_id: int | None, valu
         raise DomainError(_("The key may hold lower-case letters, digits and single hyphens only."), "key")
     clash = db.session.scalar(select(Service).filter_by(processor_id=processor.id, key=values["key"]))
     if clash is not None and clash is not service:
-        raise DomainError(_("%(name)s has a service with key '%(key)s' already.",
-                             name=processor.name, key=values['key']), "key")
+        raise DomainError(
+            _("%(name)s has a service with key '%(key)s' already.", name=processor.name, key=values["key"]), "key"
+        )
     if service is None:
         position = len(processor.services)
         service = Service(processor_id=processor.id, position=position, **values)
         db.session.add(service)
         db.session.flush()
-        _commit(actor, "service.create", service, processor, _("Added service %(name)s", name=service.name),
-                values)
+        _commit(actor, "service.create", service, processor, _("Added service %(name)s", name=service.name), values)
     else:
         diff = trail.changes(service, values)
         if diff:
-            _commit(actor, "service.update", service, processor, _("Changed service %(name)s", name=service.name),
-                    diff)
+            _commit(actor, "service.update", service, processor, _("Changed service %(name)s", name=service.name), diff)
     return service
 
 
@@ -86,19 +85,33 @@ def save_terms(actor: User, processor: Processor, terms_id: int | None, values: 
     _check_terms(values)
     clash = db.session.scalar(select(ContractTerms).filter_by(processor_id=processor.id, version=values["version"]))
     if clash is not None and clash is not terms:
-        raise DomainError(_("Version '%(version)s' exists already; give this version another name.",
-                             version=values['version']), "version")
+        raise DomainError(
+            _("Version '%(version)s' exists already; give this version another name.", version=values["version"]),
+            "version",
+        )
     if terms is None:
         terms = ContractTerms(processor_id=processor.id, source_document=processor.source_document, **values)
         db.session.add(terms)
         db.session.flush()
-        _commit(actor, "terms.create", terms, processor, _("Added contract terms version %(version)s", version=terms.version),
-                audit_safe(values))
+        _commit(
+            actor,
+            "terms.create",
+            terms,
+            processor,
+            _("Added contract terms version %(version)s", version=terms.version),
+            audit_safe(values),
+        )
     else:
         diff = trail.changes(terms, values)
         if diff:
-            _commit(actor, "terms.update", terms, processor, _("Changed contract terms version %(version)s", version=terms.version),
-                    diff)
+            _commit(
+                actor,
+                "terms.update",
+                terms,
+                processor,
+                _("Changed contract terms version %(version)s", version=terms.version),
+                diff,
+            )
     return terms
 
 
@@ -110,29 +123,38 @@ def _check_terms(values: dict) -> None:
     if values["transfer_rule"] not in TRANSFER_RULES:
         raise DomainError(_("Choose a transfer rule."), "transfer_rule")
     if values["authorisation"] == "specific" and values["objection_route"] != "consent":
-        raise DomainError(_("Under specific authorisation the controller gives or refuses consent; "
-                          "choose 'consent' as the route."), "objection_route")
+        raise DomainError(
+            _("Under specific authorisation the controller gives or refuses consent; choose 'consent' as the route."),
+            "objection_route",
+        )
     if not 1 <= values["notice_days"] <= 365:
         raise DomainError(_("The notice period must be between 1 and 365 days."), "notice_days")
     if values["termination_allowed"] and not values.get("termination_months"):
-        raise DomainError(_("Give the termination period in months when the contract allows termination."),
-                          "termination_months")
+        raise DomainError(
+            _("Give the termination period in months when the contract allows termination."), "termination_months"
+        )
     if not values["termination_allowed"]:
         values["termination_months"] = None
     values["notice_source"] = values.get("notice_source") or "policy"
     if values["notice_source"] not in ("policy", "contract"):
         raise DomainError(_("Choose where the notice period comes from."), "notice_source")
     if values.get("notice_source") == "contract" and not values.get("notice_article"):
-        raise DomainError(_("Give the article that sets the notice period, or choose the processor's policy."),
-                          "notice_article")
+        raise DomainError(
+            _("Give the article that sets the notice period, or choose the processor's policy."), "notice_article"
+        )
     if values.get("objection_days") is not None:
         if values["objection_route"] != "objection":
             raise DomainError(_("A period to object applies only where the controller objects."), "objection_days")
         if not 1 <= values["objection_days"] <= 365:
             raise DomainError(_("The period to object must be between 1 and 365 days."), "objection_days")
         if not values.get("objection_period_article"):
-            raise DomainError(_("Give the article that sets the period to object: without one, the contract sets "
-                                "no deadline and objections are accepted at any time."), "objection_period_article")
+            raise DomainError(
+                _(
+                    "Give the article that sets the period to object: without one, the contract sets "
+                    "no deadline and objections are accepted at any time."
+                ),
+                "objection_period_article",
+            )
     else:
         values["objection_period_article"] = None
     if not values.get("consent_reasonable"):
@@ -147,26 +169,26 @@ def _check_contract(processor: Processor, contract: CustomerContract | None, val
     """Check a contract's terms, services, address and reference; put the chosen rows into `values`."""
     terms = db.session.get(ContractTerms, values.pop("terms_id") or 0)
     if terms is None or terms.processor_id != processor.id:
-        raise DomainError(_("Choose one of the contract-terms versions of %(name)s.", name=processor.name),
-                          "terms_id")
+        raise DomainError(_("Choose one of the contract-terms versions of %(name)s.", name=processor.name), "terms_id")
     service_ids = set(values.pop("service_ids"))
     services = db.session.scalars(select(Service).where(Service.id.in_(service_ids))).all()
     if not services:
         raise DomainError(_("Choose at least one service the controller takes."), "service_ids")
     if len(services) != len(service_ids) or any(s.processor_id != processor.id for s in services):
-        raise DomainError(_("Choose services of %(name)s only.",
-                             name=processor.name), "service_ids")
+        raise DomainError(_("Choose services of %(name)s only.", name=processor.name), "service_ids")
     if values.get("notice_language", "nl") not in LANGUAGES:
         raise DomainError(_("Choose English or Nederlands."), "notice_language")
     try:
         values["notice_email"] = users.normalise_email(values["notice_email"])
     except DomainError as error:
         raise DomainError(error.message, "notice_email") from error
-    clash = db.session.scalar(select(CustomerContract).filter_by(processor_id=processor.id,
-                                                                reference=values["reference"]))
+    clash = db.session.scalar(
+        select(CustomerContract).filter_by(processor_id=processor.id, reference=values["reference"])
+    )
     if clash is not None and clash is not contract:
-        raise DomainError(_("A contract with reference '%(reference)s' exists already.",
-                             reference=values['reference']), "reference")
+        raise DomainError(
+            _("A contract with reference '%(reference)s' exists already.", reference=values["reference"]), "reference"
+        )
     values.update(terms=terms, services=sorted(services, key=lambda s: s.position))
 
 
@@ -175,8 +197,11 @@ def customers(actor: User, processor: Processor) -> list[Organisation]:
     with it); the portal's operator (a site admin) may choose any organisation."""
     query = select(Organisation).order_by(Organisation.name, Organisation.id)
     if not actor.is_admin:
-        query = query.where(Organisation.id.in_(
-            select(CustomerContract.organisation_id).where(CustomerContract.processor_id == processor.id)))
+        query = query.where(
+            Organisation.id.in_(
+                select(CustomerContract.organisation_id).where(CustomerContract.processor_id == processor.id)
+            )
+        )
     return list(db.session.scalars(query))
 
 
@@ -189,34 +214,56 @@ def save_contract(actor: User, processor: Processor, contract_id: int | None, va
     organisation_id, organisation_name = values.pop("organisation_id", None), values.pop("organisation_name", None)
     if contract is not None and (organisation_id or organisation_name) and organisation_id != contract.organisation_id:
         # Its notices, objections and delivery history belong to the organisation it was made for.
-        raise DomainError(_("A contract stays with the organisation it was made for (%(name)s). For another "
-                            "organisation, add a new contract.", name=contract.organisation.name), "organisation_id")
+        raise DomainError(
+            _(
+                "A contract stays with the organisation it was made for (%(name)s). For another "
+                "organisation, add a new contract.",
+                name=contract.organisation.name,
+            ),
+            "organisation_id",
+        )
     _check_contract(processor, contract, values)
     if contract is None:
         organisation = _organisation(actor, processor, organisation_id, organisation_name)
         contract = CustomerContract(processor_id=processor.id, organisation=organisation, **values)
         db.session.add(contract)
         db.session.flush()
-        _commit(actor, "contract.create", contract, processor,
-                _("Added contract %(ref)s of %(name)s", ref=contract.reference, name=organisation.name),
-                audit_safe({k: trail._plain(v) for k, v in {**values, "organisation": organisation}.items()}))
+        _commit(
+            actor,
+            "contract.create",
+            contract,
+            processor,
+            _("Added contract %(ref)s of %(name)s", ref=contract.reference, name=organisation.name),
+            audit_safe({k: trail._plain(v) for k, v in {**values, "organisation": organisation}.items()}),
+        )
     else:
         diff = trail.changes(contract, values)
         if diff:
-            _commit(actor, "contract.update", contract, processor, _("Changed contract %(ref)s", ref=contract.reference),
-                    diff)
+            _commit(
+                actor,
+                "contract.update",
+                contract,
+                processor,
+                _("Changed contract %(ref)s", ref=contract.reference),
+                diff,
+            )
     return contract
 
 
-def _organisation(actor: User, processor: Processor, organisation_id: int | None,
-                  new_name: str | None) -> Organisation:
+def _organisation(actor: User, processor: Processor, organisation_id: int | None, new_name: str | None) -> Organisation:
     """One of the customers the actor may choose, or a new organisation by the name typed."""
     choosable = customers(actor, processor)
     if organisation_id:
         chosen = next((o for o in choosable if o.id == organisation_id), None)
         if chosen is None:
-            raise DomainError(_("Choose one of the organisations in the list (the customers of %(name)s), or type "
-                                "the name of a new organisation.", name=processor.name), "organisation_id")
+            raise DomainError(
+                _(
+                    "Choose one of the organisations in the list (the customers of %(name)s), or type "
+                    "the name of a new organisation.",
+                    name=processor.name,
+                ),
+                "organisation_id",
+            )
         return chosen
     name = (new_name or "").strip()
     if not name:

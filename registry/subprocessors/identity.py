@@ -5,6 +5,7 @@ as interpretations where they are: a lawyer reads "Microsoft Corporation,
 gevestigd in Dublin" as two entities in one line, and "Microsoft (via PCI)" as a
 link in the chain the registry does not show.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,13 +19,36 @@ from registry.law import transfers
 # so named is a contradiction. "Corp." and "Inc." also stand for Canadian forms, which share the problem.
 US_CORPORATE_FORMS = ("Corporation", "Corp.", "Incorporated", "Inc.", "Inc", "LLC", "L.L.C.")
 # Cities the contracts name as a seat instead of a country.
-SEAT_CITIES = {"dublin": "IE", "cork": "IE", "amsterdam": "NL", "rotterdam": "NL", "utrecht": "NL",
-               "den haag": "NL", "eindhoven": "NL", "frankfurt": "DE", "berlin": "DE", "münchen": "DE",
-               "munich": "DE", "luxemburg": "LU", "luxembourg": "LU", "parijs": "FR", "paris": "FR",
-               "brussel": "BE", "brussels": "BE", "londen": "GB", "london": "GB", "redmond": "US",
-               "seattle": "US", "san francisco": "US", "new york": "US", "mountain view": "US"}
-_SEAT = re.compile(r"\b(?:gevestigd\s+(?:in|te)|established\s+in|based\s+in)\s+(?:de\s+|het\s+|the\s+)?"
-                   r"([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)")
+SEAT_CITIES = {
+    "dublin": "IE",
+    "cork": "IE",
+    "amsterdam": "NL",
+    "rotterdam": "NL",
+    "utrecht": "NL",
+    "den haag": "NL",
+    "eindhoven": "NL",
+    "frankfurt": "DE",
+    "berlin": "DE",
+    "münchen": "DE",
+    "munich": "DE",
+    "luxemburg": "LU",
+    "luxembourg": "LU",
+    "parijs": "FR",
+    "paris": "FR",
+    "brussel": "BE",
+    "brussels": "BE",
+    "londen": "GB",
+    "london": "GB",
+    "redmond": "US",
+    "seattle": "US",
+    "san francisco": "US",
+    "new york": "US",
+    "mountain view": "US",
+}
+_SEAT = re.compile(
+    r"\b(?:gevestigd\s+(?:in|te)|established\s+in|based\s+in)\s+(?:de\s+|het\s+|the\s+)?"
+    r"([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)"
+)
 _VIA = re.compile(r"\bvia\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)")
 # "via HTTPS", "via API": a channel, not an entity.
 NOT_ENTITIES = {"API", "HTTPS", "HTTP", "SFTP", "VPN", "SMS", "E-mail", "Email"}

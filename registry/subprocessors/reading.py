@@ -1,5 +1,6 @@
 """Reading a processor's own rows for its editor (the processor, its services, terms, contracts, sub-processors) and
 the counts the public index shows. Read-only: the writes are in editing."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,24 +34,37 @@ def of_processor(model: type[Owned], processor: Processor, object_id: int) -> Ow
 
 def sub_processors_of(processor: Processor) -> list[SubProcessor]:
     """Every entity the processor has on record, down the chain too, by name."""
-    return list(db.session.scalars(select(SubProcessor).where(SubProcessor.processor_id == processor.id)
-                                   .order_by(SubProcessor.name)))
+    return list(
+        db.session.scalars(
+            select(SubProcessor).where(SubProcessor.processor_id == processor.id).order_by(SubProcessor.name)
+        )
+    )
 
 
 def customer_contracts_of(processor: Processor) -> list[CustomerContract]:
     """The processor's contracts with its customers, by reference."""
-    return list(db.session.scalars(select(CustomerContract).where(CustomerContract.processor_id == processor.id)
-                                   .order_by(CustomerContract.reference)))
+    return list(
+        db.session.scalars(
+            select(CustomerContract)
+            .where(CustomerContract.processor_id == processor.id)
+            .order_by(CustomerContract.reference)
+        )
+    )
 
 
 def service_counts() -> dict[int, int]:
     """Processor id → how many services it lists."""
-    return dict(db.session.execute(
-        select(Service.processor_id, func.count(Service.id)).group_by(Service.processor_id)).all())
+    return dict(
+        db.session.execute(select(Service.processor_id, func.count(Service.id)).group_by(Service.processor_id)).all()
+    )
 
 
 def engaged_counts(day: date) -> dict[int, int]:
     """Processor id → how many distinct sub-processors it engages directly on the day."""
-    return dict(db.session.execute(
-        select(Engagement.processor_id, func.count(func.distinct(Engagement.sub_processor_id)))
-        .where(Engagement.active_on_clause(day)).group_by(Engagement.processor_id)).all())
+    return dict(
+        db.session.execute(
+            select(Engagement.processor_id, func.count(func.distinct(Engagement.sub_processor_id)))
+            .where(Engagement.active_on_clause(day))
+            .group_by(Engagement.processor_id)
+        ).all()
+    )

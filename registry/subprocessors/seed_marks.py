@@ -5,6 +5,7 @@ not been changed since seeding, and may take a corrected seed value; any other r
 every way a row can change (the admin forms, a published announcement ending an engagement, a hand edit in the
 database) without knowing each of them, which a comparison with the audit log would have to.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -57,13 +58,16 @@ class LeftAlone:
     """A row the seed would have changed but did not, and why."""
 
     processor: str
-    what: str      # "sub-processor", "service", "contract terms", ...
-    name: str      # how the seed file names it
-    reason: str    # "changed" (since seeding), "removed" (since seeding) or "unmarked" (seeded before marks)
+    what: str  # "sub-processor", "service", "contract terms", ...
+    name: str  # how the seed file names it
+    reason: str  # "changed" (since seeding), "removed" (since seeding) or "unmarked" (seeded before marks)
     fields: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        why = {"changed": "changed by an editor or by hand since seeding", "removed": "removed since seeding",
-               "unmarked": "differs from the seed file and was seeded before seeding kept track"}[self.reason]
+        why = {
+            "changed": "changed by an editor or by hand since seeding",
+            "removed": "removed since seeding",
+            "unmarked": "differs from the seed file and was seeded before seeding kept track",
+        }[self.reason]
         fields = f": {', '.join(self.fields)}" if self.fields else ""
         return f"{self.what} '{self.name}' of {self.processor} ({why}{fields})"

@@ -1,4 +1,5 @@
 """Loading seed/*.yaml into the registry: what is missing is created, what an editor changed is left alone."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,8 +8,9 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from registry.audit import trail
+from registry.exceptions import DomainError
 from registry.extensions import db
-from registry.text import _
 from registry.models import (
     AnnexListing,
     ContractTerms,
@@ -19,24 +21,52 @@ from registry.models import (
     Service,
     SubProcessor,
 )
-from registry.exceptions import DomainError
-from registry.audit import trail
 from registry.subprocessors import seed_marks
 from registry.subprocessors.seed_marks import LeftAlone
 from registry.subprocessors.versions import ensure_initial_version
+from registry.text import _
 
 TERMS_FIELDS = [
-    "effective_from", "authorisation", "authorisation_article", "authorisation_text", "notice_days",
-    "notice_source", "notice_article", "notice_text", "objection_route", "objection_article", "objection_text",
-    "objection_days", "objection_period_article", "consent_reasonable", "consent_reasonable_article",
-    "termination_allowed", "termination_months", "termination_article", "termination_text",
-    "transfer_rule", "transfer_article", "transfer_text", "named_transfer_bases", "list_article", "list_text",
+    "effective_from",
+    "authorisation",
+    "authorisation_article",
+    "authorisation_text",
+    "notice_days",
+    "notice_source",
+    "notice_article",
+    "notice_text",
+    "objection_route",
+    "objection_article",
+    "objection_text",
+    "objection_days",
+    "objection_period_article",
+    "consent_reasonable",
+    "consent_reasonable_article",
+    "termination_allowed",
+    "termination_months",
+    "termination_article",
+    "termination_text",
+    "transfer_rule",
+    "transfer_article",
+    "transfer_text",
+    "named_transfer_bases",
+    "list_article",
+    "list_text",
 ]
 # Each `<term>_text` quotes the contract in Dutch; `<term>_text_en` is its English rendering (a translation).
 TEXT_TERMS = ["authorisation", "notice", "objection", "termination", "transfer", "list"]
 TERMS_DEFAULTS = {"notice_source": "policy", "consent_reasonable": False}
-PROCESSOR_FIELDS = ["name", "legal_name", "address", "kvk_number", "source_document", "list_publication",
-                    "list_note", "listed_since", "listed_since_note"]
+PROCESSOR_FIELDS = [
+    "name",
+    "legal_name",
+    "address",
+    "kvk_number",
+    "source_document",
+    "list_publication",
+    "list_note",
+    "listed_since",
+    "listed_since_note",
+]
 SERVICE_FIELDS = ["name", "description", "data_categories", "data_subjects", "purposes", "retention", "source"]
 
 
@@ -67,8 +97,7 @@ class _Loader:
         kind = model.__tablename__
         seeded = seed_marks.plain({**lookup, **values})
         mark = seed_marks.find(kind, lookup)
-        obj = (db.session.get(model, mark.row_id) if mark
-               else db.session.scalar(select(model).filter_by(**lookup)))
+        obj = db.session.get(model, mark.row_id) if mark else db.session.scalar(select(model).filter_by(**lookup))
         if obj is None and mark is not None:
             self.left_alone.append(LeftAlone(self.slug, what, name, "removed"))
             return None
@@ -81,8 +110,7 @@ class _Loader:
             return obj
         edited = seed_marks.differing(obj, mark.seeded if mark else seeded)
         if edited:
-            self.left_alone.append(LeftAlone(self.slug, what, name, "changed" if mark else "unmarked",
-                                             tuple(edited)))
+            self.left_alone.append(LeftAlone(self.slug, what, name, "changed" if mark else "unmarked", tuple(edited)))
         elif mark is None or mark.seeded != seeded:
             # Untouched since seeding (or seeded before marks, with the seed's values): a corrected seed lands.
             if trail.changes(obj, values):
@@ -92,8 +120,9 @@ class _Loader:
 
     def load(self) -> Processor | None:
         spec = self.data["processor"]
-        processor = self.upsert(Processor, {"slug": spec["slug"]}, {k: spec.get(k) for k in PROCESSOR_FIELDS},
-                                "processor", spec["name"])
+        processor = self.upsert(
+            Processor, {"slug": spec["slug"]}, {k: spec.get(k) for k in PROCESSOR_FIELDS}, "processor", spec["name"]
+        )
         if processor is None:
             return None
         # The seed file's own values, not the row's: an editor's change to the processor moves nothing else.
@@ -102,8 +131,13 @@ class _Loader:
             values = {k: terms.get(k, TERMS_DEFAULTS.get(k)) for k in TERMS_FIELDS}
             values["texts_en"] = {t: terms[f"{t}_text_en"] for t in TEXT_TERMS if terms.get(f"{t}_text_en")}
             values["source_document"] = spec.get("source_document")
-            self.upsert(ContractTerms, {"processor_id": processor.id, "version": str(terms["version"])}, values,
-                        "contract terms", str(terms["version"]))
+            self.upsert(
+                ContractTerms,
+                {"processor_id": processor.id, "version": str(terms["version"])},
+                values,
+                "contract terms",
+                str(terms["version"]),
+            )
         annex_facts = self._annex_facts()
         sub_processors = {}
         for sp_spec in self.data.get("sub_processors", []):
@@ -117,22 +151,28 @@ class _Loader:
 
     def _sub_processor(self, processor: Processor, spec: dict, parent: SubProcessor | None) -> SubProcessor | None:
         established = spec.get("established_in") or spec.get("country")
-        sp = self.upsert(SubProcessor, {"processor_id": processor.id, "key": spec["key"]}, {
-            "name": spec["name"],
-            "legal_name": spec.get("legal_name"),
-            "established_in": established,
-            "identified": spec.get("identified", True),
-            "description": spec.get("description"),
-            "note": spec.get("note"),
-            "source": spec.get("source"),
-            "parent_id": parent.id if parent else None,
-            "outside_eea_stated": spec.get("outside_eea_stated"),
-            "dpa_in_place": spec.get("dpa_in_place"),
-            "dpa_source": spec.get("dpa_source"),
-            "dpf_certified": spec.get("dpf_certified"),
-            "dpf_checked_on": spec.get("dpf_checked_on"),
-            "dpf_source": spec.get("dpf_source"),
-        }, "sub-processor", spec["name"])
+        sp = self.upsert(
+            SubProcessor,
+            {"processor_id": processor.id, "key": spec["key"]},
+            {
+                "name": spec["name"],
+                "legal_name": spec.get("legal_name"),
+                "established_in": established,
+                "identified": spec.get("identified", True),
+                "description": spec.get("description"),
+                "note": spec.get("note"),
+                "source": spec.get("source"),
+                "parent_id": parent.id if parent else None,
+                "outside_eea_stated": spec.get("outside_eea_stated"),
+                "dpa_in_place": spec.get("dpa_in_place"),
+                "dpa_source": spec.get("dpa_source"),
+                "dpf_certified": spec.get("dpf_certified"),
+                "dpf_checked_on": spec.get("dpf_checked_on"),
+                "dpf_source": spec.get("dpf_source"),
+            },
+            "sub-processor",
+            spec["name"],
+        )
         if sp is None:
             return None
         locations = list(spec.get("locations", []))
@@ -140,21 +180,40 @@ class _Loader:
             locations.append({"country": spec["country"], "source": spec.get("source")})
         for loc in locations:
             country = None if loc.get("worldwide") else loc["country"]
-            self.upsert(Location, {
-                "sub_processor_id": sp.id, "country_code": country, "place": loc.get("place"),
-                "role": loc.get("role", "processing"), "valid_from": self.listed_since,
-            }, {"transfer_basis": loc.get("transfer_basis"), "transfer_note": loc.get("transfer_note"),
-                "source": loc.get("source"), "valid_until": None},
-                "location", f"{country or 'worldwide'}{', ' + loc['place'] if loc.get('place') else ''} of {sp.name}")
+            self.upsert(
+                Location,
+                {
+                    "sub_processor_id": sp.id,
+                    "country_code": country,
+                    "place": loc.get("place"),
+                    "role": loc.get("role", "processing"),
+                    "valid_from": self.listed_since,
+                },
+                {
+                    "transfer_basis": loc.get("transfer_basis"),
+                    "transfer_note": loc.get("transfer_note"),
+                    "source": loc.get("source"),
+                    "valid_until": None,
+                },
+                "location",
+                f"{country or 'worldwide'}{', ' + loc['place'] if loc.get('place') else ''} of {sp.name}",
+            )
         for child_spec in spec.get("onward", []):
             child = self._sub_processor(processor, child_spec, parent=sp)
             if child is None:
                 continue
-            self.upsert(OnwardEngagement, {
-                "processor_id": processor.id, "parent_id": sp.id, "sub_processor_id": child.id,
-                "valid_from": self.listed_since,
-            }, {"purpose": child_spec.get("purpose"), "source": child_spec.get("source"), "valid_until": None},
-                "onward engagement", f"{child.name} by {sp.name}")
+            self.upsert(
+                OnwardEngagement,
+                {
+                    "processor_id": processor.id,
+                    "parent_id": sp.id,
+                    "sub_processor_id": child.id,
+                    "valid_from": self.listed_since,
+                },
+                {"purpose": child_spec.get("purpose"), "source": child_spec.get("source"), "valid_until": None},
+                "onward engagement",
+                f"{child.name} by {sp.name}",
+            )
         return sp
 
     def _service(self, processor: Processor, spec: dict, position: int, sub_processors: dict) -> None:
@@ -162,8 +221,9 @@ class _Loader:
         for listed in ("data_categories", "data_subjects", "purposes"):
             values[listed] = values[listed] or []
         values["position"] = position
-        service = self.upsert(Service, {"processor_id": processor.id, "key": spec["key"]}, values,
-                              "service", spec["name"])
+        service = self.upsert(
+            Service, {"processor_id": processor.id, "key": spec["key"]}, values, "service", spec["name"]
+        )
         if service is None:
             return
         engagements = [{"sub_processor": key} for key in spec.get("sub_processors", [])]
@@ -172,11 +232,18 @@ class _Loader:
             sp = self._known(sub_processors, item["sub_processor"])
             if sp is None:
                 continue
-            self.upsert(Engagement, {
-                "processor_id": processor.id, "service_id": service.id, "sub_processor_id": sp.id,
-                "valid_from": self.listed_since,
-            }, {"purpose": item.get("purpose"), "source": item.get("source", spec.get("source")), "valid_until": None},
-                "engagement", f"{sp.name} for {spec['name']}")
+            self.upsert(
+                Engagement,
+                {
+                    "processor_id": processor.id,
+                    "service_id": service.id,
+                    "sub_processor_id": sp.id,
+                    "valid_from": self.listed_since,
+                },
+                {"purpose": item.get("purpose"), "source": item.get("source", spec.get("source")), "valid_until": None},
+                "engagement",
+                f"{sp.name} for {spec['name']}",
+            )
 
     def _annex_facts(self) -> dict[str, dict]:
         """What a listing annex (Vcare Bijlage B) says of each sub-processor: description, EEA, DPA."""
@@ -186,8 +253,12 @@ class _Loader:
                 for key in row["sub_processors"]:
                     entry = facts.setdefault(key, {"texts": []})
                     entry["texts"].append(row.get("text") or "")
-                    entry.update(outside_eea_stated=row.get("outside_eea"), dpa_in_place=row.get("dpa"),
-                                 dpa_source=annex["annex"], annex=annex["annex"])
+                    entry.update(
+                        outside_eea_stated=row.get("outside_eea"),
+                        dpa_in_place=row.get("dpa"),
+                        dpa_source=annex["annex"],
+                        annex=annex["annex"],
+                    )
         for entry in facts.values():
             texts = "; ".join(filter(None, entry.pop("texts")))
             entry["description"] = f"{texts} ({entry.pop('annex')})" if texts else None
@@ -200,14 +271,24 @@ class _Loader:
                 sp = self._known(sub_processors, key)
                 for service_key in row["services"]:
                     if service_key not in services:
-                        raise DomainError(f"{self.filename}: {annex['annex']} row {row_no} names unknown "
-                                          f"service '{service_key}'")
+                        raise DomainError(
+                            f"{self.filename}: {annex['annex']} row {row_no} names unknown service '{service_key}'"
+                        )
                     if sp is None:
                         continue
-                    self.upsert(AnnexListing, {
-                        "processor_id": processor.id, "annex": annex["annex"], "row": row_no,
-                        "sub_processor_id": sp.id, "service_id": services[service_key].id,
-                    }, {"text": row.get("text")}, "annex listing", f"{annex['annex']} row {row_no}: {sp.name}")
+                    self.upsert(
+                        AnnexListing,
+                        {
+                            "processor_id": processor.id,
+                            "annex": annex["annex"],
+                            "row": row_no,
+                            "sub_processor_id": sp.id,
+                            "service_id": services[service_key].id,
+                        },
+                        {"text": row.get("text")},
+                        "annex listing",
+                        f"{annex['annex']} row {row_no}: {sp.name}",
+                    )
 
     def _known(self, sub_processors: dict, key: str) -> SubProcessor | None:
         """The sub-processor the file names by `key` (None where it was removed since seeding)."""
@@ -237,10 +318,13 @@ def load_seed(seed_dir: Path) -> SeedReport:
                 loader.changed += 1
             report.changes[processor.slug] = loader.changed
             if loader.changed:
-                trail.record("seed", "seed.load", processor,
-                             _("Loaded %(file)s: %(count)s rows created or changed", file=path.name,
-                               count=loader.changed),
-                             processor_id=processor.id)
+                trail.record(
+                    "seed",
+                    "seed.load",
+                    processor,
+                    _("Loaded %(file)s: %(count)s rows created or changed", file=path.name, count=loader.changed),
+                    processor_id=processor.id,
+                )
         db.session.commit()
     except Exception:
         db.session.rollback()

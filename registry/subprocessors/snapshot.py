@@ -1,4 +1,5 @@
 """The registry of one processor as it stood on a given day, in a constant number of queries."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,9 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from registry.exceptions import NotFound
 from registry.extensions import db
 from registry.models import Announcement, ContractTerms, Engagement, OnwardEngagement, Processor, Service, SubProcessor
-from registry.exceptions import NotFound
 from registry.text import _
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -68,6 +69,7 @@ class RegistrySnapshot:
                 if link.sub_processor_id not in path:
                     found.append(link)
                     walk(link.sub_processor, path | {link.sub_processor_id})
+
         walk(sp, frozenset({sp.id}))
         return found
 
@@ -83,8 +85,7 @@ class RegistrySnapshot:
         for entry in self.services:
             if entry.service.key == key:
                 return entry
-        raise NotFound(_("No service '%(key)s' at this processor.",
-                          key=key))
+        raise NotFound(_("No service '%(key)s' at this processor.", key=key))
 
 
 def get_processor(slug: str) -> Processor:
@@ -92,8 +93,7 @@ def get_processor(slug: str) -> Processor:
         select(Processor).where(Processor.slug == slug).options(selectinload(Processor.contract_terms))
     )
     if processor is None:
-        raise NotFound(_("No processor '%(slug)s' in the registry.",
-                          slug=slug))
+        raise NotFound(_("No processor '%(slug)s' in the registry.", slug=slug))
     return processor
 
 
@@ -130,14 +130,18 @@ def registry_on(slug: str, day: date) -> RegistrySnapshot:
 
 def _consent_needed(engagements: list[Engagement]) -> dict[int, list[str]]:
     """One query: which announcements behind these engagements ask controllers for consent, and under what."""
-    ids = {e.announcement_id for e in engagements} | {loc.announcement_id for e in engagements
-                                                      for loc in e.sub_processor.locations}
+    ids = {e.announcement_id for e in engagements} | {
+        loc.announcement_id for e in engagements for loc in e.sub_processor.locations
+    }
     ids.discard(None)
     if not ids:
         return {}
     rows = db.session.execute(select(Announcement.id, Announcement.deadlines).where(Announcement.id.in_(ids)))
-    return {aid: [d.get("article") or "-" for d in deadlines or [] if d.get("route") == "consent"]
-            for aid, deadlines in rows if any(d.get("route") == "consent" for d in deadlines or [])}
+    return {
+        aid: [d.get("article") or "-" for d in deadlines or [] if d.get("route") == "consent"]
+        for aid, deadlines in rows
+        if any(d.get("route") == "consent" for d in deadlines or [])
+    }
 
 
 def all_processors() -> list[Processor]:

@@ -1,4 +1,5 @@
 """Registry versions: what each version listed, and the difference between two of them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,17 +7,22 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from registry.law import transfers
-from registry.extensions import db
-from registry.models import Announcement, Engagement, Location, Processor, RegistryVersion, Service, SubProcessor
 from registry.exceptions import NotFound
+from registry.extensions import db
+from registry.law import transfers
+from registry.models import Announcement, Engagement, Location, Processor, RegistryVersion, Service, SubProcessor
 from registry.text import Joined, Words, _, english
 
 
 def versions(processor: Processor) -> list[RegistryVersion]:
-    return list(db.session.scalars(
-        select(RegistryVersion).where(RegistryVersion.processor_id == processor.id)
-        .options(selectinload(RegistryVersion.announcement)).order_by(RegistryVersion.number.desc())))
+    return list(
+        db.session.scalars(
+            select(RegistryVersion)
+            .where(RegistryVersion.processor_id == processor.id)
+            .options(selectinload(RegistryVersion.announcement))
+            .order_by(RegistryVersion.number.desc())
+        )
+    )
 
 
 def ensure_initial_version(processor: Processor) -> bool:
@@ -24,8 +30,9 @@ def ensure_initial_version(processor: Processor) -> bool:
     exists = db.session.scalar(select(RegistryVersion.id).where(RegistryVersion.processor_id == processor.id))
     if exists:
         return False
-    db.session.add(RegistryVersion(processor_id=processor.id, number=1, effective_date=processor.listed_since,
-                                   event="initial"))
+    db.session.add(
+        RegistryVersion(processor_id=processor.id, number=1, effective_date=processor.listed_since, event="initial")
+    )
     return True
 
 
@@ -41,17 +48,30 @@ class _History:
 
 
 def _history(processor: Processor, number: int) -> tuple[_History, object]:
-    announcements = db.session.scalars(select(Announcement).where(
-        Announcement.processor_id == processor.id, Announcement.status != "draft")
-        .options(selectinload(Announcement.version), selectinload(Announcement.withdrawal_version))).all()
-    valid = {a.id for a in announcements if a.version and a.version.number <= number
-             and not (a.withdrawal_version and a.withdrawal_version.number <= number)}
-    dates = [v.effective_date for v in db.session.scalars(select(RegistryVersion).where(
-        RegistryVersion.processor_id == processor.id, RegistryVersion.number <= number,
-        RegistryVersion.event != "withdrawal"))]
+    announcements = db.session.scalars(
+        select(Announcement)
+        .where(Announcement.processor_id == processor.id, Announcement.status != "draft")
+        .options(selectinload(Announcement.version), selectinload(Announcement.withdrawal_version))
+    ).all()
+    valid = {
+        a.id
+        for a in announcements
+        if a.version
+        and a.version.number <= number
+        and not (a.withdrawal_version and a.withdrawal_version.number <= number)
+    }
+    dates = [
+        v.effective_date
+        for v in db.session.scalars(
+            select(RegistryVersion).where(
+                RegistryVersion.processor_id == processor.id,
+                RegistryVersion.number <= number,
+                RegistryVersion.event != "withdrawal",
+            )
+        )
+    ]
     if not dates:
-        raise NotFound(_("%(name)s has no registry version %(number)s.",
-                          name=processor.name, number=number))
+        raise NotFound(_("%(name)s has no registry version %(number)s.", name=processor.name, number=number))
     return _History(valid, {a.id: a.effective_date for a in announcements}), max(dates)
 
 
@@ -67,9 +87,14 @@ def _holds(row, history: _History, day) -> bool:
 def listing_at(processor: Processor, number: int) -> dict[tuple[str, str], dict]:
     """(service, sub-processor) → its locations, as registry version `number` listed them."""
     history, day = _history(processor, number)
-    engagements = db.session.scalars(select(Engagement).where(Engagement.processor_id == processor.id).options(
-        selectinload(Engagement.service), selectinload(Engagement.sub_processor)
-        .selectinload(SubProcessor.locations))).all()
+    engagements = db.session.scalars(
+        select(Engagement)
+        .where(Engagement.processor_id == processor.id)
+        .options(
+            selectinload(Engagement.service),
+            selectinload(Engagement.sub_processor).selectinload(SubProcessor.locations),
+        )
+    ).all()
     listing = {}
     for engagement in engagements:
         if not _holds(engagement, history, day):
@@ -77,8 +102,11 @@ def listing_at(processor: Processor, number: int) -> dict[tuple[str, str], dict]
         sp = engagement.sub_processor
         # In the order of their English words, the same in every language (the page may sort its own words).
         places = sorted((_label(loc) for loc in sp.locations if _holds(loc, history, day)), key=english)
-        listing[(engagement.service.name, sp.name)] = {"service": engagement.service.name, "sub_processor": sp.name,
-                                                        "locations": places}
+        listing[(engagement.service.name, sp.name)] = {
+            "service": engagement.service.name,
+            "sub_processor": sp.name,
+            "locations": places,
+        }
     return listing
 
 
@@ -99,18 +127,22 @@ class Comparison:
     changed: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"processor": self.processor.slug,
-                "from": {"number": self.older.number, "effective_date": self.older.effective_date.isoformat()},
-                "to": {"number": self.newer.number, "effective_date": self.newer.effective_date.isoformat()},
-                "added": self.added, "removed": self.removed, "changed": self.changed}
+        return {
+            "processor": self.processor.slug,
+            "from": {"number": self.older.number, "effective_date": self.older.effective_date.isoformat()},
+            "to": {"number": self.newer.number, "effective_date": self.newer.effective_date.isoformat()},
+            "added": self.added,
+            "removed": self.removed,
+            "changed": self.changed,
+        }
 
 
 def get_version(processor: Processor, number: int) -> RegistryVersion:
-    version = db.session.scalar(select(RegistryVersion).where(RegistryVersion.processor_id == processor.id,
-                                                              RegistryVersion.number == number))
+    version = db.session.scalar(
+        select(RegistryVersion).where(RegistryVersion.processor_id == processor.id, RegistryVersion.number == number)
+    )
     if version is None:
-        raise NotFound(_("%(name)s has no registry version %(number)s.",
-                          name=processor.name, number=number))
+        raise NotFound(_("%(name)s has no registry version %(number)s.", name=processor.name, number=number))
     return version
 
 
@@ -123,15 +155,19 @@ def compare(processor: Processor, older_number: int, newer_number: int) -> Compa
     result.removed = [before[k] for k in sorted(before.keys() - after.keys())]
     for key in sorted(before.keys() & after.keys()):
         if before[key]["locations"] != after[key]["locations"]:
-            result.changed.append({"service": key[0], "sub_processor": key[1],
-                                   "locations_before": before[key]["locations"],
-                                   "locations_after": after[key]["locations"]})
+            result.changed.append(
+                {
+                    "service": key[0],
+                    "sub_processor": key[1],
+                    "locations_before": before[key]["locations"],
+                    "locations_after": after[key]["locations"],
+                }
+            )
     return result
 
 
 def service_by_key(processor: Processor, key: str) -> Service:
     service = db.session.scalar(select(Service).where(Service.processor_id == processor.id, Service.key == key))
     if service is None:
-        raise NotFound(_("No service '%(key)s' at %(name)s.",
-                          key=key, name=processor.name))
+        raise NotFound(_("No service '%(key)s' at %(name)s.", key=key, name=processor.name))
     return service

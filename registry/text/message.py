@@ -10,10 +10,11 @@ Beside Text: Joined (sentences shown as one), Name (a name the data holds in eac
 holiday), Styled (a Text lower-cased or tidied after translation) and Iso (a day or moment written the ISO way in
 every language). Each is a Words value: it becomes words only where it is shown.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 Render = Callable[["Text"], str]
@@ -53,14 +54,21 @@ class Text(Words):
         return render(self)
 
     def __repr__(self) -> str:
-        return f"Text({self.msgid!r}, {self.params!r})" if self.plural is None else \
-            f"Text({self.msgid!r}, {self.plural!r}, {self.count!r}, {self.params!r})"
+        return (
+            f"Text({self.msgid!r}, {self.params!r})"
+            if self.plural is None
+            else f"Text({self.msgid!r}, {self.plural!r}, {self.count!r}, {self.params!r})"
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Text):
             return NotImplemented
-        return (self.msgid, self.plural, self.count, self.params) == (other.msgid, other.plural, other.count,
-                                                                      other.params)
+        return (self.msgid, self.plural, self.count, self.params) == (
+            other.msgid,
+            other.plural,
+            other.count,
+            other.params,
+        )
 
     def __hash__(self) -> int:
         return hash((self.msgid, self.plural, self.count))
@@ -133,9 +141,9 @@ def _one_full_stop(words: str) -> str:
 
 # What a style does to a text once it is in a language.
 STYLES: dict[str, Callable[[str], str]] = {
-    "lower": str.lower,                             # a label inside a sentence: "consent granted"
-    "one_line": lambda words: " ".join(words.split()),   # a title, whatever line breaks the names hold
-    "one_full_stop": _one_full_stop,                # a sentence ending in a name that ends in one ("Nimbus B.V.")
+    "lower": str.lower,  # a label inside a sentence: "consent granted"
+    "one_line": lambda words: " ".join(words.split()),  # a title, whatever line breaks the names hold
+    "one_full_stop": _one_full_stop,  # a sentence ending in a name that ends in one ("Nimbus B.V.")
 }
 
 
@@ -191,7 +199,7 @@ class Iso(Words):
 
     def words(self, render: Render, language: str) -> str:
         if isinstance(self.value, datetime):
-            return self.value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+            return self.value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
         return self.value.isoformat()
 
     def __repr__(self) -> str:

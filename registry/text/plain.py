@@ -4,6 +4,7 @@ and in one-line values such as names no invisible characters that change the rea
 PostgreSQL cannot store NUL, XML feeds cannot carry control characters, and a direction override (U+202E) makes
 a name read differently from what it is (a spoofed name in a record kept as evidence). The rule is applied once
 for every form field (forms.py), URL path value and query argument (routing.py)."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ from typing import NamedTuple
 # Embeddings, overrides and isolates (Unicode's bidi control characters), and the marks LRM, RLM and ALM.
 DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
-MULTI_LINE_WHITESPACE = frozenset("\t\n\r")   # browsers send a text area's line breaks as CR LF
+MULTI_LINE_WHITESPACE = frozenset("\t\n\r")  # browsers send a text area's line breaks as CR LF
 
 
 class Forbidden(NamedTuple):
@@ -20,7 +21,7 @@ class Forbidden(NamedTuple):
 
     position: int
     char: str
-    kind: str   # "line break", "direction" or "control"
+    kind: str  # "line break", "direction" or "control"
 
     @property
     def code(self) -> str:
@@ -38,8 +39,13 @@ def forbidden_character(text: str, multi_line: bool = False) -> Forbidden | None
     if found is None:
         return None
     char = found.group()
-    kind = "line break" if char in LINE_BREAKS and not multi_line else \
-        "direction" if char in DIRECTION_CONTROLS else "control"
+    kind = (
+        "line break"
+        if char in LINE_BREAKS and not multi_line
+        else "direction"
+        if char in DIRECTION_CONTROLS
+        else "control"
+    )
     return Forbidden(found.start() + 1, char, kind)
 
 

@@ -1,18 +1,20 @@
 """Error pages: HTML for people, JSON under /api/; refused access is logged."""
+
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal, gettext as _
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user, user_unauthorized
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from registry.exceptions import NotFound
 from registry.extensions import db
 from registry.web.i18n import N_
-from registry.exceptions import NotFound
 
 log = logging.getLogger("registry.access")
 errors_log = logging.getLogger(__name__)
@@ -24,27 +26,44 @@ def log_refusal(status: int, reason: str = "") -> None:
     """Who was refused what, without secrets: the route pattern, never the path (tokens live in paths)."""
     rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
     who = f"user {current_user.id}" if current_user and current_user.is_authenticated else "anonymous"
-    log.warning("refused %s %s -> %s for %s from %s%s", request.method, rule, status, who, request.remote_addr,
-                f": {reason}" if reason else "")
+    log.warning(
+        "refused %s %s -> %s for %s from %s%s",
+        request.method,
+        rule,
+        status,
+        who,
+        request.remote_addr,
+        f": {reason}" if reason else "",
+    )
 
 
 # What a person sees for each status, in the page's language (Werkzeug's own texts are English).
-TITLES = {400: N_("The request could not be handled"), 401: N_("Please log in"), 403: N_("Not for you"),
-          404: N_("Not found"), 405: N_("Not allowed this way"), 413: N_("Too large"),
-          429: N_("Too many requests"), 500: N_("Something went wrong on our side")}
+TITLES = {
+    400: N_("The request could not be handled"),
+    401: N_("Please log in"),
+    403: N_("Not for you"),
+    404: N_("Not found"),
+    405: N_("Not allowed this way"),
+    413: N_("Too large"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong on our side"),
+}
 EXPLANATIONS = {
     400: N_("The request was not understood. Go back and try again."),
     401: N_("Log in to see this page."),
     403: N_("Your account may not open this page."),
     404: N_("There is nothing at this address. Check the link, or start from the list of processors."),
     405: N_("This address does not take that kind of request."),
-    413: N_("What was sent is larger than this site accepts (%(limit)s at most). Go back: your browser usually "
-            "still holds what you typed. Shorten the longest text and send it again."),
+    413: N_(
+        "What was sent is larger than this site accepts (%(limit)s at most). Go back: your browser usually "
+        "still holds what you typed. Shorten the longest text and send it again."
+    ),
     429: N_("Too many attempts in a short time. Wait a minute, then try again."),
     500: N_("The error was logged. Try again later."),
 }
-CSRF_EXPLANATION = N_("The form had expired or did not come from this site. Go back, reload the page and submit "
-                      "it again.")
+CSRF_EXPLANATION = N_(
+    "The form had expired or did not come from this site. Go back, reload the page and submit it again."
+)
 
 
 def _shown(exc: HTTPException) -> "_Shown":

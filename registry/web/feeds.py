@@ -1,16 +1,17 @@
 """Atom and RSS 2.0 feeds of announcements (the only module that touches feedgen)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 from flask_babel import gettext as _
 
-from registry.announcements.summary import describe
 from registry.announcements.reading import FeedEvent
+from registry.announcements.summary import describe
 
-EPOCH = datetime(2020, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 def entry_id(base_url: str, event: FeedEvent) -> str:
@@ -22,8 +23,19 @@ def entry_id(base_url: str, event: FeedEvent) -> str:
     return f"tag:{host},{day}:{announcement.processor.slug}/announcement/{announcement.id}{suffix}"
 
 
-def build(kind: str, *, language: str, title: str, subtitle: str, self_url: str, page_url: str, base_url: str,
-          events: list[FeedEvent], link_for, updated: datetime | None) -> bytes:
+def build(
+    kind: str,
+    *,
+    language: str,
+    title: str,
+    subtitle: str,
+    self_url: str,
+    page_url: str,
+    base_url: str,
+    events: list[FeedEvent],
+    link_for,
+    updated: datetime | None,
+) -> bytes:
     """Serialise events, newest first, as Atom 1.0 ('atom') or RSS 2.0 ('rss'), written in `language`."""
     feed = FeedGenerator()
     feed.id(self_url)
@@ -51,9 +63,15 @@ def _entry(entry, event: FeedEvent, base_url: str, link: str) -> None:
     entry.link(href=link)
     if event.withdrawal:
         entry.title(_("Withdrawn: %(title)s", title=facts.title))
-        entry.summary(_("%(name)s withdrew announcement #%(number)s: %(reason)s", name=announcement.processor.name,
-                        number=announcement.number, reason=announcement.withdrawal_reason)
-                      + f"\n\n{facts.as_text()}")
+        entry.summary(
+            _(
+                "%(name)s withdrew announcement #%(number)s: %(reason)s",
+                name=announcement.processor.name,
+                number=announcement.number,
+                reason=announcement.withdrawal_reason,
+            )
+            + f"\n\n{facts.as_text()}"
+        )
         entry.published(announcement.withdrawn_at)
         entry.updated(announcement.withdrawn_at)
     else:

@@ -1,5 +1,6 @@
 """The base of every form: each field a person fills in gets the plain-text rule (plain_text.py) first; a domain
 refusal is shown on the field it names."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -22,7 +23,7 @@ class PlainText:
         self.multi_line = multi_line
 
     def __call__(self, form, field) -> None:
-        if field.process_errors:   # it could not be read at all (a choice that is not a number): that says enough
+        if field.process_errors:  # it could not be read at all (a choice that is not a number): that says enough
             return
         for value in field.raw_data or ():
             found = forbidden_character(value, self.multi_line) if isinstance(value, str) else None
@@ -35,10 +36,15 @@ class PlainText:
         if found.kind == "line break":
             return _("Remove the line break (%(code)s) at position %(position)s: this field takes one line.", **where)
         if found.kind == "direction":
-            return _("Remove the invisible text-direction character %(code)s at position %(position)s: it makes the "
-                     "text read differently from what it is.", **where)
-        return _("Remove the invisible control character %(code)s at position %(position)s: only plain text can "
-                 "be kept.", **where)
+            return _(
+                "Remove the invisible text-direction character %(code)s at position %(position)s: it makes the "
+                "text read differently from what it is.",
+                **where,
+            )
+        return _(
+            "Remove the invisible control character %(code)s at position %(position)s: only plain text can be kept.",
+            **where,
+        )
 
 
 def plain_text_rule(field) -> PlainText | None:

@@ -1,8 +1,9 @@
 """Dutch and English: which language a request gets, the switch that changes it (Flask-Babel), and how the
 domain's Texts and dates become words: gettext, and long_date, the portal's one way of writing a date out."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,8 @@ from flask_babel import Babel, format_date, format_datetime, format_decimal, get
 from flask_login import current_user
 from jinja2 import pass_context
 
-from registry.models.mail import MESSAGE_KINDS, MESSAGE_STATUSES
 from registry.law.periods import AMSTERDAM, Deadline, local_day, notice_period_end
+from registry.models.mail import MESSAGE_KINDS, MESSAGE_STATUSES
 from registry.text import message
 from registry.text.message import Text, Words, english
 
@@ -74,7 +75,7 @@ def recorded_at(value: datetime | None) -> str:
     """A moment as the evidence tables record it, the same in every language: UTC to the second."""
     if value is None:
         return ""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def rendered(text: Text) -> str:
@@ -101,11 +102,13 @@ def _shown(value: Any) -> Any:
 def _shown_in_templates(jinja_gettext):
     """Jinja's `_` and `gettext`, which also show a domain value handed to them (`_(decision.label)`, as the
     mail templates still write it) instead of looking it up as a message id."""
+
     @pass_context
     def gettext_or_words(context, string, **variables):
         if isinstance(string, Words):
             return str(string)  # plain text: autoescaping escapes it on output like any other value
         return jinja_gettext(context, string, **variables)
+
     return gettext_or_words
 
 
@@ -127,15 +130,21 @@ def number(value: int | float | None) -> str:
 @bp.post("/language")
 def switch():
     """The language switch on every page: a small form, so it works without JavaScript."""
-    from registry.web.auth.views import safe_next
     from registry.accounts import users
+    from registry.web.auth.views import safe_next
 
     language = request.form.get("language")
     target = safe_next(request.form.get("next")) or "/"
     response = redirect(target)
     if language in LANGUAGES:
-        response.set_cookie(COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
-                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+        response.set_cookie(
+            COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        )
         if current_user.is_authenticated:
             users.set_language(current_user._get_current_object(), language)
     return response
@@ -165,10 +174,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(_=shown, gettext=shown)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)
-    app.jinja_env.globals.update(recorded_deadline=Deadline.as_recorded, recorded_notice=Deadline.notice_as_recorded,
-                                 termination_end=notice_period_end,
-                                 feed_language=current_language, MESSAGE_KINDS=MESSAGE_KINDS,
-                                 MESSAGE_STATUSES=MESSAGE_STATUSES)
+    app.jinja_env.globals.update(
+        recorded_deadline=Deadline.as_recorded,
+        recorded_notice=Deadline.notice_as_recorded,
+        termination_end=notice_period_end,
+        feed_language=current_language,
+        MESSAGE_KINDS=MESSAGE_KINDS,
+        MESSAGE_STATUSES=MESSAGE_STATUSES,
+    )
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["instant"] = instant
     app.jinja_env.filters["recorded_at"] = recorded_at

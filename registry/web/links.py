@@ -1,5 +1,6 @@
 """Absolute links on BASE_URL, the same inside a request, a CLI command or the mail worker; and the routes behind
 the places a mail links to (registry.mail.links), the one URL-building port the mail domain uses."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

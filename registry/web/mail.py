@@ -1,6 +1,7 @@
 """Mail put into words: one template pair per kind of mail (templates/email/<kind>.txt and .html), translated
 with gettext in the recipient's language like the pages; installed at app creation as the mail domain's composer,
 together with the routes behind the places a mail links to."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,5 @@
 """Requests that write (POST and the like) begin their SQLite transactions IMMEDIATE: see storage.engine."""
+
 from __future__ import annotations
 
 from flask import Flask, g, request

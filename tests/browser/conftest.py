@@ -3,6 +3,7 @@
 The browser is the system's (`/usr/bin/chromium`, or $CHROMIUM); nothing is downloaded.
 Without it the browser tests are skipped with the reason (under CI=true they fail).
 """
+
 from __future__ import annotations
 
 import os
@@ -15,9 +16,9 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from registry import create_app
-from registry.extensions import db
 from registry.accounts import users as accounts
 from registry.accounts.demo import load_demo
+from registry.extensions import db
 from registry.subprocessors.seeding import load_seed
 
 from ..conftest import ON_CI, PROJECT
@@ -26,8 +27,15 @@ from ..smtp import free_port
 PASSWORD = "a long demo password"
 CONTROLLER, EDITOR = "gp@huisartsenpraktijk-x.example", "ed@vcare.example"
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", PROJECT / "test-artifacts"))
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def chromium_path() -> str | None:
@@ -61,8 +69,14 @@ def live_server(tmp_path_factory):
     """The app on a real port over a migrated, seeded database with the demo's contracts and known passwords."""
     path = tmp_path_factory.mktemp("live") / "live.db"
     port = free_port()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "BASE_URL": f"http://127.0.0.1:{port}",
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "LOGIN_RATE_LIMIT": "1000 per minute"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "BASE_URL": f"http://127.0.0.1:{port}",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "LOGIN_RATE_LIMIT": "1000 per minute",
+        }
+    )
     with app.app_context():
         upgrade()
         load_seed(PROJECT / "seed")
@@ -90,4 +104,5 @@ def shots(request):
         target = folder / f"{next(counter):02d}-{name}.png"
         page.screenshot(path=str(target), full_page=True)
         return target
+
     return shot

@@ -1,4 +1,5 @@
 """axe-core in Debian's chromium over every main page: zero violations of the WCAG 2.1 A and AA rules."""
+
 from __future__ import annotations
 
 import re
@@ -7,20 +8,34 @@ import pytest
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import CustomerContract, Processor, Subscription
 from registry.mail import subscriptions
+from registry.models import CustomerContract, Processor, Subscription
 
 from .conftest import CONTROLLER, EDITOR
 from .test_objection_journey import log_in, publish_vcare_change
 
 WORDS = {
-    "en-GB": {"email": "E-mail address", "subscribe": "Subscribe", "object": r"^Object to #", "grounds": "Your grounds",
-              "submit": "Submit objection", "save": "Save draft and preview"},
-    "nl-NL": {"email": "E-mailadres", "subscribe": "Aanmelden", "object": r"^Bezwaar maken tegen #",
-              "grounds": "Uw gronden", "submit": "Bezwaar indienen", "save": "Concept opslaan en voorbeeld tonen"},
+    "en-GB": {
+        "email": "E-mail address",
+        "subscribe": "Subscribe",
+        "object": r"^Object to #",
+        "grounds": "Your grounds",
+        "submit": "Submit objection",
+        "save": "Save draft and preview",
+    },
+    "nl-NL": {
+        "email": "E-mailadres",
+        "subscribe": "Aanmelden",
+        "object": r"^Bezwaar maken tegen #",
+        "grounds": "Uw gronden",
+        "submit": "Bezwaar indienen",
+        "save": "Concept opslaan en voorbeeld tonen",
+    },
 }
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-        "resultTypes": ["violations"]}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +68,14 @@ def test_public_pages_have_no_wcag_violations(browser, live_server, announced, s
     base = live_server.config["LIVE_URL"]
     page = browser.new_context(locale=locale).new_page()
     found = []
-    for name, path in [("index", "/"), ("registry", "/processors/vcare/"), ("service", "/processors/vcare/services/operator/"),
-                       ("changes", "/processors/vcare/changes/"), ("subscribe", "/processors/vcare/subscribe"),
-                       ("login", "/login")]:
+    for name, path in [
+        ("index", "/"),
+        ("registry", "/processors/vcare/"),
+        ("service", "/processors/vcare/services/operator/"),
+        ("changes", "/processors/vcare/changes/"),
+        ("subscribe", "/processors/vcare/subscribe"),
+        ("login", "/login"),
+    ]:
         found += audit(page, base + path, shots, name)
     page.goto(base + "/processors/vcare/changes/")
     page.locator("main a[href*='/changes/']").last.click()
@@ -65,6 +85,7 @@ def test_public_pages_have_no_wcag_violations(browser, live_server, announced, s
     def bad_subscription(p):
         p.get_by_label(words["email"]).fill("not an address")
         p.locator("main").get_by_role("button", name=words["subscribe"]).click()
+
     found += audit(page, base + "/processors/vcare/subscribe", shots, "subscribe-errors", bad_subscription)
     found += audit(page, base + confirmation_path(live_server, f"a11y-{locale.lower()}@example.org"), shots, "confirm")
     assert found == []
@@ -100,6 +121,7 @@ def test_portal_and_admin_pages_have_no_wcag_violations(browser, live_server, an
         p.get_by_role("link", name=re.compile(words["object"])).first.click()
         p.get_by_label(words["grounds"]).fill("No.")
         p.get_by_role("button", name=words["submit"]).click()
+
     found += audit(controller, base + "/portal/", shots, "objection-errors", bad_objection)
     editor = log_in(browser.new_context(locale=locale), base, EDITOR, language)
     found += audit(editor, base + "/admin/processors/vcare/", shots, "admin")
@@ -107,10 +129,16 @@ def test_portal_and_admin_pages_have_no_wcag_violations(browser, live_server, an
 
     def bad_announcement(p):
         p.get_by_role("button", name=words["save"]).click()
-    found += audit(editor, base + "/admin/processors/vcare/announcements/new", shots, "announcement-form-errors",
-                   bad_announcement)
+
+    found += audit(
+        editor, base + "/admin/processors/vcare/announcements/new", shots, "announcement-form-errors", bad_announcement
+    )
     found += audit(editor, base + "/admin/processors/vcare/objections/", shots, "objections-inbox")
     found += audit(editor, base + "/admin/processors/vcare/contracts/new", shots, "contract-form")
-    found += audit(editor, base + f"/admin/processors/vcare/contracts/{first_vcare_contract(live_server)}/edit",
-                   shots, "contract-edit-form")
+    found += audit(
+        editor,
+        base + f"/admin/processors/vcare/contracts/{first_vcare_contract(live_server)}/edit",
+        shots,
+        "contract-edit-form",
+    )
     assert found == []

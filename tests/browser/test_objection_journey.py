@@ -1,4 +1,5 @@
 """The main journey in a real browser: object, consult to 'no agreement', give notice, see the end date."""
+
 from __future__ import annotations
 
 import re
@@ -7,18 +8,20 @@ from datetime import timedelta
 from babel.dates import format_date
 from sqlalchemy import select
 
-from registry.law import periods
-from registry.extensions import db
-from registry.models import Processor, Service
 from registry.accounts import users as accounts
 from registry.announcements import publication
 from registry.announcements.drafting import save_draft
+from registry.extensions import db
+from registry.law import periods
+from registry.models import Processor, Service
 from registry.subprocessors.snapshot import today
 
 from .conftest import CONTROLLER, EDITOR, PASSWORD
 
-GROUNDS = ("Our patients' recordings would go to a supplier we have never assessed; we need its security "
-           "certification before it handles our calls.")
+GROUNDS = (
+    "Our patients' recordings would go to a supplier we have never assessed; we need its security "
+    "certification before it handles our calls."
+)
 
 
 def publish_vcare_change(app) -> int:
@@ -26,10 +29,19 @@ def publish_vcare_change(app) -> int:
         editor = accounts.authenticate(EDITOR, PASSWORD)
         vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
         operator = db.session.scalar(select(Service).filter_by(processor_id=vcare.id, key="operator"))
-        item = save_draft(editor, vcare, None, {
-            "kind": "add", "service_ids": [operator.id], "new_name": "Nimbus Speech B.V.",
-            "reason": "Speech-to-text for the Operator service", "effective_date": today() + timedelta(days=40),
-            "locations": [{"country": "NL", "place": "Amsterdam", "role": "processing", "transfer_basis": None}]})
+        item = save_draft(
+            editor,
+            vcare,
+            None,
+            {
+                "kind": "add",
+                "service_ids": [operator.id],
+                "new_name": "Nimbus Speech B.V.",
+                "reason": "Speech-to-text for the Operator service",
+                "effective_date": today() + timedelta(days=40),
+                "locations": [{"country": "NL", "place": "Amsterdam", "role": "processing", "transfer_basis": None}],
+            },
+        )
         publication.publish(editor, vcare, item.id)
         number = item.number
         db.session.remove()

@@ -1,11 +1,17 @@
 """A registry page printed in chromium is a clean annex: what it is, for which day, from where; no navigation."""
+
 from __future__ import annotations
 
 import pytest
 
 
-@pytest.mark.parametrize("locale,annex", [("nl-NL", "Bijlage: de subverwerkers van BeterDichtbij B.V."),
-                                          ("en-GB", "Annex: the sub-processors of BeterDichtbij B.V.")])
+@pytest.mark.parametrize(
+    "locale,annex",
+    [
+        ("nl-NL", "Bijlage: de subverwerkers van BeterDichtbij B.V."),
+        ("en-GB", "Annex: the sub-processors of BeterDichtbij B.V."),
+    ],
+)
 def test_a_printed_registry_is_a_clean_annex(browser, live_server, shots, tmp_path, locale, annex):
     base = live_server.config["LIVE_URL"]
     page = browser.new_context(locale=locale).new_page()

@@ -1,4 +1,5 @@
 """Helpers to post announcement forms the way the editor's browser does."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -22,15 +23,30 @@ def in_days(n):
     return (today() + timedelta(days=n)).isoformat()
 
 
-def form(kind="add", services=("operator",), slug="vcare", days=60, locations=(("US", "Virginia", "scc"),),
-         **extra):
-    data = {"kind": kind, "service_ids": [str(i) for i in ids(slug, *services)], "target_id": "0",
-            "entity_id": "0", "new_name": "", "new_legal_name": "", "new_established_in": "", "new_description": "",
-            "new_dpa_in_place": "", "purpose": "", "reason": "A reason a controller can weigh",
-            "effective_date": in_days(days)}
+def form(kind="add", services=("operator",), slug="vcare", days=60, locations=(("US", "Virginia", "scc"),), **extra):
+    data = {
+        "kind": kind,
+        "service_ids": [str(i) for i in ids(slug, *services)],
+        "target_id": "0",
+        "entity_id": "0",
+        "new_name": "",
+        "new_legal_name": "",
+        "new_established_in": "",
+        "new_description": "",
+        "new_dpa_in_place": "",
+        "purpose": "",
+        "reason": "A reason a controller can weigh",
+        "effective_date": in_days(days),
+    }
     for i, (country, place, basis) in enumerate(locations):
-        data.update({f"locations-{i}-country": country, f"locations-{i}-place": place,
-                     f"locations-{i}-role": "processing", f"locations-{i}-transfer_basis": basis})
+        data.update(
+            {
+                f"locations-{i}-country": country,
+                f"locations-{i}-place": place,
+                f"locations-{i}-role": "processing",
+                f"locations-{i}-transfer_basis": basis,
+            }
+        )
     data.update(extra)
     return data
 

@@ -1,5 +1,6 @@
 """Someone with direct access to the database, who turns off the audit tables' guards before tampering (a
 superuser can; the portal's own code never does). Everything is undone with the test's transaction."""
+
 from __future__ import annotations
 
 from sqlalchemy import text

@@ -1,4 +1,5 @@
 """The audit log as a test finds it, and the signing key worked out with the library alone."""
+
 from __future__ import annotations
 
 import hashlib
@@ -40,5 +41,7 @@ class Log:
 
 def signed_bytes(sequence, entries, head, at, previous) -> bytes:
     """The canonical statement, written out by hand: sorted keys, no whitespace."""
-    return (f'{{"at":"{at}","entries":{entries},"head":"{head}","previous":"{previous}","sequence":{sequence},'
-            f'"type":"audit-checkpoint"}}').encode()
+    return (
+        f'{{"at":"{at}","entries":{entries},"head":"{head}","previous":"{previous}","sequence":{sequence},'
+        f'"type":"audit-checkpoint"}}'
+    ).encode()

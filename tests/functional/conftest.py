@@ -1,4 +1,5 @@
 """Fixtures of the functional tests beyond the shared ones (tests/conftest.py)."""
+
 import pytest
 
 from .seeded import DAY, on_the_day

@@ -1,14 +1,15 @@
 """Helpers for the controller's portal: announcements published through the services, forms as browsers post them."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from registry.extensions import db
-from registry.models import Announcement, CustomerContract, Objection, Processor, Service
 from registry.announcements import publication
 from registry.announcements.drafting import save_draft
+from registry.extensions import db
+from registry.models import Announcement, CustomerContract, Objection, Processor, Service
 from registry.subprocessors.snapshot import today
 
 from .announce import ids
@@ -28,8 +29,14 @@ def contract(prefix: str = "VC-") -> CustomerContract:
 
 def announce(editor, slug="vcare", services=("operator",), locations=NL, name="Acme Cloud", days=45) -> Announcement:
     """A published 'add' announcement (within the EEA by default: Vcare's objection route)."""
-    data = {"kind": "add", "service_ids": ids(slug, *services), "new_name": name, "reason": "Better service",
-            "effective_date": today() + timedelta(days=days), "locations": locations}
+    data = {
+        "kind": "add",
+        "service_ids": ids(slug, *services),
+        "new_name": name,
+        "reason": "Better service",
+        "effective_date": today() + timedelta(days=days),
+        "locations": locations,
+    }
     item = save_draft(editor, processor(slug), None, data)
     publication.publish(editor, processor(slug), item.id)
     return db.session.get(Announcement, item.id)
@@ -37,7 +44,7 @@ def announce(editor, slug="vcare", services=("operator",), locations=NL, name="A
 
 def published_on(announcement: Announcement, day) -> None:
     """Move the publication to another day (noon in Amsterdam), as if it had been published then."""
-    announcement.published_at = datetime(day.year, day.month, day.day, 11, 0, tzinfo=timezone.utc)
+    announcement.published_at = datetime(day.year, day.month, day.day, 11, 0, tzinfo=UTC)
     db.session.commit()
 
 
@@ -50,8 +57,12 @@ def consent_url(announcement, contract_) -> str:
 
 
 def objection_form(announcement, contract_, grounds=GROUNDS, services=("operator",), slug="vcare", **extra) -> dict:
-    data = {"announcement_id": str(announcement.id), "contract_id": str(contract_.id), "grounds": grounds,
-            "service_ids": [str(i) for i in ids(slug, *services)]}
+    data = {
+        "announcement_id": str(announcement.id),
+        "contract_id": str(contract_.id),
+        "grounds": grounds,
+        "service_ids": [str(i) for i in ids(slug, *services)],
+    }
     data.update(extra)
     return data
 

@@ -1,5 +1,6 @@
 """The seeded database as the form fuzz uses it: the day every example runs on, and real choices (ids, services,
 addresses) to post, with ids that are not this processor's to choose."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -9,10 +10,10 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from registry.extensions import db
-from registry.models import Processor
 from registry.law.periods import AMSTERDAM
+from registry.models import Processor
 
-DAY = date(2026, 11, 23)   # a Monday; every example runs on it, at noon in Amsterdam
+DAY = date(2026, 11, 23)  # a Monday; every example runs on it, at noon in Amsterdam
 EMAILS = ["privacy@praktijk.example", "o'brien+notices@example.org", "a.b-c@sub.example.nl", "X@EXAMPLE.COM"]
 
 

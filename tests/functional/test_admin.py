@@ -1,10 +1,11 @@
 """The processor's side: services, contract terms and contracts, own processor only, every change audited."""
+
 import pytest
 from sqlalchemy import select
 
+from registry.audit.trail import verify_chain
 from registry.extensions import db
 from registry.models import AuditEntry, ContractTerms, CustomerContract, Organisation, Processor, Service
-from registry.audit.trail import verify_chain
 
 from ..html import field_errors, parse, table_rows, texts
 from .attacker import disable_audit_guards
@@ -21,15 +22,29 @@ def _ids():
 def vcare_routes():
     service_id, terms_id, contract_id = _ids()
     base = "/admin/processors/vcare"
-    return [base + "/", base + "/audit", base + "/services/new", f"{base}/services/{service_id}/edit",
-            base + "/terms/new", f"{base}/terms/{terms_id}/edit", base + "/contracts/new",
-            f"{base}/contracts/{contract_id}/edit"]
+    return [
+        base + "/",
+        base + "/audit",
+        base + "/services/new",
+        f"{base}/services/{service_id}/edit",
+        base + "/terms/new",
+        f"{base}/terms/{terms_id}/edit",
+        base + "/contracts/new",
+        f"{base}/contracts/{contract_id}/edit",
+    ]
 
 
-@pytest.mark.parametrize("who,expected", [
-    ("anonymous", 302), ("controller_a", 403), ("controller_b", 403),
-    ("vcare_editor", 200), ("vtm_editor", 404), ("admin", 200),
-])
+@pytest.mark.parametrize(
+    "who,expected",
+    [
+        ("anonymous", 302),
+        ("controller_a", 403),
+        ("controller_b", 403),
+        ("vcare_editor", 200),
+        ("vtm_editor", 404),
+        ("admin", 200),
+    ],
+)
 def test_authorisation_matrix_for_vcare_admin_routes(client, users, login, who, expected):
     if who != "anonymous":
         login(getattr(users, who))
@@ -61,14 +76,23 @@ def test_an_edit_of_another_processors_object_is_404(client, users, login):
     vtm_service = vtm.services[0]
     login(users.vcare_editor)
     assert client.get(f"/admin/processors/vcare/services/{vtm_service.id}/edit").status_code == 404
-    assert client.post(f"/admin/processors/vcare/services/{vtm_service.id}/edit",
-                       data={"name": "Hijacked"}).status_code == 404
+    assert (
+        client.post(f"/admin/processors/vcare/services/{vtm_service.id}/edit", data={"name": "Hijacked"}).status_code
+        == 404
+    )
     assert db.session.get(Service, vtm_service.id).name == "IT & Telecom diensten"
 
 
-SERVICE = {"name": "Spraakherkenning", "key": "", "description": "Transcriptie van gesprekken",
-           "data_categories": "Spraakopnamen\nTranscripties", "data_subjects": "Bellers", "purposes": "Transcriptie",
-           "retention": "30 dagen", "source": "Bijlage A (versie 2)"}
+SERVICE = {
+    "name": "Spraakherkenning",
+    "key": "",
+    "description": "Transcriptie van gesprekken",
+    "data_categories": "Spraakopnamen\nTranscripties",
+    "data_subjects": "Bellers",
+    "purposes": "Transcriptie",
+    "retention": "30 dagen",
+    "source": "Bijlage A (versie 2)",
+}
 
 
 def test_editor_adds_a_service_and_it_is_audited(client, users, login):
@@ -102,12 +126,18 @@ def test_editing_a_service_records_what_changed(client, users, login):
     assert entry.details["changes"]["name"] == ["Telefonie diensten", "Telefonie"]
 
 
-@pytest.mark.parametrize("data,errors", [
-    (dict(SERVICE, name=""), {"name": "Give the service a name."}),
-    (dict(SERVICE, key="Bad Key!"), {"key": "The key may hold lower-case letters, digits and single hyphens only."}),
-    (dict(SERVICE, key="sendi"), {"key": "Vcare has a service with key 'sendi' already."}),
-    (dict(SERVICE, name="x" * 300), {"name": "Field cannot be longer than 200 characters."}),
-])
+@pytest.mark.parametrize(
+    "data,errors",
+    [
+        (dict(SERVICE, name=""), {"name": "Give the service a name."}),
+        (
+            dict(SERVICE, key="Bad Key!"),
+            {"key": "The key may hold lower-case letters, digits and single hyphens only."},
+        ),
+        (dict(SERVICE, key="sendi"), {"key": "Vcare has a service with key 'sendi' already."}),
+        (dict(SERVICE, name="x" * 300), {"name": "Field cannot be longer than 200 characters."}),
+    ],
+)
 def test_bad_service_input_keeps_what_was_typed(client, users, login, data, errors):
     login(users.vcare_editor)
     before = db.session.scalar(select(db.func.count()).select_from(Service))
@@ -118,12 +148,29 @@ def test_bad_service_input_keeps_what_was_typed(client, users, login, data, erro
     assert db.session.scalar(select(db.func.count()).select_from(Service)) == before
 
 
-TERMS = {"version": "2027-01", "effective_from": "2027-01-01", "authorisation": "general",
-         "authorisation_article": "4.1", "authorisation_text": "General", "notice_days": "45",
-         "notice_article": "4.1", "notice_text": "", "objection_route": "objection", "objection_article": "4.1",
-         "objection_text": "", "termination_allowed": "y", "termination_months": "1", "termination_article": "4.1",
-         "termination_text": "", "transfer_rule": "consent_required", "transfer_article": "5.3",
-         "transfer_text": "", "named_transfer_bases": ["scc"], "list_article": "4.1", "list_text": ""}
+TERMS = {
+    "version": "2027-01",
+    "effective_from": "2027-01-01",
+    "authorisation": "general",
+    "authorisation_article": "4.1",
+    "authorisation_text": "General",
+    "notice_days": "45",
+    "notice_article": "4.1",
+    "notice_text": "",
+    "objection_route": "objection",
+    "objection_article": "4.1",
+    "objection_text": "",
+    "termination_allowed": "y",
+    "termination_months": "1",
+    "termination_article": "4.1",
+    "termination_text": "",
+    "transfer_rule": "consent_required",
+    "transfer_article": "5.3",
+    "transfer_text": "",
+    "named_transfer_bases": ["scc"],
+    "list_article": "4.1",
+    "list_text": "",
+}
 
 
 def test_editor_adds_a_version_of_the_contract_terms(client, users, login):
@@ -135,20 +182,34 @@ def test_editor_adds_a_version_of_the_contract_terms(client, users, login):
     assert db.session.scalar(select(AuditEntry).filter_by(action="terms.create", object_id=terms.id))
 
 
-@pytest.mark.parametrize("change,errors", [
-    ({"termination_months": ""},
-     {"termination_months": "Give the termination period in months when the contract allows termination."}),
-    ({"notice_days": "0"}, {"notice_days": "Between 1 and 365 days."}),
-    ({"notice_days": "abc"}, {"notice_days": "Not a valid integer value. Between 1 and 365 days."}),
-    ({"effective_from": "01-01-2027"}, {"effective_from": "Not a valid date value."}),
-    ({"authorisation": "specific"}, {"objection_route": "Under specific authorisation the controller gives or "
-                                                        "refuses consent; choose 'consent' as the route."}),
-    ({"authorisation": "whatever"}, {"authorisation": "Not a valid choice."}),
-    ({"named_transfer_bases": ["teleport"]}, {"named_transfer_bases": "'teleport' is not a valid choice for this "
-                                                                      "field."}),
-    ({"version": "Verwerkersovereenkomst (seed 000)"},
-     {"version": "Version 'Verwerkersovereenkomst (seed 000)' exists already; give this version another name."}),
-])
+@pytest.mark.parametrize(
+    "change,errors",
+    [
+        (
+            {"termination_months": ""},
+            {"termination_months": "Give the termination period in months when the contract allows termination."},
+        ),
+        ({"notice_days": "0"}, {"notice_days": "Between 1 and 365 days."}),
+        ({"notice_days": "abc"}, {"notice_days": "Not a valid integer value. Between 1 and 365 days."}),
+        ({"effective_from": "01-01-2027"}, {"effective_from": "Not a valid date value."}),
+        (
+            {"authorisation": "specific"},
+            {
+                "objection_route": "Under specific authorisation the controller gives or "
+                "refuses consent; choose 'consent' as the route."
+            },
+        ),
+        ({"authorisation": "whatever"}, {"authorisation": "Not a valid choice."}),
+        (
+            {"named_transfer_bases": ["teleport"]},
+            {"named_transfer_bases": "'teleport' is not a valid choice for this field."},
+        ),
+        (
+            {"version": "Verwerkersovereenkomst (seed 000)"},
+            {"version": "Version 'Verwerkersovereenkomst (seed 000)' exists already; give this version another name."},
+        ),
+    ],
+)
 def test_bad_terms_are_refused_with_a_message(client, users, login, change, errors):
     login(users.vcare_editor)
     response = client.post("/admin/processors/vcare/terms/new", data=dict(TERMS, **change))
@@ -162,17 +223,24 @@ def test_terms_may_record_privacy_shield_named_by_the_contract_and_check_flags_i
     data = dict(TERMS, named_transfer_bases=["adequacy", "privacy_shield"], effective_from="2026-11-02")
     assert client.post("/admin/processors/vcare/terms/new", data=data).status_code == 302
     findings = texts(client.get("/processors/vcare/").get_data(as_text=True), "li")
-    assert ("The contract (art. 5.3) names EU-US Privacy Shield (Decision 2016/1250) as a transfer basis; "
-            "Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II). The portal does "
-            "not accept it as a current basis. [art. 5.3]") in findings
+    assert (
+        "The contract (art. 5.3) names EU-US Privacy Shield (Decision 2016/1250) as a transfer basis; "
+        "Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II). The portal does "
+        "not accept it as a current basis. [art. 5.3]"
+    ) in findings
 
 
 def _contract_data(**change):
     vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
-    data = {"organisation_id": "0", "organisation_name": "Huisartsenpraktijk De Linde", "reference": "VC-2026-9",
-            "start_date": "2026-06-01", "terms_id": str(vcare.contract_terms[0].id),
-            "service_ids": [str(vcare.services[0].id), str(vcare.services[6].id)],
-            "notice_email": "Privacy@DeLinde.example"}
+    data = {
+        "organisation_id": "0",
+        "organisation_name": "Huisartsenpraktijk De Linde",
+        "reference": "VC-2026-9",
+        "start_date": "2026-06-01",
+        "terms_id": str(vcare.contract_terms[0].id),
+        "service_ids": [str(vcare.services[0].id), str(vcare.services[6].id)],
+        "notice_email": "Privacy@DeLinde.example",
+    }
     data.update(change)
     return data
 
@@ -190,8 +258,9 @@ def test_editor_adds_a_customer_contract_with_a_new_organisation(client, users, 
 def test_a_contract_can_use_an_existing_customer(client, users, login):
     login(users.vcare_editor)
     org = db.session.scalar(select(Organisation).filter_by(slug="huisartsenpraktijk-x"))
-    client.post("/admin/processors/vcare/contracts/new",
-                data=_contract_data(organisation_id=str(org.id), organisation_name=""))
+    client.post(
+        "/admin/processors/vcare/contracts/new", data=_contract_data(organisation_id=str(org.id), organisation_name="")
+    )
     assert db.session.scalar(select(CustomerContract).filter_by(reference="VC-2026-9")).organisation == org
 
 
@@ -209,8 +278,12 @@ def test_all_contract_errors_are_shown_at_once(client, users, login):
     login(users.vcare_editor)
     data = _contract_data(organisation_name="", start_date="", service_ids=[], notice_email="bad")
     text = client.post("/admin/processors/vcare/contracts/new", data=data).get_data(as_text=True)
-    for message in ["Choose the controller organisation", "Give the start date", "Choose at least one service",
-                    "Not a valid e-mail address"]:
+    for message in [
+        "Choose the controller organisation",
+        "Give the start date",
+        "Choose at least one service",
+        "Not a valid e-mail address",
+    ]:
         assert message in text
     assert 'value="VC-2026-9"' in text  # what was typed is kept
 
@@ -218,25 +291,29 @@ def test_all_contract_errors_are_shown_at_once(client, users, login):
 def test_tampered_service_of_another_processor_is_refused(client, users, login):
     vtm_service = db.session.scalar(select(Processor).filter_by(slug="vtm")).services[0]
     login(users.vcare_editor)
-    response = client.post("/admin/processors/vcare/contracts/new",
-                           data=_contract_data(service_ids=[str(vtm_service.id)]))
+    response = client.post(
+        "/admin/processors/vcare/contracts/new", data=_contract_data(service_ids=[str(vtm_service.id)])
+    )
     assert response.status_code == 400 and "Choose services of Vcare only." in response.get_data(as_text=True)
     assert db.session.scalar(select(CustomerContract).filter_by(reference="VC-2026-9")) is None
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"organisation_name": ""}, "Choose the controller organisation or type the name of a new one."),
-    ({"organisation_name": "!!!"}, "at least one letter or digit"),
-    ({"service_ids": []}, "Choose at least one service"),
-    ({"notice_email": "not-an-address"}, "Not a valid e-mail address"),
-    ({"notice_email": "a@b.nl\r\nBcc: x@y.z"}, "Remove the line break (U+000D) at position 7"),
-    ({"start_date": "2026-02-30"}, "Not a valid date value."),
-    ({"reference": ""}, "Give the contract reference."),
-    ({"reference": "VC-2024-0117 (telefonie en Operator)"}, "exists already"),
-    ({"terms_id": "999999"}, "Choose one of the contract-terms versions of Vcare."),
-    ({"terms_id": "x"}, "Invalid Choice: could not coerce."),
-    ({"organisation_id": "999999"}, "Choose one of the organisations in the list (the customers of Vcare)"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"organisation_name": ""}, "Choose the controller organisation or type the name of a new one."),
+        ({"organisation_name": "!!!"}, "at least one letter or digit"),
+        ({"service_ids": []}, "Choose at least one service"),
+        ({"notice_email": "not-an-address"}, "Not a valid e-mail address"),
+        ({"notice_email": "a@b.nl\r\nBcc: x@y.z"}, "Remove the line break (U+000D) at position 7"),
+        ({"start_date": "2026-02-30"}, "Not a valid date value."),
+        ({"reference": ""}, "Give the contract reference."),
+        ({"reference": "VC-2024-0117 (telefonie en Operator)"}, "exists already"),
+        ({"terms_id": "999999"}, "Choose one of the contract-terms versions of Vcare."),
+        ({"terms_id": "x"}, "Invalid Choice: could not coerce."),
+        ({"organisation_id": "999999"}, "Choose one of the organisations in the list (the customers of Vcare)"),
+    ],
+)
 def test_bad_contract_input_gets_a_message_and_keeps_the_input(client, users, login, change, message):
     login(users.vcare_editor)
     response = client.post("/admin/processors/vcare/contracts/new", data=_contract_data(**change))
@@ -259,16 +336,28 @@ def test_audit_log_is_append_only_and_tamper_evident(app, runner):
     assert result.exit_code == 1 and f"entry number 1 (id {entry.id}): content does not match its hash" in result.output
 
 
-@pytest.mark.parametrize("extra,errors", [
-    ({"objection_days": "14"}, {"objection_period_article": "Give the article that sets the period to object: without "
-                                "one, the contract sets no deadline and objections are accepted at any time."}),
-    ({"objection_days": "0", "objection_period_article": "9.9"}, {"objection_days": "Between 1 and 365 days."}),
-    ({"objection_days": "veertien", "objection_period_article": "9.9"},
-     {"objection_days": "Not a valid integer value. Between 1 and 365 days."}),
-    ({"notice_source": "contract", "notice_article": ""},
-     {"notice_article": "Give the article that sets the notice period, or choose the processor's policy."}),
-    ({"notice_source": "made-up"}, {"notice_source": "Choose where the notice period comes from."}),
-])
+@pytest.mark.parametrize(
+    "extra,errors",
+    [
+        (
+            {"objection_days": "14"},
+            {
+                "objection_period_article": "Give the article that sets the period to object: without "
+                "one, the contract sets no deadline and objections are accepted at any time."
+            },
+        ),
+        ({"objection_days": "0", "objection_period_article": "9.9"}, {"objection_days": "Between 1 and 365 days."}),
+        (
+            {"objection_days": "veertien", "objection_period_article": "9.9"},
+            {"objection_days": "Not a valid integer value. Between 1 and 365 days."},
+        ),
+        (
+            {"notice_source": "contract", "notice_article": ""},
+            {"notice_article": "Give the article that sets the notice period, or choose the processor's policy."},
+        ),
+        ({"notice_source": "made-up"}, {"notice_source": "Choose where the notice period comes from."}),
+    ],
+)
 def test_terms_form_refuses_a_period_without_its_source_and_keeps_the_input(client, users, login, extra, errors):
     login(users.vcare_editor)
     response = client.post("/admin/processors/vcare/terms/new", data={**TERMS, **extra})
@@ -279,8 +368,14 @@ def test_terms_form_refuses_a_period_without_its_source_and_keeps_the_input(clie
 
 def test_terms_form_records_a_stated_objection_period_and_the_consent_rule(client, users, login):
     login(users.vcare_editor)
-    data = {**TERMS, "notice_source": "contract", "objection_days": "14", "objection_period_article": "4.2",
-            "consent_reasonable": "y", "consent_reasonable_article": "5.1"}
+    data = {
+        **TERMS,
+        "notice_source": "contract",
+        "objection_days": "14",
+        "objection_period_article": "4.2",
+        "consent_reasonable": "y",
+        "consent_reasonable_article": "5.1",
+    }
     assert client.post("/admin/processors/vcare/terms/new", data=data).status_code == 302
     terms = db.session.scalar(select(ContractTerms).filter_by(version="2027-01"))
     assert (terms.notice_source, terms.objection_days, terms.objection_period_article) == ("contract", 14, "4.2")

@@ -1,4 +1,5 @@
 """Logging in and out, and creating accounts from the command line."""
+
 import pytest
 from sqlalchemy import select
 
@@ -19,10 +20,13 @@ def test_email_is_case_insensitive(client, users):
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize("email,password", [
-    ("ed@vcare.example.org", "wrong password"),
-    ("nobody@example.org", PASSWORD),
-])
+@pytest.mark.parametrize(
+    "email,password",
+    [
+        ("ed@vcare.example.org", "wrong password"),
+        ("nobody@example.org", PASSWORD),
+    ],
+)
 def test_wrong_credentials_get_one_neutral_message(client, users, email, password):
     response = client.post("/login", data={"email": email, "password": password})
     text = response.get_data(as_text=True)
@@ -32,13 +36,16 @@ def test_wrong_credentials_get_one_neutral_message(client, users, email, passwor
     assert password not in text
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"email": "", "password": ""}, "Enter your e-mail address."),
-    ({"email": "a@b.c", "password": ""}, "Enter your password."),
-    ({"email": "not-an-address", "password": "x"}, "Wrong e-mail address or password."),
-    ({"email": "a@b.c\r\nBcc: x@y.z", "password": "x"}, "Remove the line break (U+000D) at position 6"),
-    ({"email": "x" * 500, "password": "x"}, "Field cannot be longer than 254 characters."),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"email": "", "password": ""}, "Enter your e-mail address."),
+        ({"email": "a@b.c", "password": ""}, "Enter your password."),
+        ({"email": "not-an-address", "password": "x"}, "Wrong e-mail address or password."),
+        ({"email": "a@b.c\r\nBcc: x@y.z", "password": "x"}, "Remove the line break (U+000D) at position 6"),
+        ({"email": "x" * 500, "password": "x"}, "Field cannot be longer than 254 characters."),
+    ],
+)
 def test_bad_login_input_gets_a_message_not_a_500(client, users, data, message):
     response = client.post("/login", data=data)
     assert response.status_code in (400, 401)
@@ -59,20 +66,24 @@ def test_next_inside_the_site_is_followed(client, users):
     assert response.headers["Location"] == "/processors/vtm/"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)",
-                                    "http:/evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/evil.example"],
+)
 def test_next_outside_the_site_is_ignored(client, users, target):
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": users.admin.email, "password": PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": target}, data={"email": users.admin.email, "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/"
 
 
 def test_a_next_with_a_control_character_is_refused_before_anyone_logs_in(client, users):
-    response = client.post("/login", query_string={"next": "\x01/x"},
-                           data={"email": users.admin.email, "password": PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": "\x01/x"}, data={"email": users.admin.email, "password": PASSWORD}
+    )
     assert response.status_code == 400 and "U+0001" in response.get_data(as_text=True)
-    assert client.get("/admin/").status_code == 302   # still logged out
+    assert client.get("/admin/").status_code == 302  # still logged out
 
 
 def test_protected_page_sends_anonymous_users_to_login_and_back(client, users):
@@ -104,8 +115,9 @@ def test_session_cookie_is_httponly_and_samesite(client, users):
 def test_login_is_rate_limited(app, client, users):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     try:
-        codes = [client.post("/login", data={"email": "x@example.org", "password": "nope"}).status_code
-                 for _ in range(4)]
+        codes = [
+            client.post("/login", data={"email": "x@example.org", "password": "nope"}).status_code for _ in range(4)
+        ]
     finally:
         app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
     assert codes == [401, 401, 401, 429]
@@ -122,8 +134,10 @@ def test_forms_need_a_csrf_token(app, client, users):
 
 
 def test_users_create_reads_the_password_from_stdin(runner, app):
-    result = runner.invoke(args=["users", "create", "New@Example.org", "--role", "editor", "--org", "vtm"],
-                           input="a long enough password\n")
+    result = runner.invoke(
+        args=["users", "create", "New@Example.org", "--role", "editor", "--org", "vtm"],
+        input="a long enough password\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).filter_by(email="new@example.org"))
     assert user.role == "editor" and user.processor.slug == "vtm"
@@ -131,15 +145,18 @@ def test_users_create_reads_the_password_from_stdin(runner, app):
     assert db.session.scalar(select(AuditEntry).filter_by(action="user.create", object_id=user.id))
 
 
-@pytest.mark.parametrize("args,message", [
-    (["x@example.org", "--role", "editor"], "needs --org"),
-    (["x@example.org", "--role", "editor", "--org", "nope"], "No processor 'nope'"),
-    (["x@example.org", "--role", "controller", "--org", "vtm"], "No controller organisation 'vtm'"),
-    (["x@example.org", "--role", "admin", "--org", "vtm"], "not bound to an organisation"),
-    (["not an address", "--role", "admin"], "Not a valid e-mail address"),
-    (["admin@registry.example", "--role", "admin"], "exists already"),
-    (["x@example.org", "--role", "king"], "Invalid value for '--role'"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["x@example.org", "--role", "editor"], "needs --org"),
+        (["x@example.org", "--role", "editor", "--org", "nope"], "No processor 'nope'"),
+        (["x@example.org", "--role", "controller", "--org", "vtm"], "No controller organisation 'vtm'"),
+        (["x@example.org", "--role", "admin", "--org", "vtm"], "not bound to an organisation"),
+        (["not an address", "--role", "admin"], "Not a valid e-mail address"),
+        (["admin@registry.example", "--role", "admin"], "exists already"),
+        (["x@example.org", "--role", "king"], "Invalid value for '--role'"),
+    ],
+)
 def test_users_create_refuses_bad_input(runner, app, args, message):
     result = runner.invoke(args=["users", "create", *args], input="a long enough password\n")
     assert result.exit_code != 0

@@ -1,6 +1,7 @@
 """Every page the code defines is served: each area's blueprint is made in its package (registry/web/<area>/), and
 every module there that puts routes on it (`@bp.get`, `@bp.route`, ...) is imported by that package, so a new
 route module cannot be left out of the app unnoticed."""
+
 from __future__ import annotations
 
 import ast
@@ -19,8 +20,12 @@ ROUTING = {"route", "get", "post", "put", "patch", "delete", "add_url_rule"}
 
 def defines_blueprint(init: Path) -> bool:
     """Whether a package's __init__ makes a blueprint (`bp = Blueprint(...)`)."""
-    return any(isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
-               and getattr(node.value.func, "id", None) == "Blueprint" for node in ast.walk(ast.parse(init.read_text())))
+    return any(
+        isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and getattr(node.value.func, "id", None) == "Blueprint"
+        for node in ast.walk(ast.parse(init.read_text()))
+    )
 
 
 def route_modules(package_dir: Path, package: str) -> set[str]:
@@ -28,16 +33,24 @@ def route_modules(package_dir: Path, package: str) -> set[str]:
     found = set()
     for path in sorted(package_dir.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        if any(isinstance(node, ast.Attribute) and node.attr in ROUTING and isinstance(node.value, ast.Name)
-               and node.value.id == "bp" for node in ast.walk(tree)):
+        if any(
+            isinstance(node, ast.Attribute)
+            and node.attr in ROUTING
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "bp"
+            for node in ast.walk(tree)
+        ):
             found.add(package if path.stem == "__init__" else f"{package}.{path.stem}")
     return found
 
 
 def served_modules(app: Flask, blueprint: str) -> set[str]:
     """The modules of the view functions the app's URL map serves for a blueprint's endpoints."""
-    return {app.view_functions[rule.endpoint].__module__ for rule in app.url_map.iter_rules()
-            if rule.endpoint.partition(".")[0] == blueprint}
+    return {
+        app.view_functions[rule.endpoint].__module__
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.partition(".")[0] == blueprint
+    }
 
 
 def test_every_area_makes_its_blueprint_in_its_package(app):
@@ -65,8 +78,10 @@ def test_every_module_with_routes_is_served(app):
 def test_the_check_finds_a_route_module_its_package_forgot(tmp_path, monkeypatch):
     package = tmp_path / "forgetful_area"
     package.mkdir()
-    (package / "__init__.py").write_text('from flask import Blueprint\n\nbp = Blueprint("forgetful", __name__)\n\n'
-                                         "from forgetful_area import listed  # noqa: E402, F401\n")
+    (package / "__init__.py").write_text(
+        'from flask import Blueprint\n\nbp = Blueprint("forgetful", __name__)\n\n'
+        "from forgetful_area import listed  # noqa: E402, F401\n"
+    )
     route = '\n\n@bp.get("/{0}")\ndef {0}():\n    return "{0}"\n'
     (package / "listed.py").write_text("from forgetful_area import bp\n" + route.format("listed"))
     (package / "forgotten.py").write_text("from forgetful_area import bp\n" + route.format("forgotten"))

@@ -1,4 +1,5 @@
 """What a careful lawyer finds in the registry: seats, annexes read entry by entry, the chain, the notice duty."""
+
 from datetime import date
 
 import pytest
@@ -33,11 +34,13 @@ def sp(slug, key):
 
 # 1. A US entity with an EEA seat (VTM Bijlage 1 D: "Microsoft Corporation … Microsoft is gevestigd in Dublin").
 
+
 def test_vtm_names_microsoft_corporation_with_a_seat_in_dublin(app):
     assert found("vtm", "entity_seat_mismatch") == [
         "Microsoft Corporation is named with a corporate form of United States law (Corporation), but its seat is "
         "given as Ireland, in the EEA: the contract names the US entity and the seat of another (an interpretation); "
-        "which legal entity processes the data, and from where, is not clear."]
+        "which legal entity processes the data, and from where, is not clear."
+    ]
 
 
 @pytest.mark.parametrize("slug", ["vcare", "beterdichtbij", "ipvoice", "contict"])
@@ -55,10 +58,12 @@ def test_a_us_form_with_an_eea_seat_is_found_and_an_eu_form_is_not(app):
 
 
 def test_a_seat_named_in_the_text_that_contradicts_the_recorded_one(app):
-    factories.sub_processor("vtm", "hoster", "Hoster", established_in="NL",
-                            note='Bijlage 1 D: "Hoster is gevestigd in Frankfurt."')
-    factories.sub_processor("vtm", "hoster-nl", "Hoster NL", established_in="NL",
-                            note='Bijlage 1 D: "Hoster NL is gevestigd in Nederland."')
+    factories.sub_processor(
+        "vtm", "hoster", "Hoster", established_in="NL", note='Bijlage 1 D: "Hoster is gevestigd in Frankfurt."'
+    )
+    factories.sub_processor(
+        "vtm", "hoster-nl", "Hoster NL", established_in="NL", note='Bijlage 1 D: "Hoster NL is gevestigd in Nederland."'
+    )
     messages = found("vtm", "entity_seat_mismatch")
     assert any(m.startswith("Hoster:") and "Frankfurt (Germany)" in m and "Netherlands" in m for m in messages)
     assert not any(m.startswith("Hoster NL") for m in messages)
@@ -66,8 +71,20 @@ def test_a_seat_named_in_the_text_that_contradicts_the_recorded_one(app):
 
 # 2. Vcare Bijlage A against Bijlage B, entry by entry (worked out by hand from seed 000).
 
-ALL_B_ROW_7 = ("systeem-logging", "support-tickets", "medialogging", "operator", "number-entry", "integrator",
-               "call-back", "reporter", "scheduler", "video-connect", "photo-link", "back-up")
+ALL_B_ROW_7 = (
+    "systeem-logging",
+    "support-tickets",
+    "medialogging",
+    "operator",
+    "number-entry",
+    "integrator",
+    "call-back",
+    "reporter",
+    "scheduler",
+    "video-connect",
+    "photo-link",
+    "back-up",
+)
 
 
 def test_vcare_bijlage_a_and_b_compared_per_sub_processor(app):
@@ -92,15 +109,18 @@ def test_vcare_bijlage_a_and_b_compared_per_sub_processor(app):
     ]
     assert found("vcare", "missing_from_annex") == [
         "E-Zorg is named in Bijlage A for 'Netwerkverbindingen' but does not appear in Bijlage B at all "
-        "(no country, EEA or DPA details there)."]
+        "(no country, EEA or DPA details there)."
+    ]
 
 
 # 3. "Microsoft (via PCI)": an intermediary the chain does not show.
 
+
 def test_vcare_microsoft_via_pci_is_an_intermediary_not_in_the_chain(app):
     assert found("vcare", "intermediary_not_in_chain") == [
         "Microsoft is engaged via PCI, which the registry does not show in its chain of sub-processors; the "
-        "controller should know every processor down the chain (GDPR art. 28(4), EDPB Opinion 22/2024)."]
+        "controller should know every processor down the chain (GDPR art. 28(4), EDPB Opinion 22/2024)."
+    ]
 
 
 @pytest.mark.parametrize("slug", ["beterdichtbij", "ipvoice", "contict", "vtm"])
@@ -119,12 +139,14 @@ def test_an_intermediary_shown_in_the_chain_is_no_finding(app):
 
 # 4. General authorisation without the duty to inform of intended changes (GDPR art. 28(2)).
 
+
 def test_ip_voice_gives_general_authorisation_without_a_notice_duty(app):
     [finding] = [f for f in check_processor("ipvoice", DAY) if f.kind == "no_change_notice_duty"]
     assert str(finding.message) == (
         "The contract gives general authorisation (art. 5.1) but no duty to inform the controller of intended "
         "additions or replacements of sub-processors, which GDPR art. 28(2) requires; the portal applies the "
-        "processor's own notice period instead.")
+        "processor's own notice period instead."
+    )
     assert str(finding.source) == "GDPR art. 28(2); art. 5.1"
 
 
@@ -137,10 +159,19 @@ def test_contracts_with_a_notice_duty_or_specific_authorisation_are_not_flagged(
 
 # The `clock` fixture (conftest.py) holds the clock at 1 December 2026, noon in Amsterdam.
 
+
 def test_a_sub_processor_added_by_announcement_is_not_missing_from_the_annex(client, users, login, clock):
     login(users.vcare_editor)
-    item = publish(client, draft(client, new_name="Acme Cloud", services=("operator",), effective_date="2027-01-15",
-                                 locations=(("NL", "Amsterdam", ""),)))
+    item = publish(
+        client,
+        draft(
+            client,
+            new_name="Acme Cloud",
+            services=("operator",),
+            effective_date="2027-01-15",
+            locations=(("NL", "Amsterdam", ""),),
+        ),
+    )
     assert item.status == "published"
     after = date(2027, 1, 20)
     assert not any("Acme Cloud" in m for m in found("vcare", "missing_from_annex", after))
@@ -150,9 +181,18 @@ def test_a_sub_processor_added_by_announcement_is_not_missing_from_the_annex(cli
 
 def test_an_engagement_that_does_not_match_its_announcement_is_reported(client, users, login, clock):
     login(users.vcare_editor)
-    item = publish(client, draft(client, new_name="Acme Cloud", services=("operator",), effective_date="2027-01-15",
-                                 locations=(("NL", "Amsterdam", ""),)))
+    item = publish(
+        client,
+        draft(
+            client,
+            new_name="Acme Cloud",
+            services=("operator",),
+            effective_date="2027-01-15",
+            locations=(("NL", "Amsterdam", ""),),
+        ),
+    )
     from registry.models import Engagement
+
     engagement = db.session.scalar(select(Engagement).filter_by(announcement_id=item.id))
     engagement.valid_from = date(2027, 1, 10)  # not the announced date
     db.session.commit()
@@ -161,6 +201,7 @@ def test_an_engagement_that_does_not_match_its_announcement_is_reported(client, 
 
 
 # 6. The whole chain, at any depth.
+
 
 def test_location_problems_are_found_at_any_depth_of_the_chain(app):
     afas = sp("vtm", "afas")
@@ -172,4 +213,5 @@ def test_location_problems_are_found_at_any_depth_of_the_chain(app):
     assert sorted(found("vtm", "no_transfer_basis")) == [
         "Level Three processes in India, outside the EEA: no transfer basis stated.",
         "N-able Technologies LTD processes in Worldwide (Datacenters wereldwijd verspreid), outside the EEA: no "
-        "transfer basis stated."]
+        "transfer basis stated.",
+    ]

@@ -2,23 +2,26 @@
 
 On a fixed clock: announced on Tuesday 1 December 2026, effective 45 days later (15 January 2027).
 """
+
 from datetime import date
 
 import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
+from registry.audit import trail as audit
 from registry.extensions import db
 from registry.models import AuditEntry, ConsentDecision, OutboxMessage, Termination
-from registry.audit import trail as audit
 
 from ..clock import on
 from ..html import alert, facts, field_errors, rows_starting, texts
-from .portal import (US, announce, consent_url, contract, objection_form, objection_url, objections, processor)
+from .portal import US, announce, consent_url, contract, objection_form, objection_url, objections, processor
 
 pytestmark = pytest.mark.usefixtures("clock")
-NOT_YET = ("Notice of termination can be given only once the consultation has ended with 'no agreement' (art. 4.1); "
-           "this objection's state: {}.")
+NOT_YET = (
+    "Notice of termination can be given only once the consultation has ended with 'no agreement' (art. 4.1); "
+    "this objection's state: {}."
+)
 
 
 @pytest.fixture
@@ -38,16 +41,26 @@ def test_the_editor_sees_the_inbox_and_both_sides_write_in_the_thread(client, us
     login(users.vcare_editor)
     inbox = client.get("/admin/processors/vcare/objections/").get_data(as_text=True)
     assert objection.reference in inbox and "Huisartsenpraktijk X" in inbox and "Open: in consultation" in inbox
-    assert client.post(editor_url(objection, "messages"), data={"body": "Could a Dutch data centre do?"}
-                       ).status_code == 302
+    assert (
+        client.post(editor_url(objection, "messages"), data={"body": "Could a Dutch data centre do?"}).status_code
+        == 302
+    )
     client.post("/logout")
     login(users.controller_a)
-    assert client.post(f"/portal/objections/{objection.id}/messages",
-                       data={"body": "Only if <b>no copy</b> leaves the EEA."}).status_code == 302
+    assert (
+        client.post(
+            f"/portal/objections/{objection.id}/messages", data={"body": "Only if <b>no copy</b> leaves the EEA."}
+        ).status_code
+        == 302
+    )
     page = client.get(f"/portal/objections/{objection.id}/").get_data(as_text=True)
     assert "Could a Dutch data centre do?" in page and "Only if &lt;b&gt;no copy&lt;/b&gt; leaves the EEA." in page
-    kinds = [m.recipient for m in db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.dedupe_key.like(f"objection:{objection.id}:message:%")))]
+    kinds = [
+        m.recipient
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key.like(f"objection:{objection.id}:message:%"))
+        )
+    ]
     assert "privacy@huisartsenpraktijk-x.example" in kinds and users.vcare_editor.email in kinds
 
 
@@ -61,27 +74,37 @@ def test_an_empty_message_is_refused(client, users, login, objection):
 
 def no_agreement(client, users, login, objection):
     login(users.vcare_editor)
-    response = client.post(editor_url(objection, "outcome"),
-                           data={"outcome": "no_agreement", "note": "We keep Acme Cloud for everyone."})
+    response = client.post(
+        editor_url(objection, "outcome"), data={"outcome": "no_agreement", "note": "We keep Acme Cloud for everyone."}
+    )
     assert response.status_code == 302
     client.post("/logout")
 
 
 def test_outcome_needs_a_choice_and_a_note_and_is_recorded_once(client, users, login, objection):
     login(users.vcare_editor)
-    for data, errors in [({"outcome": "", "note": "x"}, {"outcome": "Choose one of the outcomes listed."}),
-                         ({"outcome": "no_agreement", "note": ""},
-                          {"note": "Say in a note what was agreed or why there is no agreement."}),
-                         ({"outcome": "bogus", "note": "x"}, {"outcome": "Choose one of the outcomes listed."})]:
+    for data, errors in [
+        ({"outcome": "", "note": "x"}, {"outcome": "Choose one of the outcomes listed."}),
+        (
+            {"outcome": "no_agreement", "note": ""},
+            {"note": "Say in a note what was agreed or why there is no agreement."},
+        ),
+        ({"outcome": "bogus", "note": "x"}, {"outcome": "Choose one of the outcomes listed."}),
+    ]:
         response = client.post(editor_url(objection, "outcome"), data=data)
         assert response.status_code == 400 and field_errors(response.get_data(as_text=True)) == errors, data
-    assert client.post(editor_url(objection, "outcome"),
-                       data={"outcome": "agreement", "note": "Agreed on EU-only."}).status_code == 302
+    assert (
+        client.post(
+            editor_url(objection, "outcome"), data={"outcome": "agreement", "note": "Agreed on EU-only."}
+        ).status_code
+        == 302
+    )
     response = client.post(editor_url(objection, "outcome"), data={"outcome": "no_agreement", "note": "Changed mind"})
     assert response.status_code == 400
     assert alert(response.get_data(as_text=True)) == (
         f"Please correct the following The outcome of {objection.reference} was recorded already: Agreement reached "
-        "(2026-12-01 11:00 UTC).")
+        "(2026-12-01 11:00 UTC)."
+    )
     db.session.expire_all()
     assert db.session.get(type(objection), objection.id).outcome == "agreement"
 
@@ -92,8 +115,9 @@ def test_termination_needs_no_agreement_first(client, users, login, objection):
     assert NOT_YET.format("Open: in consultation") in texts(page, "p")
     response = client.post(f"/portal/objections/{objection.id}/termination", data={"confirm": "y"})
     assert response.status_code == 400
-    assert alert(response.get_data(as_text=True)) == ("Please correct the following "
-                                                      + NOT_YET.format("Open: in consultation"))
+    assert alert(response.get_data(as_text=True)) == (
+        "Please correct the following " + NOT_YET.format("Open: in consultation")
+    )
     assert db.session.scalar(select(Termination)) is None
 
 
@@ -111,17 +135,26 @@ def test_after_no_agreement_the_controller_gives_notice_and_sees_the_end_date(cl
         assert response.status_code == 302
         notice = db.session.scalar(select(Termination))
         assert (notice.given_on, notice.end_date, notice.months, notice.article) == (
-            date(2027, 1, 31), date(2027, 2, 28), 1, "4.1")
+            date(2027, 1, 31),
+            date(2027, 2, 28),
+            1,
+            "4.1",
+        )
         again = client.post(f"/portal/objections/{objection.id}/termination", data={"confirm": "y"})
         assert again.status_code == 302 and db.session.scalars(select(Termination)).all() == [notice]
         dashboard = client.get("/portal/").get_data(as_text=True)
         assert notice.reference in dashboard and "February 28, 2027" in dashboard
         assert notice.reference in client.get("/portal/objections.csv").get_data(as_text=True)
-        mails = {m.recipient for m in db.session.scalars(select(OutboxMessage).where(
-            OutboxMessage.kind == "termination"))}
+        mails = {
+            m.recipient for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "termination"))
+        }
         # the contract's notice address, the controller who gave notice, and both editors of Vcare (test, demo)
-        assert mails == {"privacy@huisartsenpraktijk-x.example", users.controller_a.email, users.vcare_editor.email,
-                         "editor@vcare.example"}
+        assert mails == {
+            "privacy@huisartsenpraktijk-x.example",
+            users.controller_a.email,
+            users.vcare_editor.email,
+            "editor@vcare.example",
+        }
         client.post("/logout")
         login(users.vcare_editor)
         inbox = client.get("/admin/processors/vcare/objections/").get_data(as_text=True)
@@ -130,8 +163,14 @@ def test_after_no_agreement_the_controller_gives_notice_and_sees_the_end_date(cl
         assert notice.reference in dashboard and "ends at the end of February 28, 2027" in dashboard
         exported = client.get("/admin/processors/vcare/objections.csv").get_data(as_text=True)
         assert objection.reference in exported and "no_agreement" in exported and "2027-02-28" in exported
-        actions = [e.action for e in db.session.scalars(select(AuditEntry).where(
-            AuditEntry.object_type == "Objection", AuditEntry.object_id == objection.id).order_by(AuditEntry.id))]
+        actions = [
+            e.action
+            for e in db.session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.object_type == "Objection", AuditEntry.object_id == objection.id)
+                .order_by(AuditEntry.id)
+            )
+        ]
         assert actions == ["objection.submit", "objection.outcome", "termination.notice"]
         page = client.get(editor_url(objection)).get_data(as_text=True)
         assert "termination.notice" not in page and "Notice of termination" in page
@@ -140,23 +179,37 @@ def test_after_no_agreement_the_controller_gives_notice_and_sees_the_end_date(cl
 
 def test_a_contract_that_cannot_be_ended_says_why(client, users, login):
     """IP Voice art. 10.2: the DPA cannot be terminated early."""
-    from registry.models import CustomerContract
     from registry.accounts import users as accounts
     from registry.cases import objections as objection_service
-    from registry.models import Service
+    from registry.models import CustomerContract, Service
     from registry.subprocessors.snapshot import today
-    ipvoice = processor("ipvoice")      # seed 002 lists no services: add one, as its editor would
+
+    ipvoice = processor("ipvoice")  # seed 002 lists no services: add one, as its editor would
     editor = accounts.create_user("ed@ipvoice.example.org", "editor", "ipvoice", "a long password", actor="test")
     terms = ipvoice.contract_terms[0]
     services = [Service(processor=ipvoice, key="hosted-voice", name="Hosted telephony")]
     db.session.add_all(services)
-    db.session.add(CustomerContract(processor=ipvoice, organisation=users.controller_a.organisation, reference="IPV-1",
-                                    start_date=date(2025, 1, 1), terms=terms, notice_email="privacy@x.example",
-                                    services=services))
+    db.session.add(
+        CustomerContract(
+            processor=ipvoice,
+            organisation=users.controller_a.organisation,
+            reference="IPV-1",
+            start_date=date(2025, 1, 1),
+            terms=terms,
+            notice_email="privacy@x.example",
+            services=services,
+        )
+    )
     db.session.commit()
     item = announce(editor, slug="ipvoice", services=(services[0].key,))
-    made = objection_service.submit(users.controller_a, item.id, contract("IPV-").id,
-                                    "We do not accept this supplier for our telephony data.", [services[0].id], today())
+    made = objection_service.submit(
+        users.controller_a,
+        item.id,
+        contract("IPV-").id,
+        "We do not accept this supplier for our telephony data.",
+        [services[0].id],
+        today(),
+    )
     objection_service.record_outcome(editor, ipvoice, made.id, "no_agreement", "No.")
     login(users.controller_a)
     page = client.get(f"/portal/objections/{made.id}/").get_data(as_text=True)
@@ -167,7 +220,7 @@ def test_a_contract_that_cannot_be_ended_says_why(client, users, login):
 
 
 def test_consent_is_pending_until_granted_and_refusal_needs_reasons(client, users, login):
-    item = announce(users.vcare_editor, locations=US)       # Vcare art. 5.3: outside the EEA needs consent
+    item = announce(users.vcare_editor, locations=US)  # Vcare art. 5.3: outside the EEA needs consent
     vc = contract()
     login(users.controller_a)
     page = client.get("/portal/").get_data(as_text=True)
@@ -198,9 +251,11 @@ def test_consent_is_pending_until_granted_and_refusal_needs_reasons(client, user
     assert "You refused consent" in view and "may not be used for your services" in view
     again = client.post(consent_url(item, vc), data=dict(base, decision="granted", note=""))
     assert again.status_code == 302 and db.session.scalars(select(ConsentDecision)).all() == [decision]
-    route = client.get(objection_url(item, vc)).get_data(as_text=True)     # consent is the route: no objection form
-    assert ("Under your contract VC-2024-0117 (telefonie en Operator) this change needs your consent (art. 5.1, "
-            "5.3); grant or refuse it instead of objecting.") in texts(route, "p") and "<textarea" not in route
+    route = client.get(objection_url(item, vc)).get_data(as_text=True)  # consent is the route: no objection form
+    assert (
+        "Under your contract VC-2024-0117 (telefonie en Operator) this change needs your consent (art. 5.1, "
+        "5.3); grant or refuse it instead of objecting."
+    ) in texts(route, "p") and "<textarea" not in route
     client.post("/logout")
     login(users.vcare_editor)
     inbox = client.get("/admin/processors/vcare/objections/").get_data(as_text=True)
@@ -209,6 +264,7 @@ def test_consent_is_pending_until_granted_and_refusal_needs_reasons(client, user
 
 def test_specific_authorisation_asks_consent_and_a_grant_is_recorded(client, users, login):
     from registry.accounts import users as accounts
+
     editor = accounts.create_user("ed@bd.example.org", "editor", "beterdichtbij", "a long password", actor="test")
     bd = processor("beterdichtbij")
     item = announce(editor, slug="beterdichtbij", services=(bd.services[0].key,))

@@ -1,19 +1,19 @@
 """Proof of who was told what and when: for the processor's editors, and for a controller its own."""
+
 import csv
 import io
 
+import pytest
 from sqlalchemy import select
 
 from registry.extensions import db
-from registry.models import CustomerContract
-import pytest
-
 from registry.mail.delivery import deliver
+from registry.models import CustomerContract
 
 from ..html import table_rows
 from .test_mail import NOTICE_ADDRESS, publish_add, subscriber
 
-pytestmark = pytest.mark.usefixtures("clock")    # queued and sent at noon in Amsterdam on 1 December 2026
+pytestmark = pytest.mark.usefixtures("clock")  # queued and sent at noon in Amsterdam on 1 December 2026
 AT = "2026-12-01T11:00:00+00:00"
 
 
@@ -28,26 +28,47 @@ def test_editor_sees_every_message_of_an_announcement_and_downloads_csv(client, 
     login(users.vcare_editor)
     page = client.get(f"/admin/processors/vcare/announcements/{item.id}/deliveries").get_data(as_text=True)
     rows = table_rows(page, f"Every message about announcement #{item.number}")
-    assert [r[:7] for r in rows] == [   # recipient, kind, contract, queued, attempts, status, accepted
-        [NOTICE_ADDRESS, "contractual announcement", "VC-2024-0117 (telefonie en Operator) (Huisartsenpraktijk X)",
-         "2026-12-01 11:00:00", "1", "accepted", "2026-12-01 11:00:00"],
-        ["=cmd@example.org", "subscriber mail", "", "2026-12-01 11:00:00", "2", "accepted", "2026-12-01 11:00:00"]]
+    assert [r[:7] for r in rows] == [  # recipient, kind, contract, queued, attempts, status, accepted
+        [
+            NOTICE_ADDRESS,
+            "contractual announcement",
+            "VC-2024-0117 (telefonie en Operator) (Huisartsenpraktijk X)",
+            "2026-12-01 11:00:00",
+            "1",
+            "accepted",
+            "2026-12-01 11:00:00",
+        ],
+        ["=cmd@example.org", "subscriber mail", "", "2026-12-01 11:00:00", "2", "accepted", "2026-12-01 11:00:00"],
+    ]
     assert rows[0][7] == "" and rows[1][7].startswith("451") and "4.3.0 Try again later" in rows[1][7]
     response = client.get(f"/admin/processors/vcare/announcements/{item.id}/deliveries.csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert [(r["recipient"], r["kind"], r["attempts"], r["status"], r["queued_at"], r["accepted_by_mail_server_at"],
-             r["last_error"][:3]) for r in rows] == [
+    assert [
+        (
+            r["recipient"],
+            r["kind"],
+            r["attempts"],
+            r["status"],
+            r["queued_at"],
+            r["accepted_by_mail_server_at"],
+            r["last_error"][:3],
+        )
+        for r in rows
+    ] == [
         (NOTICE_ADDRESS, "contract_announcement", "1", "sent", AT, AT, ""),
-        ("'=cmd@example.org", "announcement", "2", "sent", AT, AT, "451")]
+        ("'=cmd@example.org", "announcement", "2", "sent", AT, AT, "451"),
+    ]
 
 
 def test_evidence_is_for_the_own_processor_and_the_own_controller(client, users, login):
     item = publish_add(users.vcare_editor)
     contract = db.session.scalar(select(CustomerContract).where(CustomerContract.reference.like("VC-%")))
-    urls = [f"/admin/processors/vcare/announcements/{item.id}/deliveries",
-            f"/admin/processors/vcare/announcements/{item.id}/deliveries.csv",
-            f"/admin/processors/vcare/contracts/{contract.id}/deliveries",
-            f"/admin/processors/vcare/contracts/{contract.id}/deliveries.csv"]
+    urls = [
+        f"/admin/processors/vcare/announcements/{item.id}/deliveries",
+        f"/admin/processors/vcare/announcements/{item.id}/deliveries.csv",
+        f"/admin/processors/vcare/contracts/{contract.id}/deliveries",
+        f"/admin/processors/vcare/contracts/{contract.id}/deliveries.csv",
+    ]
     login(users.vcare_editor)
     assert [client.get(u).status_code for u in urls] == [200, 200, 200, 200]
     assert NOTICE_ADDRESS in client.get(urls[3]).get_data(as_text=True)

@@ -3,36 +3,52 @@
 On a fixed clock: published at noon in Amsterdam (11:00 UTC) on 1 December 2026, effective 60 days later,
 30 January 2027.
 """
+
 from datetime import timedelta
 
 import feedparser
 import pytest
 from sqlalchemy import event, select
 
-from registry.extensions import db
-from registry.models import Processor
 from registry.announcements import publication
 from registry.announcements.drafting import save_draft
+from registry.extensions import db
+from registry.models import Processor
 from registry.subprocessors.snapshot import today
 
-from ..html import parse as parse_html, text
+from ..html import parse as parse_html
+from ..html import text
 from ..queries import count_queries
 from .announce import ids
 
 pytestmark = pytest.mark.usefixtures("clock")
 
 XSS = "<script>alert(1)</script> & Co"
-FEEDS = ["/feed.atom", "/feed.rss", "/processors/vcare/feed.atom", "/processors/vcare/feed.rss",
-         "/processors/vcare/services/operator/feed.atom", "/processors/vcare/services/operator/feed.rss"]
-TITLES = {"/feed": "All processors", "/processors/vcare/feed": "Vcareconnect B.V.",
-          "/processors/vcare/services/operator/feed": "Vcareconnect B.V.: Operator"}
+FEEDS = [
+    "/feed.atom",
+    "/feed.rss",
+    "/processors/vcare/feed.atom",
+    "/processors/vcare/feed.rss",
+    "/processors/vcare/services/operator/feed.atom",
+    "/processors/vcare/services/operator/feed.rss",
+]
+TITLES = {
+    "/feed": "All processors",
+    "/processors/vcare/feed": "Vcareconnect B.V.",
+    "/processors/vcare/services/operator/feed": "Vcareconnect B.V.: Operator",
+}
 
 
 def announce(editor, name, services=("operator",), days=60):
     vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
-    data = {"kind": "add", "service_ids": ids("vcare", *services), "new_name": name, "reason": f"Because {name}",
-            "effective_date": today() + timedelta(days=days),
-            "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}]}
+    data = {
+        "kind": "add",
+        "service_ids": ids("vcare", *services),
+        "new_name": name,
+        "reason": f"Because {name}",
+        "effective_date": today() + timedelta(days=days),
+        "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}],
+    }
     item = save_draft(editor, vcare, None, data)
     publication.publish(editor, vcare, item.id)
     return item
@@ -54,11 +70,13 @@ def test_every_feed_is_valid_and_complete(client, users, url):
     assert feed.feed.title == TITLES[url.rsplit(".", 1)[0]]
     self_links = [link.href for link in feed.feed.links if link.rel == "self"]
     assert self_links == [f"http://registry.test{url}"]
-    assert [entry.title for entry in feed.entries] == ["Vcare adds Acme Two for Operator, Reporter from January 30, "
-                                                       "2027", "Vcare adds Acme One for Operator from January 30, 2027"]
+    assert [entry.title for entry in feed.entries] == [
+        "Vcare adds Acme Two for Operator, Reporter from January 30, 2027",
+        "Vcare adds Acme One for Operator from January 30, 2027",
+    ]
     for entry in feed.entries:
         assert entry.id.startswith("tag:registry.test,") and entry.link.startswith("http://registry.test/processors/")
-        assert tuple(entry.published_parsed)[:6] == (2026, 12, 1, 11, 0, 0)     # noon in Amsterdam, in UTC
+        assert tuple(entry.published_parsed)[:6] == (2026, 12, 1, 11, 0, 0)  # noon in Amsterdam, in UTC
         assert "\nEffective date: January 30, 2027.\n" in entry.summary
         raw_date = entry.get("published", "")
         assert raw_date in ("2026-12-01T11:00:00+00:00", "Tue, 01 Dec 2026 11:00:00 +0000"), raw_date
@@ -152,18 +170,28 @@ def test_service_feed_holds_only_that_service(client, users):
     assert len(everything.entries) == 2
 
 
-@pytest.mark.parametrize("url", ["/processors/nope/feed.atom", "/processors/vcare/services/nope/feed.rss",
-                                 "/processors/nope/services/x/feed.atom", "/feed.json"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/processors/nope/feed.atom",
+        "/processors/vcare/services/nope/feed.rss",
+        "/processors/nope/services/x/feed.atom",
+        "/feed.json",
+    ],
+)
 def test_unknown_feeds_are_404(client, url):
     assert client.get(url).status_code == 404
 
 
 def test_pages_advertise_their_feeds(client):
-    for url, feed in [("/", "/feed.atom"), ("/processors/vcare/", "/processors/vcare/feed.atom"),
-                      ("/processors/vcare/services/sendi/", "/processors/vcare/services/sendi/feed.atom"),
-                      ("/processors/vcare/changes/", "/processors/vcare/feed.rss")]:
+    for url, feed in [
+        ("/", "/feed.atom"),
+        ("/processors/vcare/", "/processors/vcare/feed.atom"),
+        ("/processors/vcare/services/sendi/", "/processors/vcare/services/sendi/feed.atom"),
+        ("/processors/vcare/changes/", "/processors/vcare/feed.rss"),
+    ]:
         html = client.get(url).get_data(as_text=True)
-        assert f'rel="alternate" type="application/atom+xml"' in html and feed in html, url
+        assert 'rel="alternate" type="application/atom+xml"' in html and feed in html, url
         assert f"http://registry.test{feed}" in html  # the URL to copy
 
 
@@ -201,6 +229,7 @@ def test_a_worker_reuses_the_feed_state_briefly_and_forgets_it_when_it_publishes
 
 def test_the_changes_page_is_paged(client, users, monkeypatch):
     from registry.web.public import changes as changes_views
+
     monkeypatch.setattr(changes_views, "PAGE_SIZE", 2)
     for n in range(3):
         announce(users.vcare_editor, f"Acme {n}", days=40 + n)

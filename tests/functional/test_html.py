@@ -1,8 +1,9 @@
 """Every main page parses as valid HTML5 (html5lib's strict parser stops at the first error)."""
+
 import html5lib
 import pytest
 
-from .portal import announce, contract, objection_form, objection_url, objections, US, consent_url
+from .portal import US, announce, consent_url, contract, objection_form, objection_url, objections
 
 
 def strict(page: str, url: str) -> None:
@@ -22,9 +23,18 @@ def check(client, url, expected=200, method="get", data=None):
 
 def test_public_pages_are_valid_html(client, users):
     item = announce(users.vcare_editor)
-    for url in ["/", "/processors/vcare/", "/processors/vcare/?at=2020-01-01", "/processors/vcare/services/operator/",
-                "/processors/vcare/changes/", f"/processors/vcare/changes/{item.id}/", "/processors/vcare/versions/",
-                "/processors/vcare/compare?from=1&to=2", "/processors/vcare/subscribe", "/login"]:
+    for url in [
+        "/",
+        "/processors/vcare/",
+        "/processors/vcare/?at=2020-01-01",
+        "/processors/vcare/services/operator/",
+        "/processors/vcare/changes/",
+        f"/processors/vcare/changes/{item.id}/",
+        "/processors/vcare/versions/",
+        "/processors/vcare/compare?from=1&to=2",
+        "/processors/vcare/subscribe",
+        "/login",
+    ]:
         check(client, url)
     check(client, "/processors/nope/", 404)
     check(client, "/login", 400, "post", {"email": "", "password": ""})
@@ -42,8 +52,13 @@ def test_portal_pages_are_valid_html(client, users, login):
     check(client, objection_url(item, vc))
     check(client, objection_url(item, vc), 400, "post", objection_form(item, vc, grounds="No."))
     check(client, consent_url(consent, vc))
-    check(client, consent_url(consent, vc), 400, "post",
-          {"announcement_id": str(consent.id), "contract_id": str(vc.id), "decision": "maybe", "note": ""})
+    check(
+        client,
+        consent_url(consent, vc),
+        400,
+        "post",
+        {"announcement_id": str(consent.id), "contract_id": str(vc.id), "decision": "maybe", "note": ""},
+    )
     client.post(objection_url(item, vc), data=objection_form(item, vc))
     check(client, f"/portal/objections/{objections()[0].id}/")
     check(client, "/portal/deliveries")
@@ -54,15 +69,27 @@ def test_admin_pages_are_valid_html(client, users, login):
     item = announce(users.vcare_editor)
     from registry.cases import objections as service
     from registry.subprocessors.snapshot import today
+
     from .portal import service as service_of
-    made = service.submit(users.controller_a, item.id, contract().id,
-                          "We object to this supplier for our patients' calls.", [service_of("vcare", "operator").id],
-                          today())
+
+    made = service.submit(
+        users.controller_a,
+        item.id,
+        contract().id,
+        "We object to this supplier for our patients' calls.",
+        [service_of("vcare", "operator").id],
+        today(),
+    )
     login(users.vcare_editor)
-    for url in ["/admin/processors/vcare/", "/admin/processors/vcare/announcements/",
-                "/admin/processors/vcare/announcements/new", f"/admin/processors/vcare/announcements/{item.id}/",
-                "/admin/processors/vcare/objections/", f"/admin/processors/vcare/objections/{made.id}/",
-                "/admin/processors/vcare/audit"]:
+    for url in [
+        "/admin/processors/vcare/",
+        "/admin/processors/vcare/announcements/",
+        "/admin/processors/vcare/announcements/new",
+        f"/admin/processors/vcare/announcements/{item.id}/",
+        "/admin/processors/vcare/objections/",
+        f"/admin/processors/vcare/objections/{made.id}/",
+        "/admin/processors/vcare/audit",
+    ]:
         check(client, url)
     check(client, "/admin/processors/vcare/announcements/new", 400, "post", {"kind": "add"})
     check(client, f"/admin/processors/vcare/objections/{made.id}/outcome", 400, "post", {"outcome": "", "note": ""})

@@ -1,4 +1,5 @@
 """Dutch and English: the language a request gets, the switch, and a Dutch catalogue without gaps."""
+
 from __future__ import annotations
 
 import re
@@ -26,9 +27,14 @@ def source_messages() -> set:
     skip = {"tests", "bench", "migrations", "instance", "node_modules"}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-            PROJECT, method_map, options_map, keywords=keywords,
-            directory_filter=lambda path: not any(part in skip or part.startswith((".", "_"))
-                                                  for part in path.replace("\\", "/").split("/")[-1:])):
+        PROJECT,
+        method_map,
+        options_map,
+        keywords=keywords,
+        directory_filter=lambda path: (
+            not any(part in skip or part.startswith((".", "_")) for part in path.replace("\\", "/").split("/")[-1:])
+        ),
+    ):
         found.add(message if isinstance(message, str) else tuple(message))
     return found
 
@@ -62,22 +68,33 @@ def test_without_any_choice_the_site_is_dutch(app, client):
     assert '<html lang="nl">' in page and "Verwerkers in het register" in page
 
 
-@pytest.mark.parametrize("header,lang,text", [("nl-NL,nl;q=0.9", "nl", "Verwerkers in het register"),
-                                             ("en-GB,en;q=0.8", "en", "Processors in the registry"),
-                                             ("de-DE,en;q=0.5", "en", "Processors in the registry")])
+@pytest.mark.parametrize(
+    "header,lang,text",
+    [
+        ("nl-NL,nl;q=0.9", "nl", "Verwerkers in het register"),
+        ("en-GB,en;q=0.8", "en", "Processors in the registry"),
+        ("de-DE,en;q=0.5", "en", "Processors in the registry"),
+    ],
+)
 def test_the_browser_language_is_used(client, header, lang, text):
     page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
     assert f'<html lang="{lang}">' in page and text in page
 
 
 def test_the_switch_sets_the_language_and_returns_to_the_page(client):
-    response = client.post("/language", data={"language": "nl", "next": "/processors/vcare/?at=2026-11-01"},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/language",
+        data={"language": "nl", "next": "/processors/vcare/?at=2026-11-01"},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/processors/vcare/?at=2026-11-01")
     page = client.get("/processors/vcare/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="nl">' in page and "Contractvoorwaarden" in page
-    assert client.post("/language", data={"language": "xx", "next": "https://evil.example/"}).headers[
-        "Location"].endswith("/")
+    assert (
+        client.post("/language", data={"language": "xx", "next": "https://evil.example/"})
+        .headers["Location"]
+        .endswith("/")
+    )
 
 
 def test_a_logged_in_users_choice_is_kept_on_the_account(client, users, login):
@@ -93,9 +110,13 @@ def test_a_logged_in_users_choice_is_kept_on_the_account(client, users, login):
 def test_the_main_pages_read_in_dutch(client, users, login):
     item = announce(users.vcare_editor)
     headers = {"Accept-Language": "nl"}
-    pages = {"/": "Verwerkers in het register", "/processors/vcare/": "Diensten en hun subverwerkers",
-             f"/processors/vcare/changes/{item.id}/": "Wat verwerkingsverantwoordelijken kunnen doen, en tot wanneer",
-             "/processors/vcare/subscribe": "Aanmelden", "/login": "Inloggen"}
+    pages = {
+        "/": "Verwerkers in het register",
+        "/processors/vcare/": "Diensten en hun subverwerkers",
+        f"/processors/vcare/changes/{item.id}/": "Wat verwerkingsverantwoordelijken kunnen doen, en tot wanneer",
+        "/processors/vcare/subscribe": "Aanmelden",
+        "/login": "Inloggen",
+    }
     for url, text in pages.items():
         page = client.get(url, headers=headers).get_data(as_text=True)
         assert text in page, url

@@ -1,4 +1,5 @@
 """Dutch beyond the public pages: the processor's side, domain messages, computed dates and rules, feeds, mail."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,21 +16,28 @@ from .portal import GROUNDS, announce, contract, objection_form, objection_url
 
 DUTCH = {"Accept-Language": "nl"}
 NOTICE_ADDRESS = "privacy@huisartsenpraktijk-x.example"
-pytestmark = pytest.mark.usefixtures("clock")   # 1 December 2026: announcements take effect on 15 January 2027
+pytestmark = pytest.mark.usefixtures("clock")  # 1 December 2026: announcements take effect on 15 January 2027
 
 
 def mail_to(address: str, **filters) -> OutboxMessage:
-    return db.session.scalar(select(OutboxMessage).filter_by(recipient=address, **filters)
-                             .order_by(OutboxMessage.id.desc()))
+    return db.session.scalar(
+        select(OutboxMessage).filter_by(recipient=address, **filters).order_by(OutboxMessage.id.desc())
+    )
 
 
 def test_the_processors_admin_pages_read_in_dutch(client, users, login):
     login(users.vcare_editor)
-    pages = {"/admin/processors/vcare/": ["Klantovereenkomsten", "Contractvoorwaarden", "Recente wijzigingen"],
-             "/admin/processors/vcare/announcements/new": ["Wijziging aankondigen", "Soort wijziging",
-                                                           "Een subverwerker toevoegen", "Duitsland"],
-             "/admin/processors/vcare/contracts/new": ["Taal van de aankondigingen", "Kenmerk van de overeenkomst"],
-             "/admin/processors/vcare/objections/": ["Bezwaren en toestemmingsbesluiten"]}
+    pages = {
+        "/admin/processors/vcare/": ["Klantovereenkomsten", "Contractvoorwaarden", "Recente wijzigingen"],
+        "/admin/processors/vcare/announcements/new": [
+            "Wijziging aankondigen",
+            "Soort wijziging",
+            "Een subverwerker toevoegen",
+            "Duitsland",
+        ],
+        "/admin/processors/vcare/contracts/new": ["Taal van de aankondigingen", "Kenmerk van de overeenkomst"],
+        "/admin/processors/vcare/objections/": ["Bezwaren en toestemmingsbesluiten"],
+    }
     for url, texts in pages.items():
         page = client.get(url, headers=DUTCH).get_data(as_text=True)
         for text in texts:
@@ -39,8 +47,10 @@ def test_the_processors_admin_pages_read_in_dutch(client, users, login):
 
 def test_the_preview_of_a_draft_reads_in_dutch(client, users, login):
     login(users.vcare_editor)
-    client.post("/admin/processors/vcare/announcements/new",
-                data=form(new_name="Nimbus B.V.", locations=(("NL", "Amsterdam", ""),)))
+    client.post(
+        "/admin/processors/vcare/announcements/new",
+        data=form(new_name="Nimbus B.V.", locations=(("NL", "Amsterdam", ""),)),
+    )
     item = db.session.scalar(select(Announcement).order_by(Announcement.id.desc()))
     page = client.get(f"/admin/processors/vcare/announcements/{item.id}/", headers=DUTCH).get_data(as_text=True)
     assert "Voorbeeld van concept" in page and "De verwerkingsverantwoordelijke kan bezwaar maken" in page
@@ -50,13 +60,19 @@ def test_the_preview_of_a_draft_reads_in_dutch(client, users, login):
 
 def test_form_and_domain_errors_read_in_dutch_and_keep_the_input(client, users, login):
     login(users.vcare_editor)
-    page = client.post("/admin/processors/vcare/announcements/new", headers=DUTCH,
-                       data=form(reason="", purpose="Bellen vanuit de cloud")).get_data(as_text=True)
+    page = client.post(
+        "/admin/processors/vcare/announcements/new",
+        headers=DUTCH,
+        data=form(reason="", purpose="Bellen vanuit de cloud"),
+    ).get_data(as_text=True)
     assert "Geef de reden voor de wijziging." in page and "Bellen vanuit de cloud" in page
     # the summary at the top lists it too, linked to the field
     assert '<a href="#reason">Reden voor de wijziging</a>: Geef de reden voor de wijziging.' in page
-    response = client.post("/admin/processors/vcare/announcements/new", headers=DUTCH,
-                           data=form(effective_date="2026-11-30", new_name="Acme Cloud"))
+    response = client.post(
+        "/admin/processors/vcare/announcements/new",
+        headers=DUTCH,
+        data=form(effective_date="2026-11-30", new_name="Acme Cloud"),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "De ingangsdatum 30 november 2026 ligt in het verleden." in page and "Acme Cloud" in page
@@ -80,13 +96,15 @@ def test_a_rolled_deadline_names_the_day_in_the_pages_language(app):
     from flask_babel import force_locale
 
     from registry.law import periods
+
     result = periods.deadline_to_act(date(2026, 11, 26), 30)  # ends on Saturday 26 December, Second Day of Christmas
     assert (result.rolled_from, result.day) == (date(2026, 12, 26), date(2026, 12, 28))
     with app.test_request_context(), force_locale("nl"):
         assert str(result.explanation).endswith(" De termijn zou zijn geëindigd op 26 december 2026 (Tweede Kerstdag).")
     with app.test_request_context(), force_locale("en"):
-        assert str(result.explanation).endswith(" The period would have ended on December 26, 2026 (Second Day of "
-                                           "Christmas).")
+        assert str(result.explanation).endswith(
+            " The period would have ended on December 26, 2026 (Second Day of Christmas)."
+        )
 
 
 def test_the_annexes_inconsistencies_and_error_pages_read_in_dutch(client):
@@ -108,10 +126,13 @@ def test_a_feed_reads_in_the_language_its_address_names(client, users):
     assert "Diensten: Operator." in nl_feed.entries[0].summary and "Services: Operator." in en_feed.entries[0].summary
     assert nl_feed.entries[0].id == en_feed.entries[0].id  # one entry, two languages
     assert dutch.headers["ETag"] != english.headers["ETag"]
-    assert any(link.rel == "self" and link.href.endswith("/processors/vcare/feed.atom?lang=nl")
-               for link in nl_feed.feed.links)
-    assert client.get("/processors/vcare/feed.atom?lang=nl",
-                      headers={"If-None-Match": dutch.headers["ETag"]}).status_code == 304
+    assert any(
+        link.rel == "self" and link.href.endswith("/processors/vcare/feed.atom?lang=nl") for link in nl_feed.feed.links
+    )
+    assert (
+        client.get("/processors/vcare/feed.atom?lang=nl", headers={"If-None-Match": dutch.headers["ETag"]}).status_code
+        == 304
+    )
     page = client.get(f"/processors/vcare/changes/{item.id}/", headers=DUTCH).get_data(as_text=True)
     assert "/processors/vcare/feed.atom?lang=nl" in page
 
@@ -155,8 +176,8 @@ def test_case_mail_reaches_each_person_in_their_own_language(client, users, logi
 
 
 def test_the_audit_log_reads_in_the_readers_language_and_stores_english(client, users, login):
-    from registry.models import AuditEntry
     from registry.audit.trail import verify_chain
+    from registry.models import AuditEntry
 
     item = announce(users.vcare_editor)
     login(users.controller_a)

@@ -1,4 +1,5 @@
 """Hostile text in every field a user types comes out inert: HTML, Atom, RSS, CSV and mail."""
+
 import csv
 import io
 
@@ -6,9 +7,9 @@ import feedparser
 from markupsafe import escape
 from sqlalchemy import select
 
+from registry.cases import objections
 from registry.extensions import db
 from registry.models import OutboxMessage
-from registry.cases import objections
 from registry.subprocessors.snapshot import today
 
 from .portal import announce, contract, service
@@ -18,7 +19,7 @@ FORMULA = "=cmd|' /C calc'!A0"
 GROUNDS = f"{FORMULA} We object strongly to this {SCRIPT} supplier for our calls."
 
 
-ESCAPED = str(escape(SCRIPT))       # what an HTML page or mail shows: the text, as text
+ESCAPED = str(escape(SCRIPT))  # what an HTML page or mail shows: the text, as text
 
 
 def no_live_markup(text: str, shown: str | None = ESCAPED) -> None:
@@ -32,20 +33,30 @@ def test_hostile_names_reasons_and_grounds_are_inert_everywhere(client, users, l
     item = announce(users.vcare_editor, name=f"{FORMULA} {SCRIPT}")
     item.reason = SCRIPT
     db.session.commit()
-    made = objections.submit(users.controller_a, item.id, contract().id, GROUNDS,
-                             [service("vcare", "operator").id], today())
-    effective = item.effective_date.isoformat()     # the registry shows the new name from that day
-    for url in [f"/processors/vcare/changes/{item.id}/", "/processors/vcare/changes/",
-                f"/processors/vcare/?at={effective}"]:
+    made = objections.submit(
+        users.controller_a, item.id, contract().id, GROUNDS, [service("vcare", "operator").id], today()
+    )
+    effective = item.effective_date.isoformat()  # the registry shows the new name from that day
+    for url in [
+        f"/processors/vcare/changes/{item.id}/",
+        "/processors/vcare/changes/",
+        f"/processors/vcare/?at={effective}",
+    ]:
         no_live_markup(client.get(url).get_data(as_text=True))
     for url in ["/processors/vcare/feed.atom", "/processors/vcare/feed.rss", "/feed.atom"]:
         body = client.get(url).get_data(as_text=True)
-        no_live_markup(body, shown=SCRIPT.replace("<", "&lt;").replace(">", "&gt;"))   # escaped once in the XML
+        no_live_markup(body, shown=SCRIPT.replace("<", "&lt;").replace(">", "&gt;"))  # escaped once in the XML
         parsed = feedparser.parse(body)
         assert parsed.bozo == 0 and parsed.entries[0].title.startswith(f"Vcare adds {FORMULA} <script>")
-    rows = list(csv.reader(io.StringIO(client.get("/processors/vcare/registry.csv",
-                                                  query_string={"at": item.effective_date.isoformat()}).get_data(
-        as_text=True))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    "/processors/vcare/registry.csv", query_string={"at": item.effective_date.isoformat()}
+                ).get_data(as_text=True)
+            )
+        )
+    )
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     assert any(cell.startswith("'=cmd") for row in rows for cell in row)
     login(users.controller_a)
@@ -60,5 +71,5 @@ def test_hostile_names_reasons_and_grounds_are_inert_everywhere(client, users, l
     assert sorted(m.kind for m in messages) == ["contract_announcement"] + ["objection"] * 4
     for message in messages:
         no_live_markup(message.body.html)
-        assert SCRIPT in message.body.text      # plain text mail carries it as it was typed: no markup there
+        assert SCRIPT in message.body.text  # plain text mail carries it as it was typed: no markup there
         assert "\n" not in message.body.subject and "\r" not in message.body.subject

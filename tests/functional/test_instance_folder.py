@@ -1,4 +1,5 @@
 """Where the app keeps its instance folder and finds its files, in a checkout and when told by the environment."""
+
 from pathlib import Path
 
 import registry

@@ -2,21 +2,21 @@
 
 On a fixed clock (1 December 2026, noon in Amsterdam): announcements take effect 45 days later, 15 January 2027.
 """
+
 import email
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email import policy
 
 import pytest
 import time_machine
 from sqlalchemy import select
 
-from registry.extensions import db
-from registry.models import Announcement, OutboxMessage, Processor, Subscription
-from registry.audit import trail as audit
 from registry.announcements import publication
-from registry.mail import subscriptions
 from registry.announcements.drafting import save_draft
+from registry.audit import trail as audit
+from registry.extensions import db
 from registry.mail.delivery import deliver
+from registry.models import Announcement, OutboxMessage, Processor, Subscription
 from registry.subprocessors.snapshot import today
 
 from .announce import ids
@@ -30,10 +30,12 @@ def vcare():
 
 
 def subscriber(email, services=(), status="confirmed", language="en"):
-    sub = Subscription(processor_id=vcare().id, email=email, status=status, language=language,
-                       all_services=not services)
+    sub = Subscription(
+        processor_id=vcare().id, email=email, status=status, language=language, all_services=not services
+    )
     if services:
         from registry.models import Service
+
         sub.services = list(db.session.scalars(select(Service).where(Service.id.in_(ids("vcare", *services)))))
     db.session.add(sub)
     db.session.commit()
@@ -41,9 +43,14 @@ def subscriber(email, services=(), status="confirmed", language="en"):
 
 
 def publish_add(editor, name="Acme Cloud", services=("operator",)):
-    data = {"kind": "add", "service_ids": ids("vcare", *services), "new_name": name, "reason": "Better service",
-            "effective_date": today() + timedelta(days=45),
-            "locations": [{"country": "US", "place": "Virginia", "role": "processing", "transfer_basis": "scc"}]}
+    data = {
+        "kind": "add",
+        "service_ids": ids("vcare", *services),
+        "new_name": name,
+        "reason": "Better service",
+        "effective_date": today() + timedelta(days=45),
+        "locations": [{"country": "US", "place": "Virginia", "role": "processing", "transfer_basis": "scc"}],
+    }
     item = save_draft(editor, vcare(), None, data)
     publication.publish(editor, vcare(), item.id)
     return db.session.get(Announcement, item.id)
@@ -65,8 +72,10 @@ def test_publishing_queues_contract_announcements_and_subscriber_mail(app, users
     notice_mail = next(m for m in rows if m.recipient == NOTICE_ADDRESS)
     assert notice_mail.kind == "contract_announcement" and notice_mail.contract_id is not None
     # Vcare 5.3: outside the EEA only with consent; consent has no deadline, the change waits for it.
-    assert ("There is no deadline: the change does not apply to your services until you grant consent."
-            in notice_mail.body.text)
+    assert (
+        "There is no deadline: the change does not apply to your services until you grant consent."
+        in notice_mail.body.text
+    )
     assert "Notice: 30 days (the processor's policy, not in the contract)" in notice_mail.body.text
     assert all(m.message_id.endswith("@registry.test>") for m in rows)
 
@@ -87,9 +96,14 @@ def test_a_withdrawal_is_mailed_too(app, users):
 
 def test_a_publish_whose_transaction_fails_queues_nothing(app, users, monkeypatch):
     subscriber("all@example.org")
-    data = {"kind": "add", "service_ids": ids("vcare", "operator"), "new_name": "Acme", "reason": "x",
-            "effective_date": today() + timedelta(days=45),
-            "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}]}
+    data = {
+        "kind": "add",
+        "service_ids": ids("vcare", "operator"),
+        "new_name": "Acme",
+        "reason": "x",
+        "effective_date": today() + timedelta(days=45),
+        "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}],
+    }
     item = save_draft(users.vcare_editor, vcare(), None, data)
 
     def fail(*args, **kwargs):
@@ -158,11 +172,11 @@ def test_a_server_that_refuses_connections_gets_the_message_later_once(app, user
         app.config.update(MAIL_PORT=1, MAIL_RETRY_BASE=60)
         report = deliver("test", once=True)
         [message] = outbox()
-        noon = datetime(2026, 12, 1, 11, 0, tzinfo=timezone.utc)
+        noon = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
         assert (report.sent, report.retried, message.status, message.attempts) == (0, 1, "queued", 1)
         assert (message.queued_at, message.next_attempt_at) == (noon, noon + timedelta(seconds=60))
         app.config.update(MAIL_PORT=server.port)
-        assert deliver("test", once=True).sent == 0          # not due yet: nothing is sent early
+        assert deliver("test", once=True).sent == 0  # not due yet: nothing is sent early
         with time_machine.travel(noon + timedelta(seconds=61), tick=False):
             report = deliver("test", once=True)
     db.session.expire_all()
@@ -192,6 +206,7 @@ def test_mail_send_command_once(app, runner, users, tmp_path, monkeypatch):
 
 def test_a_line_break_in_user_text_cannot_add_a_mail_header(app, users):
     from registry.exceptions import DomainError
+
     with pytest.raises(DomainError, match="without line breaks"):
         publish_add(users.vcare_editor, name="Acme\r\nBcc: spy@example.org")
     db.session.rollback()

@@ -1,4 +1,5 @@
 """Links in mail: the domain names a place, the web layer gives its address on BASE_URL."""
+
 import pytest
 
 from registry.mail.links import Place, url

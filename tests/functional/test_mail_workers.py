@@ -1,4 +1,5 @@
 """The mail worker as a separate process: killed mid-batch, and two at once on PostgreSQL (real commits)."""
+
 from __future__ import annotations
 
 import os
@@ -14,11 +15,11 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from registry import create_app
-from registry.extensions import db
-from registry.models import OutboxMessage, Processor, Service, Subscription
 from registry.accounts import users as accounts
 from registry.announcements import publication
 from registry.announcements.drafting import save_draft
+from registry.extensions import db
+from registry.models import OutboxMessage, Processor, Service, Subscription
 from registry.subprocessors.seeding import load_seed
 from registry.subprocessors.snapshot import today
 
@@ -38,8 +39,13 @@ def _database(kind: str, tmp_path: Path) -> str:
 
 def _committed_queue(url: str) -> None:
     """A database with an announcement published to RECIPIENTS subscribers, all committed."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                      "BASE_URL": "http://registry.test"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "BASE_URL": "http://registry.test",
+        }
+    )
     with app.app_context(), app.test_request_context():
         upgrade()
         load_seed(PROJECT / "seed")
@@ -49,20 +55,42 @@ def _committed_queue(url: str) -> None:
             db.session.add(Subscription(processor_id=vcare.id, email=f"s{n}@example.org", status="confirmed"))
         db.session.commit()
         service = db.session.scalar(select(Service).filter_by(processor_id=vcare.id, key="operator"))
-        item = save_draft(editor, vcare, None, {
-            "kind": "add", "service_ids": [service.id], "new_name": "Acme", "reason": "Tests",
-            "effective_date": today() + timedelta(days=45),
-            "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}]})
+        item = save_draft(
+            editor,
+            vcare,
+            None,
+            {
+                "kind": "add",
+                "service_ids": [service.id],
+                "new_name": "Acme",
+                "reason": "Tests",
+                "effective_date": today() + timedelta(days=45),
+                "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}],
+            },
+        )
         publication.publish(editor, vcare, item.id)
         db.session.remove()
         db.engine.dispose()
 
 
 def _worker(url: str, port: int, *args: str) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=url, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port), MAIL_RETRY_BASE="0",
-               MAIL_CLAIM_LEASE="1", SECRET_KEY="test", BASE_URL="http://registry.test")
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "mail", "send", *args],
-                            cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(port),
+        MAIL_RETRY_BASE="0",
+        MAIL_CLAIM_LEASE="1",
+        SECRET_KEY="test",
+        BASE_URL="http://registry.test",
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "mail", "send", *args],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _statuses(url: str) -> dict[str, int]:
@@ -85,7 +113,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(kind, tmp_path):
             time.sleep(0.02)
         worker.send_signal(signal.SIGKILL)
         worker.communicate()
-        time.sleep(0.2)   # a DATA the server had in hand when the worker died is accepted (or not) by now
+        time.sleep(0.2)  # a DATA the server had in hand when the worker died is accepted (or not) by now
         at_kill = len(server.handler.messages)
         assert 0 < at_kill < RECIPIENTS, "the kill came too late to test anything"
         recorded = _statuses(url)
@@ -103,7 +131,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(kind, tmp_path):
         output = again.communicate(timeout=120)[0].decode()
         assert again.returncode == 0, output
     copies = server.handler.received_by()
-    assert set(copies) == ADDRESSES                      # every subscriber got it: nothing lost
+    assert set(copies) == ADDRESSES  # every subscriber got it: nothing lost
     # A second copy only of a message accepted but not yet recorded at the kill, and then of that one alone.
     assert len(server.handler.messages) == RECIPIENTS + at_kill - recorded.get("sent", 0)
     repeated = {to: msgs for to, msgs in copies.items() if len(msgs) > 1}
@@ -130,15 +158,22 @@ def test_two_workers_at_once_on_postgresql_send_each_message_once(tmp_path):
 def test_no_message_goes_out_before_the_previous_one_is_recorded(tmp_path, monkeypatch):
     """On PostgreSQL a 'sent' mark is committed while the next message's envelope goes out; if it fails,
     the next message's DATA is never sent, so a repeat stays limited to one message."""
-    from registry.mail import delivery, outcomes as marks
+    from registry.mail import delivery
+    from registry.mail import outcomes as marks
 
     url = _database("postgresql", tmp_path)
     _committed_queue(url)
     # The prepared 'sent' statement fails in the database (division by zero), as a lost mark would.
     monkeypatch.setattr(marks, "SENT_ON_POSTGRESQL", b"SELECT 1 / ($1::int - $1::int)")
     with SmtpServer(Recorder()) as server:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port,
-                          "BASE_URL": "http://registry.test"})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "MAIL_SERVER": "127.0.0.1",
+                "MAIL_PORT": server.port,
+                "BASE_URL": "http://registry.test",
+            }
+        )
         with app.app_context():
             with pytest.raises(marks.MarkFailed, match="division by zero"):
                 delivery.deliver("test", once=True, own_connection=True)

@@ -11,6 +11,7 @@ Tuesday 1 December 2026:
 - 45 days end at the end of Friday 15 January 2027: the change may take effect on Saturday 16 January 2027
   (a notice period is counted back from the effective date and does not move off a weekend).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -43,9 +44,16 @@ def editor(client, users, login):
 
 
 def post_draft(editor, effective: str, services=("operator",), **extra):
-    return editor.post("/admin/processors/vcare/announcements/new",
-                       data=form(new_name="Acme Cloud", services=services, effective_date=effective,
-                                 locations=(("NL", "Amsterdam", ""),), **extra))
+    return editor.post(
+        "/admin/processors/vcare/announcements/new",
+        data=form(
+            new_name="Acme Cloud",
+            services=services,
+            effective_date=effective,
+            locations=(("NL", "Amsterdam", ""),),
+            **extra,
+        ),
+    )
 
 
 def drafted(editor, effective: str, services=("operator",)) -> Announcement:
@@ -77,15 +85,27 @@ def test_a_service_only_the_30_day_contract_takes_is_bound_by_30_days(editor):
     assert "The effective date must be January 1, 2027 or later." in texts(page, "p")
 
 
-@pytest.mark.parametrize("effective,message", [
-    ("2026-12-31", f"Too early for {VC}: 30 days' notice (the processor's policy, not in the contract) means the "
-                   "change can take effect on January 1, 2027 at the earliest."),
-    # Early enough for VC-2024-0117's 30 days, too early for VC-2026-0045's 45.
-    ("2027-01-01", f"Too early for {NOORD}: 45 days' notice (art. 4.1 (test)) means the change can take effect on "
-                   "January 16, 2027 at the earliest."),
-    ("2027-01-15", f"Too early for {NOORD}: 45 days' notice (art. 4.1 (test)) means the change can take effect on "
-                   "January 16, 2027 at the earliest."),
-])
+@pytest.mark.parametrize(
+    "effective,message",
+    [
+        (
+            "2026-12-31",
+            f"Too early for {VC}: 30 days' notice (the processor's policy, not in the contract) means the "
+            "change can take effect on January 1, 2027 at the earliest.",
+        ),
+        # Early enough for VC-2024-0117's 30 days, too early for VC-2026-0045's 45.
+        (
+            "2027-01-01",
+            f"Too early for {NOORD}: 45 days' notice (art. 4.1 (test)) means the change can take effect on "
+            "January 16, 2027 at the earliest.",
+        ),
+        (
+            "2027-01-15",
+            f"Too early for {NOORD}: 45 days' notice (art. 4.1 (test)) means the change can take effect on "
+            "January 16, 2027 at the earliest.",
+        ),
+    ],
+)
 def test_a_date_that_breaks_either_notice_period_is_refused_at_the_field(editor, effective, message):
     before = announcements()
     response = post_draft(editor, effective)
@@ -107,40 +127,56 @@ def test_publishing_a_day_later_rechecks_the_longer_period(editor, users, login)
         response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/publish")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert (f"Too early for {NOORD}: 45 days' notice (art. 4.1 (test)) means the change can take effect on "
-            "January 17, 2027 at the earliest.") in texts(page, "p")
+    assert (
+        f"Too early for {NOORD}: 45 days' notice (art. 4.1 (test)) means the change can take effect on "
+        "January 17, 2027 at the earliest."
+    ) in texts(page, "p")
     assert db.session.get(Announcement, item.id).status == "draft"
 
 
 def test_the_published_deadlines_and_each_contracts_notice_mail_state_its_own_period(editor):
     item = publish(editor, drafted(editor, "2027-01-16"))
     assert item.published_at.date() == TODAY
-    assert [(d["terms_version"], d["notice_days"], d["notice_source"], d["notice_end"], d["earliest_effective"])
-            for d in item.deadlines] == [
+    assert [
+        (d["terms_version"], d["notice_days"], d["notice_source"], d["notice_end"], d["earliest_effective"])
+        for d in item.deadlines
+    ] == [
         ("Verwerkersovereenkomst (seed 000)", 30, "policy", "2026-12-31", "2027-01-01"),
         (factories.NOTICE_45.version, 45, "contract", "2027-01-15", "2027-01-16"),
     ]
     public = editor.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
-    assert ("45 days' notice (art. 4.1 (test)): the change could take effect on January 16, 2027 at the "
-            "earliest.") in public
-    assert ("30 days' notice (the processor's policy, not in the contract): the change could take effect on "
-            "January 1, 2027 at the earliest.") in public
-    mails = {m.recipient: m.body.text for m in db.session.scalars(
-        select(OutboxMessage).filter_by(kind="contract_announcement", announcement_id=item.id))}
+    assert (
+        "45 days' notice (art. 4.1 (test)): the change could take effect on January 16, 2027 at the earliest."
+    ) in public
+    assert (
+        "30 days' notice (the processor's policy, not in the contract): the change could take effect on "
+        "January 1, 2027 at the earliest."
+    ) in public
+    mails = {
+        m.recipient: m.body.text
+        for m in db.session.scalars(
+            select(OutboxMessage).filter_by(kind="contract_announcement", announcement_id=item.id)
+        )
+    }
     assert set(mails) == {X_ADDRESS, NOORD_ADDRESS}
     assert "Notice: 45 days (art. 4.1 (test)), the processor's duty, not a deadline for you." in mails[NOORD_ADDRESS]
-    assert ("Notice: 30 days (the processor's policy, not in the contract), the processor's duty, not a deadline "
-            "for you.") in mails[X_ADDRESS]
+    assert (
+        "Notice: 30 days (the processor's policy, not in the contract), the processor's duty, not a deadline for you."
+    ) in mails[X_ADDRESS]
 
 
 def test_the_controller_under_45_days_reads_its_own_period_in_the_portal(client, editor, login):
     from registry.accounts import users as accounts
+
     item = publish(editor, drafted(editor, "2027-01-16"))
     editor.post("/logout")
-    controller = accounts.create_user("c@tandarts-noord.example", "controller", "tandartspraktijk-noord",
-                                      factories.PASSWORD, actor="test")
+    controller = accounts.create_user(
+        "c@tandarts-noord.example", "controller", "tandartspraktijk-noord", factories.PASSWORD, actor="test"
+    )
     login(controller)
     noord = db.session.scalar(select(CustomerContract).filter_by(reference=factories.NOTICE_45.reference))
     page = client.get(objection_url(item, noord)).get_data(as_text=True)
-    assert ("Published on December 1, 2026; 45 days' notice (art. 4.1 (test)): the earliest effective date was "
-            "January 16, 2027.") in " ".join(texts(page, "dd"))
+    assert (
+        "Published on December 1, 2026; 45 days' notice (art. 4.1 (test)): the earliest effective date was "
+        "January 16, 2027."
+    ) in " ".join(texts(page, "dd"))

@@ -1,4 +1,5 @@
 """50 controllers object to one announcement at the same moment: 50 objections, 50 receipts (real commits)."""
+
 from __future__ import annotations
 
 import threading
@@ -10,12 +11,12 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from registry import create_app
-from registry.extensions import db
-from registry.models import CustomerContract, Objection, OutboxMessage, Service
 from registry.accounts import users as accounts
-from registry.audit import trail as audit
 from registry.announcements import publication
 from registry.announcements.drafting import save_draft
+from registry.audit import trail as audit
+from registry.extensions import db
+from registry.models import CustomerContract, Objection, OutboxMessage, Service
 from registry.subprocessors.seeding import load_seed
 from registry.subprocessors.snapshot import today
 
@@ -35,10 +36,18 @@ def _url(kind: str, tmp_path: Path) -> str:
 
 
 def _app(url: str):
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                       "BASE_URL": "http://registry.test", "WTF_CSRF_ENABLED": False, "TESTING": True,
-                       "LOGIN_RATE_LIMIT": "10000 per minute", "DEFAULT_LANGUAGE": "en",
-                       "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10, "max_overflow": 45}})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "BASE_URL": "http://registry.test",
+            "WTF_CSRF_ENABLED": False,
+            "TESTING": True,
+            "LOGIN_RATE_LIMIT": "10000 per minute",
+            "DEFAULT_LANGUAGE": "en",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10, "max_overflow": 45},
+        }
+    )
 
 
 def _world(app) -> tuple[int, int]:
@@ -51,10 +60,19 @@ def _world(app) -> tuple[int, int]:
         for n in range(CONTROLLERS):
             accounts.create_user(f"c{n}@praktijk-{n}.example", "controller", f"praktijk-{n}", PASSWORD, actor="test")
         editor = accounts.create_user("ed@vcare.example.org", "editor", "vcare", PASSWORD, actor="test")
-        item = save_draft(editor, vcare, None, {
-            "kind": "add", "service_ids": [operator.id], "new_name": "Acme", "reason": "Tests",
-            "effective_date": today() + timedelta(days=45),
-            "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}]})
+        item = save_draft(
+            editor,
+            vcare,
+            None,
+            {
+                "kind": "add",
+                "service_ids": [operator.id],
+                "new_name": "Acme",
+                "reason": "Tests",
+                "effective_date": today() + timedelta(days=45),
+                "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}],
+            },
+        )
         publication.publish(editor, vcare, item.id)
         announcement_id = item.id
         contract_ids = {c.reference: c.id for c in db.session.scalars(select(CustomerContract))}
@@ -78,8 +96,12 @@ def test_fifty_objections_at_once_are_all_stored_with_fifty_receipts(kind, tmp_p
     def submit(n: int) -> None:
         contract_id = contract_ids[f"VC-{n:03d}"]
         url = f"/portal/contracts/{contract_id}/announcements/{announcement_id}/objection"
-        data = {"announcement_id": str(announcement_id), "contract_id": str(contract_id), "grounds": GROUNDS,
-                "service_ids": []}
+        data = {
+            "announcement_id": str(announcement_id),
+            "contract_id": str(contract_id),
+            "grounds": GROUNDS,
+            "service_ids": [],
+        }
         with app.app_context():
             operator = db.session.scalar(select(Service.id).filter_by(key="operator"))
         data["service_ids"] = [str(operator)]
@@ -87,8 +109,10 @@ def test_fifty_objections_at_once_are_all_stored_with_fifty_receipts(kind, tmp_p
         try:
             response = clients[n].post(url, data=data)
             receipt = clients[n].get(response.headers.get("Location", "/")) if response.status_code == 302 else None
-            results[n] = (response.status_code, receipt.get_data(as_text=True) if receipt else response.get_data(
-                as_text=True))
+            results[n] = (
+                response.status_code,
+                receipt.get_data(as_text=True) if receipt else response.get_data(as_text=True),
+            )
         except Exception as exc:  # pragma: no cover - reported below
             results[n] = (None, repr(exc))
 
@@ -106,8 +130,10 @@ def test_fifty_objections_at_once_are_all_stored_with_fifty_receipts(kind, tmp_p
         assert len(references) == CONTROLLERS
         for n, (_, receipt) in enumerate(results):
             assert f"-{contract_ids[f'VC-{n:03d}']:05d}" in receipt and "Receipt" in receipt
-        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
-                                 .where(OutboxMessage.kind == "objection")) == CONTROLLERS * 3
+        assert (
+            db.session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "objection"))
+            == CONTROLLERS * 3
+        )
         assert audit.verify_chain() == []
         db.session.remove()
         db.engine.dispose()

@@ -1,4 +1,5 @@
 """A sub-processor's own sub-processors (GDPR art. 28(4), EDPB Opinion 22/2024): announced, dated, shown, withdrawn."""
+
 import csv
 import io
 from datetime import date
@@ -15,7 +16,7 @@ from .announce import draft, form, publish, sp_id
 
 # Bijlage A names Microsoft for these services of Vcare (seed 000).
 MICROSOFT_SERVICES = ("support-tickets", "operator", "number-entry", "call-back", "reporter", "back-up")
-pytestmark = pytest.mark.usefixtures("clock")     # announced on 1 December 2026
+pytestmark = pytest.mark.usefixtures("clock")  # announced on 1 December 2026
 
 
 @pytest.fixture
@@ -26,8 +27,17 @@ def editor(client, users, login):
 
 def onward_add(client, parent_key="microsoft", name="PCI", effective="2027-01-15"):
     parent = sp_id("vcare", parent_key) if parent_key else None
-    return publish(client, draft(client, parent_id=str(parent), new_name=name, services=MICROSOFT_SERVICES,
-                                 effective_date=effective, locations=(("NL", "Amsterdam", ""),)))
+    return publish(
+        client,
+        draft(
+            client,
+            parent_id=str(parent),
+            new_name=name,
+            services=MICROSOFT_SERVICES,
+            effective_date=effective,
+            locations=(("NL", "Amsterdam", ""),),
+        ),
+    )
 
 
 def chain_in_json(client, day, service="operator", key="microsoft"):
@@ -39,8 +49,11 @@ def chain_in_json(client, day, service="operator", key="microsoft"):
 
 def csv_rows(client, day):
     text = client.get(f"/processors/vcare/registry.csv?at={day}").get_data(as_text=True)
-    return [(r["service_key"], r["sub_processor"], r["parent_sub_processor"], r["engaged_from"])
-            for r in csv.DictReader(io.StringIO(text)) if r["parent_sub_processor"]]
+    return [
+        (r["service_key"], r["sub_processor"], r["parent_sub_processor"], r["engaged_from"])
+        for r in csv.DictReader(io.StringIO(text))
+        if r["parent_sub_processor"]
+    ]
 
 
 def test_an_onward_add_shows_from_its_effective_date_and_not_before(editor):
@@ -49,8 +62,11 @@ def test_an_onward_add_shows_from_its_effective_date_and_not_before(editor):
     assert str(item.title).startswith("Vcare: Microsoft adds PCI as its own sub-processor for Support")
     assert chain_in_json(editor, "2027-01-14") == []
     [pci] = chain_in_json(editor, "2027-01-15")
-    assert (pci["name"], pci["parent"], pci["engaged_from"]) == ("PCI", {"key": "microsoft", "name": "Microsoft"},
-                                                                 "2027-01-15")
+    assert (pci["name"], pci["parent"], pci["engaged_from"]) == (
+        "PCI",
+        {"key": "microsoft", "name": "Microsoft"},
+        "2027-01-15",
+    )
     assert csv_rows(editor, "2027-01-14") == []
     assert ("operator", "PCI", "Microsoft", "2027-01-15") in csv_rows(editor, "2027-01-15")
     assert {row[0] for row in csv_rows(editor, "2027-01-15")} == set(MICROSOFT_SERVICES)
@@ -77,8 +93,9 @@ def test_the_chain_is_walked_to_any_depth(editor):
 
 def test_a_withdrawn_onward_add_shows_no_more(editor):
     item = onward_add(editor)
-    response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw",
-                           data={"reason": "PCI is not engaged after all"})
+    response = editor.post(
+        f"/admin/processors/vcare/announcements/{item.id}/withdraw", data={"reason": "PCI is not engaged after all"}
+    )
     assert response.status_code == 302
     assert chain_in_json(editor, "2027-01-15") == [] and csv_rows(editor, "2027-01-15") == []
     link = db.session.scalar(select(OnwardEngagement).filter_by(announcement_id=item.id))
@@ -87,9 +104,18 @@ def test_a_withdrawn_onward_add_shows_no_more(editor):
 
 def test_an_onward_remove_ends_the_link_on_its_effective_date(editor):
     onward_add(editor)
-    removal = publish(editor, draft(editor, kind="remove", parent_id=str(sp_id("vcare", "microsoft")),
-                                    target_id=str(sp_id("vcare", "pci")), services=MICROSOFT_SERVICES,
-                                    effective_date="2027-02-01", locations=()))
+    removal = publish(
+        editor,
+        draft(
+            editor,
+            kind="remove",
+            parent_id=str(sp_id("vcare", "microsoft")),
+            target_id=str(sp_id("vcare", "pci")),
+            services=MICROSOFT_SERVICES,
+            effective_date="2027-02-01",
+            locations=(),
+        ),
+    )
     assert str(removal.title).startswith("Vcare: Microsoft stops using its own sub-processor PCI")
     assert [c["name"] for c in chain_in_json(editor, "2027-01-31")] == ["PCI"]
     assert chain_in_json(editor, "2027-02-01") == []
@@ -97,12 +123,22 @@ def test_an_onward_remove_ends_the_link_on_its_effective_date(editor):
 
 def test_an_onward_change_must_name_every_service_its_parent_serves(editor):
     before = db.session.query(Announcement).count()
-    response = editor.post("/admin/processors/vcare/announcements/new", data=form(
-        services=("operator",), parent_id=str(sp_id("vcare", "microsoft")), new_name="PCI",
-        effective_date="2027-01-15", locations=(("NL", "Amsterdam", ""),)))
+    response = editor.post(
+        "/admin/processors/vcare/announcements/new",
+        data=form(
+            services=("operator",),
+            parent_id=str(sp_id("vcare", "microsoft")),
+            new_name="PCI",
+            effective_date="2027-01-15",
+            locations=(("NL", "Amsterdam", ""),),
+        ),
+    )
     assert response.status_code == 400
-    assert field_errors(response.get_data(as_text=True)) == {"service_ids": (
-        "Microsoft also serves Back-Up, Call Back (add-on voor de Operator), Number Entry, Reporter, Support: ticket- "
-        "en klachtenafhandeling (alle diensten): a change of its own sub-processors concerns those services too; "
-        "choose them as well.")}
+    assert field_errors(response.get_data(as_text=True)) == {
+        "service_ids": (
+            "Microsoft also serves Back-Up, Call Back (add-on voor de Operator), Number Entry, Reporter, Support: "
+            "ticket- en klachtenafhandeling (alle diensten): a change of its own sub-processors concerns those "
+            "services too; choose them as well."
+        )
+    }
     assert db.session.query(Announcement).count() == before

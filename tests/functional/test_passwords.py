@@ -1,5 +1,6 @@
 """A new password has at least 12 characters and is not one attackers guess early (zxcvbn), wherever it is set:
 `users create` and the change-password form; the demo's generated passwords meet the same rules."""
+
 from __future__ import annotations
 
 from html import unescape
@@ -7,14 +8,14 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
+from registry.accounts import users as accounts
 from registry.extensions import db
 from registry.models import User
-from registry.accounts import users as accounts
 
 from ..factories import PASSWORD
 
-ELEVEN = "kXq9-ryTf-8"           # random, but one character short
-GOOD = "kXq9-ryTf-82hw"          # random, 14 characters
+ELEVEN = "kXq9-ryTf-8"  # random, but one character short
+GOOD = "kXq9-ryTf-82hw"  # random, 14 characters
 REFUSED = [
     (ELEVEN, "The password must have at least 12 characters."),
     ("password1234", "This password is too easy to guess. This is a very common password."),
@@ -37,14 +38,17 @@ def test_users_create_takes_a_good_password(runner, app):
 
 
 def test_a_password_made_of_the_own_address_is_refused(runner, app):
-    result = runner.invoke(args=["users", "create", "jansen.huisarts@example.org", "--role", "admin"],
-                           input="jansen.huisarts\n")
+    result = runner.invoke(
+        args=["users", "create", "jansen.huisarts@example.org", "--role", "admin"], input="jansen.huisarts\n"
+    )
     assert result.exit_code == 1 and "too easy to guess" in result.output
 
 
 def change(client, new, repeat=None):
-    return client.post("/account/password", data={"current_password": PASSWORD, "new_password": new,
-                                                  "repeat_password": new if repeat is None else repeat})
+    return client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": new, "repeat_password": new if repeat is None else repeat},
+    )
 
 
 @pytest.mark.parametrize("password,message", REFUSED)
@@ -58,9 +62,11 @@ def test_the_password_form_refuses_short_and_common_passwords(client, users, log
 
 def test_the_password_form_explains_in_dutch(client, users, login):
     login(users.controller_a)
-    response = client.post("/account/password", headers={"Accept-Language": "nl"},
-                           data={"current_password": PASSWORD, "new_password": "password1234",
-                                 "repeat_password": "password1234"})
+    response = client.post(
+        "/account/password",
+        headers={"Accept-Language": "nl"},
+        data={"current_password": PASSWORD, "new_password": "password1234", "repeat_password": "password1234"},
+    )
     text = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Dit wachtwoord is te makkelijk te raden. Dit is een heel veelgebruikt wachtwoord." in text

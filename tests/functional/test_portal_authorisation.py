@@ -1,11 +1,12 @@
 """Every portal and objection route × anonymous, controller A, controller B, the processor's editor,
 another processor's editor and the site admin."""
-import pytest
 
 from datetime import timedelta
 
-from registry.cases import consents, objections
+import pytest
+
 from registry.announcements.drafting import save_draft
+from registry.cases import consents, objections
 from registry.subprocessors.snapshot import today
 
 from .portal import GROUNDS, US, announce, contract, objection_form, processor, service
@@ -23,13 +24,32 @@ def world(users):
     vc = contract()
     operator = service("vcare", "operator").id
     made = objections.submit(users.controller_a, objected.id, vc.id, GROUNDS, [operator], today())
-    decision = consents.decide(users.controller_a, consented.id, vc.id, "refused",
-                               "We do not allow transfers to the United States.")
-    draft = save_draft(users.vcare_editor, processor("vcare"), None, {
-        "kind": "add", "service_ids": [operator], "new_name": "Draft Cloud", "reason": "Cheaper",
-        "effective_date": today() + timedelta(days=60), "locations": US})
-    return dict(o=made.id, d=decision.id, c=vc.id, a=objected.id, open=open_one, pending=pending.id,
-                open_form=objection_form(open_one, vc), draft=draft.id)
+    decision = consents.decide(
+        users.controller_a, consented.id, vc.id, "refused", "We do not allow transfers to the United States."
+    )
+    draft = save_draft(
+        users.vcare_editor,
+        processor("vcare"),
+        None,
+        {
+            "kind": "add",
+            "service_ids": [operator],
+            "new_name": "Draft Cloud",
+            "reason": "Cheaper",
+            "effective_date": today() + timedelta(days=60),
+            "locations": US,
+        },
+    )
+    return dict(
+        o=made.id,
+        d=decision.id,
+        c=vc.id,
+        a=objected.id,
+        open=open_one,
+        pending=pending.id,
+        open_form=objection_form(open_one, vc),
+        draft=draft.id,
+    )
 
 
 def routes(w):
@@ -52,18 +72,33 @@ def routes(w):
         ("GET", f"/portal/consents/{w['d']}/", None, portal_own),
         ("POST", f"/portal/objections/{o}/messages", {"body": "A question"}, [302, 302, 404, 403, 403, 403]),
         ("POST", f"/portal/objections/{o}/termination", {"confirm": "y"}, [302, 400, 404, 403, 403, 403]),
-        ("POST", f"/portal/contracts/{c}/announcements/{w['pending']}/consent",
-         {"announcement_id": str(w["pending"]), "contract_id": str(c), "decision": "maybe"},
-         [302, 400, 404, 403, 403, 403]),
-        ("POST", f"/portal/contracts/{c}/announcements/{w['open'].id}/objection", w["open_form"],
-         [302, 302, 404, 403, 403, 403]),
+        (
+            "POST",
+            f"/portal/contracts/{c}/announcements/{w['pending']}/consent",
+            {"announcement_id": str(w["pending"]), "contract_id": str(c), "decision": "maybe"},
+            [302, 400, 404, 403, 403, 403],
+        ),
+        (
+            "POST",
+            f"/portal/contracts/{c}/announcements/{w['open'].id}/objection",
+            w["open_form"],
+            [302, 302, 404, 403, 403, 403],
+        ),
         ("GET", "/admin/processors/vcare/objections/", None, admin_own),
         ("GET", f"/admin/processors/vcare/objections/{o}/", None, admin_own),
         ("GET", f"/admin/processors/vtm/objections/{o}/", None, [302, 403, 403, 404, 404, 404]),
-        ("POST", f"/admin/processors/vcare/objections/{o}/messages", {"body": "An answer"},
-         [302, 403, 403, 302, 404, 302]),
-        ("POST", f"/admin/processors/vcare/objections/{o}/outcome", {"outcome": "", "note": ""},
-         [302, 403, 403, 400, 404, 400]),
+        (
+            "POST",
+            f"/admin/processors/vcare/objections/{o}/messages",
+            {"body": "An answer"},
+            [302, 403, 403, 302, 404, 302],
+        ),
+        (
+            "POST",
+            f"/admin/processors/vcare/objections/{o}/outcome",
+            {"outcome": "", "note": ""},
+            [302, 403, 403, 400, 404, 400],
+        ),
         # The processor's announcements and evidence; the draft is published last, as state changes go last.
         ("GET", "/admin/", None, [302, 403, 403, 302, 302, 200]),
         ("GET", "/admin/processors/vcare/announcements/", None, admin_own),
@@ -78,8 +113,7 @@ def routes(w):
         ("GET", f"/admin/processors/vtm/contracts/{c}/deliveries", None, [302, 403, 403, 404, 404, 404]),
         ("GET", "/admin/processors/vcare/objections.csv", None, admin_own),
         ("GET", f"/admin/processors/vcare/announcements/{draft}/edit", None, admin_own),
-        ("POST", f"/admin/processors/vcare/announcements/{a}/withdraw", {"reason": ""},
-         [302, 403, 403, 400, 404, 400]),
+        ("POST", f"/admin/processors/vcare/announcements/{a}/withdraw", {"reason": ""}, [302, 403, 403, 400, 404, 400]),
         ("POST", f"/admin/processors/vcare/announcements/{draft}/publish", {}, [302, 403, 403, 302, 404, 302]),
         ("GET", "/account/password", None, [302, 200, 200, 200, 200, 200]),
         ("POST", "/account/password", {"current_password": "wrong"}, [302, 400, 400, 400, 400, 400]),
@@ -115,6 +149,7 @@ def test_every_protected_route_is_in_an_authorisation_matrix(app, users, world):
     adapter = app.url_map.bind("registry.test")
     covered = {adapter.match(url, method=method)[0] for method, url, _data, _expected in routes(world)}
     covered |= {adapter.match(url, method="GET")[0] for url in vcare_routes()}
-    protected = {rule.endpoint for rule in app.url_map.iter_rules()
-                 if rule.rule.startswith(("/admin", "/portal", "/account"))}
+    protected = {
+        rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith(("/admin", "/portal", "/account"))
+    }
     assert protected - covered == set()

@@ -1,4 +1,5 @@
 """Every public page and download through the test client, including bad input."""
+
 import csv
 import io
 from datetime import date
@@ -17,11 +18,13 @@ XSS = "<script>alert(1)</script> & Co"
 
 
 # The authorisation each seed contract gives, and its article (DESIGN.md section 3, read from the contracts).
-AUTHORISATIONS = {"vcare": ("General written authorisation", "art. 4.1"),
-                  "beterdichtbij": ("Specific prior written authorisation", "art. 7.1"),
-                  "ipvoice": ("General written authorisation", "art. 5.1"),
-                  "contict": ("Specific prior written authorisation", "art. 3.4, 5.1"),
-                  "vtm": ("General written authorisation", "art. 9.1, 9.2")}
+AUTHORISATIONS = {
+    "vcare": ("General written authorisation", "art. 4.1"),
+    "beterdichtbij": ("Specific prior written authorisation", "art. 7.1"),
+    "ipvoice": ("General written authorisation", "art. 5.1"),
+    "contict": ("Specific prior written authorisation", "art. 3.4, 5.1"),
+    "vtm": ("General written authorisation", "art. 9.1, 9.2"),
+}
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -37,8 +40,17 @@ def test_each_processor_page_shows_its_terms_with_articles(client, slug):
 
 def test_vcare_page_lists_services_sub_processors_and_inconsistencies(client):
     text = client.get("/processors/vcare/").get_data(as_text=True)
-    for expected in ["Telefonie diensten", "Sound of Data", "Netherlands", "art. 4.1", "1 month",
-                     "Inconsistencies in the contract", "E-Zorg", "Gezondheidsinformatie", "90 dagen"]:
+    for expected in [
+        "Telefonie diensten",
+        "Sound of Data",
+        "Netherlands",
+        "art. 4.1",
+        "1 month",
+        "Inconsistencies in the contract",
+        "E-Zorg",
+        "Gezondheidsinformatie",
+        "90 dagen",
+    ]:
         assert expected in text, expected
 
 
@@ -56,7 +68,9 @@ def test_terms_quote_the_contract_in_dutch_with_a_translation_on_english_pages(c
 
 def test_terms_on_dutch_pages_quote_the_contract_without_a_translation(client):
     text = client.get("/processors/contict/", headers={"Accept-Language": "nl"}).get_data(as_text=True)
-    assert '<blockquote lang="nl">Indien de Overeenkomst eindigt, eindigt deze Verwerkersovereenkomst automatisch;' in text
+    assert (
+        '<blockquote lang="nl">Indien de Overeenkomst eindigt, eindigt deze Verwerkersovereenkomst automatisch;' in text
+    )
     assert "Vertaling" not in text and "cannot be terminated" not in text
     assert "Toestemming mag niet op onredelijke gronden worden onthouden (art. 5.1)." in text
 
@@ -64,9 +78,11 @@ def test_terms_on_dutch_pages_quote_the_contract_without_a_translation(client):
 def test_ip_voice_page_says_its_list_is_given_on_request(client):
     text = client.get("/processors/ipvoice/").get_data(as_text=True)
     assert "on the controller&#39;s first request (art. 5.2)" in text
-    assert ("The contract (art. 3.1, 3.3) names EU-US Privacy Shield (Decision 2016/1250) as a transfer basis; "
-            "Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II). The portal does "
-            "not accept it as a current basis. [art. 3.1, 3.3]") in texts(text, "li")
+    assert (
+        "The contract (art. 3.1, 3.3) names EU-US Privacy Shield (Decision 2016/1250) as a transfer basis; "
+        "Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II). The portal does "
+        "not accept it as a current basis. [art. 3.1, 3.3]"
+    ) in texts(text, "li")
 
 
 def test_beterdichtbij_page_names_kpn_kandy_as_bijlage_1_does(client):
@@ -83,8 +99,15 @@ def _onward_sub_processor(parent_key, name):
     child = SubProcessor(processor_id=vtm.id, key="onward", name=name, parent_id=parent.id, source="Test")
     db.session.add(child)
     db.session.flush()
-    db.session.add(OnwardEngagement(processor_id=vtm.id, parent_id=parent.id, sub_processor_id=child.id,
-                                    source="Test", valid_from=vtm.listed_since))
+    db.session.add(
+        OnwardEngagement(
+            processor_id=vtm.id,
+            parent_id=parent.id,
+            sub_processor_id=child.id,
+            source="Test",
+            valid_from=vtm.listed_since,
+        )
+    )
     db.session.commit()
     return parent
 
@@ -99,8 +122,10 @@ def test_vtm_page_flags_n_able_outside_the_eea(client):
     text = client.get("/processors/vtm/").get_data(as_text=True)
     [row] = rows_starting(text, "N-able Technologies LTD")
     assert row[2:5] == ["Worldwide (Datacenters wereldwijd verspreid)", "outside the EEA", "none stated"]
-    assert ("N-able Technologies LTD processes in Worldwide (Datacenters wereldwijd verspreid), outside the EEA: no "
-            "transfer basis stated. [Bijlage 1 D]") in texts(text, "li")
+    assert (
+        "N-able Technologies LTD processes in Worldwide (Datacenters wereldwijd verspreid), outside the EEA: no "
+        "transfer basis stated. [Bijlage 1 D]"
+    ) in texts(text, "li")
 
 
 def test_service_page(client):
@@ -117,8 +142,16 @@ def test_registry_as_of_a_past_date(client):
     assert "Sendgrid" in text
 
 
-@pytest.mark.parametrize("url", ["/processors/nope/", "/processors/nope/services/x/", "/processors/vcare/services/nope/",
-                                 "/processors/nope/registry.csv", "/nowhere"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/processors/nope/",
+        "/processors/nope/services/x/",
+        "/processors/vcare/services/nope/",
+        "/processors/nope/registry.csv",
+        "/nowhere",
+    ],
+)
 def test_unknown_things_get_a_404_page(client, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -128,12 +161,16 @@ def test_unknown_things_get_a_404_page(client, url):
 FORMAT = "'at' must be a date written as YYYY-MM-DD, e.g. 2026-01-31; got '{}'."
 
 
-@pytest.mark.parametrize("at,message", [
-    ("2026-13-01", FORMAT.format("2026-13-01")), ("yesterday", FORMAT.format("yesterday")),
-    ("2026-02-30", FORMAT.format("2026-02-30")),
-    ("1900-01-01", "'at' must be 1990-01-01 or later: the GDPR registry holds nothing earlier."),
-])
-def test_bad_at_gets_400_with_a_message(client, at, message):   # %00: test_hostile_input
+@pytest.mark.parametrize(
+    "at,message",
+    [
+        ("2026-13-01", FORMAT.format("2026-13-01")),
+        ("yesterday", FORMAT.format("yesterday")),
+        ("2026-02-30", FORMAT.format("2026-02-30")),
+        ("1900-01-01", "'at' must be 1990-01-01 or later: the GDPR registry holds nothing earlier."),
+    ],
+)
+def test_bad_at_gets_400_with_a_message(client, at, message):  # %00: test_hostile_input
     response = client.get(f"/processors/vcare/?at={at}")
     assert response.status_code == 400
     assert message in texts(response.get_data(as_text=True), "p")
@@ -151,8 +188,11 @@ def test_json_api_lists_processors(client):
 def test_json_api_registry_of_one_processor(client):
     data = client.get("/api/v1/processors/vtm?at=2026-11-22").get_json()
     assert data["registry_date"] == "2026-11-22"
-    assert data["contract_terms"]["transfer_rule"] == {"value": "adequacy_or_scc", "article": "10.1",
-                                                        "text": data["contract_terms"]["transfer_rule"]["text"]}
+    assert data["contract_terms"]["transfer_rule"] == {
+        "value": "adequacy_or_scc",
+        "article": "10.1",
+        "text": data["contract_terms"]["transfer_rule"]["text"],
+    }
     sps = {e["sub_processor"]["key"]: e["sub_processor"] for e in data["services"][0]["engagements"]}
     assert sps["n-able"]["outside_eea"] is True
     assert sps["n-able"]["locations"][0]["worldwide"] is True
@@ -180,8 +220,9 @@ def test_csv_download(client):
 def test_csv_includes_onward_sub_processors(client):
     _onward_sub_processor("salesbuildr", "Example Onward Hosting B.V.")
     rows = list(csv.DictReader(io.StringIO(client.get("/processors/vtm/registry.csv").get_data(as_text=True))))
-    assert any(r["sub_processor"] == "Example Onward Hosting B.V." and r["parent_sub_processor"] == "Salesbuildr"
-               for r in rows)
+    assert any(
+        r["sub_processor"] == "Example Onward Hosting B.V." and r["parent_sub_processor"] == "Salesbuildr" for r in rows
+    )
 
 
 def _hostile_sub_processor(name):
@@ -191,8 +232,15 @@ def _hostile_sub_processor(name):
     db.session.flush()
     db.session.add(Location(sub_processor_id=sp.id, country_code="NL", place=name, valid_from=date(2026, 1, 1)))
     service = db.session.scalar(select(Service).filter_by(processor_id=vtm.id))
-    db.session.add(Engagement(processor_id=vtm.id, service_id=service.id, sub_processor_id=sp.id,
-                              valid_from=date(2026, 1, 1), purpose=name))
+    db.session.add(
+        Engagement(
+            processor_id=vtm.id,
+            service_id=service.id,
+            sub_processor_id=sp.id,
+            valid_from=date(2026, 1, 1),
+            purpose=name,
+        )
+    )
     db.session.commit()
 
 
@@ -210,9 +258,9 @@ def test_user_text_reads_as_itself_in_json(client):
 
 
 def test_formulas_are_defused_in_csv(client):
-    _hostile_sub_processor("=HYPERLINK(\"http://evil\")")
+    _hostile_sub_processor('=HYPERLINK("http://evil")')
     rows = list(csv.reader(io.StringIO(client.get("/processors/vtm/registry.csv").get_data(as_text=True))))
-    assert any(row[3] == "'=HYPERLINK(\"http://evil\")" for row in rows)
+    assert any(row[3] == '\'=HYPERLINK("http://evil")' for row in rows)
     assert not any(cell.startswith("=") for row in rows for cell in row)
 
 
@@ -232,10 +280,17 @@ def test_registry_page_queries_do_not_grow_with_history(app, client):
         db.session.add(sp)
         db.session.flush()
         for month in range(1, 4):
-            db.session.add(Location(sub_processor_id=sp.id, country_code="DE", valid_from=date(2026, month, 1),
-                                    valid_until=date(2026, month + 1, 1)))
+            db.session.add(
+                Location(
+                    sub_processor_id=sp.id,
+                    country_code="DE",
+                    valid_from=date(2026, month, 1),
+                    valid_until=date(2026, month + 1, 1),
+                )
+            )
         db.session.add(Location(sub_processor_id=sp.id, country_code="NL", valid_from=date(2026, 4, 1)))
-        db.session.add(Engagement(processor_id=vtm.id, service_id=service.id, sub_processor_id=sp.id,
-                                  valid_from=date(2026, 1, 1)))
+        db.session.add(
+            Engagement(processor_id=vtm.id, service_id=service.id, sub_processor_id=sp.id, valid_from=date(2026, 1, 1))
+        )
     db.session.commit()
     assert count_queries(client, "/processors/vtm/?at=2027-06-01") == before

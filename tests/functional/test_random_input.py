@@ -8,6 +8,7 @@ Each example runs in a savepoint that is rolled back; the figures of each form g
 This module: query strings and paths, the account forms, the subscription forms, and the check that every route
 taking a POST has its fuzz test (the registry's forms: test_random_registry.py; objections:
 test_random_objections.py)."""
+
 from __future__ import annotations
 
 import importlib
@@ -16,31 +17,53 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from registry.extensions import db
-from registry.models import Service, Subscription, User
 from registry.accounts import users as accounts
+from registry.extensions import db
 from registry.mail import subscriptions
+from registry.models import Service, Subscription, User
 
 from ..conftest import FreshContextClient
 from ..factories import PASSWORD
-from .fuzz import (EXAMPLES, FORM, OK, REFUSED, Field, Spy, Tally, Value, choice, drive, example, fixed, form_data,
-                   free_text, isolated, several, text)
+from .fuzz import (
+    EXAMPLES,
+    FORM,
+    OK,
+    REFUSED,
+    Field,
+    Spy,
+    Tally,
+    Value,
+    choice,
+    drive,
+    example,
+    fixed,
+    form_data,
+    free_text,
+    isolated,
+    several,
+    text,
+)
 from .seeded import BOGUS_IDS, EMAILS, backend, count, ids_of, other_ids, subsets, vcare
 
 RANDOM = settings(EXAMPLES, max_examples=25)
 junk = st.text(max_size=60)
-junk_or_number = st.one_of(junk, st.integers(-10**12, 10**12).map(str))
+junk_or_number = st.one_of(junk, st.integers(-(10**12), 10**12).map(str))
 STRONG = ["umbrella Quartz 93 lantern", "kX9#mP2$vL7@qR4zT", "seven otters juggle 42 plums"]
 
 
 # Query strings ----------------------------------------------------------------------------------------------
 
+
 @RANDOM
 @given(at=junk, page=junk_or_number, older=junk_or_number, newer=junk_or_number, fmt=junk)
 def test_random_query_parameters(client, at, page, older, newer, fmt):
-    for url, params in [("/processors/vcare/", {"at": at}), ("/api/v1/processors/vcare", {"at": at}),
-                        ("/processors/vcare/registry.csv", {"at": at}), ("/processors/vcare/changes/", {"page": page}),
-                        ("/processors/vcare/compare", {"from": older, "to": newer, "format": fmt})]:
+    for url, params in [
+        ("/processors/vcare/", {"at": at}),
+        ("/api/v1/processors/vcare", {"at": at}),
+        ("/processors/vcare/registry.csv", {"at": at}),
+        ("/processors/vcare/changes/", {"page": page}),
+        ("/processors/vcare/compare", {"from": older, "to": newer, "format": fmt}),
+    ]:
         status = client.get(url, query_string=params).status_code
         assert status < 500, (url, params, status)
 
@@ -49,25 +72,39 @@ def test_random_query_parameters(client, at, page, older, newer, fmt):
 @given(segment=st.text(min_size=1, max_size=30).filter(lambda s: "/" not in s and s not in (".", "..")))
 def test_random_path_segments(client, segment):
     """Slugs, keys and tokens from the address bar: an answer for each, never a 5xx."""
-    for url in [f"/processors/{segment}/", f"/api/v1/processors/{segment}", f"/processors/{segment}/feed.atom",
-                f"/processors/vcare/services/{segment}/", f"/subscriptions/{segment}/",
-                f"/subscriptions/confirm/{segment}", f"/processors/{segment}/registry.csv"]:
+    for url in [
+        f"/processors/{segment}/",
+        f"/api/v1/processors/{segment}",
+        f"/processors/{segment}/feed.atom",
+        f"/processors/vcare/services/{segment}/",
+        f"/subscriptions/{segment}/",
+        f"/subscriptions/confirm/{segment}",
+        f"/processors/{segment}/registry.csv",
+    ]:
         assert client.get(url).status_code < 500, url
 
 
 # Accounts ---------------------------------------------------------------------------------------------------
+
 
 def test_the_login_form(fuzz_day, app, users, monkeypatch):
     spy = Spy(monkeypatch).on(accounts, "authenticate")
     tally = Tally("LoginForm", backend(app))
     address = users.controller_a.email
     app.test_client_class = FreshContextClient
-    fields = {"email": text(254, required=True, valid=st.sampled_from([address, address.upper()])),
-              "password": Field(st.just(Value(PASSWORD)), st.one_of(
-                  text(200, required=True, valid=st.just(PASSWORD), secret=True).attack,
-                  st.sampled_from(["wrong password", PASSWORD + " ", PASSWORD.upper()]).map(
-                      lambda wrong: Value(wrong, REFUSED)))),
-              "remember": fixed("y")}
+    fields = {
+        "email": text(254, required=True, valid=st.sampled_from([address, address.upper()])),
+        "password": Field(
+            st.just(Value(PASSWORD)),
+            st.one_of(
+                text(200, required=True, valid=st.just(PASSWORD), secret=True).attack,
+                st.sampled_from(["wrong password", PASSWORD + " ", PASSWORD.upper()]).map(
+                    lambda wrong: Value(wrong, REFUSED)
+                ),
+            ),
+        ),
+        "remember": fixed("y"),
+    }
 
     @EXAMPLES
     @given(values=example(fields))
@@ -75,9 +112,16 @@ def test_the_login_form(fuzz_day, app, users, monkeypatch):
         with isolated():
             client, calls = app.test_client(), spy.calls
             response = client.post("/login", data=form_data(values))
-            drive(response, values, tally, spy.calls > calls, True,
-                  lambda: response.status_code == 302 and client.get("/portal/").status_code == 200,
-                  refusals=(400, 401))
+            drive(
+                response,
+                values,
+                tally,
+                spy.calls > calls,
+                True,
+                lambda: response.status_code == 302 and client.get("/portal/").status_code == 200,
+                refusals=(400, 401),
+            )
+
     run()
     tally.assert_real_share()
 
@@ -97,8 +141,15 @@ def test_the_logout_form(fuzz_day, app, users, monkeypatch):
             assert client.post("/login", data={"email": address, "password": PASSWORD}).status_code == 302
             calls = spy.calls
             response = client.post("/logout", data=extra)
-            drive(response, {}, tally, spy.calls > calls, True,
-                  lambda: response.status_code == 302 and client.get("/portal/").status_code == 302)
+            drive(
+                response,
+                {},
+                tally,
+                spy.calls > calls,
+                True,
+                lambda: response.status_code == 302 and client.get("/portal/").status_code == 302,
+            )
+
     run()
     tally.assert_real_share()
 
@@ -110,17 +161,29 @@ def test_the_password_form(fuzz_day, app, users, monkeypatch):
     app.test_client_class = FreshContextClient
     new = st.sampled_from(STRONG)
     wrong = st.sampled_from(["not it", PASSWORD.upper()]).map(lambda value: Value(value, REFUSED))
-    fields = {"current_password": Field(st.just(Value(PASSWORD)), st.one_of(
-                  wrong, text(200, valid=st.just(PASSWORD), secret=True).attack)),
-              "new_password": Field(new.map(Value), st.one_of(
-                  st.sampled_from(["short", ""]).map(lambda value: Value(value, REFUSED)),
-                  text(200, valid=new, secret=True, inert_refused=False).attack))}
+    fields = {
+        "current_password": Field(
+            st.just(Value(PASSWORD)), st.one_of(wrong, text(200, valid=st.just(PASSWORD), secret=True).attack)
+        ),
+        "new_password": Field(
+            new.map(Value),
+            st.one_of(
+                st.sampled_from(["short", ""]).map(lambda value: Value(value, REFUSED)),
+                text(200, valid=new, secret=True, inert_refused=False).attack,
+            ),
+        ),
+    }
 
     @EXAMPLES
     @given(values=example(fields), repeat_differs=st.integers(0, 9))
     def run(values, repeat_differs):
-        values = dict(values, repeat_password=Value(values["new_password"].raw + ("!" if repeat_differs == 0 else ""),
-                                                    REFUSED if repeat_differs == 0 else OK))
+        values = dict(
+            values,
+            repeat_password=Value(
+                values["new_password"].raw + ("!" if repeat_differs == 0 else ""),
+                REFUSED if repeat_differs == 0 else OK,
+            ),
+        )
         with isolated():
             client = app.test_client()
             assert client.post("/login", data={"email": address, "password": PASSWORD}).status_code == 302
@@ -128,8 +191,15 @@ def test_the_password_form(fuzz_day, app, users, monkeypatch):
             response = client.post("/account/password", data=form_data(values))
             db.session.expire_all()
             after = db.session.get(User, user_id)
-            drive(response, values, tally, spy.calls > calls, after.password_hash == before,
-                  lambda: response.status_code == 302 and after.check_password(values["new_password"].raw))
+            drive(
+                response,
+                values,
+                tally,
+                spy.calls > calls,
+                after.password_hash == before,
+                lambda: response.status_code == 302 and after.check_password(values["new_password"].raw),
+            )
+
     run()
     tally.assert_real_share()
 
@@ -140,10 +210,15 @@ def test_the_language_switch(fuzz_day, app, client, users, login, monkeypatch):
     spy = Spy(monkeypatch).on(accounts, "set_language")
     tally = Tally("language switch", backend(app))
     user_id = users.controller_a.id
-    fields = {"language": choice(["nl", "en"], ["de", "", "NL", "nl\x00", "en\u202e"], checked_by_form=False),
-              "next": Field(st.sampled_from(["/portal/", "/processors/vcare/?at=2026-11-01", "/"]).map(Value),
-                            st.sampled_from(["https://evil.example/", "//evil.example", "/\x00", "\\\\evil",
-                                             "/portal/\u202e"]).map(lambda value: Value(value, OK)))}
+    fields = {
+        "language": choice(["nl", "en"], ["de", "", "NL", "nl\x00", "en\u202e"], checked_by_form=False),
+        "next": Field(
+            st.sampled_from(["/portal/", "/processors/vcare/?at=2026-11-01", "/"]).map(Value),
+            st.sampled_from(["https://evil.example/", "//evil.example", "/\x00", "\\\\evil", "/portal/\u202e"]).map(
+                lambda value: Value(value, OK)
+            ),
+        ),
+    }
 
     @EXAMPLES
     @given(values=example(fields))
@@ -164,22 +239,28 @@ def test_the_language_switch(fuzz_day, app, client, users, login, monkeypatch):
                 tally.succeeded += 1
             else:
                 assert "language=" not in " ".join(response.headers.getlist("Set-Cookie"))
+
     run()
     tally.assert_real_share()
 
 
 # Subscriptions ----------------------------------------------------------------------------------------------
 
+
 def scope_fields(service_ids: list[int]) -> dict[str, Field]:
-    return {"language": choice(["en", "nl"], ["de", "", "EN"]),
-            "service_ids": several(st.one_of(st.just([]), subsets(service_ids)), BOGUS_IDS + other_ids(Service))}
+    return {
+        "language": choice(["en", "nl"], ["de", "", "EN"]),
+        "service_ids": several(st.one_of(st.just([]), subsets(service_ids)), BOGUS_IDS + other_ids(Service)),
+    }
 
 
 def test_the_subscription_form(fuzz_day, app, client, monkeypatch):
     spy = Spy(monkeypatch).on(subscriptions, "subscribe")
     tally = Tally("SubscribeForm", backend(app))
-    fields = {"email": text(254, required=True, valid=st.sampled_from(EMAILS)),
-              **scope_fields(ids_of(Service, processor_id=vcare().id))}
+    fields = {
+        "email": text(254, required=True, valid=st.sampled_from(EMAILS)),
+        **scope_fields(ids_of(Service, processor_id=vcare().id)),
+    }
 
     @EXAMPLES
     @given(values=example(fields))
@@ -188,9 +269,19 @@ def test_the_subscription_form(fuzz_day, app, client, monkeypatch):
             before, calls = count(Subscription), spy.calls
             response = client.post("/processors/vcare/subscribe", data=form_data(values))
             address = values["email"].raw.lower()
-            drive(response, values, tally, spy.calls > calls, count(Subscription) == before,
-                  lambda: response.status_code == 200 and "Check your mail" in response.get_data(as_text=True)
-                  and db.session.scalar(select(Subscription).filter_by(email=address)).status == "pending")
+            drive(
+                response,
+                values,
+                tally,
+                spy.calls > calls,
+                count(Subscription) == before,
+                lambda: (
+                    response.status_code == 200
+                    and "Check your mail" in response.get_data(as_text=True)
+                    and db.session.scalar(select(Subscription).filter_by(email=address)).status == "pending"
+                ),
+            )
+
     run()
     tally.assert_real_share()
 
@@ -217,9 +308,19 @@ def test_the_subscription_scope_form(fuzz_day, app, client, monkeypatch):
             response = client.post(f"/subscriptions/{token}/", data=form_data(values))
             db.session.expire_all()
             sub = db.session.get(Subscription, sub_id)
-            drive(response, values, tally, spy.calls > calls, (sub.language, sub.all_services) == ("en", True),
-                  lambda: response.status_code == 200 and sub.language == values["language"].raw
-                  and sorted(s.id for s in sub.services) == sorted(int(i) for i in values["service_ids"].raw))
+            drive(
+                response,
+                values,
+                tally,
+                spy.calls > calls,
+                (sub.language, sub.all_services) == ("en", True),
+                lambda: (
+                    response.status_code == 200
+                    and sub.language == values["language"].raw
+                    and sorted(s.id for s in sub.services) == sorted(int(i) for i in values["service_ids"].raw)
+                ),
+            )
+
     run()
     tally.assert_real_share()
 
@@ -229,24 +330,36 @@ def test_the_one_click_unsubscribe(fuzz_day, app, client, monkeypatch):
     tally = Tally("unsubscribe (RFC 8058)", backend(app))
     sub = confirmed_subscription()
     token, sub_id = sub.token, sub.id
-    tokens = Field(st.just(Value(token)), st.one_of(
-        st.sampled_from([token[:-1], token + "x", token.upper(), "0"]).map(lambda t: Value(t, REFUSED)),
-        st.sampled_from(["\x00", "\u202e", "\x1b"]).map(lambda c: Value(token[:5] + c + token[5:], FORM))))
+    tokens = Field(
+        st.just(Value(token)),
+        st.one_of(
+            st.sampled_from([token[:-1], token + "x", token.upper(), "0"]).map(lambda t: Value(t, REFUSED)),
+            st.sampled_from(["\x00", "\u202e", "\x1b"]).map(lambda c: Value(token[:5] + c + token[5:], FORM)),
+        ),
+    )
 
     @EXAMPLES
     @given(values=example({"token": tokens, "List-Unsubscribe": fixed("One-Click")}))
     def run(values):
         with isolated():
             calls = spy.calls
-            response = client.post(f"/subscriptions/{values['token'].raw}/unsubscribe",
-                                   data={"List-Unsubscribe": "One-Click"})
+            response = client.post(
+                f"/subscriptions/{values['token'].raw}/unsubscribe", data={"List-Unsubscribe": "One-Click"}
+            )
             db.session.expire_all()
             status = db.session.get(Subscription, sub_id).status
-            drive(response, values, tally, spy.calls > calls, status == "confirmed",
-                  lambda: response.status_code == 200 and status == "unsubscribed", refusals=(404, 405))
+            drive(
+                response,
+                values,
+                tally,
+                spy.calls > calls,
+                status == "confirmed",
+                lambda: response.status_code == 200 and status == "unsubscribed",
+                refusals=(404, 405),
+            )
+
     run()
     tally.assert_real_share()
-
 
 
 def test_the_confirmation_button(fuzz_day, app, client, monkeypatch):
@@ -256,10 +369,15 @@ def test_the_confirmation_button(fuzz_day, app, client, monkeypatch):
     subscriptions.subscribe(vcare(), "pending@example.org", "en", [])
     sub = db.session.scalar(select(Subscription).filter_by(email="pending@example.org"))
     signed, sub_id = subscriptions.confirmation_token(sub), sub.id
-    links = Field(st.just(Value(signed)), st.one_of(
-        st.sampled_from([signed[:-1], signed[:-2] + ("A" if signed[-2] != "A" else "B") + signed[-1], "0",
-                         signed.split(".")[0]]).map(lambda t: Value(t, REFUSED)),
-        st.sampled_from(["\x00", "\u202e", "\x1b"]).map(lambda c: Value(signed[:5] + c + signed[5:], FORM))))
+    links = Field(
+        st.just(Value(signed)),
+        st.one_of(
+            st.sampled_from(
+                [signed[:-1], signed[:-2] + ("A" if signed[-2] != "A" else "B") + signed[-1], "0", signed.split(".")[0]]
+            ).map(lambda t: Value(t, REFUSED)),
+            st.sampled_from(["\x00", "\u202e", "\x1b"]).map(lambda c: Value(signed[:5] + c + signed[5:], FORM)),
+        ),
+    )
 
     @EXAMPLES
     @given(values=example({"signed": links}))
@@ -269,32 +387,44 @@ def test_the_confirmation_button(fuzz_day, app, client, monkeypatch):
             response = client.post(f"/subscriptions/confirm/{values['signed'].raw}")
             db.session.expire_all()
             status = db.session.get(Subscription, sub_id).status
-            drive(response, values, tally, spy.calls > calls, status == "pending",
-                  lambda: response.status_code == 200 and status == "confirmed", refusals=(400, 404))
+            drive(
+                response,
+                values,
+                tally,
+                spy.calls > calls,
+                status == "pending",
+                lambda: response.status_code == 200 and status == "confirmed",
+                refusals=(400, 404),
+            )
+
     run()
     tally.assert_real_share()
 
+
 # Every POST is fuzzed -----------------------------------------------------------------------------------------
 
-FUZZED = {"auth.login": "test_random_input.test_the_login_form", "auth.logout": "test_random_input.test_the_logout_form",
-          "auth.change_password": "test_random_input.test_the_password_form",
-          "i18n.switch": "test_random_input.test_the_language_switch",
-          "subscriptions.subscribe": "test_random_input.test_the_subscription_form",
-          "subscriptions.manage": "test_random_input.test_the_subscription_scope_form",
-          "subscriptions.unsubscribe": "test_random_input.test_the_one_click_unsubscribe",
-          "subscriptions.confirm": "test_random_input.test_the_confirmation_button",
-          "admin.edit_service": "test_random_registry.test_the_service_form",
-          "admin.edit_terms": "test_random_registry.test_the_terms_form",
-          "admin.edit_contract": "test_random_registry.test_the_contract_form",
-          "admin.edit_announcement": "test_random_registry.test_the_announcement_form",
-          "admin.publish": "test_random_registry.test_the_publish_form",
-          "admin.withdraw": "test_random_registry.test_the_withdraw_form",
-          "admin.objection_message": "test_random_objections.test_the_consultation_message_form",
-          "admin.objection_outcome": "test_random_objections.test_the_outcome_form",
-          "portal.object_to": "test_random_objections.test_the_objection_form",
-          "portal.objection_message": "test_random_objections.test_the_consultation_message_form",
-          "portal.decide": "test_random_objections.test_the_consent_form",
-          "portal.termination": "test_random_objections.test_the_termination_form"}
+FUZZED = {
+    "auth.login": "test_random_input.test_the_login_form",
+    "auth.logout": "test_random_input.test_the_logout_form",
+    "auth.change_password": "test_random_input.test_the_password_form",
+    "i18n.switch": "test_random_input.test_the_language_switch",
+    "subscriptions.subscribe": "test_random_input.test_the_subscription_form",
+    "subscriptions.manage": "test_random_input.test_the_subscription_scope_form",
+    "subscriptions.unsubscribe": "test_random_input.test_the_one_click_unsubscribe",
+    "subscriptions.confirm": "test_random_input.test_the_confirmation_button",
+    "admin.edit_service": "test_random_registry.test_the_service_form",
+    "admin.edit_terms": "test_random_registry.test_the_terms_form",
+    "admin.edit_contract": "test_random_registry.test_the_contract_form",
+    "admin.edit_announcement": "test_random_registry.test_the_announcement_form",
+    "admin.publish": "test_random_registry.test_the_publish_form",
+    "admin.withdraw": "test_random_registry.test_the_withdraw_form",
+    "admin.objection_message": "test_random_objections.test_the_consultation_message_form",
+    "admin.objection_outcome": "test_random_objections.test_the_outcome_form",
+    "portal.object_to": "test_random_objections.test_the_objection_form",
+    "portal.objection_message": "test_random_objections.test_the_consultation_message_form",
+    "portal.decide": "test_random_objections.test_the_consent_form",
+    "portal.termination": "test_random_objections.test_the_termination_form",
+}
 
 
 def test_every_route_that_takes_a_post_has_its_fuzz_test(app):
@@ -307,8 +437,11 @@ def test_every_route_that_takes_a_post_has_its_fuzz_test(app):
 
 def test_ids_beyond_what_a_database_holds_are_404(client, users, login):
     login(users.controller_a)
-    for url in ["/portal/objections/99999999999999/", "/processors/vcare/changes/99999999999999/",
-                "/portal/contracts/4294967296/"]:
+    for url in [
+        "/portal/objections/99999999999999/",
+        "/processors/vcare/changes/99999999999999/",
+        "/portal/contracts/4294967296/",
+    ]:
         assert client.get(url).status_code == 404
     assert client.get("/processors/vcare/changes/", query_string={"page": "¹"}).status_code == 400
     assert client.get("/processors/vcare/compare", query_string={"from": "1", "to": str(10**12)}).status_code == 400

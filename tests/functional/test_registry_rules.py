@@ -1,6 +1,7 @@
 """Point-in-time registry, the consistency check, and timezone-aware instants."""
+
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -22,8 +23,9 @@ def _new_sp(processor, key, name, country, basis=None, since=date(2026, 12, 1)):
     db.session.flush()
     db.session.add(Location(sub_processor_id=sp.id, country_code=country, transfer_basis=basis, valid_from=since))
     service = db.session.scalar(select(Service).filter_by(processor_id=processor.id))
-    db.session.add(Engagement(processor_id=processor.id, service_id=service.id, sub_processor_id=sp.id,
-                              valid_from=since))
+    db.session.add(
+        Engagement(processor_id=processor.id, service_id=service.id, sub_processor_id=sp.id, valid_from=since)
+    )
     db.session.commit()
     return sp
 
@@ -45,12 +47,14 @@ def test_an_engagement_shows_from_its_first_day_and_not_after_its_end(app):
 
 
 def test_a_location_change_is_dated_too(app):
-    afas = db.session.scalar(select(SubProcessor).where(SubProcessor.key == "afas",
-                                                        SubProcessor.processor_id == _vtm().id))
+    afas = db.session.scalar(
+        select(SubProcessor).where(SubProcessor.key == "afas", SubProcessor.processor_id == _vtm().id)
+    )
     for loc in afas.locations:
         loc.valid_until = date(2027, 1, 1)
-    db.session.add(Location(sub_processor_id=afas.id, country_code="US", transfer_basis="scc",
-                            valid_from=date(2027, 1, 1)))
+    db.session.add(
+        Location(sub_processor_id=afas.id, country_code="US", transfer_basis="scc", valid_from=date(2027, 1, 1))
+    )
     db.session.commit()
     assert afas.outside_eea_on(date(2026, 12, 31)) is False
     assert afas.outside_eea_on(date(2027, 1, 1)) is True
@@ -59,8 +63,9 @@ def test_a_location_change_is_dated_too(app):
 def test_eea_flag_is_set_when_any_location_is_outside(app):
     vtm = _vtm()
     sp = _new_sp(vtm, "mixed", "Mixed", "NL", since=date(2026, 1, 1))
-    db.session.add(Location(sub_processor_id=sp.id, country_code="IN", transfer_basis="scc",
-                            valid_from=date(2026, 1, 1)))
+    db.session.add(
+        Location(sub_processor_id=sp.id, country_code="IN", transfer_basis="scc", valid_from=date(2026, 1, 1))
+    )
     db.session.commit()
     assert sp.outside_eea_on(DAY) is True
 
@@ -82,12 +87,18 @@ def test_check_finds_the_disagreements_between_vcare_bijlage_a_and_b(app):
 
 
 def test_check_notices_a_bijlage_b_row_no_engagement_backs(app):
-    engagement = db.session.scalar(select(Engagement).join(SubProcessor).join(Service).where(
-        SubProcessor.key == "mediaserve", Service.key == "call-back"))
+    engagement = db.session.scalar(
+        select(Engagement)
+        .join(SubProcessor)
+        .join(Service)
+        .where(SubProcessor.key == "mediaserve", Service.key == "call-back")
+    )
     db.session.delete(engagement)
     db.session.commit()
-    assert ("annex_mismatch", "Mediaserve: Bijlage B names it for 'Call Back (add-on voor de Operator)', which "
-            "Bijlage A does not.") in _kinds("vcare")
+    assert (
+        "annex_mismatch",
+        "Mediaserve: Bijlage B names it for 'Call Back (add-on voor de Operator)', which Bijlage A does not.",
+    ) in _kinds("vcare")
 
 
 SCHREMS_II = "Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II)"
@@ -95,21 +106,31 @@ SCHREMS_II = "Invalidated by the Court of Justice of the EU on 16 July 2020 (C-3
 
 def test_check_flags_privacy_shield_named_by_ip_voice(app):
     # IP Voice art. 3.3 names the Privacy Shield as the basis for the United States.
-    assert ("invalid_basis", f"The contract (art. 3.1, 3.3) names EU-US Privacy Shield (Decision 2016/1250) as a "
-            f"transfer basis; {SCHREMS_II}. The portal does not accept it as a current basis.") in _kinds("ipvoice")
+    assert (
+        "invalid_basis",
+        f"The contract (art. 3.1, 3.3) names EU-US Privacy Shield (Decision 2016/1250) as a "
+        f"transfer basis; {SCHREMS_II}. The portal does not accept it as a current basis.",
+    ) in _kinds("ipvoice")
 
 
 def test_check_flags_a_location_outside_the_eea_without_basis(app):
     # VTM Bijlage 1 D: N-able, "Datacenters wereldwijd verspreid", no transfer tool named.
-    assert ("no_transfer_basis", "N-able Technologies LTD processes in Worldwide (Datacenters wereldwijd verspreid), "
-            "outside the EEA: no transfer basis stated.") in _kinds("vtm")
+    assert (
+        "no_transfer_basis",
+        "N-able Technologies LTD processes in Worldwide (Datacenters wereldwijd verspreid), "
+        "outside the EEA: no transfer basis stated.",
+    ) in _kinds("vtm")
 
 
 def test_check_flags_privacy_shield_used_as_basis_for_a_location(app):
     _new_sp(_vtm(), "usco", "US Co", "US", basis="privacy_shield", since=date(2026, 1, 1))
     assert [(k, m) for k, m in _kinds("vtm") if "US Co" in m] == [
-        ("invalid_basis", "US Co processes in United States, outside the EEA: EU-US Privacy Shield (Decision "
-                          f"2016/1250) is not a valid basis: {SCHREMS_II}.")]
+        (
+            "invalid_basis",
+            "US Co processes in United States, outside the EEA: EU-US Privacy Shield (Decision "
+            f"2016/1250) is not a valid basis: {SCHREMS_II}.",
+        )
+    ]
 
 
 def test_check_accepts_a_valid_basis(app):
@@ -125,9 +146,13 @@ def test_adequacy_for_a_us_location_needs_a_dpf_certification(app):
     # Implementing Decision (EU) 2023/1795 covers only organisations certified under the Data Privacy Framework.
     _new_sp(_vtm(), "usco", "Uncertified Co", "US", basis="adequacy", since=date(2026, 1, 1))
     assert [(k, m) for k, m in _kinds("vtm") if "Uncertified Co" in m] == [
-        ("invalid_basis", "Uncertified Co processes in United States, outside the EEA: Implementing Decision (EU) "
-                          "2023/1795 (EU-US Data Privacy Framework) covers only organisations certified under the "
-                          "EU-US Data Privacy Framework, and no certification is recorded for this sub-processor.")]
+        (
+            "invalid_basis",
+            "Uncertified Co processes in United States, outside the EEA: Implementing Decision (EU) "
+            "2023/1795 (EU-US Data Privacy Framework) covers only organisations certified under the "
+            "EU-US Data Privacy Framework, and no certification is recorded for this sub-processor.",
+        )
+    ]
 
 
 def test_consent_is_no_transfer_tool(app):
@@ -138,8 +163,11 @@ def test_consent_is_no_transfer_tool(app):
 
 def test_check_flags_unnamed_sub_processors_and_missing_locations(app):
     found = _kinds("contict")
-    assert ("unnamed", "'Mobiele provider' is not identified by name; the controller should know the identity of "
-            "every sub-processor (EDPB Opinion 22/2024).") in found
+    assert (
+        "unnamed",
+        "'Mobiele provider' is not identified by name; the controller should know the identity of "
+        "every sub-processor (EDPB Opinion 22/2024).",
+    ) in found
     assert ("no_location", "Fortinet: no processing location is stated.") in found
 
 
@@ -153,14 +181,18 @@ def test_registry_check_command_lists_findings_and_fails(runner, clock):
     assert len(lines) == 30
     assert [line.split()[:2] for line in lines if "Privacy Shield" in line] == [["ipvoice", "invalid_basis"]]
     assert [line.split()[:2] for line in lines if "E-Zorg" in line] == [
-        ["vcare", "missing_from_annex"], ["vcare", "no_location"]]
+        ["vcare", "missing_from_annex"],
+        ["vcare", "no_location"],
+    ]
 
 
 def test_registry_check_command_json_for_one_processor(runner):
     result = runner.invoke(args=["registry", "check", "--processor", "vtm", "--json"])
     findings = json.loads(result.output)
-    assert [(f["processor"], f["kind"]) for f in findings] == [("vtm", "no_transfer_basis"),
-                                                                ("vtm", "entity_seat_mismatch")]
+    assert [(f["processor"], f["kind"]) for f in findings] == [
+        ("vtm", "no_transfer_basis"),
+        ("vtm", "entity_seat_mismatch"),
+    ]
 
 
 def test_registry_check_command_refuses_a_bad_date_and_unknown_processor(runner):
@@ -172,22 +204,30 @@ def test_registry_check_command_refuses_a_bad_date_and_unknown_processor(runner)
 
 def test_instants_are_timezone_aware_utc_after_a_round_trip(app):
     amsterdam = timezone(timedelta(hours=1))
-    entry = AuditEntry(at=datetime(2026, 3, 29, 2, 30, tzinfo=amsterdam), actor_label="t", action="x",
-                       object_type="-", summary="s", details={}, prev_hash="0" * 64, hash="f" * 64)
+    entry = AuditEntry(
+        at=datetime(2026, 3, 29, 2, 30, tzinfo=amsterdam),
+        actor_label="t",
+        action="x",
+        object_type="-",
+        summary="s",
+        details={},
+        prev_hash="0" * 64,
+        hash="f" * 64,
+    )
     db.session.add(entry)
     db.session.commit()
     entry_id = entry.id
     db.session.expire_all()
     stored = db.session.get(AuditEntry, entry_id).at
     assert stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
-    assert stored == datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc)
+    assert stored == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
 
 
 def test_foreign_keys_are_enforced(app):
     import pytest
     from sqlalchemy.exc import IntegrityError
-    db.session.add(Engagement(processor_id=_vtm().id, service_id=999999, sub_processor_id=999999,
-                              valid_from=DAY))
+
+    db.session.add(Engagement(processor_id=_vtm().id, service_id=999999, sub_processor_id=999999, valid_from=DAY))
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()

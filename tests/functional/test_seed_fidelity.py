@@ -1,4 +1,5 @@
 """The seeded registry says what the annexes of the five seed contracts say."""
+
 import os
 import re
 from datetime import date
@@ -14,9 +15,13 @@ from registry.subprocessors.snapshot import registry_on
 DAY = date(2026, 11, 22)
 # The seed contracts (text extracted from the PDFs) live in shared/, beside the clone or the worktree.
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-CONTRACTS = {"vcare": "000_c1b45f79e2338b00.txt", "beterdichtbij": "001_1d50b5baa2d1748b.txt",
-             "ipvoice": "002_c6dc172e62f03a2e.txt", "contict": "003_3c515e60eac2aa4c.txt",
-             "vtm": "004_00a34df3a7ad0eba.txt"}
+CONTRACTS = {
+    "vcare": "000_c1b45f79e2338b00.txt",
+    "beterdichtbij": "001_1d50b5baa2d1748b.txt",
+    "ipvoice": "002_c6dc172e62f03a2e.txt",
+    "contict": "003_3c515e60eac2aa4c.txt",
+    "vtm": "004_00a34df3a7ad0eba.txt",
+}
 TEXT_TERMS = ["authorisation", "notice", "objection", "termination", "transfer", "list"]
 # A list bullet at the start of a line of a contract ("- naam", "* Softphone", "‐ Medewerkers"); in the registry's
 # one-line rendering of such a list ("Telefonie diensten * Softphone * ..."), one standing between spaces.
@@ -71,8 +76,13 @@ def test_beterdichtbij_specific_authorisation_and_bijlage_1(app):
     snap = registry_on("beterdichtbij", DAY)
     assert snap.terms.authorisation == "specific" and snap.terms.authorisation_article == "7.1"
     assert snap.terms.objection_route == "consent"
-    assert names(snap, "beterdichtbij-light") == ["Amazon Web Services (AWS)", "KPN/Kandy", "Messagebird",
-                                                  "Sendgrid", "VANAD Enovation"]
+    assert names(snap, "beterdichtbij-light") == [
+        "Amazon Web Services (AWS)",
+        "KPN/Kandy",
+        "Messagebird",
+        "Sendgrid",
+        "VANAD Enovation",
+    ]
     aws = next(e.sub_processor for e in snap.engagements if e.sub_processor.key == "aws")
     assert [(loc.country_code, loc.place) for loc in aws.locations] == [("DE", "Frankfurt")]
     assert aws.outside_eea_on(DAY) is False
@@ -110,8 +120,10 @@ def test_vtm_bijlage_1d_locations_and_transfer_rule(app):
     assert snap.terms.authorisation == "general" and snap.terms.transfer_rule == "adequacy_or_scc"
     sps = {e.sub_processor.key: e.sub_processor for e in snap.engagements}
     assert set(sps) == {"microsoft", "afas", "n-able", "salesbuildr"}
-    assert [(loc.country_code, loc.role) for loc in sps["microsoft"].locations] == [("NL", "processing"),
-                                                                                   ("IE", "back-up")]
+    assert [(loc.country_code, loc.role) for loc in sps["microsoft"].locations] == [
+        ("NL", "processing"),
+        ("IE", "back-up"),
+    ]
     assert sps["microsoft"].outside_eea_on(DAY) is False
     assert sps["n-able"].locations[0].worldwide and sps["n-able"].outside_eea_on(DAY) is True
     assert sps["n-able"].established_in == "GB"
@@ -119,8 +131,10 @@ def test_vtm_bijlage_1d_locations_and_transfer_rule(app):
 
 
 def _counts():
-    return {m.__name__: db.session.scalar(select(func.count()).select_from(m))
-            for m in (Processor, Service, SubProcessor, Location, Engagement, AnnexListing)}
+    return {
+        m.__name__: db.session.scalar(select(func.count()).select_from(m))
+        for m in (Processor, Service, SubProcessor, Location, Engagement, AnnexListing)
+    }
 
 
 def test_seeding_twice_changes_nothing(app, runner):
@@ -177,8 +191,7 @@ def test_every_listed_item_is_in_the_annex(app, contracts, slug):
     contract, missing = contracts[slug], []
     for service in db.session.scalars(select(Service).filter_by(processor_id=_processor(slug).id)):
         for listed in ("purposes", "data_categories", "data_subjects"):
-            missing += [(service.key, listed, item) for item in getattr(service, listed)
-                        if not contract.says(item)]
+            missing += [(service.key, listed, item) for item in getattr(service, listed) if not contract.says(item)]
     for engagement in db.session.scalars(select(Engagement).filter_by(processor_id=_processor(slug).id)):
         if engagement.purpose and not contract.says(engagement.purpose):
             missing.append((engagement.service.key, "engagement", engagement.purpose))
@@ -209,7 +222,8 @@ def test_vcare_lists_read_as_bijlage_a(app):
     # Written by hand from Bijlage A: one purpose per "Doeleinden" cell, the subjects as each row has them.
     support = _service("vcare", "support-telefonie")
     assert support.purposes == [
-        "Vastleggen, opslaan en wijzigen van gegevens in de systemen van KPN, Odido e/o NG-Blu Networks"]
+        "Vastleggen, opslaan en wijzigen van gegevens in de systemen van KPN, Odido e/o NG-Blu Networks"
+    ]
     assert support.data_subjects == ["Bellers", "gebelde", "(medewerkers van) klanten", "patiënten"]
     assert support.data_categories[0] == "Voor-, Achternaam" and "IMEI nummer" in support.data_categories
     assert _service("vcare", "number-entry").data_subjects == ["Beller", "patiënten"]
@@ -218,7 +232,8 @@ def test_vcare_lists_read_as_bijlage_a(app):
     assert sms.data_categories[-1] == "BSN"
     assert _service("vcare", "telefonie").data_subjects[-1] == "ontvangers"
     assert _service("vcare", "back-up").data_categories == [
-        "Alle in de hiervoor genoemde stromen genoemde persoonsgegevens"]
+        "Alle in de hiervoor genoemde stromen genoemde persoonsgegevens"
+    ]
 
 
 def test_beterdichtbij_lists_read_as_bijlage_1(app):
@@ -226,8 +241,9 @@ def test_beterdichtbij_lists_read_as_bijlage_1(app):
     assert light.data_subjects == ["consumenten", "patiënten", "zorgverleners"]
     assert light.data_categories[:4] == ["naam", "geboortedatum", "zorgorganisatie", "patiëntennummer"]
     assert "device_id" in light.data_categories and "Indien beeldbellen: IP-adres" in light.data_categories
-    assert light.purposes == ["Tot stand brengen van communicatie via de BeterDichtbij app tussen gebruiker en "
-                              "zorgverlener"]
+    assert light.purposes == [
+        "Tot stand brengen van communicatie via de BeterDichtbij app tussen gebruiker en zorgverlener"
+    ]
 
 
 def test_contict_table_has_no_data_subjects_and_one_purpose_per_service(app):

@@ -1,5 +1,6 @@
 """Sessions end: after 8 hours without a request, a remembered log-in 30 days after it was made (a copied
 cookie too), and a log-in starts a new session with a new CSRF token."""
+
 from __future__ import annotations
 
 import re
@@ -44,15 +45,15 @@ def dashboard(client, **headers):
 
 def test_a_session_ends_after_8_hours_without_a_request(client, users, clock):
     log_in(client, users.controller_a)
-    clock.shift(timedelta(hours=7, minutes=59))                     # 16:59: still in
+    clock.shift(timedelta(hours=7, minutes=59))  # 16:59: still in
     assert dashboard(client)[0] == 200
-    clock.shift(timedelta(hours=7, minutes=59))                     # 00:58: 7h59 after the last request
+    clock.shift(timedelta(hours=7, minutes=59))  # 00:58: 7h59 after the last request
     assert dashboard(client)[0] == 200
-    clock.shift(timedelta(hours=8, minutes=1))                      # 09:00 next day: 8h01 without a request
+    clock.shift(timedelta(hours=8, minutes=1))  # 09:00 next day: 8h01 without a request
     status, page = dashboard(client)
     assert status == 302
     assert "You were signed out after 8 hours without activity." in page
-    assert dashboard(client)[0] == 302                              # and stays out
+    assert dashboard(client)[0] == 302  # and stays out
 
 
 def test_the_idle_limit_is_a_setting_and_its_message_is_dutch_for_a_dutch_reader(app, client, users, clock):
@@ -72,9 +73,9 @@ def test_a_remembered_log_in_holds_29_days_after_the_browser_closed_but_not_31(c
     log_in(client, users.controller_a, remember="y")
     close_browser(client)
     clock.shift(timedelta(days=29))
-    assert dashboard(client)[0] == 200                              # no idle limit for a remembered log-in
+    assert dashboard(client)[0] == 200  # no idle limit for a remembered log-in
     close_browser(client)
-    clock.shift(timedelta(days=2))                                  # 31 days after the log-in
+    clock.shift(timedelta(days=2))  # 31 days after the log-in
     status, page = dashboard(client)
     assert status == 302
     assert "You were signed out: a log-in is kept on a device for at most 30 days." in page
@@ -82,13 +83,14 @@ def test_a_remembered_log_in_holds_29_days_after_the_browser_closed_but_not_31(c
 
 def test_a_copied_session_cookie_does_not_outlive_the_30_days(app, users, clock):
     from ..conftest import FreshContextClient
+
     app.test_client_class = FreshContextClient
     browser = app.test_client()
     log_in(browser, users.controller_a, remember="y")
     clock.shift(timedelta(days=29, hours=23))
-    assert dashboard(browser)[0] == 200                             # the cookie was signed again just now
+    assert dashboard(browser)[0] == 200  # the cookie was signed again just now
     copied = browser.get_cookie("session", domain="registry.test").value
-    clock.shift(timedelta(hours=2))                                 # 30 days and 1 hour after the log-in
+    clock.shift(timedelta(hours=2))  # 30 days and 1 hour after the log-in
     thief = app.test_client()
     thief.set_cookie("session", copied, domain="registry.test")
     assert thief.get("/portal/").status_code == 302
@@ -108,11 +110,12 @@ def csrf_token(page: str) -> str:
 def test_logging_in_renews_the_csrf_token(app, client, users, clock):
     app.config["WTF_CSRF_ENABLED"] = True
     before = csrf_token(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"email": users.controller_a.email, "password": PASSWORD,
-                                           "csrf_token": before})
+    response = client.post(
+        "/login", data={"email": users.controller_a.email, "password": PASSWORD, "csrf_token": before}
+    )
     assert response.status_code == 302
     after = csrf_token(client.get("/logout").get_data(as_text=True))
-    assert after != before                                          # the clock stands still: only a new secret differs
+    assert after != before  # the clock stands still: only a new secret differs
     assert client.post("/logout", data={"csrf_token": before}).status_code == 400
     assert client.post("/logout", data={"csrf_token": after}).status_code == 302
 
@@ -121,6 +124,7 @@ def test_a_remember_cookie_of_flask_login_restores_nothing(app, client, users):
     """Such a cookie carries no date (the portal set one for 365 days before remembered log-ins became dated
     sessions), so it cannot be held to the 30 days: it is removed, not honoured."""
     from flask_login.utils import encode_cookie
+
     with app.test_request_context():
         cookie = encode_cookie(users.controller_a.session_token)
     client.set_cookie("remember_token", cookie, domain="registry.test")

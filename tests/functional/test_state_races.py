@@ -1,5 +1,6 @@
 """30 people press the same button at the same moment: exactly one state change, no 500, and the other 29 get the
 answer a double submit gets (real HTTP requests to a threaded server, real commits, SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 import threading
@@ -20,6 +21,11 @@ from sqlalchemy import func, select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from registry import create_app
+from registry.accounts import users as accounts
+from registry.announcements import publication
+from registry.announcements.drafting import save_draft
+from registry.audit import trail as audit
+from registry.cases import objections
 from registry.extensions import db
 from registry.models import (
     Announcement,
@@ -37,11 +43,6 @@ from registry.models import (
     Termination,
     User,
 )
-from registry.accounts import users as accounts
-from registry.audit import trail as audit
-from registry.cases import objections
-from registry.announcements import publication
-from registry.announcements.drafting import save_draft
 from registry.subprocessors.seeding import load_seed
 
 from ..conftest import PG_URL, PROJECT, postgres_schema_or_skip
@@ -75,10 +76,17 @@ def portal(request, tmp_path_factory):
         postgres_schema_or_skip("stateraces")
         url = PG_URL + "?options=-csearch_path%3Dstateraces"
     port = free_port()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                      "BASE_URL": f"http://127.0.0.1:{port}", "WTF_CSRF_ENABLED": False,
-                      "LOGIN_RATE_LIMIT": "10000 per minute", "DEFAULT_LANGUAGE": "en",
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10, "max_overflow": 45}})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "BASE_URL": f"http://127.0.0.1:{port}",
+            "WTF_CSRF_ENABLED": False,
+            "LOGIN_RATE_LIMIT": "10000 per minute",
+            "DEFAULT_LANGUAGE": "en",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 10, "max_overflow": 45},
+        }
+    )
     with time_machine.travel(MORNING):
         _world(app)
     server = make_server("127.0.0.1", port, app, threaded=True, request_handler=_Quiet)
@@ -114,8 +122,16 @@ def _world(app) -> None:
         load_seed(PROJECT / "seed")
         vcare, _operator = vcare_customers(CUSTOMERS, date(2024, 1, 1), notice_language="en")
         for email in SUBSCRIBERS:
-            db.session.add(Subscription(processor_id=vcare.id, email=email, language="en", all_services=True,
-                                        status="confirmed", confirmed_at=datetime.now(AMSTERDAM)))
+            db.session.add(
+                Subscription(
+                    processor_id=vcare.id,
+                    email=email,
+                    language="en",
+                    all_services=True,
+                    status="confirmed",
+                    confirmed_at=datetime.now(AMSTERDAM),
+                )
+            )
         db.session.commit()
         for n in range(CUSTOMERS):
             accounts.create_user(f"c{n}@praktijk-{n}.example", "controller", f"praktijk-{n}", PASSWORD, actor="test")
@@ -127,13 +143,13 @@ def _world(app) -> None:
 @dataclass
 class Answer:
     status: int
-    text: str            # the page answered, or, after a redirect, the page it leads to (with the flash)
+    text: str  # the page answered, or, after a redirect, the page it leads to (with the flash)
     location: str | None = None
 
 
 class _Stay(HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
-        return None      # a 302 is an answer to look at, not to follow blindly
+        return None  # a 302 is an answer to look at, not to follow blindly
 
 
 class Browser:
@@ -165,7 +181,7 @@ class Browser:
             return Answer(302, shown.text, answer.location)
         return answer
 
-    def login(self, email: str) -> "Browser":
+    def login(self, email: str) -> Browser:
         assert self.post("/login", {"email": email, "password": PASSWORD}).status == 302
         return self
 
@@ -244,9 +260,19 @@ def _contract_id(n: int) -> int:
 def _draft(name: str, locations=NL, slug: str = "vcare", service: str = "operator") -> tuple[int, int]:
     processor = db.session.scalar(select(Processor).filter_by(slug=slug))
     service_id = db.session.scalar(select(Service.id).filter_by(processor_id=processor.id, key=service))
-    item = save_draft(_user(EDITORS[slug]), processor, None, {
-        "kind": "add", "service_ids": [service_id], "new_name": name, "reason": "A second operator for peak hours",
-        "effective_date": EFFECTIVE, "locations": locations})
+    item = save_draft(
+        _user(EDITORS[slug]),
+        processor,
+        None,
+        {
+            "kind": "add",
+            "service_ids": [service_id],
+            "new_name": name,
+            "reason": "A second operator for peak hours",
+            "effective_date": EFFECTIVE,
+            "locations": locations,
+        },
+    )
     return item.id, item.number
 
 
@@ -284,13 +310,16 @@ def _versions(portal: Portal, slug: str = "vcare") -> int:
 
 
 # Vcare has 32 customers and 4 subscribers to tell; BeterDichtbij, in this portal, nobody.
-@pytest.mark.parametrize("slug, service, told", [("vcare", "operator", CUSTOMERS + len(SUBSCRIBERS)),
-                                                 ("beterdichtbij", "beterdichtbij-light", 0)])
+@pytest.mark.parametrize(
+    "slug, service, told",
+    [("vcare", "operator", CUSTOMERS + len(SUBSCRIBERS)), ("beterdichtbij", "beterdichtbij-light", 0)],
+)
 def test_thirty_publications_of_one_draft_apply_it_once(portal, slug, service, told):
     announcement_id, number = portal.setup(lambda: _draft(f"Acme Publish {slug}", slug=slug, service=service))
     versions_before = _versions(portal, slug)
-    answers = portal.race(portal.browsers(EDITORS[slug]),
-                          f"/admin/processors/{slug}/announcements/{announcement_id}/publish", {})
+    answers = portal.race(
+        portal.browsers(EDITORS[slug]), f"/admin/processors/{slug}/announcements/{announcement_id}/publish", {}
+    )
     report(portal.kind, f"publish ({told} recipients)", answers)
     assert statuses(answers) == {302: 1, 400: PRESSES - 1}
     version = versions_before + 1
@@ -298,8 +327,10 @@ def test_thirty_publications_of_one_draft_apply_it_once(portal, slug, service, t
     assert f"Published as registry version {version}." in won.text
     for lost in (a for a in answers if a.status == 400):
         # The editor's page, with the reason in its error summary and the withdraw form that now applies.
-        assert (f"Announcement #{number} was published already (Version {version} (announcement #{number}, "
-                f"effective January 7, 2027))." in lost.text)
+        assert (
+            f"Announcement #{number} was published already (Version {version} (announcement #{number}, "
+            f"effective January 7, 2027))." in lost.text
+        )
         assert 'class="error-summary"' in lost.text and f"/announcements/{announcement_id}/withdraw" in lost.text
     assert _versions(portal, slug) == version
     assert portal.count(select(RegistryVersion).where(RegistryVersion.announcement_id == announcement_id)) == 1
@@ -313,8 +344,11 @@ def test_thirty_publications_of_one_draft_apply_it_once(portal, slug, service, t
 def test_thirty_withdrawals_of_one_announcement_withdraw_it_once(portal):
     announcement_id, number = portal.setup(lambda: _published("Acme Withdraw"))
     versions_before = _versions(portal)
-    answers = portal.race(portal.browsers(EDITOR), f"/admin/processors/vcare/announcements/{announcement_id}/withdraw",
-                          {"reason": "The supplier failed our security review."})
+    answers = portal.race(
+        portal.browsers(EDITOR),
+        f"/admin/processors/vcare/announcements/{announcement_id}/withdraw",
+        {"reason": "The supplier failed our security review."},
+    )
     report(portal.kind, "withdraw", answers)
     assert statuses(answers) == {302: 1, 400: PRESSES - 1}
     [won] = [a for a in answers if a.status == 302]
@@ -323,12 +357,22 @@ def test_thirty_withdrawals_of_one_announcement_withdraw_it_once(portal):
         assert f"Announcement #{number} was withdrawn already." in lost.text
         assert 'class="error-summary"' in lost.text and "The supplier failed our security review." in lost.text
     assert _versions(portal) == versions_before + 1
-    assert portal.count(select(RegistryVersion).where(RegistryVersion.announcement_id == announcement_id,
-                                                      RegistryVersion.event == "withdrawal")) == 1
+    assert (
+        portal.count(
+            select(RegistryVersion).where(
+                RegistryVersion.announcement_id == announcement_id, RegistryVersion.event == "withdrawal"
+            )
+        )
+        == 1
+    )
     assert portal.count(_audit("announcement.withdraw", announcement_id)) == 1
     assert portal.count(_outbox(f"announcement:{announcement_id}:withdrawal:%")) == CUSTOMERS + len(SUBSCRIBERS)
-    assert portal.count(select(Engagement).where(Engagement.announcement_id == announcement_id,
-                                                 Engagement.cancelled.is_(True))) == 1
+    assert (
+        portal.count(
+            select(Engagement).where(Engagement.announcement_id == announcement_id, Engagement.cancelled.is_(True))
+        )
+        == 1
+    )
     assert _chain_intact(portal)
 
 
@@ -337,9 +381,13 @@ def test_thirty_outcomes_of_one_objection_record_one(portal):
         announcement_id, _ = _published("Acme Outcome")
         made = _object(announcement_id, 0)
         return made.id, made.reference
+
     objection_id, ref = portal.setup(objected)
-    answers = portal.race(portal.browsers(EDITOR), f"/admin/processors/vcare/objections/{objection_id}/outcome",
-                          {"outcome": "no_agreement", "note": "We keep Acme Cloud for every customer."})
+    answers = portal.race(
+        portal.browsers(EDITOR),
+        f"/admin/processors/vcare/objections/{objection_id}/outcome",
+        {"outcome": "no_agreement", "note": "We keep Acme Cloud for every customer."},
+    )
     report(portal.kind, "outcome", answers)
     assert statuses(answers) == {302: 1, 400: PRESSES - 1}
     [won] = [a for a in answers if a.status == 302]
@@ -360,19 +408,24 @@ def test_thirty_consent_decisions_on_one_announcement_record_one(portal):
     # Outside the EEA: Vcare art. 5.3 asks the controller's consent. Customer 1 decides.
     announcement_id, number = portal.setup(lambda: _published("Acme Consent", locations=US))
     contract_id = portal.setup(lambda: _contract_id(1))
-    answers = portal.race(portal.browsers(controller(1)),
-                          f"/portal/contracts/{contract_id}/announcements/{announcement_id}/consent",
-                          {"announcement_id": str(announcement_id), "contract_id": str(contract_id),
-                           "decision": "granted", "note": ""})
+    answers = portal.race(
+        portal.browsers(controller(1)),
+        f"/portal/contracts/{contract_id}/announcements/{announcement_id}/consent",
+        {"announcement_id": str(announcement_id), "contract_id": str(contract_id), "decision": "granted", "note": ""},
+    )
     report(portal.kind, "consent", answers)
     assert statuses(answers) == {302: PRESSES}
     ref = f"CON-VCARE-{number:03d}-{contract_id:05d}"
     won = [a for a in answers if f"Your decision was recorded: consent granted. Reference: {ref}." in a.text]
-    lost = [a for a in answers if f"Your organisation decided on announcement #{number} already: consent granted "
-                                  f"({ref})." in a.text]
+    lost = [
+        a
+        for a in answers
+        if f"Your organisation decided on announcement #{number} already: consent granted ({ref})." in a.text
+    ]
     assert (len(won), len(lost)) == (1, PRESSES - 1)
-    [decision_id] = portal.setup(lambda: db.session.scalars(select(ConsentDecision.id).filter_by(
-        announcement_id=announcement_id)).all())
+    [decision_id] = portal.setup(
+        lambda: db.session.scalars(select(ConsentDecision.id).filter_by(announcement_id=announcement_id)).all()
+    )
     assert {a.location for a in answers} == {f"/portal/consents/{decision_id}/"}
     assert portal.count(_audit("consent.%", decision_id)) == 1
     # The contract's notice address, the controller, and Vcare's editor.
@@ -386,20 +439,27 @@ def test_thirty_notices_of_termination_of_one_contract_record_one(portal):
         made = _object(announcement_id, 2)
         objections.record_outcome(_user(EDITOR), _vcare(), made.id, "no_agreement", "We keep Acme Cloud.")
         return made.id
+
     objection_id = portal.setup(ended_without_agreement)
     contract_id = portal.setup(lambda: _contract_id(2))
-    answers = portal.race(portal.browsers(controller(2)), f"/portal/objections/{objection_id}/termination",
-                          {"confirm": "y"})
+    answers = portal.race(
+        portal.browsers(controller(2)), f"/portal/objections/{objection_id}/termination", {"confirm": "y"}
+    )
     report(portal.kind, "termination notice", answers)
     assert statuses(answers) == {302: PRESSES}
     ref = f"TRM-VCARE-{contract_id:05d}"
     # Vcare art. 4.1: one month's notice from 23 November 2026 ends on 23 December 2026.
-    won = [a for a in answers if f"Your notice of termination was recorded ({ref}). The contract ends at the end of "
-                                 f"December 23, 2026." in a.text]
+    won = [
+        a
+        for a in answers
+        if f"Your notice of termination was recorded ({ref}). The contract ends at the end of "
+        f"December 23, 2026." in a.text
+    ]
     lost = [a for a in answers if f"Notice was given already ({ref})." in a.text]
     assert (len(won), len(lost)) == (1, PRESSES - 1)
-    [notice_id] = portal.setup(lambda: db.session.scalars(select(Termination.id).filter_by(
-        contract_id=contract_id)).all())
+    [notice_id] = portal.setup(
+        lambda: db.session.scalars(select(Termination.id).filter_by(contract_id=contract_id)).all()
+    )
     assert portal.count(_audit("termination.notice", objection_id)) == 1
     assert portal.count(_outbox(f"termination:{notice_id}:%")) == 3
     assert _chain_intact(portal)
@@ -412,20 +472,40 @@ def test_a_withdrawal_while_controllers_object_and_write_accepts_no_objection_af
     def world():
         announcement_id, number = _published("Acme Mixed")
         return announcement_id, number, {n: _object(announcement_id, n).id for n in writing}
+
     announcement_id, number, objected = portal.setup(world)
     contract_ids = portal.setup(lambda: {n: _contract_id(n) for n in objecting})
-    operator = portal.setup(lambda: db.session.scalar(select(Service.id).filter_by(key="operator",
-                                                                                   processor_id=_vcare().id)))
-    forms = [(Browser(portal.base).login(EDITOR), f"/admin/processors/vcare/announcements/{announcement_id}/withdraw",
-              {"reason": "The supplier failed our security review."})]
+    operator = portal.setup(
+        lambda: db.session.scalar(select(Service.id).filter_by(key="operator", processor_id=_vcare().id))
+    )
+    forms = [
+        (
+            Browser(portal.base).login(EDITOR),
+            f"/admin/processors/vcare/announcements/{announcement_id}/withdraw",
+            {"reason": "The supplier failed our security review."},
+        )
+    ]
     for n in writing:
-        forms.append((Browser(portal.base).login(controller(n)), f"/portal/objections/{objected[n]}/messages",
-                      {"body": "Is there any news about Acme Cloud?"}))
+        forms.append(
+            (
+                Browser(portal.base).login(controller(n)),
+                f"/portal/objections/{objected[n]}/messages",
+                {"body": "Is there any news about Acme Cloud?"},
+            )
+        )
     for n in objecting:
-        forms.append((Browser(portal.base).login(controller(n)),
-                      f"/portal/contracts/{contract_ids[n]}/announcements/{announcement_id}/objection",
-                      {"announcement_id": str(announcement_id), "contract_id": str(contract_ids[n]),
-                       "grounds": GROUNDS, "service_ids": [str(operator)]}))
+        forms.append(
+            (
+                Browser(portal.base).login(controller(n)),
+                f"/portal/contracts/{contract_ids[n]}/announcements/{announcement_id}/objection",
+                {
+                    "announcement_id": str(announcement_id),
+                    "contract_id": str(contract_ids[n]),
+                    "grounds": GROUNDS,
+                    "service_ids": [str(operator)],
+                },
+            )
+        )
     answers = portal.at_once(forms)
     report(portal.kind, "withdrawal among 15 messages and 14 objections", answers)
     assert 500 not in statuses(answers) and 0 not in statuses(answers)
@@ -436,17 +516,28 @@ def test_a_withdrawal_while_controllers_object_and_write_accepts_no_objection_af
     accepted = [a for a in objections_now if a.status == 302]
     assert len(refused) + len(accepted) == len(objecting)
     for answer in refused:
-        assert (f"Vcare withdrew announcement #{number} on November 23, 2026: the change will not happen, so there is "
-                f"nothing to object to.") in answer.text
+        assert (
+            f"Vcare withdrew announcement #{number} on November 23, 2026: the change will not happen, so there is "
+            f"nothing to object to."
+        ) in answer.text
     for answer in accepted:
         assert "Your objection was received. Reference: OBJ-VCARE-" in answer.text
-    made = portal.setup(lambda: db.session.scalars(select(Objection.id).filter_by(
-        announcement_id=announcement_id)).all())
+    made = portal.setup(
+        lambda: db.session.scalars(select(Objection.id).filter_by(announcement_id=announcement_id)).all()
+    )
     assert len(made) == len(writing) + len(accepted)
-    submitted = portal.setup(lambda: db.session.scalars(select(AuditEntry.id).where(
-        AuditEntry.action == "objection.submit", AuditEntry.object_id.in_(made))).all())
-    [withdrawn] = portal.setup(lambda: db.session.scalars(select(AuditEntry.id).where(
-        AuditEntry.action == "announcement.withdraw", AuditEntry.object_id == announcement_id)).all())
+    submitted = portal.setup(
+        lambda: db.session.scalars(
+            select(AuditEntry.id).where(AuditEntry.action == "objection.submit", AuditEntry.object_id.in_(made))
+        ).all()
+    )
+    [withdrawn] = portal.setup(
+        lambda: db.session.scalars(
+            select(AuditEntry.id).where(
+                AuditEntry.action == "announcement.withdraw", AuditEntry.object_id == announcement_id
+            )
+        ).all()
+    )
     # Every objection the portal accepted was recorded before the withdrawal.
     assert len(submitted) == len(made) and max(submitted) < withdrawn
     assert portal.count(_audit("objection.message", *objected.values())) == len(writing)
@@ -455,20 +546,45 @@ def test_a_withdrawal_while_controllers_object_and_write_accepts_no_objection_af
 
 def test_thirty_new_drafts_at_once_get_thirty_numbers(portal):
     """Each new draft takes the next number of its processor: 30 at once get 30 numbers, none refused."""
-    operator = portal.setup(lambda: db.session.scalar(select(Service.id).filter_by(key="operator",
-                                                                                   processor_id=_vcare().id)))
-    last = portal.setup(lambda: db.session.scalar(select(func.max(Announcement.number)).join(Processor).where(
-        Processor.slug == "vcare"))) or 0
-    form = {"kind": "add", "service_ids": [str(operator)], "target_id": "0", "entity_id": "0",
-            "new_name": "Acme Draft", "new_legal_name": "", "new_established_in": "", "new_description": "",
-            "new_dpa_in_place": "", "purpose": "", "reason": "A second operator for peak hours",
-            "effective_date": EFFECTIVE.isoformat(), "locations-0-country": "NL", "locations-0-place": "Amsterdam",
-            "locations-0-role": "processing", "locations-0-transfer_basis": ""}
+    operator = portal.setup(
+        lambda: db.session.scalar(select(Service.id).filter_by(key="operator", processor_id=_vcare().id))
+    )
+    last = (
+        portal.setup(
+            lambda: db.session.scalar(
+                select(func.max(Announcement.number)).join(Processor).where(Processor.slug == "vcare")
+            )
+        )
+        or 0
+    )
+    form = {
+        "kind": "add",
+        "service_ids": [str(operator)],
+        "target_id": "0",
+        "entity_id": "0",
+        "new_name": "Acme Draft",
+        "new_legal_name": "",
+        "new_established_in": "",
+        "new_description": "",
+        "new_dpa_in_place": "",
+        "purpose": "",
+        "reason": "A second operator for peak hours",
+        "effective_date": EFFECTIVE.isoformat(),
+        "locations-0-country": "NL",
+        "locations-0-place": "Amsterdam",
+        "locations-0-role": "processing",
+        "locations-0-transfer_basis": "",
+    }
     answers = portal.race(portal.browsers(EDITOR), "/admin/processors/vcare/announcements/new", form)
     report(portal.kind, "new draft", answers)
     assert statuses(answers) == {302: PRESSES}
-    drafts = portal.setup(lambda: dict(db.session.execute(select(Announcement.number, Announcement.id).where(
-        Announcement.new_name == "Acme Draft")).all()))
+    drafts = portal.setup(
+        lambda: dict(
+            db.session.execute(
+                select(Announcement.number, Announcement.id).where(Announcement.new_name == "Acme Draft")
+            ).all()
+        )
+    )
     assert sorted(drafts) == list(range(last + 1, last + 1 + PRESSES))
     for n in drafts:
         assert sum(f"Draft #{n} saved. Check the preview, then publish." in a.text for a in answers) == 1
@@ -477,21 +593,41 @@ def test_thirty_new_drafts_at_once_get_thirty_numbers(portal):
 
 
 def _draft_form(operator: int, reason: str) -> dict:
-    return {"kind": "add", "service_ids": [str(operator)], "target_id": "0", "entity_id": "0",
-            "new_name": "Acme Edited", "new_legal_name": "", "new_established_in": "", "new_description": "",
-            "new_dpa_in_place": "", "purpose": "", "reason": reason, "effective_date": EFFECTIVE.isoformat(),
-            "locations-0-country": "NL", "locations-0-place": "Amsterdam", "locations-0-role": "processing",
-            "locations-0-transfer_basis": ""}
+    return {
+        "kind": "add",
+        "service_ids": [str(operator)],
+        "target_id": "0",
+        "entity_id": "0",
+        "new_name": "Acme Edited",
+        "new_legal_name": "",
+        "new_established_in": "",
+        "new_description": "",
+        "new_dpa_in_place": "",
+        "purpose": "",
+        "reason": reason,
+        "effective_date": EFFECTIVE.isoformat(),
+        "locations-0-country": "NL",
+        "locations-0-place": "Amsterdam",
+        "locations-0-role": "processing",
+        "locations-0-transfer_basis": "",
+    }
 
 
 def test_edits_racing_the_publication_change_the_draft_or_are_refused_never_the_published_announcement(portal):
     announcement_id, number = portal.setup(lambda: _draft("Acme Edited"))
-    operator = portal.setup(lambda: db.session.scalar(select(Service.id).filter_by(key="operator",
-                                                                                   processor_id=_vcare().id)))
+    operator = portal.setup(
+        lambda: db.session.scalar(select(Service.id).filter_by(key="operator", processor_id=_vcare().id))
+    )
     browsers = portal.browsers(EDITOR)
     forms = [(browsers[0], f"/admin/processors/vcare/announcements/{announcement_id}/publish", {})]
-    forms += [(browsers[n], f"/admin/processors/vcare/announcements/{announcement_id}/edit",
-               _draft_form(operator, f"Reason number {n} for a second operator")) for n in range(1, PRESSES)]
+    forms += [
+        (
+            browsers[n],
+            f"/admin/processors/vcare/announcements/{announcement_id}/edit",
+            _draft_form(operator, f"Reason number {n} for a second operator"),
+        )
+        for n in range(1, PRESSES)
+    ]
     answers = portal.at_once(forms)
     report(portal.kind, "publish among 29 edits", answers)
     assert answers[0].status == 302 and "Published as registry version" in answers[0].text
@@ -502,10 +638,13 @@ def test_edits_racing_the_publication_change_the_draft_or_are_refused_never_the_
             assert "Check the preview, then publish." in answer.text
         else:
             assert f"Announcement #{number} is published and can no longer be changed." in answer.text
-    entries = portal.setup(lambda: db.session.execute(select(AuditEntry.id, AuditEntry.action, AuditEntry.details)
-                                                      .where(AuditEntry.object_type == "Announcement",
-                                                             AuditEntry.object_id == announcement_id)
-                                                      .order_by(AuditEntry.id)).all())
+    entries = portal.setup(
+        lambda: db.session.execute(
+            select(AuditEntry.id, AuditEntry.action, AuditEntry.details)
+            .where(AuditEntry.object_type == "Announcement", AuditEntry.object_id == announcement_id)
+            .order_by(AuditEntry.id)
+        ).all()
+    )
     [published] = [i for i, action, _ in entries if action == "announcement.publish"]
     updates = [(i, details) for i, action, details in entries if action == "announcement.update"]
     assert len(updates) == statuses(edits).get(302, 0)
@@ -519,8 +658,16 @@ def test_edits_racing_the_publication_change_the_draft_or_are_refused_never_the_
 def test_thirty_identical_new_services_at_once_make_one(portal):
     """A double (or thirtyfold) click on "save" for a new service: one service; the others hear that its key is
     taken, as a second submit after the first did."""
-    form = {"name": "Call recording", "key": "call-recording", "description": "", "data_categories": "Voice",
-            "data_subjects": "Callers", "purposes": "Quality", "retention": "", "source": ""}
+    form = {
+        "name": "Call recording",
+        "key": "call-recording",
+        "description": "",
+        "data_categories": "Voice",
+        "data_subjects": "Callers",
+        "purposes": "Quality",
+        "retention": "",
+        "source": "",
+    }
     answers = portal.race(portal.browsers(EDITOR), "/admin/processors/vcare/services/new", form)
     report(portal.kind, "new service", answers)
     assert statuses(answers) == {302: 1, 400: PRESSES - 1}
@@ -528,8 +675,9 @@ def test_thirty_identical_new_services_at_once_make_one(portal):
     assert "Service saved." in won.text
     taken = str(escape("Vcare has a service with key 'call-recording' already."))
     assert all(taken in a.text for a in answers if a.status == 400)
-    [service_id] = portal.setup(lambda: db.session.scalars(select(Service.id).filter_by(
-        key="call-recording", processor_id=_vcare().id)).all())
+    [service_id] = portal.setup(
+        lambda: db.session.scalars(select(Service.id).filter_by(key="call-recording", processor_id=_vcare().id)).all()
+    )
     assert portal.count(_audit("service.create", service_id)) == 1
     positions = portal.setup(lambda: [s.position for s in _vcare().services])
     assert sorted(positions) == list(range(len(positions)))

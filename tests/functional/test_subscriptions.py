@@ -1,9 +1,10 @@
 """Subscribing with double opt-in, managing, and one-click unsubscribing."""
+
 import base64
 import binascii
 import re
 import zlib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -39,7 +40,7 @@ def test_double_opt_in(client):
     assert mail.kind == "subscription" and "Confirm your subscription" in mail.body.subject
     link = confirm_link("reader@example.org")
     page = client.get(link)
-    assert page.status_code == 200 and f'<form method="post">' in page.get_data(as_text=True)
+    assert page.status_code == 200 and '<form method="post">' in page.get_data(as_text=True)
     response = client.post(link)
     assert response.status_code == 200 and "Subscription confirmed" in response.get_data(as_text=True)
     db.session.expire_all()
@@ -55,11 +56,14 @@ def test_the_same_neutral_answer_for_new_and_known_addresses(client):
     assert "subscribed already" in last_mail("reader@example.org").body.text  # the owner learns, not the asker
 
 
-@pytest.mark.parametrize("email,message", [
-    ("not-an-address", "Not a valid e-mail address."),
-    ("a@b.c\r\nBcc: x@y.z", "Remove the line break (U+000D) at position 6"),
-    ("", "Enter your e-mail address."),
-])
+@pytest.mark.parametrize(
+    "email,message",
+    [
+        ("not-an-address", "Not a valid e-mail address."),
+        ("a@b.c\r\nBcc: x@y.z", "Remove the line break (U+000D) at position 6"),
+        ("", "Enter your e-mail address."),
+    ],
+)
 def test_bad_addresses_are_refused_and_nothing_is_stored(client, email, message):
     response = subscribe(client, email=email)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
@@ -71,7 +75,8 @@ def test_services_of_another_processor_are_refused(client):
     response = subscribe(client, service_ids=[str(vtm_service)])
     assert response.status_code == 400 and db.session.scalar(select(Subscription)) is None
     assert field_errors(response.get_data(as_text=True)) == {
-        "service_ids": f"'{vtm_service}' is not a valid choice for this field."}
+        "service_ids": f"'{vtm_service}' is not a valid choice for this field."
+    }
 
 
 @pytest.mark.parametrize("signed", ["garbage", "eyJpZCI6MX0.tampered.sig"])
@@ -139,7 +144,7 @@ def test_a_confirmation_link_works_once(client):
         assert "Confirm the subscription</button>" not in text
     db.session.expire_all()
     sub = db.session.scalar(select(Subscription))
-    assert sub.status == "confirmed" and sub.confirmed_at == datetime(2026, 12, 1, 11, tzinfo=timezone.utc)
+    assert sub.status == "confirmed" and sub.confirmed_at == datetime(2026, 12, 1, 11, tzinfo=UTC)
 
 
 def test_an_old_confirmation_link_cannot_undo_an_unsubscribe(client):
@@ -210,8 +215,11 @@ def test_one_click_unsubscribe_needs_no_login_cookie_or_csrf(app, client):
     db.session.expire_all()
     assert db.session.scalar(select(Subscription)).status == "confirmed"  # a GET never unsubscribes
     mail_client = app.test_client()  # a mail provider's request: no cookie, no session, no CSRF token
-    response = mail_client.post(f"/subscriptions/{token}/unsubscribe", data="List-Unsubscribe=One-Click",
-                                content_type="application/x-www-form-urlencoded")
+    response = mail_client.post(
+        f"/subscriptions/{token}/unsubscribe",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 200
     db.session.expire_all()
     assert db.session.scalar(select(Subscription)).status == "unsubscribed"
@@ -220,8 +228,9 @@ def test_one_click_unsubscribe_needs_no_login_cookie_or_csrf(app, client):
 
 def test_manage_changes_language_and_services(client):
     token = _confirmed(client)
-    response = client.post(f"/subscriptions/{token}/", data={"language": "nl",
-                                                              "service_ids": [str(ids("vcare", "sendi")[0])]})
+    response = client.post(
+        f"/subscriptions/{token}/", data={"language": "nl", "service_ids": [str(ids("vcare", "sendi")[0])]}
+    )
     assert response.status_code == 200
     db.session.expire_all()
     sub = db.session.scalar(select(Subscription))

@@ -1,5 +1,6 @@
 """A service that refuses rolls back its own transaction: nothing it did stays behind, no lock it took stays held,
 and the view that shows the refusal has nothing to undo (STYLE rule 4; registry/storage/transactions.py)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -45,10 +46,19 @@ def test_a_service_that_succeeds_keeps_its_commit(app):
 
 def test_a_refused_withdrawal_ends_the_transaction_that_holds_its_locks(app, users):
     processor = vcare()
-    draft = save_draft(users.vcare_editor, processor, None, {
-        "kind": "add", "service_ids": [processor.services[0].id], "new_name": "Never Cloud", "reason": "Kept a draft",
-        "effective_date": today() + timedelta(days=200),
-        "locations": [{"country": "NL", "place": "", "role": "processing", "transfer_basis": None}]})
+    draft = save_draft(
+        users.vcare_editor,
+        processor,
+        None,
+        {
+            "kind": "add",
+            "service_ids": [processor.services[0].id],
+            "new_name": "Never Cloud",
+            "reason": "Kept a draft",
+            "effective_date": today() + timedelta(days=200),
+            "locations": [{"country": "NL", "place": "", "role": "processing", "transfer_basis": None}],
+        },
+    )
     # Withdrawing re-reads the processor and the announcement under their locks before it sees a draft.
     with pytest.raises(DomainError, match="Only a published announcement can be withdrawn"):
         publication.withdraw(users.vcare_editor, processor, draft.id, "Changed our mind")

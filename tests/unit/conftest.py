@@ -1,4 +1,5 @@
 """Rendering a domain Text as a reader sees it, through the app's own renderer, without a database."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,7 +17,9 @@ def bare_app():
 @pytest.fixture
 def words(bare_app):
     """words(text, language) -> what a page in that language shows for `text`."""
+
     def shown(text, language: str = "en") -> str:
         with bare_app.test_request_context(), force_locale(language):
             return str(text)
+
     return shown

@@ -1,4 +1,5 @@
 """Each area of registry/ says in its __init__ what it may import; the code keeps to it."""
+
 from __future__ import annotations
 
 import ast
@@ -29,8 +30,9 @@ def imported_areas(area: str) -> dict[str, list[str]]:
         for node in ast.walk(ast.parse(path.read_text())):
             modules = []
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                modules = [node.module] + ([f"{node.module}.{a.name}" for a in node.names]
-                                           if node.module == "registry" else [])
+                modules = [node.module] + (
+                    [f"{node.module}.{a.name}" for a in node.names] if node.module == "registry" else []
+                )
             elif isinstance(node, ast.Import):
                 modules = [a.name for a in node.names]
             for module in modules:

@@ -15,13 +15,21 @@ def test_a_well_formed_day_is_read():
     assert parse_at("2024-02-29") == date(2024, 2, 29)
 
 
-@pytest.mark.parametrize("raw,message", [
-    ("2026-13-01", FORMAT.format("2026-13-01")), ("2023-02-29", FORMAT.format("2023-02-29")),
-    ("yesterday", FORMAT.format("yesterday")), ("2026-1-1", FORMAT.format("2026-1-1")),
-    ("20261101", FORMAT.format("20261101")), ("2026-11-01T00:00", FORMAT.format("2026-11-01T00:00")),
-    ("' OR 1=1 --", FORMAT.format("' OR 1=1 --")), ("x" * 60, FORMAT.format("x" * 40)),   # the echo is cut short
-    ("0001-01-01", TOO_EARLY), ("1989-12-31", TOO_EARLY),
-])
+@pytest.mark.parametrize(
+    "raw,message",
+    [
+        ("2026-13-01", FORMAT.format("2026-13-01")),
+        ("2023-02-29", FORMAT.format("2023-02-29")),
+        ("yesterday", FORMAT.format("yesterday")),
+        ("2026-1-1", FORMAT.format("2026-1-1")),
+        ("20261101", FORMAT.format("20261101")),
+        ("2026-11-01T00:00", FORMAT.format("2026-11-01T00:00")),
+        ("' OR 1=1 --", FORMAT.format("' OR 1=1 --")),
+        ("x" * 60, FORMAT.format("x" * 40)),  # the echo is cut short
+        ("0001-01-01", TOO_EARLY),
+        ("1989-12-31", TOO_EARLY),
+    ],
+)
 def test_a_malformed_day_is_a_bad_request_that_says_why(raw, message):
     with pytest.raises(BadRequest) as info:
         parse_at(raw)

@@ -2,6 +2,7 @@
 only makes sense during a request (Flask-Babel, Flask-Login's helpers, templates, URLs, the request) or any module of
 registry.web. `current_app` (configuration read at call time), the Flask-SQLAlchemy session and Flask-Mail stay
 allowed."""
+
 from __future__ import annotations
 
 import ast
@@ -9,16 +10,45 @@ from pathlib import Path
 
 from ..conftest import PROJECT
 
-DOMAIN = ["registry/text", "registry/law", "registry/storage", "registry/models", "registry/accounts",
-          "registry/audit", "registry/subprocessors", "registry/announcements", "registry/cases", "registry/mail",
-          "registry/exceptions.py"]
+DOMAIN = [
+    "registry/text",
+    "registry/law",
+    "registry/storage",
+    "registry/models",
+    "registry/accounts",
+    "registry/audit",
+    "registry/subprocessors",
+    "registry/announcements",
+    "registry/cases",
+    "registry/mail",
+    "registry/exceptions.py",
+]
 FORBIDDEN_MODULES = ("flask_babel", "registry.web")
 # Request-bound names of Flask and Flask-Login (UserMixin, current_app and the like are not).
 FORBIDDEN_NAMES = {
-    "flask": {"request", "session", "render_template", "render_template_string", "stream_template",
-              "stream_template_string", "url_for", "redirect", "abort", "flash", "make_response"},
-    "flask_login": {"current_user", "login_user", "logout_user", "login_required", "fresh_login_required",
-                    "confirm_login", "login_fresh", "login_remembered"},
+    "flask": {
+        "request",
+        "session",
+        "render_template",
+        "render_template_string",
+        "stream_template",
+        "stream_template_string",
+        "url_for",
+        "redirect",
+        "abort",
+        "flash",
+        "make_response",
+    },
+    "flask_login": {
+        "current_user",
+        "login_user",
+        "logout_user",
+        "login_required",
+        "fresh_login_required",
+        "confirm_login",
+        "login_fresh",
+        "login_remembered",
+    },
 }
 
 
@@ -30,7 +60,7 @@ def _absolute(node: ast.ImportFrom, path: str) -> str:
     """The module an import names, a relative one resolved against the package of `path`."""
     if not node.level:
         return node.module or ""
-    package = Path(path).with_suffix("").parts[:-node.level]
+    package = Path(path).with_suffix("").parts[: -node.level]
     return ".".join(part for part in (*package, node.module or "") if part)
 
 
@@ -46,11 +76,17 @@ def violations(source: str, path: str) -> list[str]:
             module = _absolute(node, path)
             top = module.split(".")[0]
             for alias in node.names:
-                if (_forbidden_module(module) or _forbidden_module(f"{module}.{alias.name}")
-                        or alias.name in FORBIDDEN_NAMES.get(top, ())):
+                if (
+                    _forbidden_module(module)
+                    or _forbidden_module(f"{module}.{alias.name}")
+                    or alias.name in FORBIDDEN_NAMES.get(top, ())
+                ):
                     found.append(f"{path}:{node.lineno}: from {module} import {alias.name}")
-        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-              and node.attr in FORBIDDEN_NAMES.get(node.value.id, ())):
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.attr in FORBIDDEN_NAMES.get(node.value.id, ())
+        ):
             found.append(f"{path}:{node.lineno}: {node.value.id}.{node.attr}")
     return found
 
@@ -69,7 +105,7 @@ def violations_under(entry: str) -> list[str]:
 
 
 def test_no_domain_module_imports_the_web_layer():
-    assert sum(len(files_of(entry)) for entry in DOMAIN) > 50   # the walk found the packages
+    assert sum(len(files_of(entry)) for entry in DOMAIN) > 50  # the walk found the packages
     assert [v for entry in DOMAIN for v in violations_under(entry)] == []
 
 
@@ -93,15 +129,18 @@ def test_the_check_finds_each_kind_of_forbidden_import():
     for source, what in forbidden.items():
         assert violations(source, "registry/law/x.py") == [f"registry/law/x.py:{source.count(chr(10)) + 1}: {what}"]
     assert violations("from ..web import links", "registry/law/x.py") == [
-        "registry/law/x.py:1: from registry.web import links"]
+        "registry/law/x.py:1: from registry.web import links"
+    ]
 
 
 def test_the_check_lets_configuration_the_session_and_mail_through():
-    allowed = ("from flask import current_app\n"
-               "from flask_login import UserMixin\n"
-               "from flask_mail import Message\n"
-               "from flask_sqlalchemy import SQLAlchemy\n"
-               "from registry.extensions import db\n"
-               "from registry.text import _, Text\n"
-               "from registry.webhooks import x\n")
+    allowed = (
+        "from flask import current_app\n"
+        "from flask_login import UserMixin\n"
+        "from flask_mail import Message\n"
+        "from flask_sqlalchemy import SQLAlchemy\n"
+        "from registry.extensions import db\n"
+        "from registry.text import _, Text\n"
+        "from registry.webhooks import x\n"
+    )
     assert violations(allowed, "registry/law/x.py") == []

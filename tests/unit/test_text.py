@@ -1,12 +1,13 @@
 """A domain sentence is a message id with its values (dates as dates) until a reader's language is known; the app
 shows it in Dutch or English through gettext and its one date formatter. Expected words are written out by hand
 from the Dutch catalogue and the way each language writes a date."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 
 from flask import jsonify, render_template_string
 
 from registry.law.holidays import SECOND_CHRISTMAS_DAY
-from registry.text import Iso, Joined, Name, Text, _, english, lower, ngettext, one_full_stop, one_line
+from registry.text import Iso, Joined, Name, Text, _, english, lower, message, ngettext, one_full_stop, one_line
 
 ANNOUNCED = _("Effective date: %(day)s.", day=date(2026, 12, 1))
 OPEN = ("%(num)s open objection", "%(num)s open objections")
@@ -17,9 +18,12 @@ def test_a_text_keeps_its_message_id_and_its_date_as_a_date():
     assert ANNOUNCED.params == {"day": date(2026, 12, 1)} and type(ANNOUNCED.params["day"]) is date
 
 
-def test_without_a_reader_a_text_is_its_english_message_id_with_iso_dates():
+def test_without_a_reader_a_text_is_its_english_message_id_with_iso_dates(monkeypatch):
+    # As in a script that never created the app (another test module may have installed the app's renderer).
+    monkeypatch.setattr(message, "_renderer", message._english_text)
+    monkeypatch.setattr(message, "_language", message._no_reader)
     assert str(ANNOUNCED) == english(ANNOUNCED) == "Effective date: 2026-12-01."
-    noon = _("Recorded at %(at)s", at=datetime(2026, 12, 1, 11, 0, tzinfo=timezone.utc))
+    noon = _("Recorded at %(at)s", at=datetime(2026, 12, 1, 11, 0, tzinfo=UTC))
     assert english(noon) == "Recorded at 2026-12-01 11:00+00:00"
 
 
@@ -29,8 +33,7 @@ def test_a_text_is_shown_in_the_readers_language_with_the_date_written_out(words
 
 
 def test_a_moment_is_shown_in_amsterdam_time_with_its_zone(words):
-    text = _("Outcome of objection %(ref)s: %(outcome)s", ref="OBJ-1",
-             outcome=datetime(2026, 12, 1, 11, 0, tzinfo=timezone.utc))
+    text = _("Outcome of objection %(ref)s: %(outcome)s", ref="OBJ-1", outcome=datetime(2026, 12, 1, 11, 0, tzinfo=UTC))
     assert words(text, "en") == "Outcome of objection OBJ-1: 1 Dec 2026 12:00 CET"
     assert words(text, "nl") == "Uitkomst van bezwaar OBJ-1: 1 dec 2026 12:00 CET"
 
@@ -66,25 +69,33 @@ def test_sentences_joined_are_each_translated(words):
 
 
 def test_a_name_the_data_holds_is_shown_in_the_readers_language(words):
-    rolled = _("The period would have ended on %(day)s (%(reason)s).", day=date(2026, 12, 26),
-               reason=SECOND_CHRISTMAS_DAY)
+    rolled = _(
+        "The period would have ended on %(day)s (%(reason)s).", day=date(2026, 12, 26), reason=SECOND_CHRISTMAS_DAY
+    )
     assert words(rolled, "nl") == "De termijn zou zijn geëindigd op 26 december 2026 (Tweede Kerstdag)."
     assert words(rolled, "en") == "The period would have ended on December 26, 2026 (Second Day of Christmas)."
     assert Name({"en": "Worldwide", "nl": "Wereldwijd"}).in_language("de") == "Worldwide"
 
 
 def test_styles_apply_after_translation(words):
-    decided = _("Your organisation decided on announcement #%(number)s already: %(decision)s (%(ref)s).",
-                number=4, decision=lower(_("Consent granted")), ref="CON-1")
+    decided = _(
+        "Your organisation decided on announcement #%(number)s already: %(decision)s (%(ref)s).",
+        number=4,
+        decision=lower(_("Consent granted")),
+        ref="CON-1",
+    )
     assert words(decided, "nl") == "Uw organisatie heeft al beslist over aankondiging #4: toestemming verleend (CON-1)."
-    assert english(one_full_stop(_("%(processor)s stops using %(target)s.", processor="Vcare",
-                                   target="Nimbus B.V."))) == "Vcare stops using Nimbus B.V."
+    assert (
+        english(one_full_stop(_("%(processor)s stops using %(target)s.", processor="Vcare", target="Nimbus B.V.")))
+        == "Vcare stops using Nimbus B.V."
+    )
     assert english(one_line(_("URGENT: %(title)s", title="Acme\nadds  B"))) == "URGENT: Acme adds B"
 
 
 def test_an_iso_value_is_the_same_in_every_language(words):
-    at = _("Outcome of objection %(ref)s: %(outcome)s", ref="OBJ-1",
-           outcome=Iso(datetime(2026, 12, 1, 11, 0, tzinfo=timezone.utc)))
+    at = _(
+        "Outcome of objection %(ref)s: %(outcome)s", ref="OBJ-1", outcome=Iso(datetime(2026, 12, 1, 11, 0, tzinfo=UTC))
+    )
     assert words(at, "nl") == "Uitkomst van bezwaar OBJ-1: 2026-12-01 11:00"
     assert words(at, "en") == "Outcome of objection OBJ-1: 2026-12-01 11:00"
 
@@ -100,7 +111,8 @@ def test_a_template_escapes_a_text_and_its_underscore_shows_a_label(bare_app):
     text = _("Outcome of objection %(ref)s: %(outcome)s", ref="<b>1</b>", outcome=_("Agreement reached"))
     with bare_app.test_request_context(headers={"Accept-Language": "nl"}):
         assert render_template_string("{{ t }}", t=text) == (
-            "Uitkomst van bezwaar &lt;b&gt;1&lt;/b&gt;: Overeenstemming bereikt")
+            "Uitkomst van bezwaar &lt;b&gt;1&lt;/b&gt;: Overeenstemming bereikt"
+        )
         assert render_template_string("{{ _(label)|lower }}", label=_("Consent granted")) == "toestemming verleend"
         assert render_template_string("{{ _('Consent granted') }}") == "Toestemming verleend"
 

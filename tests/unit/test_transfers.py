@@ -1,4 +1,5 @@
 """EEA membership and adequacy decisions come from dated data and decide transfer bases."""
+
 from datetime import date
 
 import pycountry
@@ -7,26 +8,59 @@ import pytest
 from registry.law import transfers
 
 
-@pytest.mark.parametrize("code,day,expected", [
-    ("NL", date(2026, 1, 1), True),
-    ("NO", date(2026, 1, 1), True),   # an EEA state outside the EU (YAML must not read NO as false)
-    ("IS", date(2026, 1, 1), True),
-    ("LI", date(2026, 1, 1), True),
-    ("CH", date(2026, 1, 1), False),  # adequacy, but not in the EEA
-    ("GB", date(2019, 6, 1), True),
-    ("GB", date(2021, 1, 1), False),
-    ("HR", date(2013, 1, 1), False),
-    ("HR", date(2015, 1, 1), True),
-    ("US", date(2026, 1, 1), False),
-    (None, date(2026, 1, 1), False),  # worldwide
-])
+@pytest.mark.parametrize(
+    "code,day,expected",
+    [
+        ("NL", date(2026, 1, 1), True),
+        ("NO", date(2026, 1, 1), True),  # an EEA state outside the EU (YAML must not read NO as false)
+        ("IS", date(2026, 1, 1), True),
+        ("LI", date(2026, 1, 1), True),
+        ("CH", date(2026, 1, 1), False),  # adequacy, but not in the EEA
+        ("GB", date(2019, 6, 1), True),
+        ("GB", date(2021, 1, 1), False),
+        ("HR", date(2013, 1, 1), False),
+        ("HR", date(2015, 1, 1), True),
+        ("US", date(2026, 1, 1), False),
+        (None, date(2026, 1, 1), False),  # worldwide
+    ],
+)
 def test_eea_membership_is_dated(code, day, expected):
     assert transfers.in_eea(code, day) is expected
 
 
 # The 27 EU member states (Treaty on European Union art. 52) and Iceland, Liechtenstein and Norway (EEA Agreement).
-EEA_2026 = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT",
-            "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"}
+EEA_2026 = {
+    "AT",
+    "BE",
+    "BG",
+    "HR",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HU",
+    "IE",
+    "IT",
+    "LV",
+    "LT",
+    "LU",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+    "IS",
+    "LI",
+    "NO",
+}
 
 
 def test_the_eea_is_exactly_those_thirty_countries_on_a_day_in_2026():
@@ -34,16 +68,19 @@ def test_the_eea_is_exactly_those_thirty_countries_on_a_day_in_2026():
     assert in_eea == EEA_2026
 
 
-@pytest.mark.parametrize("code,day,covered", [
-    ("GB", date(2024, 5, 1), True),
-    ("GB", date(2027, 5, 1), True),    # renewed in December 2025
-    ("GB", date(2032, 6, 1), False),   # the renewal runs until December 2031
-    ("BR", date(2025, 6, 1), False),
-    ("BR", date(2026, 6, 1), True),    # adopted January 2026
-    ("US", date(2022, 1, 1), False),   # between Privacy Shield and the Data Privacy Framework
-    ("US", date(2024, 1, 1), True),
-    ("CN", date(2026, 1, 1), False),
-])
+@pytest.mark.parametrize(
+    "code,day,covered",
+    [
+        ("GB", date(2024, 5, 1), True),
+        ("GB", date(2027, 5, 1), True),  # renewed in December 2025
+        ("GB", date(2032, 6, 1), False),  # the renewal runs until December 2031
+        ("BR", date(2025, 6, 1), False),
+        ("BR", date(2026, 6, 1), True),  # adopted January 2026
+        ("US", date(2022, 1, 1), False),  # between Privacy Shield and the Data Privacy Framework
+        ("US", date(2024, 1, 1), True),
+        ("CN", date(2026, 1, 1), False),
+    ],
+)
 def test_adequacy_decisions_are_adopted_renewed_and_expire(code, day, covered):
     assert (transfers.adequacy_for(code, day) is not None) is covered
 

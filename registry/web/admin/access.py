@@ -1,4 +1,5 @@
 """Who may use the processor's side: editors and the site admin, each only on the processors they may edit."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,18 +17,21 @@ from registry.subprocessors.reading import Owned
 
 def editor_required(view: Callable) -> Callable:
     """Logged in as a site admin or a processor editor; others get 403."""
+
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
         if current_user.role not in ("admin", "editor"):
             abort(403, _("This part of the site is for processor editors."))
         return view(*args, **kwargs)
+
     return wrapped
 
 
 def editor_of_processor(view: Callable) -> Callable:
     """A page of the processor named by `<slug>` in the URL: as `editor_required`, then 404 unless this user may
     edit that processor; the view is called with the processor instead of its slug."""
+
     @wraps(view)
     @editor_required
     def wrapped(slug: str, **kwargs):
@@ -36,6 +40,7 @@ def editor_of_processor(view: Callable) -> Callable:
         except NotFound:
             abort(404)
         return view(processor, **kwargs)
+
     return wrapped
 
 

@@ -1,4 +1,5 @@
 """The editor's announcements: draft, preview, publish, withdraw; the proof of delivery of their notices."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -45,8 +46,14 @@ def announcements(processor: Processor):
 def edit_announcement(processor: Processor, announcement_id: int | None = None):
     draft = _announcement(processor, announcement_id) if announcement_id else None
     if draft is not None and not draft.is_draft:
-        flash(_("Announcement #%(number)s is %(status)s and can no longer be changed.", number=draft.number,
-                status=draft.status_label), "error")
+        flash(
+            _(
+                "Announcement #%(number)s is %(status)s and can no longer be changed.",
+                number=draft.number,
+                status=draft.status_label,
+            ),
+            "error",
+        )
         if request.method == "POST":
             return _detail(processor, draft, status=400)
         return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=draft.id))
@@ -60,18 +67,28 @@ def edit_announcement(processor: Processor, announcement_id: int | None = None):
             flash(_("Draft #%(number)s saved. Check the preview, then publish.", number=saved.number), "success")
             return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=saved.id))
     status = 400 if form.is_submitted() else 200
-    return render_template("admin/announcement_form.html", processor=processor, form=form, draft=draft,
-                           today=today()), status
+    return render_template(
+        "admin/announcement_form.html", processor=processor, form=form, draft=draft, today=today()
+    ), status
 
 
-def _detail(processor: Processor, item: Announcement, status: int = 200, error: str | None = None,
-            withdraw_form=None):
+def _detail(processor: Processor, item: Announcement, status: int = 200, error: str | None = None, withdraw_form=None):
     facts = describe(item)
-    notices = deadlines.per_contract(processor, item.services, today(), bool(facts.outside_eea)) if item.is_draft else []
-    return render_template("admin/announcement.html", processor=processor, a=item, f=facts,
-                           notices=notices, binding=deadlines.binding(notices), error=error,
-                           publish_form=PublishForm(), withdraw_form=withdraw_form or WithdrawForm(),
-                           today=today()), status
+    notices = (
+        deadlines.per_contract(processor, item.services, today(), bool(facts.outside_eea)) if item.is_draft else []
+    )
+    return render_template(
+        "admin/announcement.html",
+        processor=processor,
+        a=item,
+        f=facts,
+        notices=notices,
+        binding=deadlines.binding(notices),
+        error=error,
+        publish_form=PublishForm(),
+        withdraw_form=withdraw_form or WithdrawForm(),
+        today=today(),
+    ), status
 
 
 @bp.get("/processors/<slug>/announcements/<int:announcement_id>/")
@@ -88,7 +105,7 @@ def publish(processor: Processor, announcement_id: int):
         abort(400)
     try:
         version = publication.publish(current_user, processor, item.id)
-    except DomainError as error:   # the service rolled back: the page shows the announcement as stored
+    except DomainError as error:  # the service rolled back: the page shows the announcement as stored
         return _detail(processor, _announcement(processor, announcement_id), 400, str(error.message))
     flash(_("Published as registry version %(number)s.", number=version.number), "success")
     return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=item.id))
@@ -99,12 +116,17 @@ def publish(processor: Processor, announcement_id: int):
 def withdraw(processor: Processor, announcement_id: int):
     item = _announcement(processor, announcement_id)
     form = WithdrawForm()
-    if not form.validate_on_submit():   # the reason comes back as typed, with what is wrong with it
-        return _detail(processor, item, 400, " ".join(map(str, form.reason.errors)) or
-                       _("Give the reason for the withdrawal."), withdraw_form=form)
+    if not form.validate_on_submit():  # the reason comes back as typed, with what is wrong with it
+        return _detail(
+            processor,
+            item,
+            400,
+            " ".join(map(str, form.reason.errors)) or _("Give the reason for the withdrawal."),
+            withdraw_form=form,
+        )
     try:
         version = publication.withdraw(current_user, processor, item.id, form.reason.data)
-    except DomainError as error:   # the service rolled back: the page shows the announcement as stored
+    except DomainError as error:  # the service rolled back: the page shows the announcement as stored
         return _detail(processor, _announcement(processor, announcement_id), 400, str(error.message))
     flash(_("Withdrawn; the withdrawal is registry version %(number)s.", number=version.number), "success")
     return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=item.id))
@@ -123,8 +145,13 @@ def _csv(body: str, filename: str) -> Response:
 @editor_of_processor
 def deliveries(processor: Processor, announcement_id: int):
     item = _announcement(processor, announcement_id)
-    return render_template("admin/deliveries.html", processor=processor, a=item,
-                           rows=evidence.messages(announcement_id=item.id), refs=_references(processor))
+    return render_template(
+        "admin/deliveries.html",
+        processor=processor,
+        a=item,
+        rows=evidence.messages(announcement_id=item.id),
+        refs=_references(processor),
+    )
 
 
 @bp.get("/processors/<slug>/announcements/<int:announcement_id>/deliveries.csv")
@@ -139,8 +166,14 @@ def deliveries_csv(processor: Processor, announcement_id: int):
 @editor_of_processor
 def contract_deliveries(processor: Processor, contract_id: int):
     contract = owned(CustomerContract, processor, contract_id)
-    return render_template("admin/deliveries.html", processor=processor, a=None, contract=contract,
-                           rows=evidence.messages(contract_ids=[contract.id]), refs=_references(processor))
+    return render_template(
+        "admin/deliveries.html",
+        processor=processor,
+        a=None,
+        contract=contract,
+        rows=evidence.messages(contract_ids=[contract.id]),
+        refs=_references(processor),
+    )
 
 
 @bp.get("/processors/<slug>/contracts/<int:contract_id>/deliveries.csv")

@@ -1,4 +1,5 @@
 """The processor's side of objections: the inbox, the consultation thread, the outcome; consent decisions."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
@@ -20,16 +21,22 @@ from registry.web.forms import show_error
 @bp.get("/processors/<slug>/objections/")
 @editor_of_processor
 def objections_inbox(processor: Processor):
-    return render_template("admin/objections.html", processor=processor,
-                           items=objections.inbox(current_user, processor),
-                           decisions=consents.of_processor(processor.id))
+    return render_template(
+        "admin/objections.html",
+        processor=processor,
+        items=objections.inbox(current_user, processor),
+        decisions=consents.of_processor(processor.id),
+    )
 
 
 @bp.get("/processors/<slug>/objections.csv")
 @editor_of_processor
 def objections_csv(processor: Processor):
-    return Response(evidence.objections_csv(objections.inbox(current_user, processor)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="objections-{processor.slug}.csv"'})
+    return Response(
+        evidence.objections_csv(objections.inbox(current_user, processor)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="objections-{processor.slug}.csv"'},
+    )
 
 
 def _objection(processor: Processor, objection_id: int) -> Objection:
@@ -40,9 +47,15 @@ def _objection(processor: Processor, objection_id: int) -> Objection:
 
 
 def _page(processor: Processor, item: Objection, message_form=None, outcome_form=None, status: int = 200):
-    return render_template("admin/objection.html", processor=processor, o=item, entries=history.of_object(item),
-                           message_form=message_form or MessageForm(), outcome_form=outcome_form or OutcomeForm(),
-                           window=terminations.window(item, today())), status
+    return render_template(
+        "admin/objection.html",
+        processor=processor,
+        o=item,
+        entries=history.of_object(item),
+        message_form=message_form or MessageForm(),
+        outcome_form=outcome_form or OutcomeForm(),
+        window=terminations.window(item, today()),
+    ), status
 
 
 @bp.get("/processors/<slug>/objections/<int:objection_id>/")

@@ -1,8 +1,10 @@
 """The processor's side: its home, its audit log, its services, contract terms and customer contracts."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from registry.audit import history
@@ -29,11 +31,14 @@ def home():
 @bp.get("/processors/<slug>/")
 @editor_of_processor
 def processor(processor: Processor):
-    return render_template("admin/processor.html", processor=processor,
-                           contracts=reading.customer_contracts_of(processor),
-                           entries=history.of_processor(processor.id, limit=10),
-                           notices=overview.terminations_of(processor.id),
-                           open_objections=overview.open_objections(processor.id))
+    return render_template(
+        "admin/processor.html",
+        processor=processor,
+        contracts=reading.customer_contracts_of(processor),
+        entries=history.of_processor(processor.id, limit=10),
+        notices=overview.terminations_of(processor.id),
+        open_objections=overview.open_objections(processor.id),
+    )
 
 
 @bp.get("/processors/<slug>/audit")
@@ -64,8 +69,9 @@ def _edit(template: str, processor: Processor, form, save, object_id, obj, saved
 def edit_service(processor: Processor, service_id: int | None = None):
     service = owned(Service, processor, service_id) if service_id else None
     form = ServiceForm(data=_service_form_data(service))
-    return _edit("admin/service_form.html", processor, form, editing.save_service, service_id,
-                 service, _l("Service saved."))
+    return _edit(
+        "admin/service_form.html", processor, form, editing.save_service, service_id, service, _l("Service saved.")
+    )
 
 
 def _service_form_data(service: Service | None) -> dict | None:
@@ -84,8 +90,9 @@ def _service_form_data(service: Service | None) -> dict | None:
 def edit_terms(processor: Processor, terms_id: int | None = None):
     terms = owned(ContractTerms, processor, terms_id) if terms_id else None
     form = TermsForm(obj=terms)
-    return _edit("admin/terms_form.html", processor, form, editing.save_terms, terms_id, terms,
-                 _l("Contract terms saved."))
+    return _edit(
+        "admin/terms_form.html", processor, form, editing.save_terms, terms_id, terms, _l("Contract terms saved.")
+    )
 
 
 @bp.route("/processors/<slug>/contracts/new", methods=["GET", "POST"])
@@ -100,10 +107,13 @@ def edit_contract(processor: Processor, contract_id: int | None = None):
         form.organisation_id.choices = options([(0, _("— new organisation —"))] + [(o.id, o.name) for o in customers])
         if current_user.is_admin:
             form.organisation_id.description = _("Every organisation in the portal (you are its operator).")
-    form.terms_id.choices = options((t.id, _("%(version)s (from %(day)s)", version=t.version, day=long_date(t.effective_from)))
-                                    for t in processor.contract_terms)
+    form.terms_id.choices = options(
+        (t.id, _("%(version)s (from %(day)s)", version=t.version, day=long_date(t.effective_from)))
+        for t in processor.contract_terms
+    )
     form.service_ids.choices = options((s.id, s.name) for s in processor.services)
     if contract is not None and not form.is_submitted():
         form.service_ids.data = [s.id for s in contract.services]
-    return _edit("admin/contract_form.html", processor, form, editing.save_contract, contract_id,
-                 contract, _l("Contract saved."))
+    return _edit(
+        "admin/contract_form.html", processor, form, editing.save_contract, contract_id, contract, _l("Contract saved.")
+    )

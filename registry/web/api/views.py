@@ -1,12 +1,13 @@
 """The JSON API, version 1."""
+
 from __future__ import annotations
 
 from flask import jsonify, request
 
-from registry.web.dates import parse_at
-from registry.web.exports import processor_summary, snapshot_as_dict
 from registry.subprocessors.snapshot import all_processors, registry_on
 from registry.web.api import bp
+from registry.web.dates import parse_at
+from registry.web.exports import processor_summary, snapshot_as_dict
 
 
 @bp.get("/processors")

@@ -1,5 +1,6 @@
 """Logging in and out, sessions that end, changing the password. The blueprint is made here and every route module
 is imported below, so that none can be left unregistered (tests/functional/test_blueprints.py checks it)."""
+
 from flask import Blueprint
 
 from registry.web.auth import sessions

@@ -1,4 +1,5 @@
 """Log-in form."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
@@ -7,10 +8,12 @@ from registry.web.forms import PlainTextForm
 
 
 class LoginForm(PlainTextForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(message=_l("Enter your e-mail address.")),
-                                                     Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password.")),
-                                                     Length(max=200)])
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(message=_l("Enter your e-mail address.")), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(message=_l("Enter your password.")), Length(max=200)]
+    )
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
@@ -20,7 +23,11 @@ class LogoutForm(PlainTextForm):
 
 class PasswordForm(PlainTextForm):
     current_password = PasswordField(_l("Current password"), validators=[Length(max=200)])
-    new_password = PasswordField(_l("New password"), validators=[Length(max=200)],
-                                 description=_l("At least 12 characters, and hard to guess: not a common password, "
-                                                "a name or a keyboard pattern."))
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[Length(max=200)],
+        description=_l(
+            "At least 12 characters, and hard to guess: not a common password, a name or a keyboard pattern."
+        ),
+    )
     repeat_password = PasswordField(_l("New password again"), validators=[Length(max=200)])

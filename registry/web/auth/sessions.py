@@ -5,6 +5,7 @@ it was made, however active it is.
 closes) instead of using Flask-Login's remember cookie: that cookie carries no date, so the server could not
 tell a 31-day-old one from a new one. The log-in time lives in the signed session, so the limit holds for a
 copied cookie too."""
+
 from __future__ import annotations
 
 import time
@@ -34,8 +35,14 @@ def end() -> None:
     logout_user()  # also clears a remember cookie left from before sessions were kept this way
 
 
-def why_ended(now: float, logged_in_at: float | None, seen_at: float | None, remembered: bool,
-              idle_minutes: int, remember_days: int) -> str | None:
+def why_ended(
+    now: float,
+    logged_in_at: float | None,
+    seen_at: float | None,
+    remembered: bool,
+    idle_minutes: int,
+    remember_days: int,
+) -> str | None:
     """'idle', 'remembered' or 'unknown' when a session has run out; None while it holds."""
     if logged_in_at is None or seen_at is None:
         return "unknown"  # made before log-in times were kept: log in again
@@ -46,15 +53,23 @@ def why_ended(now: float, logged_in_at: float | None, seen_at: float | None, rem
 
 def _explain(reason: str, idle_minutes: int, remember_days: int) -> str | None:
     if reason == "idle" and idle_minutes % 60 == 0:
-        return ngettext("You were signed out after %(num)s hour without activity.",
-                        "You were signed out after %(num)s hours without activity.", idle_minutes // 60)
+        return ngettext(
+            "You were signed out after %(num)s hour without activity.",
+            "You were signed out after %(num)s hours without activity.",
+            idle_minutes // 60,
+        )
     if reason == "idle":
-        return ngettext("You were signed out after %(num)s minute without activity.",
-                        "You were signed out after %(num)s minutes without activity.", idle_minutes)
+        return ngettext(
+            "You were signed out after %(num)s minute without activity.",
+            "You were signed out after %(num)s minutes without activity.",
+            idle_minutes,
+        )
     if reason == "remembered":
-        return ngettext("You were signed out: a log-in is kept on a device for at most %(num)s day.",
-                        "You were signed out: a log-in is kept on a device for at most %(num)s days.",
-                        remember_days)
+        return ngettext(
+            "You were signed out: a log-in is kept on a device for at most %(num)s day.",
+            "You were signed out: a log-in is kept on a device for at most %(num)s days.",
+            remember_days,
+        )
     return None
 
 
@@ -67,8 +82,7 @@ def check_session() -> None:
     config = current_app.config
     idle, days = config["SESSION_IDLE_MINUTES"], config["REMEMBER_DAYS"]
     now = time.time()
-    reason = why_ended(now, session.get(LOGGED_IN_AT), session.get(SEEN_AT), bool(session.get(REMEMBERED)),
-                       idle, days)
+    reason = why_ended(now, session.get(LOGGED_IN_AT), session.get(SEEN_AT), bool(session.get(REMEMBERED)), idle, days)
     if reason:
         message = _explain(reason, idle, days)  # in the account's language, read before it logs out
         end()

@@ -1,4 +1,5 @@
 """Logging in and out."""
+
 from __future__ import annotations
 
 import logging
@@ -12,9 +13,9 @@ from flask_babel import ngettext
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user
 
-from registry.extensions import limiter
-from registry.exceptions import DomainError
 from registry.accounts import users
+from registry.exceptions import DomainError
+from registry.extensions import limiter
 from registry.web.auth import bp, sessions
 from registry.web.auth.forms import LoginForm, LogoutForm, PasswordForm
 from registry.web.forms import show_error
@@ -56,19 +57,28 @@ def _account_paused(limit: RequestLimit):
     minutes = max(1, math.ceil((limit.window[0] - time.time()) / 60))  # window[0]: when the window closes
     log.warning("log-in paused for an e-mail address after failed attempts (last from %s)", request.remote_addr)
     form = LoginForm()
-    form.form_errors.append(ngettext(
-        "Too many failed attempts to log in with this e-mail address. Logging in with it is paused for "
-        "%(num)s more minute.",
-        "Too many failed attempts to log in with this e-mail address. Logging in with it is paused for "
-        "%(num)s more minutes.", minutes))
+    form.form_errors.append(
+        ngettext(
+            "Too many failed attempts to log in with this e-mail address. Logging in with it is paused for "
+            "%(num)s more minute.",
+            "Too many failed attempts to log in with this e-mail address. Logging in with it is paused for "
+            "%(num)s more minutes.",
+            minutes,
+        )
+    )
     next_url = safe_next(request.args.get("next"))
     return make_response(render_template("auth/login.html", form=form, next_url=next_url), 429)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], error_message=_address_paused)
-@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"], key_func=_account_key,
-               deduct_when=lambda response: response.status_code == 401, on_breach=_account_paused)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=lambda response: response.status_code == 401,
+    on_breach=_account_paused,
+)
 def login():
     form = LoginForm()
     next_url = safe_next(request.args.get("next"))
@@ -107,8 +117,7 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            users.change_password(user, form.current_password.data, form.new_password.data,
-                                     form.repeat_password.data)
+            users.change_password(user, form.current_password.data, form.new_password.data, form.repeat_password.data)
         except DomainError as error:
             show_error(form, error)
         else:

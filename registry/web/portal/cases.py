@@ -1,4 +1,5 @@
 """The controller's objections, consent decisions and termination notices."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -21,8 +22,10 @@ from registry.web.portal import bp
 from registry.web.portal.forms import AboutForm, ConsentForm, MessageForm, ObjectionForm, TerminationForm
 from registry.web.portal.views import controller_required, org_id
 
-TAMPERED = _l("This form was changed after the site sent it (it names another announcement or contract than this "
-               "page). Nothing was recorded; check the page and submit again.")
+TAMPERED = _l(
+    "This form was changed after the site sent it (it names another announcement or contract than this "
+    "page). Nothing was recorded; check the page and submit again."
+)
 
 Case = Objection | ConsentDecision
 
@@ -46,8 +49,15 @@ def _made_already(done: AlreadyDone) -> Response:
     return redirect(_shown(done.existing))
 
 
-def _case_page(item: reading.Case, form: AboutForm, template: str, day: date, check_open: Callable[[], None],
-               record: Callable[[], Case], recorded: Callable[[Case], str]):
+def _case_page(
+    item: reading.Case,
+    form: AboutForm,
+    template: str,
+    day: date,
+    check_open: Callable[[], None],
+    record: Callable[[], Case],
+    recorded: Callable[[Case], str],
+):
     """The objection and the consent page: the form (refused with the reason while the case cannot be made), one
     service call for a valid submit, then the record made; a case made already answers with that one."""
     try:
@@ -85,10 +95,16 @@ def object_to(contract_id: int, announcement_id: int):
     if not form.is_submitted() and not form.service_ids.data:
         form.service_ids.data = [s.id for s in item.services]
     return _case_page(
-        item, form, "portal/objection_form.html", day, lambda: objections.check_open(item, day),
-        lambda: objections.submit(current_user, announcement_id, contract_id, form.grounds.data,
-                                  form.service_ids.data or [], day),
-        lambda made: _("Your objection was received. Reference: %(ref)s.", ref=made.reference))
+        item,
+        form,
+        "portal/objection_form.html",
+        day,
+        lambda: objections.check_open(item, day),
+        lambda: objections.submit(
+            current_user, announcement_id, contract_id, form.grounds.data, form.service_ids.data or [], day
+        ),
+        lambda made: _("Your objection was received. Reference: %(ref)s.", ref=made.reference),
+    )
 
 
 @bp.route("/contracts/<int:contract_id>/announcements/<int:announcement_id>/consent", methods=["GET", "POST"])
@@ -97,10 +113,18 @@ def decide(contract_id: int, announcement_id: int):
     item, form = _case(announcement_id, contract_id), ConsentForm()
     form.about(announcement_id, contract_id)
     return _case_page(
-        item, form, "portal/consent_form.html", today(), lambda: consents.check_open(item),
+        item,
+        form,
+        "portal/consent_form.html",
+        today(),
+        lambda: consents.check_open(item),
         lambda: consents.decide(current_user, announcement_id, contract_id, form.decision.data or "", form.note.data),
-        lambda made: _("Your decision was recorded: %(decision)s. Reference: %(ref)s.",
-                       decision=str(made.label).lower(), ref=made.reference))
+        lambda made: _(
+            "Your decision was recorded: %(decision)s. Reference: %(ref)s.",
+            decision=str(made.label).lower(),
+            ref=made.reference,
+        ),
+    )
 
 
 def _objection(objection_id: int) -> Objection:
@@ -112,11 +136,16 @@ def _objection(objection_id: int) -> Objection:
 
 def _objection_page(item: Objection, message_form=None, termination_form=None, status: int = 200):
     day = today()
-    return render_template("portal/objection.html", o=item, today=day, entries=history.of_object(item),
-                           message_form=message_form or MessageForm(),
-                           termination_form=termination_form or TerminationForm(),
-                           window=terminations.window(item, day),
-                           checkpoint=checkpoints.for_objection(item)), status
+    return render_template(
+        "portal/objection.html",
+        o=item,
+        today=day,
+        entries=history.of_object(item),
+        message_form=message_form or MessageForm(),
+        termination_form=termination_form or TerminationForm(),
+        window=terminations.window(item, day),
+        checkpoint=checkpoints.for_objection(item),
+    ), status
 
 
 @bp.get("/objections/<int:objection_id>/")
@@ -155,8 +184,14 @@ def termination(objection_id: int):
         except DomainError as error:
             show_error(form, error)
         else:
-            flash(_("Your notice of termination was recorded (%(ref)s). The contract ends at the end of %(day)s.",
-                    ref=made.reference, day=long_date(made.end_date)), "success")
+            flash(
+                _(
+                    "Your notice of termination was recorded (%(ref)s). The contract ends at the end of %(day)s.",
+                    ref=made.reference,
+                    day=long_date(made.end_date),
+                ),
+                "success",
+            )
             return redirect(url_for("portal.objection", objection_id=item.id) + "#termination")
     return _objection_page(item, termination_form=form, status=400)
 
@@ -168,5 +203,6 @@ def consent(consent_id: int):
         item = reading.own_consent(org_id(), consent_id)
     except NotFound:
         abort(404)
-    return render_template("portal/consent.html", d=item, entries=history.of_object(item),
-                           checkpoint=checkpoints.for_consent(item))
+    return render_template(
+        "portal/consent.html", d=item, entries=history.of_object(item), checkpoint=checkpoints.for_consent(item)
+    )

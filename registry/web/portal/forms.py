@@ -1,12 +1,13 @@
 """Forms of the controller's side. The domain (services/) checks every value; the forms only carry them."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import Length
 
+from registry.cases import consents, objections
 from registry.web.admin.forms import MultiCheckboxField, options
 from registry.web.admin.objection_forms import MessageForm  # noqa: F401  (the same thread form on both sides)
 from registry.web.forms import PlainTextForm
-from registry.cases import consents, objections
 
 
 class AboutForm(PlainTextForm):
@@ -25,22 +26,38 @@ class AboutForm(PlainTextForm):
 
 class ObjectionForm(AboutForm):
     service_ids = MultiCheckboxField(_l("Services your objection concerns"), coerce=int, validate_choice=False)
-    grounds = TextAreaField(_l("Your grounds"), description=_l(
-        "Explain why you object to this change: the contract lets you object on reasonable grounds, so give "
-        "the reasons in a few sentences."), validators=[Length(max=objections.MAX_TEXT)], render_kw={"rows": 8})
+    grounds = TextAreaField(
+        _l("Your grounds"),
+        description=_l(
+            "Explain why you object to this change: the contract lets you object on reasonable grounds, so give "
+            "the reasons in a few sentences."
+        ),
+        validators=[Length(max=objections.MAX_TEXT)],
+        render_kw={"rows": 8},
+    )
 
     def set_services(self, services) -> None:
         self.service_ids.choices = options((s.id, s.name) for s in services)
 
 
 class ConsentForm(AboutForm):
-    decision = RadioField(_l("Your decision"), choices=options([("granted", _l("I grant consent to this change")),
-                                                            ("refused", _l("I refuse consent to this change"))]),
-                          validate_choice=False)
-    note = TextAreaField(_l("Note"), description=_l("Your reasons or conditions. Optional, unless your contract says "
-                                                "consent may not be unreasonably withheld: then a refusal needs its "
-                                                "reasons (see above)."), validators=[Length(max=consents.MAX_TEXT)],
-                         render_kw={"rows": 5})
+    decision = RadioField(
+        _l("Your decision"),
+        choices=options(
+            [("granted", _l("I grant consent to this change")), ("refused", _l("I refuse consent to this change"))]
+        ),
+        validate_choice=False,
+    )
+    note = TextAreaField(
+        _l("Note"),
+        description=_l(
+            "Your reasons or conditions. Optional, unless your contract says "
+            "consent may not be unreasonably withheld: then a refusal needs its "
+            "reasons (see above)."
+        ),
+        validators=[Length(max=consents.MAX_TEXT)],
+        render_kw={"rows": 5},
+    )
 
 
 class TerminationForm(PlainTextForm):

@@ -1,4 +1,5 @@
 """The controller's side: dashboard, its contracts' registries, and proof of the notices received."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,21 +9,23 @@ from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from registry.cases import reading
 from registry.exceptions import NotFound
 from registry.mail import evidence
-from registry.cases import reading
 from registry.subprocessors.snapshot import today
 from registry.web.portal import bp
 
 
 def controller_required(view: Callable) -> Callable:
     """Logged in as a user of a controller organisation; others get 403."""
+
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
         if current_user.role != "controller" or current_user.organisation_id is None:
             abort(403, _("This part of the site is for controller users."))
         return view(*args, **kwargs)
+
     return wrapped
 
 
@@ -36,12 +39,17 @@ def org_id() -> int:
 def dashboard():
     day = today()
     items = reading.cases(org_id())
-    return render_template("portal/dashboard.html", organisation=current_user.organisation, today=day,
-                           contracts=reading.contracts_of(org_id()),
-                           attention=[r for r in items if r.needs_attention(day)],
-                           earlier=[r for r in items if not r.needs_attention(day)],
-                           objections=reading.objections_of(org_id()), consents=reading.consents_of(org_id()),
-                           terminations=reading.terminations_of(org_id()))
+    return render_template(
+        "portal/dashboard.html",
+        organisation=current_user.organisation,
+        today=day,
+        contracts=reading.contracts_of(org_id()),
+        attention=[r for r in items if r.needs_attention(day)],
+        earlier=[r for r in items if not r.needs_attention(day)],
+        objections=reading.objections_of(org_id()),
+        consents=reading.consents_of(org_id()),
+        terminations=reading.terminations_of(org_id()),
+    )
 
 
 @bp.get("/contracts/<int:contract_id>/")
@@ -52,9 +60,13 @@ def contract(contract_id: int):
     except NotFound:
         abort(404)
     day = today()
-    return render_template("portal/contract.html", contract=item, today=day,
-                           registry=reading.contract_registry(org_id(), contract_id, day),
-                           items=reading.cases(org_id(), contract_id=contract_id))
+    return render_template(
+        "portal/contract.html",
+        contract=item,
+        today=day,
+        registry=reading.contract_registry(org_id(), contract_id, day),
+        items=reading.cases(org_id(), contract_id=contract_id),
+    )
 
 
 @bp.get("/announcements/<int:announcement_id>/")
@@ -77,20 +89,25 @@ def _own():
 @controller_required
 def deliveries():
     rows, refs = _own()
-    return render_template("portal/deliveries.html", rows=rows, refs=refs,
-                           organisation=current_user.organisation)
+    return render_template("portal/deliveries.html", rows=rows, refs=refs, organisation=current_user.organisation)
 
 
 @bp.get("/objections.csv")
 @controller_required
 def objections_csv():
-    return Response(evidence.objections_csv(reading.objections_of(org_id())), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="objections.csv"'})
+    return Response(
+        evidence.objections_csv(reading.objections_of(org_id())),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="objections.csv"'},
+    )
 
 
 @bp.get("/deliveries.csv")
 @controller_required
 def deliveries_csv():
     rows, refs = _own()
-    return Response(evidence.as_csv(rows, refs), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="notices-received.csv"'})
+    return Response(
+        evidence.as_csv(rows, refs),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="notices-received.csv"'},
+    )

@@ -1,6 +1,7 @@
 """The public pages: the processors, each registry on a day and its CSV, the announced changes, the registry
 versions and their comparison, the feeds, the audit log's signed checkpoints. The blueprint is made here and every
 route module is imported below, so that none can be left unregistered (tests/functional/test_blueprints.py)."""
+
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)

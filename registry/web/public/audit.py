@@ -1,4 +1,5 @@
 """The audit log's signed checkpoints and the public key, for anyone to keep and check (cacheable JSON)."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Public pages of announcements and registry versions."""
+
 from __future__ import annotations
 
 import re
@@ -6,14 +7,13 @@ import re
 from flask import abort, jsonify, render_template, request
 from flask_babel import gettext as _
 
-from registry.announcements.summary import describe
-from registry.exceptions import NotFound
-from registry.audit import checkpoints
 from registry.announcements.reading import Scope, announcement_of, published_page
+from registry.announcements.summary import describe
+from registry.audit import checkpoints
+from registry.exceptions import NotFound
 from registry.subprocessors.snapshot import get_processor
 from registry.subprocessors.versions import compare, versions
 from registry.web.public import bp
-
 
 PAGE_SIZE = 50
 
@@ -25,16 +25,27 @@ def changes(slug: str):
     if not re.fullmatch(r"[0-9]{1,6}", page) or int(page) < 1:
         abort(400, _("'page' must be a whole number from 1 to 999999."))
     shown = published_page(Scope.of(processor), int(page), PAGE_SIZE)
-    return render_template("public/changes.html", processor=processor, announcements=shown.items,
-                           facts={a.id: describe(a) for a in shown.items}, page=shown.page, older=shown.has_next)
+    return render_template(
+        "public/changes.html",
+        processor=processor,
+        announcements=shown.items,
+        facts={a.id: describe(a) for a in shown.items},
+        page=shown.page,
+        older=shown.has_next,
+    )
 
 
 @bp.get("/processors/<slug>/changes/<int:announcement_id>/")
 def announcement(slug: str, announcement_id: int):
     processor = get_processor(slug)
     item = announcement_of(processor, announcement_id)
-    return render_template("public/announcement.html", processor=processor, announcement=item, facts=describe(item),
-                           checkpoint=checkpoints.for_announcement(item))
+    return render_template(
+        "public/announcement.html",
+        processor=processor,
+        announcement=item,
+        facts=describe(item),
+        checkpoint=checkpoints.for_announcement(item),
+    )
 
 
 def _version_numbers() -> tuple[int, int]:

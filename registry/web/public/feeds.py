@@ -1,4 +1,5 @@
 """Atom and RSS feeds, with ETag / Last-Modified and 304 answers that skip building the feed (Werkzeug decides)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,13 +7,14 @@ from threading import Lock
 
 from cachetools import LRUCache, cached
 from flask import Response, current_app, request
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from werkzeug.http import is_resource_modified
 
+from registry.announcements.reading import FeedHead, Scope, cached_feed_head, feed_events
 from registry.web import feeds
 from registry.web.i18n import LANGUAGES
 from registry.web.links import absolute
-from registry.announcements.reading import FeedHead, Scope, cached_feed_head, feed_events
 from registry.web.public import bp
 
 MIMETYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
@@ -34,12 +36,18 @@ def _body(etag: str, head: FeedHead, kind: str, language: str, page_url: str, se
     scope = Scope(head.processor_id, head.service_id)
     with force_locale(language):
         title = str(head.title)
-        return feeds.build(kind, language=language, title=title,
-                           subtitle=_("Announced changes of sub-processors: %(name)s", name=title),
-                           self_url=self_url, page_url=page_url, base_url=current_app.config["BASE_URL"],
-                           events=feed_events(scope), updated=head.updated_at,
-                           link_for=lambda a: absolute("public.announcement", slug=a.processor.slug,
-                                                       announcement_id=a.id))
+        return feeds.build(
+            kind,
+            language=language,
+            title=title,
+            subtitle=_("Announced changes of sub-processors: %(name)s", name=title),
+            self_url=self_url,
+            page_url=page_url,
+            base_url=current_app.config["BASE_URL"],
+            events=feed_events(scope),
+            updated=head.updated_at,
+            link_for=lambda a: absolute("public.announcement", slug=a.processor.slug, announcement_id=a.id),
+        )
 
 
 def _feed(head: FeedHead, kind: str, page_url: str, self_url: str) -> Response:
@@ -51,8 +59,10 @@ def _feed(head: FeedHead, kind: str, page_url: str, self_url: str) -> Response:
     language = feed_language()
     if request.args.get("lang") == language:
         self_url += f"?lang={language}"
-    etag = hashlib.sha256(f"{FORMAT_VERSION}|{head.key}|{kind}|{language}|{head.serial}|{head.updated_at}|"
-                          f"{current_app.config['BASE_URL']}".encode()).hexdigest()[:32]
+    etag = hashlib.sha256(
+        f"{FORMAT_VERSION}|{head.key}|{kind}|{language}|{head.serial}|{head.updated_at}|"
+        f"{current_app.config['BASE_URL']}".encode()
+    ).hexdigest()[:32]
     response = Response(headers={"Cache-Control": "public, max-age=60"})
     response.set_etag(etag)
     if head.updated_at is not None:
@@ -76,11 +86,19 @@ def feed_all(kind: str):
 
 @bp.get("/processors/<slug>/feed.<any(atom, rss):kind>")
 def feed_processor(slug: str, kind: str):
-    return _feed(feed_head(slug), kind, absolute("public.changes", slug=slug),
-                 absolute("public.feed_processor", slug=slug, kind=kind))
+    return _feed(
+        feed_head(slug),
+        kind,
+        absolute("public.changes", slug=slug),
+        absolute("public.feed_processor", slug=slug, kind=kind),
+    )
 
 
 @bp.get("/processors/<slug>/services/<key>/feed.<any(atom, rss):kind>")
 def feed_service(slug: str, key: str, kind: str):
-    return _feed(feed_head(slug, key), kind, absolute("public.service", slug=slug, key=key),
-                 absolute("public.feed_service", slug=slug, key=key, kind=kind))
+    return _feed(
+        feed_head(slug, key),
+        kind,
+        absolute("public.service", slug=slug, key=key),
+        absolute("public.feed_service", slug=slug, key=key, kind=kind),
+    )

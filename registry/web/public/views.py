@@ -1,4 +1,5 @@
 """Public pages: the processors, a processor's registry, one service, the CSV download."""
+
 from __future__ import annotations
 
 from flask import Response, render_template, request
@@ -14,8 +15,12 @@ from registry.web.public import bp
 
 @bp.get("/")
 def index():
-    return render_template("public/index.html", processors=all_processors(), services=reading.service_counts(),
-                           engaged=reading.engaged_counts(today()))
+    return render_template(
+        "public/index.html",
+        processors=all_processors(),
+        services=reading.service_counts(),
+        engaged=reading.engaged_counts(today()),
+    )
 
 
 @bp.get("/processors/<slug>/")
@@ -23,8 +28,9 @@ def processor(slug: str):
     day = parse_at(request.args.get("at"))
     snapshot = registry_on(slug, day)
     findings = check_snapshot(snapshot)
-    return render_template("public/processor.html", snap=snapshot, findings=findings,
-                           at_arg=request.args.get("at"), printed_at=utcnow())
+    return render_template(
+        "public/processor.html", snap=snapshot, findings=findings, at_arg=request.args.get("at"), printed_at=utcnow()
+    )
 
 
 @bp.get("/processors/<slug>/services/<key>/")
@@ -40,5 +46,8 @@ def registry_csv(slug: str):
     day = parse_at(request.args.get("at"))
     snapshot = registry_on(slug, day)
     filename = f"{snapshot.processor.slug}-registry-{day.isoformat()}.csv"
-    return Response(snapshot_as_csv(snapshot), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        snapshot_as_csv(snapshot),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

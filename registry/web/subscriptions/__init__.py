@@ -1,6 +1,7 @@
 """Subscribing to a processor's announcements by e-mail, and managing or ending it from the mail's links. The
 blueprint is made here and every route module is imported below, so that none can be left unregistered
 (tests/functional/test_blueprints.py checks it)."""
+
 from flask import Blueprint
 
 bp = Blueprint("subscriptions", __name__)

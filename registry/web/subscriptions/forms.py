@@ -1,11 +1,12 @@
 """Subscription forms."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, RadioField
 from wtforms.validators import DataRequired, Email, Length
 
+from registry.models import LANGUAGES
 from registry.web.admin.forms import MultiCheckboxField, options
 from registry.web.forms import PlainTextForm
-from registry.models import LANGUAGES
 
 
 class ScopeForm(PlainTextForm):
@@ -17,6 +18,11 @@ class ScopeForm(PlainTextForm):
 
 
 class SubscribeForm(ScopeForm):
-    email = EmailField(_l("E-mail address"), validators=[
-        DataRequired(message=_l("Enter your e-mail address.")), Length(max=254),
-        Email(message=_l("Not a valid e-mail address."), check_deliverability=False)])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(message=_l("Enter your e-mail address.")),
+            Length(max=254),
+            Email(message=_l("Not a valid e-mail address."), check_deliverability=False),
+        ],
+    )

@@ -1,14 +1,14 @@
 """Subscribing to a processor's announcements by e-mail, and managing or ending it from the mail's links."""
+
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from flask import abort, render_template, request
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from registry.extensions import csrf, limiter
-from registry.exceptions import DomainError, NotFound
 from registry.accounts import users
+from registry.exceptions import DomainError, NotFound
+from registry.extensions import csrf, limiter
 from registry.mail import subscriptions as service
 from registry.subprocessors.snapshot import get_processor
 from registry.web.forms import show_error
@@ -50,10 +50,16 @@ def confirm(signed: str):
     try:
         if form.validate_on_submit():
             sub = service.confirm(signed)
-            return render_template("subscriptions/message.html", title=_("Subscription confirmed"),
-                                   message=_("%(email)s now receives the announced changes of %(name)s. Every mail "
-                                             "has a link to manage or end the subscription.", email=sub.email,
-                                             name=sub.processor.legal_name))
+            return render_template(
+                "subscriptions/message.html",
+                title=_("Subscription confirmed"),
+                message=_(
+                    "%(email)s now receives the announced changes of %(name)s. Every mail "
+                    "has a link to manage or end the subscription.",
+                    email=sub.email,
+                    name=sub.processor.legal_name,
+                ),
+            )
         sub = service.confirmable(signed)
     except service.AlreadyConfirmed as done:
         return render_template("subscriptions/message.html", title=_("Already confirmed"), message=done.message)
@@ -80,10 +86,12 @@ def manage(token: str):
         except DomainError as error:
             show_error(form, error)
         else:
-            return render_template("subscriptions/message.html", title=_("Subscription changed"),
-                                   message=_("Your choices are saved."))
-    return render_template("subscriptions/manage.html", sub=sub, form=form, token=token,
-                           unsubscribe_form=FlaskForm()), 400 if form.is_submitted() else 200
+            return render_template(
+                "subscriptions/message.html", title=_("Subscription changed"), message=_("Your choices are saved.")
+            )
+    return render_template(
+        "subscriptions/manage.html", sub=sub, form=form, token=token, unsubscribe_form=FlaskForm()
+    ), 400 if form.is_submitted() else 200
 
 
 @bp.route("/subscriptions/<token>/unsubscribe", methods=["GET", "POST"])
@@ -93,7 +101,11 @@ def unsubscribe(token: str):
     sub = _subscription(token)
     if request.method == "POST":
         service.unsubscribe(token)
-        return render_template("subscriptions/message.html", title=_("Unsubscribed"),
-                               message=_("%(email)s no longer receives mail about %(name)s.", email=sub.email,
-                                         name=sub.processor.legal_name))
+        return render_template(
+            "subscriptions/message.html",
+            title=_("Unsubscribed"),
+            message=_(
+                "%(email)s no longer receives mail about %(name)s.", email=sub.email, name=sub.processor.legal_name
+            ),
+        )
     return render_template("subscriptions/unsubscribe.html", sub=sub, token=token)
