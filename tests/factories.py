@@ -117,7 +117,7 @@ def contract_with_notice_days(
     organisation under it taking `services`: made through the services the editor's forms call."""
     from registry.models import ContractTerms, Processor, Service
     from registry.subprocessors import editing as administration
-    from registry.subprocessors.seeding import TERMS_FIELDS
+    from registry.subprocessors.seed_fields import TERMS_FIELDS
 
     vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
     seeded = db.session.scalar(select(ContractTerms).filter_by(processor_id=vcare.id).order_by(ContractTerms.id))

@@ -65,7 +65,7 @@ def _member(processor: Processor, sp_id: int | None, field: str, what: Text) -> 
 
 def check_change(processor: Processor, data: dict, services: list[Service]) -> dict:
     """The rules for a change down the chain; returns the fields to store."""
-    from registry.announcements.drafting import _governing_terms, _incoming
+    from registry.announcements.rules import governing_terms, incoming
 
     kind, day = data["kind"], data["effective_date"]
     parent = _member(processor, data.get("parent_id"), "parent_id", _("that engages its own sub-processor"))
@@ -160,14 +160,14 @@ def check_change(processor: Processor, data: dict, services: list[Service]) -> d
         else:
             names = {s.id: s.name for s in services}
             fields.update(
-                _incoming(
+                incoming(
                     processor,
                     {**data, "entity_id": None},
                     list(chosen),
                     names,
                     day,
                     None,
-                    _governing_terms(processor, services, day),
+                    governing_terms(processor, services, day),
                 )
             )
     return fields

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from registry.announcements import deadlines, onward
-from registry.announcements.drafting import _open_engagements, _require_editor, locked_announcement, validate
+from registry.announcements.drafting import locked_announcement, require_editor
 from registry.announcements.reading import forget_feed_heads
+from registry.announcements.rules import open_engagements, validate
 from registry.announcements.summary import describe
 from registry.audit import trail
 from registry.exceptions import DomainError
@@ -115,7 +116,7 @@ def _next_version(processor: Processor, announcement: Announcement, event: str, 
 @one_transaction
 def publish(actor: User, processor: Processor, announcement_id: int) -> RegistryVersion:
     """Apply a draft to the registry as dated rows, raise the registry version, make it immutable."""
-    _require_editor(actor, processor)
+    require_editor(actor, processor)
     announcement = locked_announcement(processor, announcement_id)
     if not announcement.is_draft:
         raise DomainError(
@@ -159,7 +160,7 @@ def _apply(processor: Processor, announcement: Announcement) -> None:
         _apply_onward(processor, announcement, source)
         return
     if announcement.kind in ("replace", "remove"):
-        for engagement in _open_engagements(announcement.target_id, service_ids, day).values():
+        for engagement in open_engagements(announcement.target_id, service_ids, day).values():
             engagement.valid_until, engagement.ended_by_id = day, announcement.id
     if announcement.kind == "change_locations":
         for location in announcement.target.locations:
@@ -240,7 +241,7 @@ def _add_locations(sp: SubProcessor, announcement: Announcement, source: str) ->
 @one_transaction
 def withdraw(actor: User, processor: Processor, announcement_id: int, reason: str) -> RegistryVersion:
     """Withdraw a published announcement before its effective date; the withdrawal is published too."""
-    _require_editor(actor, processor)
+    require_editor(actor, processor)
     announcement = locked_announcement(processor, announcement_id)
     if announcement.status == "withdrawn":
         raise DomainError(_("Announcement #%(number)s was withdrawn already.", number=announcement.number))

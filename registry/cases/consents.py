@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from registry.audit import trail
 from registry.cases import reading
+from registry.cases.case import Case
 from registry.exceptions import AlreadyDone, DomainError, NotFound
 from registry.extensions import db
 from registry.mail import case_mail
@@ -19,7 +20,7 @@ MIN_REASON_WORDS = 5
 MAX_TEXT = 10_000
 
 
-def reference(case: reading.Case) -> str:
+def reference(case: Case) -> str:
     return f"CON-{case.announcement.processor.slug.upper()}-{case.announcement.number:03d}-{case.contract.id:05d}"
 
 
@@ -32,7 +33,7 @@ def _already(announcement, decision: ConsentDecision) -> Text:
     )
 
 
-def check_open(case: reading.Case) -> None:
+def check_open(case: Case) -> None:
     a = case.announcement
     if case.consent is not None:
         raise AlreadyDone(_already(a, case.consent), case.consent)

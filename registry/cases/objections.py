@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from registry.audit import trail
 from registry.cases import reading
+from registry.cases.case import Case
 from registry.exceptions import AlreadyDone, DomainError, NotFound
 from registry.extensions import db
 from registry.mail import case_mail
@@ -22,7 +23,7 @@ MIN_GROUND_WORDS = 5
 MAX_TEXT = 10_000
 
 
-def reference(case: reading.Case) -> str:
+def reference(case: Case) -> str:
     """A reference number that names the processor, the announcement and the contract."""
     return f"OBJ-{case.announcement.processor.slug.upper()}-{case.announcement.number:03d}-{case.contract.id:05d}"
 
@@ -52,7 +53,7 @@ def check_grounds(grounds: str, article: str | None) -> str:
     return text
 
 
-def _services(case: reading.Case, service_ids: list[int]) -> list[Service]:
+def _services(case: Case, service_ids: list[int]) -> list[Service]:
     allowed = {s.id: s for s in case.services}
     if not service_ids:
         raise DomainError(_("Choose the services your objection concerns."), "service_ids")
@@ -76,7 +77,7 @@ def _already(announcement, objection: Objection) -> Text:
     )
 
 
-def check_open(case: reading.Case, today: date) -> None:
+def check_open(case: Case, today: date) -> None:
     """Why an objection cannot be made now, if it cannot; AlreadyDone when one was made."""
     a = case.announcement
     if case.objection is not None:

@@ -22,52 +22,16 @@ from registry.models import (
     SubProcessor,
 )
 from registry.subprocessors import seed_marks
+from registry.subprocessors.seed_fields import (
+    PROCESSOR_FIELDS,
+    SERVICE_FIELDS,
+    TERMS_DEFAULTS,
+    TERMS_FIELDS,
+    TEXT_TERMS,
+)
 from registry.subprocessors.seed_marks import LeftAlone
 from registry.subprocessors.versions import ensure_initial_version
 from registry.text import _
-
-TERMS_FIELDS = [
-    "effective_from",
-    "authorisation",
-    "authorisation_article",
-    "authorisation_text",
-    "notice_days",
-    "notice_source",
-    "notice_article",
-    "notice_text",
-    "objection_route",
-    "objection_article",
-    "objection_text",
-    "objection_days",
-    "objection_period_article",
-    "consent_reasonable",
-    "consent_reasonable_article",
-    "termination_allowed",
-    "termination_months",
-    "termination_article",
-    "termination_text",
-    "transfer_rule",
-    "transfer_article",
-    "transfer_text",
-    "named_transfer_bases",
-    "list_article",
-    "list_text",
-]
-# Each `<term>_text` quotes the contract in Dutch; `<term>_text_en` is its English rendering (a translation).
-TEXT_TERMS = ["authorisation", "notice", "objection", "termination", "transfer", "list"]
-TERMS_DEFAULTS = {"notice_source": "policy", "consent_reasonable": False}
-PROCESSOR_FIELDS = [
-    "name",
-    "legal_name",
-    "address",
-    "kvk_number",
-    "source_document",
-    "list_publication",
-    "list_note",
-    "listed_since",
-    "listed_since_note",
-]
-SERVICE_FIELDS = ["name", "description", "data_categories", "data_subjects", "purposes", "retention", "source"]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from registry.audit import checkpoints, history
 from registry.cases import consents, objections, reading, terminations
+from registry.cases.case import Case
 from registry.exceptions import AlreadyDone, DomainError, NotFound
 from registry.models import ConsentDecision, Objection
 from registry.subprocessors.snapshot import today
@@ -27,36 +28,36 @@ TAMPERED = _l(
     "page). Nothing was recorded; check the page and submit again."
 )
 
-Case = Objection | ConsentDecision
+Answer = Objection | ConsentDecision  # what a case page records: an objection or a consent decision
 
 
-def _case(announcement_id: int, contract_id: int) -> reading.Case:
+def _case(announcement_id: int, contract_id: int) -> Case:
     try:
         return reading.case(org_id(), announcement_id, contract_id)
     except NotFound:
         abort(404)
 
 
-def _shown(case: Case) -> str:
-    if isinstance(case, Objection):
-        return url_for("portal.objection", objection_id=case.id)
-    return url_for("portal.consent", consent_id=case.id)
+def _shown(answer: Answer) -> str:
+    if isinstance(answer, Objection):
+        return url_for("portal.objection", objection_id=answer.id)
+    return url_for("portal.consent", consent_id=answer.id)
 
 
 def _made_already(done: AlreadyDone) -> Response:
-    """A case recorded before (by a double submit, or by a colleague first): say so and show that one."""
+    """An answer recorded before (by a double submit, or by a colleague first): say so and show that one."""
     flash(str(done.message), "info")
     return redirect(_shown(done.existing))
 
 
 def _case_page(
-    item: reading.Case,
+    item: Case,
     form: AboutForm,
     template: str,
     day: date,
     check_open: Callable[[], None],
-    record: Callable[[], Case],
-    recorded: Callable[[Case], str],
+    record: Callable[[], Answer],
+    recorded: Callable[[Answer], str],
 ):
     """The objection and the consent page: the form (refused with the reason while the case cannot be made), one
     service call for a valid submit, then the record made; a case made already answers with that one."""

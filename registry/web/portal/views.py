@@ -9,7 +9,7 @@ from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from registry.cases import reading
+from registry.cases import contract_view, reading
 from registry.exceptions import NotFound
 from registry.mail import evidence
 from registry.subprocessors.snapshot import today
@@ -64,7 +64,7 @@ def contract(contract_id: int):
         "portal/contract.html",
         contract=item,
         today=day,
-        registry=reading.contract_registry(org_id(), contract_id, day),
+        registry=contract_view.contract_registry(org_id(), contract_id, day),
         items=reading.cases(org_id(), contract_id=contract_id),
     )
 
