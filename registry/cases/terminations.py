@@ -64,7 +64,7 @@ def window(objection: Objection, today: date) -> Window:
     return Window(
         True,
         _("%(months)s month(s)' notice (%(article)s).", months=terms.termination_months, article=article),
-        periods.notice_period_end(today, terms.termination_months),
+        periods.termination_end(today, terms.termination_months),
     )
 
 
@@ -87,7 +87,7 @@ def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) ->
     if not confirmed:
         raise DomainError(_("Tick the box to confirm that you end the contract."), "confirm")
     contract, terms = objection.contract, objection.contract.terms
-    notice = Termination(
+    termination = Termination(
         reference=f"TRM-{contract.processor.slug.upper()}-{contract.id:05d}",
         contract_id=contract.id,
         objection_id=objection.id,
@@ -102,7 +102,7 @@ def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) ->
         rule=english(state.end.explanation),
     )
     add_once(
-        notice,
+        termination,
         Termination,
         lambda first: _("Notice was given already (%(ref)s).", ref=first.reference),
         contract_id=contract.id,
@@ -113,29 +113,29 @@ def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) ->
         objection,
         _(
             "Notice of termination %(ref)s of contract %(contract)s: given %(given)s, ends at the end of %(end)s",
-            ref=notice.reference,
+            ref=termination.reference,
             contract=contract.reference,
             given=Iso(today),
-            end=Iso(notice.end_date),
+            end=Iso(termination.end_date),
         ),
         processor_id=contract.processor_id,
         details={
             "given_on": today.isoformat(),
-            "end_date": notice.end_date.isoformat(),
-            "months": notice.months,
-            "article": notice.article,
+            "end_date": termination.end_date.isoformat(),
+            "months": termination.months,
+            "article": termination.article,
         },
     )
     case_mail.queue(
         "termination.notice",
-        f"termination:{notice.id}",
+        f"termination:{termination.id}",
         contract,
         objection.announcement_id,
         controller=case_mail.controller_addresses(contract, actor),
         processor=case_mail.editor_addresses(contract.processor_id),
         objection=objection,
-        notice=notice,
+        termination=termination,
         announcement=objection.announcement,
     )
     db.session.commit()
-    return notice
+    return termination

@@ -139,6 +139,6 @@ def notice_period(start: date, days: int) -> Deadline:
     return Deadline(add_days(start, days), (RULE_DAYS, RULE_BACKWARDS))
 
 
-def notice_period_end(start: date, months: int) -> Deadline:
+def termination_end(start: date, months: int) -> Deadline:
     """The day a contract ends after notice of termination in months given on `start`; it does not move."""
     return Deadline(add_months(start, months), (RULE_MONTHS, RULE_CONTRACT_END))

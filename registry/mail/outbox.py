@@ -65,7 +65,7 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
         if item.contract is None or item.contract.notice_email in told:
             continue
         body = composing.body(
-            "announcement", item.contract.notice_language, notice=item, ended=ended.get(item.contract.id), **said
+            "announcement", item.contract.notice_language, deadlines=item, ended=ended.get(item.contract.id), **said
         )
         told.add(item.contract.notice_email)
         rows.append(
@@ -86,7 +86,7 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
         if email in told:
             continue
         if language not in bodies:
-            bodies[language] = composing.body("announcement", language, notice=None, ended=None, **said)
+            bodies[language] = composing.body("announcement", language, deadlines=None, ended=None, **said)
         told.add(email)
         rows.append(
             _row(

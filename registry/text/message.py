@@ -265,8 +265,3 @@ def install(renderer: Render, language: Callable[[], str]) -> None:
 def as_stored(value: Any) -> Any:
     """A parameter as JSON can store it: a date as an ISO string, a Words value in English, anything else as is."""
     return _english_value(value)
-
-
-def params_of(text: Text) -> dict[str, Any]:
-    """The parameters as JSON can store them (see as_stored)."""
-    return {key: as_stored(value) for key, value in text.params.items()}

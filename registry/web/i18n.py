@@ -13,7 +13,7 @@ from flask_babel import Babel, format_date, format_datetime, format_decimal, get
 from flask_login import current_user
 from jinja2 import pass_context
 
-from registry.law.periods import AMSTERDAM, Deadline, local_day, notice_period_end
+from registry.law.periods import AMSTERDAM, Deadline, local_day, termination_end
 from registry.models.mail import MESSAGE_KINDS, MESSAGE_STATUSES
 from registry.text import message
 from registry.text.message import Text, Words, english
@@ -177,7 +177,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         recorded_deadline=Deadline.as_recorded,
         recorded_notice=Deadline.notice_as_recorded,
-        termination_end=notice_period_end,
+        termination_end=termination_end,
         feed_language=current_language,
         MESSAGE_KINDS=MESSAGE_KINDS,
         MESSAGE_STATUSES=MESSAGE_STATUSES,

@@ -97,7 +97,7 @@ def test_object_then_no_agreement_then_notice_of_termination(browser, live_serve
     shots(desk, "editor-no-agreement")
 
     page.goto(objection_url)
-    end = format_date(periods.notice_period_end(today(), 1).day, "long", locale="en")  # the page's language
+    end = format_date(periods.termination_end(today(), 1).day, "long", locale="en")  # the page's language
     assert end in page.content() and "ISO 27001" in page.content()
     shots(page, "termination-window")
     page.get_by_label("I give notice of termination of this contract").check()

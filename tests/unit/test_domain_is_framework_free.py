@@ -10,20 +10,16 @@ from pathlib import Path
 
 from ..conftest import PROJECT
 
-DOMAIN = [
-    "registry/text",
-    "registry/law",
-    "registry/storage",
-    "registry/models",
-    "registry/accounts",
-    "registry/audit",
-    "registry/subprocessors",
-    "registry/announcements",
-    "registry/cases",
-    "registry/mail",
-    "registry/exceptions.py",
-]
-FORBIDDEN_MODULES = ("flask_babel", "registry.web")
+# Every package of registry/ but the web layer (and the data files), and the domain's exceptions: a new area is
+# checked from the day it is made (test_the_domain_is_every_package_but_the_web_layer holds the list to the tree).
+DOMAIN = sorted(
+    f"registry/{folder.name}"
+    for folder in (PROJECT / "registry").iterdir()
+    if (folder / "__init__.py").is_file() and folder.name not in {"web", "data"}
+) + ["registry/exceptions.py"]
+FORBIDDEN_MODULES = ("flask_babel", "registry.web", "flask.templating", "flask.globals", "jinja2", "babel.dates")
+# Attributes that reach templates, URLs or a request from any object (current_app.url_for, app.jinja_env...).
+FORBIDDEN_ATTRIBUTES = {"url_for", "jinja_env", "test_request_context", "render_template", "request_context"}
 # Request-bound names of Flask and Flask-Login (UserMixin, current_app and the like are not).
 FORBIDDEN_NAMES = {
     "flask": {
@@ -67,7 +63,14 @@ def _absolute(node: ast.ImportFrom, path: str) -> str:
 def violations(source: str, path: str) -> list[str]:
     """'path:line: what' for each forbidden import (or attribute such as flask.request) in one module's source."""
     found = []
-    for node in ast.walk(ast.parse(source, path)):
+    tree = ast.parse(source, path)
+    aliases = {  # `import flask as fl`: fl.request is flask.request
+        alias.asname or alias.name: alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if _forbidden_module(alias.name) or alias.name == "flask_login":
@@ -82,10 +85,12 @@ def violations(source: str, path: str) -> list[str]:
                     or alias.name in FORBIDDEN_NAMES.get(top, ())
                 ):
                     found.append(f"{path}:{node.lineno}: from {module} import {alias.name}")
+        elif isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
+            found.append(f"{path}:{node.lineno}: .{node.attr}")
         elif (
             isinstance(node, ast.Attribute)
             and isinstance(node.value, ast.Name)
-            and node.attr in FORBIDDEN_NAMES.get(node.value.id, ())
+            and node.attr in FORBIDDEN_NAMES.get(aliases.get(node.value.id, node.value.id), ())
         ):
             found.append(f"{path}:{node.lineno}: {node.value.id}.{node.attr}")
     return found
@@ -102,6 +107,11 @@ def violations_under(entry: str) -> list[str]:
         relative = file.relative_to(PROJECT).as_posix()
         found += violations(file.read_text(encoding="utf-8"), relative)
     return found
+
+
+def test_the_domain_is_every_package_but_the_web_layer():
+    known = ["accounts", "announcements", "audit", "cases", "law", "mail", "models", "storage", "subprocessors", "text"]
+    assert set(DOMAIN) >= {f"registry/{area}" for area in known} | {"registry/exceptions.py"}
 
 
 def test_no_domain_module_imports_the_web_layer():
@@ -125,6 +135,13 @@ def test_the_check_finds_each_kind_of_forbidden_import():
         "from registry import web": "from registry import web",
         "import registry.web.language": "import registry.web.language",
         "def f():\n    from flask import request": "from flask import request",
+        "import flask as fl\nfl.request": "fl.request",
+        "from flask import current_app\ncurrent_app.url_for('portal.respond')": ".url_for",
+        "from flask import current_app\ncurrent_app.jinja_env.get_template('x')": ".jinja_env",
+        "from flask import templating": "from flask import templating",
+        "from flask.globals import request_ctx": "from flask.globals import request_ctx",
+        "from babel.dates import format_date": "from babel.dates import format_date",
+        "from jinja2 import Template": "from jinja2 import Template",
     }
     for source, what in forbidden.items():
         assert violations(source, "registry/law/x.py") == [f"registry/law/x.py:{source.count(chr(10)) + 1}: {what}"]

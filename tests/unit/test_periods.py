@@ -21,12 +21,12 @@ from registry.law import periods
     ],
 )
 def test_a_notice_period_in_months_ends_on_the_same_date_or_the_months_last_day(start, months, end):
-    result = periods.notice_period_end(start, months)
+    result = periods.termination_end(start, months)
     assert result.day == end and result.rolled_from is None
 
 
 def test_a_notice_period_does_not_move_off_a_weekend(words):
-    result = periods.notice_period_end(date(2026, 1, 28), 1)
+    result = periods.termination_end(date(2026, 1, 28), 1)
     assert (result.day, result.rolled_from) == (date(2026, 2, 28), None)  # a Saturday
     assert "This is the day the contract ends, not a deadline to act" in words(result.explanation)
 
