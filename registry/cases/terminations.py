@@ -18,7 +18,7 @@ from registry.models.types import utcnow
 from registry.storage.locks import locked
 from registry.storage.transactions import one_transaction
 from registry.storage.unique import add_once
-from registry.text import Iso, Joined, Text, _, english
+from registry.text import Iso, Joined, Text, _, english, ngettext
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,12 @@ def window(objection: Objection, today: date) -> Window:
         )
     return Window(
         True,
-        _("%(months)s month(s)' notice (%(article)s).", months=terms.termination_months, article=article),
+        ngettext(
+            "%(num)s month's notice (%(article)s).",
+            "%(num)s months' notice (%(article)s).",
+            terms.termination_months,
+            article=article,
+        ),
         periods.termination_end(today, terms.termination_months),
     )
 
