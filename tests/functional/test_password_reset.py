@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from registry.accounts import users as accounts
 from registry.extensions import db
+from registry.mail.delivery import deliver
 from registry.models import AuditEntry, OutboxMessage, User
 
 from ..clock import AMSTERDAM, TODAY, on
@@ -184,3 +185,19 @@ def test_asking_too_often_is_paused(client, users, reset_limits):
     statuses = [ask(client, f"reader{n}@example.org").status_code for n in range(6)]
     assert statuses == [200, 200, 200, 200, 200, 429]
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 3
+
+
+def test_the_mail_arrives_over_smtp_and_its_link_works(client, users, smtp):
+    ask(client, users.vcare_editor.email)
+    with smtp() as server:
+        report = deliver("test", once=True)
+    assert report.sent == 1 and report.failed == 0
+    [mail] = server.handler.received_by()[users.vcare_editor.email]
+    assert mail["Subject"] == "Choose a new password for the sub-processor registry"
+    assert "List-Unsubscribe" not in mail  # not a list mail
+    text = mail.get_body(("plain",)).get_content()
+    assert "The link works for 60 minutes and only once." in text
+    link = re.search(r"http://registry\.test(/password/reset/\S+)", text).group(1)
+    assert f'href="http://registry.test{link}"' in mail.get_body(("html",)).get_content()
+    assert choose(client, link).status_code == 302
+    assert client.post("/login", data={"email": users.vcare_editor.email, "password": NEW}).status_code == 302
