@@ -33,7 +33,7 @@ def users_list():
     for user in found:
         state = "active" if user.active else "disabled"
         click.echo(f"{user.email:<45} {user.role:<10} {accounts.bound_to(user) or '-':<30} {state}")
-    click.echo(f"{len(found)} accounts.")
+    click.echo(f"{len(found)} account{'' if len(found) == 1 else 's'}.")
 
 
 @click.command("disable")
