@@ -1,4 +1,5 @@
-"""Thin commands that call services: seed, demo, users create, registry check, audit verify|checkpoint|key, backup."""
+"""Thin commands that call services: seed, demo, users create|list|disable|reset-password, registry check,
+audit verify|checkpoint|key, backup."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from registry.subprocessors.checks import check_all, check_processor
 from registry.subprocessors.seeding import load_seed
 from registry.subprocessors.snapshot import today
 from registry.text.plain import forbidden_character
+from registry.user_commands import new_password, users_disable, users_list, users_reset_password
 
 
 def init_app(app: Flask) -> None:
@@ -80,20 +82,16 @@ def users():
 )
 def users_create(email: str, role: str, org_slug: str | None):
     """Create an account; the password comes from standard input or a prompt."""
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    if forbidden_character(password) is not None:  # the login form would refuse it: the account could not log in
-        raise click.ClickException(
-            "The password holds an invisible control or direction character (a tab, a "
-            "NUL, an escape): type it without one."
-        )
+    password = new_password()
     try:
         user = accounts.create_user(email, role, org_slug, password)
     except DomainError as error:
         raise click.ClickException(str(error.message)) from error
     click.echo(f"Created {user.role} account {user.email}.")
+
+
+for command in (users_list, users_disable, users_reset_password):
+    users.add_command(command)
 
 
 @click.group("registry")

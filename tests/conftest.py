@@ -63,6 +63,8 @@ def backend_app(request, tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "LOGIN_RATE_LIMIT": "1000 per minute",
             "LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
+            "PASSWORD_RESET_RATE_LIMIT": "1000 per minute",
+            "PASSWORD_RESET_ACCOUNT_RATE_LIMIT": "1000 per minute",
             "SERVER_NAME": "registry.test",
             "BASE_URL": "http://registry.test",
             # Fast hashing keeps the suite quick; production uses werkzeug's default (scrypt).

@@ -14,6 +14,7 @@ from registry.audit import trail
 from registry.exceptions import DomainError
 from registry.extensions import db
 from registry.models import ROLES, Organisation, Processor, User
+from registry.models.user import new_session_token
 from registry.storage.transactions import one_transaction
 from registry.text import _
 
@@ -121,8 +122,6 @@ def generated_password() -> str:
 
 def end_sessions(user: User) -> None:
     """Log the account out everywhere: every session and remember-me cookie names the old token."""
-    from registry.models.user import new_session_token
-
     user.session_token = new_session_token()
     trail.record(
         user,
@@ -158,3 +157,63 @@ def set_language(user: User, language: str) -> None:
     if user.language != language:
         user.language = language
         db.session.commit()
+
+
+def by_email(email: str) -> User:
+    """The account with this address (any case), or DomainError naming the address."""
+    address = normalise_email(email)
+    user = db.session.scalar(select(User).where(func.lower(User.email) == address))
+    if user is None:
+        raise DomainError(_("No account for %(address)s.", address=address), "email")
+    return user
+
+
+def every_user() -> list[User]:
+    """Every account, site admins first, then by processor or organisation and address (for the operator's list)."""
+    order = {role: n for n, role in enumerate(ROLES)}
+    found = db.session.scalars(select(User)).all()
+    return sorted(found, key=lambda u: (order.get(u.role, len(order)), bound_to(u), u.email))
+
+
+def bound_to(user: User) -> str:
+    """The slug of the processor or organisation the account belongs to; empty for a site admin."""
+    if user.processor is not None:
+        return user.processor.slug
+    return user.organisation.slug if user.organisation is not None else ""
+
+
+@one_transaction
+def disable(email: str, actor: User | str = "cli") -> User:
+    """The account can no longer log in; every session of it ends. Disabling it again changes nothing."""
+    user = by_email(email)
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    db.session.refresh(user)
+    if not user.active:
+        return user
+    user.active, user.session_token = False, new_session_token()
+    trail.record(
+        actor,
+        "user.disable",
+        user,
+        _("Disabled account %(email)s (every session ended)", email=user.email),
+        processor_id=user.processor_id,
+    )
+    db.session.commit()
+    return user
+
+
+@one_transaction
+def reset_password_by_operator(email: str, new: str, actor: User | str = "cli") -> User:
+    """An operator sets a new password (under the same rule as the user's own); every session of the account ends."""
+    user = by_email(email)
+    passwords.check(new, "password", passwords.words_of(user.email))
+    user.set_password(new)
+    trail.record(
+        actor,
+        "user.password_reset",
+        user,
+        _("The password of %(email)s was reset by an operator (every session ended)", email=user.email),
+        processor_id=user.processor_id,
+    )
+    db.session.commit()
+    return user

@@ -20,6 +20,7 @@ class Place(Enum):
     CHECKPOINT = ("one signed audit checkpoint, as JSON", ("sequence",))
     SUBSCRIPTION_CONFIRMATION = ("the page that confirms a subscription", ("signed",))
     SUBSCRIPTION = ("the page to manage or end a subscription", ("token",))
+    PASSWORD_RESET = ("the page to choose a new password after asking for a reset", ("signed",))
 
     @property
     def names(self) -> tuple[str, ...]:

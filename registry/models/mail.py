@@ -22,6 +22,7 @@ MESSAGE_KINDS = {
     "contract_announcement": _("contractual announcement"),
     "announcement": _("subscriber mail"),
     "subscription": _("subscription confirmation"),
+    "password_reset": _("password reset link"),
     "objection": _("objection"),
     "consent": _("consent decision"),
     "termination": _("notice of termination"),

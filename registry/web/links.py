@@ -21,6 +21,7 @@ MAIL_ROUTES = {
     Place.CHECKPOINT: "public.audit_checkpoint",
     Place.SUBSCRIPTION_CONFIRMATION: "subscriptions.confirm",
     Place.SUBSCRIPTION: "subscriptions.manage",
+    Place.PASSWORD_RESET: "auth.reset_password",
 }
 
 

@@ -16,6 +16,7 @@ EXPECTED = {
     Place.CHECKPOINT: ({"sequence": 2}, "/audit/checkpoints/2.json"),
     Place.SUBSCRIPTION_CONFIRMATION: ({"signed": "abc.def"}, "/subscriptions/confirm/abc.def"),
     Place.SUBSCRIPTION: ({"token": "tok"}, "/subscriptions/tok/"),
+    Place.PASSWORD_RESET: ({"signed": "abc.def"}, "/password/reset/abc.def"),
 }
 
 

@@ -117,6 +117,11 @@ def routes(w):
         ("POST", f"/admin/processors/vcare/announcements/{draft}/publish", {}, [302, 403, 403, 302, 404, 302]),
         ("GET", "/account/password", None, [302, 200, 200, 200, 200, 200]),
         ("POST", "/account/password", {"current_password": "wrong"}, [302, 400, 400, 400, 400, 400]),
+        # A forgotten password: open to everyone, and the same answer for everyone.
+        ("GET", "/password/forgot", None, [200] * 6),
+        ("POST", "/password/forgot", {"email": ""}, [400] * 6),
+        ("GET", "/password/reset/not-a-link", None, [400] * 6),
+        ("POST", "/password/reset/not-a-link", {"new_password": "x"}, [400] * 6),
     ]
 
 

@@ -79,6 +79,7 @@ def test_random_path_segments(client, segment):
         f"/processors/vcare/services/{segment}/",
         f"/subscriptions/{segment}/",
         f"/subscriptions/confirm/{segment}",
+        f"/password/reset/{segment}",
         f"/processors/{segment}/registry.csv",
     ]:
         assert client.get(url).status_code < 500, url
@@ -407,6 +408,8 @@ FUZZED = {
     "auth.login": "test_random_input.test_the_login_form",
     "auth.logout": "test_random_input.test_the_logout_form",
     "auth.change_password": "test_random_input.test_the_password_form",
+    "auth.forgot_password": "test_random_password_reset.test_the_forgotten_password_form",
+    "auth.reset_password": "test_random_password_reset.test_the_new_password_form",
     "i18n.switch": "test_random_input.test_the_language_switch",
     "subscriptions.subscribe": "test_random_input.test_the_subscription_form",
     "subscriptions.manage": "test_random_input.test_the_subscription_scope_form",

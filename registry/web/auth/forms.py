@@ -31,3 +31,20 @@ class PasswordForm(PlainTextForm):
         ),
     )
     repeat_password = PasswordField(_l("New password again"), validators=[Length(max=200)])
+
+
+class ForgotPasswordForm(PlainTextForm):
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(message=_l("Enter your e-mail address.")), Length(max=254)]
+    )
+
+
+class ResetPasswordForm(PlainTextForm):
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[Length(max=200)],
+        description=_l(
+            "At least 12 characters, and hard to guess: not a common password, a name or a keyboard pattern."
+        ),
+    )
+    repeat_password = PasswordField(_l("New password again"), validators=[Length(max=200)])
