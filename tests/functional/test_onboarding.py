@@ -91,6 +91,13 @@ def test_a_new_processor_starts_with_an_empty_registry_that_every_page_shows(cli
         response = client.get(url)
         assert response.status_code == 200, url
         assert NEW["name"] in response.get_data(as_text=True).replace("&amp;", "&"), url
+    api = client.get("/api/v1/processors/zorg-co-muller")
+    assert api.status_code == 200
+    assert (api.get_json()["name"], api.get_json()["kvk_number"], api.get_json()["services"]) == (
+        NEW["name"],
+        "12345678",
+        [],
+    )
     csv_lines = client.get(base + "/registry.csv").get_data(as_text=True).splitlines()
     assert len(csv_lines) == 1 and "," in csv_lines[0]  # the header, no rows
     assert "zorg-co-muller" in client.get("/").get_data(as_text=True)
@@ -183,3 +190,15 @@ def test_an_account_is_disabled_only_at_its_own_processor(client, users, login):
         assert client.post(url).status_code == 404, url
     db.session.expire_all()
     assert all(u.active for u in db.session.scalars(select(User)))
+
+
+def test_onboarding_reads_in_dutch(client, users, login):
+    login(users.admin)
+    dutch = {"Accept-Language": "nl"}
+    assert "Een verwerker toevoegen" in client.get("/admin/", headers=dutch).get_data(as_text=True)
+    page = client.post("/admin/processors/new", data={**NEW, "kvk_number": "1234"}, headers=dutch)
+    assert "Een KvK-nummer heeft 8 cijfers (dit heeft er 4)" in field_errors(page.get_data(as_text=True))["kvk_number"]
+    page = client.get("/admin/processors/vcare/users/", headers=dutch).get_data(as_text=True)
+    assert [users.vcare_editor.email, "actief", f"Uitschakelen {users.vcare_editor.email}"] in table_rows(
+        page, "Redacteuren van"
+    )
