@@ -84,8 +84,11 @@ def test_a_new_processor_starts_with_an_empty_registry_that_every_page_shows(cli
     entry = db.session.scalar(select(AuditEntry).filter_by(action="processor.create", object_id=processor.id))
     assert entry.actor_id == users.admin.id and entry.processor_id == processor.id
     base = "/processors/zorg-co-muller"
-    for url in ["/admin/processors/zorg-co-muller/", "/admin/processors/zorg-co-muller/users/", base + "/"]:
-        assert client.get(url).status_code == 200, url
+    admin = "/admin/processors/zorg-co-muller/"
+    # Every page of its side works while it has no services, terms, contracts or sub-processors yet.
+    pages = ["", "users/", "audit", "services/new", "terms/new", "contracts/new", "announcements/"]
+    for page in [*pages, "announcements/new", "objections/", "objections.csv"]:
+        assert client.get(admin + page).status_code == 200, page
     client.post("/logout")
     for url in [base + "/", base + "/changes/", base + "/versions/", base + "/feed.atom", base + "/feed.rss"]:
         response = client.get(url)
