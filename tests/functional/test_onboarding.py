@@ -181,6 +181,11 @@ def test_the_admin_disables_an_editor_whose_sessions_end_and_enables_it_again(ap
 
 def test_an_account_is_disabled_only_at_its_own_processor(client, users, login):
     login(users.vcare_editor)
+    page = client.get("/admin/processors/vcare/users/").get_data(as_text=True)
+    # The editor sees its colleagues' state; only the site admin gets the buttons.
+    rows = table_rows(page, "Editors of")
+    assert [users.vcare_editor.email, "active"] in rows and all(len(row) == 2 for row in rows)
+    assert "/disable" not in page
     assert client.post(f"/admin/processors/vcare/users/{users.vcare_editor.id}/disable").status_code == 403
     client.post("/logout")
     login(users.admin)
