@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from registry.audit import trail
@@ -26,6 +26,9 @@ RESERVED_SLUGS = frozenset({"new", "edit", "users", "import", "admin", "api", "p
 # policy, an interpretation, since the formats differ per country; a number of digits only is read as a KvK number.
 KVK_DIGITS = re.compile(r"^[0-9]{8}$")
 REGISTRATION_LENGTH = 20
+# Any constant, apart from the audit chain's: the key of PostgreSQL's transaction-level advisory lock that lets one
+# onboarding at a time check that a name is free (names have no unique index; slugs do).
+_ONBOARDING_LOCK = 14_2026
 
 
 def registration_number(raw: str) -> str:
@@ -68,6 +71,11 @@ def processor_slug(name: str, wanted: str) -> str:
 
 
 def _check_unique(name: str, slug: str) -> None:
+    """Refuse a slug or name (in any case) that is taken; taken in turns, so that two admins adding the same
+    processor at once get one processor and the same answer as a double submit. (SQLite has one writer at a time,
+    and write requests begin IMMEDIATE: see storage/engine.py.) Taken before the audit chain's lock, never after."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ONBOARDING_LOCK})
     if db.session.scalar(select(Processor.id).where(Processor.slug == slug)) is not None:
         raise DomainError(_("A processor with the slug '%(slug)s' exists already.", slug=slug), "slug")
     if db.session.scalar(select(Processor.id).where(func.lower(Processor.name) == name.lower())) is not None:
