@@ -32,12 +32,12 @@ _ONBOARDING_LOCK = 14_2026
 
 
 def registration_number(raw: str) -> str:
-    """A Dutch KvK number (eight digits, spaces and dots left out) or another country's registration as typed."""
+    """A Dutch KvK number (eight digits; spaces, dots and hyphens left out) or another country's registration as typed."""
     value = " ".join(raw.split())
-    digits = value.replace(" ", "").replace(".", "")
     if not value:
         raise DomainError(_("Give the KvK number or, outside the Netherlands, the registration number."), "kvk_number")
-    if digits.isdigit() or not any(c.isalpha() for c in value):
+    if not any(c.isalpha() for c in value):  # no register or country named: read as a KvK number
+        digits = value.replace(" ", "").replace(".", "").replace("-", "")
         if not KVK_DIGITS.match(digits):
             raise DomainError(
                 _(
