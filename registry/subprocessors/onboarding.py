@@ -32,7 +32,7 @@ _ONBOARDING_LOCK = 14_2026
 
 
 def registration_number(raw: str) -> str:
-    """A Dutch KvK number (eight digits; spaces, dots and hyphens left out) or another country's registration as typed."""
+    """A Dutch KvK number (eight digits; spaces, dots and hyphens left out) or a registration elsewhere as typed."""
     value = " ".join(raw.split())
     if not value:
         raise DomainError(_("Give the KvK number or, outside the Netherlands, the registration number."), "kvk_number")
