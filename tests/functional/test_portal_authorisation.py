@@ -49,6 +49,7 @@ def world(users):
         pending=pending.id,
         open_form=objection_form(open_one, vc),
         draft=draft.id,
+        editor=users.vcare_editor.id,
     )
 
 
@@ -116,6 +117,12 @@ def routes(w):
         ("POST", f"/admin/processors/vcare/announcements/{a}/withdraw", {"reason": ""}, [302, 403, 403, 400, 404, 400]),
         ("POST", f"/admin/processors/vcare/announcements/{draft}/publish", {}, [302, 403, 403, 302, 404, 302]),
         ("GET", "/account/password", None, [302, 200, 200, 200, 200, 200]),
+        # Onboarding (test_onboarding.py has the rest); the editor is disabled last, as state changes go last.
+        ("GET", "/admin/processors/new", None, [302, 403, 403, 403, 403, 200]),
+        ("POST", "/admin/processors/new", {"name": ""}, [302, 403, 403, 403, 403, 400]),
+        ("GET", "/admin/processors/vcare/users/", None, admin_own),
+        ("POST", f"/admin/processors/vcare/users/{w['editor']}/enable", {}, [302, 403, 403, 403, 404, 302]),
+        ("POST", f"/admin/processors/vcare/users/{w['editor']}/disable", {}, [302, 403, 403, 403, 404, 302]),
         ("POST", "/account/password", {"current_password": "wrong"}, [302, 400, 400, 400, 400, 400]),
         # A forgotten password: open to everyone, and the same answer for everyone.
         ("GET", "/password/forgot", None, [200] * 6),

@@ -682,3 +682,24 @@ def test_thirty_identical_new_services_at_once_make_one(portal):
     positions = portal.setup(lambda: [s.position for s in _vcare().services])
     assert sorted(positions) == list(range(len(positions)))
     assert _chain_intact(portal)
+
+
+def test_thirty_admins_adding_the_same_processor_at_once_make_one(portal):
+    """Thirty presses of "add the processor", each with a slug of its own: the name is checked in turns, so one
+    processor is made and the others hear that the name is taken, as a second submit after the first did."""
+    admin = "root@races.example"
+    portal.setup(lambda: accounts.create_user(admin, "admin", None, PASSWORD, actor="test"))
+    base = {"name": "Race Zorg", "legal_name": "Race Zorg B.V.", "kvk_number": "87654321", "address": "Raceweg 1"}
+    forms = [
+        (browser, "/admin/processors/new", {**base, "slug": f"race-zorg-{n}"})
+        for n, browser in enumerate(portal.browsers(admin))
+    ]
+    answers = portal.at_once(forms)
+    report(portal.kind, "new processor", answers)
+    assert statuses(answers) == {302: 1, 400: PRESSES - 1}
+    taken = str(escape("A processor named 'Race Zorg' exists already."))
+    assert all(taken in a.text for a in answers if a.status == 400)
+    [processor_id] = portal.setup(lambda: db.session.scalars(select(Processor.id).filter_by(name="Race Zorg")).all())
+    assert portal.count(_audit("processor.create", processor_id)) == 1
+    assert portal.count(select(RegistryVersion).filter_by(processor_id=processor_id)) == 1
+    assert _chain_intact(portal)

@@ -1,0 +1,47 @@
+"""Whether an account may log in: the site admin disables or re-enables a processor's editor, on record."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from registry.audit import trail
+from registry.exceptions import NotFound
+from registry.extensions import db
+from registry.models import Processor, User
+from registry.models.user import new_session_token
+from registry.storage.locks import locked
+from registry.storage.transactions import one_transaction
+from registry.text import _
+
+
+def editors_of(processor: Processor) -> list[User]:
+    """The processor's editors, active or not, by address."""
+    return list(db.session.scalars(select(User).filter_by(processor_id=processor.id).order_by(User.email)))
+
+
+@one_transaction
+def set_active(actor: User, processor: Processor, user_id: int, active: bool) -> User:
+    """Disable an editor of `processor` (every session of the account ends with it) or enable it again; only the
+    site admin does so. Asking for the state the account is in changes nothing and records nothing."""
+    if not actor.is_admin:
+        raise NotFound(_("No such account at %(name)s.", name=processor.name))
+    user = locked(User, user_id)
+    if user is None or user.processor_id != processor.id or user.id == actor.id:
+        raise NotFound(_("No such account at %(name)s.", name=processor.name))
+    if user.active == active:
+        return user
+    user.active = active
+    if not active:
+        # Sessions and remember-me cookies name the token: a new one ends them all.
+        user.session_token = new_session_token()
+    trail.record(
+        actor,
+        "user.enable" if active else "user.disable",
+        user,
+        _("Enabled account %(email)s", email=user.email)
+        if active
+        else _("Disabled account %(email)s (every session ended)", email=user.email),
+        processor_id=processor.id,
+    )
+    db.session.commit()
+    return user

@@ -1,0 +1,53 @@
+"""Forms of the site admin's onboarding: a new processor, and an account disabled or enabled again."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from registry.subprocessors.onboarding import REGISTRATION_LENGTH
+from registry.web.forms import PlainTextForm
+
+
+class ProcessorForm(PlainTextForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(message=_l("Give the processor's name.")), Length(max=200)],
+        description=_l("The name the processor is known by, as its customers see it."),
+    )
+    legal_name = StringField(
+        _l("Legal name"),
+        validators=[DataRequired(message=_l("Give the legal name as registered.")), Length(max=200)],
+        description=_l("As in the trade register, e.g. 'Voorbeeld B.V.'."),
+    )
+    kvk_number = StringField(
+        _l("KvK number or registration number"),
+        validators=[
+            DataRequired(message=_l("Give the KvK number or, outside the Netherlands, the registration number.")),
+            Length(max=40),
+        ],
+        description=_l(
+            "A Dutch KvK number has 8 digits (Kamer van Koophandel). A registration outside the Netherlands is kept "
+            "as typed, with its register or country, e.g. 'HRB 12345' (at most %(count)s characters).",
+            count=REGISTRATION_LENGTH,
+        ),
+    )
+    address = TextAreaField(
+        _l("Address"),
+        validators=[DataRequired(message=_l("Give the processor's address.")), Length(max=300)],
+        description=_l("Street, postcode and place; the lines are joined with spaces."),
+    )
+    slug = StringField(
+        _l("Slug (in the addresses of its pages)"),
+        validators=[Optional(), Length(max=64)],
+        description=_l(
+            "Lower-case letters a-z, digits and hyphens, e.g. /processors/voorbeeld/; made from the name when "
+            "left empty."
+        ),
+    )
+
+    def values(self) -> dict:
+        return {name: (field.data or "").strip() for name, field in self._fields.items() if name != "csrf_token"}
+
+
+class AccountStateForm(PlainTextForm):
+    """Only the CSRF token: disabling and enabling an account are POSTs to their own addresses."""

@@ -1,0 +1,98 @@
+"""Property-based, as test_random_registry.py: the site admin's onboarding forms (a new processor; an account
+disabled or enabled again), posted as a browser would, some examples with hostile text. Never a 5xx; what the form
+or the domain refuses changes nothing; every other example is taken."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from registry.accounts import standing
+from registry.extensions import db
+from registry.models import AuditEntry, Processor, RegistryVersion, User
+from registry.subprocessors import onboarding
+
+from .fuzz import EXAMPLES, INERT, Field, Spy, Tally, drive, example, form_data, isolated, text
+from .seeded import backend, count
+
+REGISTRATIONS = ["12345678", "12 34 56 78", "12.34.56.78", "HRB 12345", "BE 0123.456.789", "NL-KvK 87654321"]
+
+
+def processor_fields() -> dict[str, Field]:
+    return {
+        "name": text(200, required=True),
+        "legal_name": text(200, required=True),
+        # A registration with a letter in it is kept as typed (other countries), so inert text may be taken too.
+        "kvk_number": text(40, required=True, valid=st.sampled_from(REGISTRATIONS), inert_refused=False),
+        "address": text(300, multi_line=True, required=True),
+        "slug": text(64, valid=st.sampled_from(["fuzz-processor", "fuzz-2", "z"])),
+    }
+
+
+def test_the_processor_form(fuzz_day, app, client, users, login, monkeypatch):
+    login(users.admin)
+    spy = Spy(monkeypatch).on(onboarding, "create_processor")
+    tally = Tally("ProcessorForm", backend(app))
+
+    @EXAMPLES
+    @given(values=example(processor_fields()))
+    def run(values):
+        with isolated():
+            before, calls = count(Processor, RegistryVersion, AuditEntry), spy.calls
+            response = client.post("/admin/processors/new", data=form_data(values))
+
+            def created() -> bool:
+                # Read only for an example that must be taken (a NUL byte cannot even be looked up in PostgreSQL).
+                name = " ".join(values["name"].raw.split())
+                made = db.session.scalar(select(Processor).where(Processor.name == name))
+                return (
+                    response.status_code == 302
+                    and response.headers["Location"] == f"/admin/processors/{made.slug}/"
+                    and made.slug == (values["slug"].raw.strip() or onboarding.slugify(name))
+                    and count(Processor, RegistryVersion, AuditEntry) == tuple(n + 1 for n in before)
+                    and client.get(f"/processors/{made.slug}/").status_code == 200
+                )
+
+            drive(
+                response,
+                values,
+                tally,
+                spy.calls > calls,
+                count(Processor, RegistryVersion, AuditEntry) == before,
+                created,
+            )
+
+    run()
+    tally.assert_real_share()
+
+
+def test_the_account_state_forms(fuzz_day, app, client, users, login, monkeypatch):
+    """Only the CSRF token; what is fuzzed is the way (disable or enable) and whatever else a browser sends."""
+    login(users.admin)
+    spy = Spy(monkeypatch).on(standing, "set_active")
+    tally = Tally("AccountStateForm", backend(app))
+    editor_id = users.vcare_editor.id
+
+    @EXAMPLES
+    @given(
+        way=st.sampled_from(["disable", "enable"]),
+        disabled_first=st.booleans(),
+        extra=st.dictionaries(st.sampled_from(["x", "active", "csrf"]), st.sampled_from(INERT), max_size=2),
+    )
+    def run(way, disabled_first, extra):
+        with isolated():
+            if disabled_first:
+                db.session.get(User, editor_id).active = False
+                db.session.commit()
+            calls = spy.calls
+            response = client.post(f"/admin/processors/vcare/users/{editor_id}/{way}", data=extra)
+
+            def done() -> bool:
+                db.session.expire_all()
+                return response.status_code == 302 and db.session.get(User, editor_id).active == (way == "enable")
+
+            drive(response, {}, tally, spy.calls > calls, True, done)
+
+    run()
+    tally.assert_real_share()
