@@ -21,6 +21,7 @@ class Place(Enum):
     SUBSCRIPTION_CONFIRMATION = ("the page that confirms a subscription", ("signed",))
     SUBSCRIPTION = ("the page to manage or end a subscription", ("token",))
     PASSWORD_RESET = ("the page to choose a new password after asking for a reset", ("signed",))
+    INVITATION = ("the page where an invitee chooses a password and accepts an invitation", ("signed",))
 
     @property
     def names(self) -> tuple[str, ...]:

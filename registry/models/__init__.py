@@ -4,6 +4,7 @@ Imports storage, law, text."""
 from registry.models.announcement import KINDS, Announcement, RegistryVersion, announcement_service
 from registry.models.audit import AuditCheckpoint, AuditEntry
 from registry.models.customer import CustomerContract, Organisation, contract_service
+from registry.models.invitation import Invitation
 from registry.models.mail import LANGUAGES, MailBody, OutboxMessage, Subscription, subscription_service
 from registry.models.objection import (
     DECISIONS,
@@ -27,6 +28,7 @@ __all__ = [
     "ObjectionMessage",
     "Termination",
     "objection_service",
+    "Invitation",
     "LANGUAGES",
     "MailBody",
     "OutboxMessage",

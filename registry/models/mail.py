@@ -23,6 +23,7 @@ MESSAGE_KINDS = {
     "announcement": _("subscriber mail"),
     "subscription": _("subscription confirmation"),
     "password_reset": _("password reset link"),
+    "invitation": _("invitation"),
     "objection": _("objection"),
     "consent": _("consent decision"),
     "termination": _("notice of termination"),

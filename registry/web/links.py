@@ -22,6 +22,7 @@ MAIL_ROUTES = {
     Place.SUBSCRIPTION_CONFIRMATION: "subscriptions.confirm",
     Place.SUBSCRIPTION: "subscriptions.manage",
     Place.PASSWORD_RESET: "auth.reset_password",
+    Place.INVITATION: "auth.invitation",
 }
 
 

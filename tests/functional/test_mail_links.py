@@ -17,6 +17,7 @@ EXPECTED = {
     Place.SUBSCRIPTION_CONFIRMATION: ({"signed": "abc.def"}, "/subscriptions/confirm/abc.def"),
     Place.SUBSCRIPTION: ({"token": "tok"}, "/subscriptions/tok/"),
     Place.PASSWORD_RESET: ({"signed": "abc.def"}, "/password/reset/abc.def"),
+    Place.INVITATION: ({"signed": "abc.def"}, "/invitations/abc.def"),
 }
 
 

@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import pytest
 
+from registry.accounts.invitations import invitation_token
 from registry.announcements.drafting import save_draft
 from registry.cases import consents, objections
+from registry.mail.invitations import invite
 from registry.subprocessors.snapshot import today
 
 from .portal import GROUNDS, US, announce, contract, objection_form, processor, service
@@ -40,7 +42,10 @@ def world(users):
             "locations": US,
         },
     )
+    invited = invite(users.vcare_editor, processor("vcare"), "nieuw@vcare.example.org", "en")
     return dict(
+        invitation=invited.id,
+        invitation_token=invitation_token(invited),
         o=made.id,
         d=decision.id,
         c=vc.id,
@@ -121,6 +126,26 @@ def routes(w):
         ("GET", "/admin/processors/new", None, [302, 403, 403, 403, 403, 200]),
         ("POST", "/admin/processors/new", {"name": ""}, [302, 403, 403, 403, 403, 400]),
         ("GET", "/admin/processors/vcare/users/", None, admin_own),
+        # Invitations (test_invitations.py has the rest): the link is open to everyone; revoking goes last.
+        ("POST", "/admin/processors/vcare/users/invite", {"email": ""}, [302, 403, 403, 400, 404, 400]),
+        ("GET", f"/invitations/{w['invitation_token']}", None, [200] * 6),
+        ("POST", f"/invitations/{w['invitation_token']}", {"new_password": "x"}, [400] * 6),
+        ("GET", "/invitations/not-a-link", None, [400] * 6),
+        ("POST", "/invitations/not-a-link", {"new_password": "x"}, [400] * 6),
+        (
+            "POST",
+            f"/admin/processors/vtm/users/invitations/{w['invitation']}/revoke",
+            {},
+            [302, 403, 403, 404, 404, 404],
+        ),
+        (
+            "POST",
+            f"/admin/processors/vcare/users/invitations/{w['invitation']}/revoke",
+            {},
+            [302, 403, 403, 302, 404, 302],
+        ),
+        # ...and the link stops working for whoever could revoke it.
+        ("GET", f"/invitations/{w['invitation_token']}", None, [200, 200, 200, 400, 200, 400]),
         ("POST", f"/admin/processors/vcare/users/{w['editor']}/enable", {}, [302, 403, 403, 403, 404, 302]),
         ("POST", f"/admin/processors/vcare/users/{w['editor']}/disable", {}, [302, 403, 403, 403, 404, 302]),
         ("POST", "/account/password", {"current_password": "wrong"}, [302, 400, 400, 400, 400, 400]),

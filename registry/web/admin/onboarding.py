@@ -14,9 +14,9 @@ from registry.accounts import standing
 from registry.exceptions import DomainError, NotFound
 from registry.models import Processor
 from registry.subprocessors import onboarding
-from registry.web.admin import bp
+from registry.web.admin import bp, invitations
 from registry.web.admin.access import editor_of_processor, editor_required
-from registry.web.admin.onboarding_forms import AccountStateForm, ProcessorForm
+from registry.web.admin.onboarding_forms import AccountStateForm, InviteForm, ProcessorForm
 from registry.web.forms import show_error
 
 
@@ -52,9 +52,7 @@ def new_processor():
 @bp.get("/processors/<slug>/users/")
 @editor_of_processor
 def users(processor: Processor):
-    return render_template(
-        "admin/users.html", processor=processor, editors=standing.editors_of(processor), form=AccountStateForm()
-    )
+    return invitations.users_page(processor, InviteForm())
 
 
 def _set_active(processor: Processor, user_id: int, active: bool):

@@ -1,7 +1,7 @@
 """Forms of the site admin's onboarding: a new processor, and an account disabled or enabled again."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
+from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from registry.subprocessors.onboarding import REGISTRATION_LENGTH
@@ -51,3 +51,15 @@ class ProcessorForm(PlainTextForm):
 
 class AccountStateForm(PlainTextForm):
     """Only the CSRF token: disabling and enabling an account are POSTs to their own addresses."""
+
+
+class InviteForm(PlainTextForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(message=_l("Enter the e-mail address to invite.")), Length(max=254)],
+        description=_l("The invitee gets a link that works once, for a week, to choose a password."),
+    )
+
+
+class RevokeInvitationForm(PlainTextForm):
+    """Only the CSRF token: revoking an invitation is a POST to its own address."""

@@ -9,4 +9,4 @@ from registry.web.auth import sessions
 bp = Blueprint("auth", __name__)
 bp.before_app_request(sessions.check_session)
 
-from registry.web.auth import password_reset, views  # noqa: E402, F401  (the routes, on bp)
+from registry.web.auth import invitations, password_reset, views  # noqa: E402, F401  (the routes, on bp)

@@ -48,3 +48,7 @@ class ResetPasswordForm(PlainTextForm):
         ),
     )
     repeat_password = PasswordField(_l("New password again"), validators=[Length(max=200)])
+
+
+class AcceptInvitationForm(ResetPasswordForm):
+    """The invitee's password, chosen from the invitation link (the same rule as a new password)."""

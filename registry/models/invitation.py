@@ -1,0 +1,39 @@
+"""An invitation to become an editor of a processor: mailed as a signed link that works once, for a week."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+from registry.models.processor import Processor
+from registry.models.types import UTCDateTime, utcnow
+from registry.models.user import User
+
+
+class Invitation(db.Model):
+    """Who was invited, by whom, to which processor; its nonce is in the link, so a new nonce ends the old link."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="editor")
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+
+    processor: Mapped[Processor] = relationship()
+    invited_by: Mapped[User] = relationship()
+
+    def state(self, now: datetime) -> str:
+        """pending, accepted, revoked or expired (in that order of precedence after the first two)."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if now >= self.expires_at else "pending"
