@@ -31,7 +31,7 @@ class Invitation(db.Model):
     invited_by: Mapped[User] = relationship()
 
     def state(self, now: datetime) -> str:
-        """pending, accepted, revoked or expired (in that order of precedence after the first two)."""
+        """Where it stands at `now`: accepted or revoked for good once so, else pending until it expires."""
         if self.accepted_at is not None:
             return "accepted"
         if self.revoked_at is not None:
