@@ -1,6 +1,6 @@
 """Sub-processor Registry. The domain lives in the area packages below (see README, Architecture); the app factory
-is registry.web.app.create_app, reached as registry.create_app (`flask --app registry`) without loading Flask for
-code that only imports the domain."""
+is registry.web.app.create_app, reached as registry.create_app (`flask --app registry`), so that code importing only
+the domain never loads registry.web."""
 
 from __future__ import annotations
 
