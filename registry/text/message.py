@@ -13,6 +13,7 @@ every language). Each is a Words value: it becomes words only where it is shown.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,14 +21,14 @@ from typing import Any
 Render = Callable[["Text"], str]
 
 
-class Words:
+class Words(ABC):
     """A value that becomes words only where it is shown: `str()` says it in the current language."""
 
     __slots__ = ()
 
+    @abstractmethod
     def words(self, render: Render, language: str) -> str:
-        """The value in `language`, each Text in it rendered by `render`."""
-        raise NotImplementedError
+        """The value in `language`, each Text in it rendered by `render` (each kind of Words says how)."""
 
     def __str__(self) -> str:
         return self.words(_renderer, _language())
