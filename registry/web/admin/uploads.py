@@ -1,0 +1,67 @@
+"""An uploaded spreadsheet, carried from its preview to its confirmation in the form itself: compressed, signed
+for this processor and this account, valid for an hour. Nothing is stored before the editor confirms, and any
+worker can take the confirmation (no file left on one machine's disk)."""
+
+from __future__ import annotations
+
+import base64
+import re
+import zlib
+
+from flask import current_app, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.datastructures import FileStorage
+
+from registry.exceptions import DomainError
+from registry.models import Processor
+
+CARRIED_SECONDS = 3600
+
+
+def _serializer(kind: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"import-{kind}")
+
+
+def file_name(upload: FileStorage | None) -> str:
+    """The uploaded file's own name, without any folder, control characters or more than 200 characters."""
+    name = (upload.filename if upload is not None else "") or ""
+    name = re.split(r"[\\/]", name)[-1]
+    name = re.sub(r"[\x00-\x1f\x7f-\x9f]", "", name).strip()
+    return name[:200] or "upload"
+
+
+def uploaded(upload: FileStorage | None) -> tuple[str, bytes]:
+    """The name and bytes of an uploaded file; a clear error when none was chosen."""
+    if upload is None or not upload.filename:
+        raise DomainError(_("Choose a CSV or XLSX file."), "file")
+    return file_name(upload), upload.read()
+
+
+def carry(kind: str, processor: Processor, filename: str, data: bytes) -> str:
+    """The token a preview's confirm form carries: which file, for whom, to import into which processor."""
+    packed = base64.urlsafe_b64encode(zlib.compress(data, 6)).decode()
+    return _serializer(kind).dumps(
+        {"processor": processor.id, "user": current_user.id, "name": filename, "data": packed}
+    )
+
+
+def carried(kind: str, processor: Processor, token: str) -> tuple[str, bytes]:
+    """The file a confirm form carries back; refused when it is older than an hour, altered, or not this
+    account's upload for this processor."""
+    try:
+        value = _serializer(kind).loads(token or "", max_age=CARRIED_SECONDS)
+    except SignatureExpired as error:
+        raise DomainError(_("The preview is more than an hour old. Upload the file again.")) from error
+    except BadSignature as error:
+        raise DomainError(_("The preview cannot be confirmed. Upload the file again.")) from error
+    if value.get("processor") != processor.id or value.get("user") != current_user.id:
+        raise DomainError(_("The preview cannot be confirmed. Upload the file again."))
+    return value["name"], zlib.decompress(base64.urlsafe_b64decode(value["data"]))
+
+
+def allow_carried_upload() -> None:
+    """A confirmation carries the file in base64 (a third larger than the file); let it be up to twice the
+    upload limit. Call before the form is read."""
+    request.max_content_length = 2 * (current_app.config.get("MAX_CONTENT_LENGTH") or 1024 * 1024)
