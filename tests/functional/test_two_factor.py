@@ -19,6 +19,7 @@ from registry.extensions import db
 from registry.models import AuditEntry, RecoveryCode, User
 
 from ..factories import PASSWORD
+from .test_html import strict
 
 # Noon in Amsterdam on Tuesday 1 December 2026 (CET, UTC+1): the start of a 30-second step.
 NOON = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
@@ -304,3 +305,43 @@ def test_the_operator_lists_and_resets_2fa(clock, app, runner, client, users, lo
     assert again.exit_code == 1 and "Two-factor sign-in is not on for a@praktijk-x.example.org." in again.output
     unknown = runner.invoke(args=["users", "reset-2fa", "nobody@example.org"])
     assert unknown.exit_code == 1 and "No account for nobody@example.org." in unknown.output
+
+
+def test_the_pages_are_valid_html_and_read_in_dutch(clock, client, users, login):
+    dutch = {"Accept-Language": "nl"}
+    login(users.controller_a)
+    pages = {}
+    pages["setup"] = client.get("/account/2fa/setup", headers=dutch).get_data(as_text=True)
+    pages["off"] = client.get("/account/2fa", headers=dutch).get_data(as_text=True)
+    pages["wrong"] = client.post("/account/2fa/setup", data={"code": "12"}, headers=dutch).get_data(as_text=True)
+    secret = secret_on(pages["setup"])
+    codes = client.post("/account/2fa/setup", data={"code": code_at(secret, NOON)}, headers=dutch)
+    pages["codes"] = codes.get_data(as_text=True)
+    pages["on"] = client.get("/account/2fa", headers=dutch).get_data(as_text=True)
+    pages["refused"] = client.post(
+        "/account/2fa/disable", data={"disable-password": "x", "disable-code": "1"}, headers=dutch
+    ).get_data(as_text=True)
+    client.post("/logout")
+    log_in(client, users.controller_a)
+    pages["step"] = client.get("/login/2fa", headers=dutch).get_data(as_text=True)
+    pages["step wrong"] = client.post("/login/2fa", data={"code": "000000x"}, headers=dutch).get_data(as_text=True)
+    for name, page in pages.items():
+        strict(page, name)
+    expected = {
+        "setup": ["Tweestapsaanmelding instellen", "Scan deze QR-code", "Of typ deze sleutel met de hand in de app:"],
+        "off": ["Tweestapsaanmelding staat uit: u logt in met alleen uw wachtwoord."],
+        "wrong": ["Die code klopt niet."],
+        "codes": ["Uw herstelcodes", "Bewaar deze tien codes op een veilige plek", "Tweestapsaanmelding staat aan."],
+        "on": [
+            "Er zijn nog 10 ongebruikte herstelcodes.",
+            "Nieuwe herstelcodes maken",
+            "Tweestapsaanmelding uitzetten",
+        ],
+        "refused": ["Dat is niet uw wachtwoord."],
+        "step": ["Vul uw code in", "Code uit uw authenticator-app, of een herstelcode"],
+        "step wrong": ["Dat is geen geldige code van uw authenticator-app en ook geen ongebruikte herstelcode."],
+    }
+    for name, texts in expected.items():
+        for text in texts:
+            assert text in pages[name], (name, text)
+        assert "Two-factor" not in pages[name] and "recovery code" not in pages[name], name
