@@ -15,11 +15,13 @@ import time_machine
 from sqlalchemy import select
 
 from registry.accounts import two_factor
+from registry.config import from_environment
 from registry.extensions import db
 from registry.models import AuditEntry, RecoveryCode, User
 
 from ..factories import PASSWORD
 from .test_html import strict
+from .test_invitations import accept, invite, link
 
 # Noon in Amsterdam on Tuesday 1 December 2026 (CET, UTC+1): the start of a 30-second step.
 NOON = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
@@ -345,3 +347,32 @@ def test_the_pages_are_valid_html_and_read_in_dutch(clock, client, users, login)
         for text in texts:
             assert text in pages[name], (name, text)
         assert "Two-factor" not in pages[name] and "recovery code" not in pages[name], name
+
+
+@pytest.mark.parametrize(
+    "environment,required",
+    [
+        ({}, False),
+        ({"REGISTRY_ENV": "production"}, True),
+        ({"REGISTRY_ENV": "production", "REQUIRE_2FA": "false"}, False),
+        ({"REQUIRE_2FA": "true"}, True),
+    ],
+)
+def test_2fa_is_required_in_production_unless_turned_off(monkeypatch, tmp_path, environment, required):
+    for name in ("REGISTRY_ENV", "REQUIRE_2FA"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert from_environment(tmp_path)["REQUIRE_2FA"] is required
+
+
+def test_an_invited_editor_sets_up_2fa_first_where_it_is_required(clock, required, client, users, login):
+    login(users.admin)
+    assert set_up(client)[1]  # the site admin too must have it before inviting
+    invite(client)
+    client.post("/logout")
+    accepted = accept(client, link())
+    assert accepted.status_code == 302 and accepted.headers["Location"] == "/admin/"
+    assert client.get("/admin/").headers["Location"] == "/account/2fa/setup"
+    set_up(client, NOON)
+    assert client.get("/admin/processors/vcare/").status_code == 200
