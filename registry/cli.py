@@ -1,4 +1,4 @@
-"""Thin commands that call services: seed, demo, users create|list|disable|reset-password, registry check,
+"""Thin commands that call services: seed, demo, users create|list|disable|reset-password|reset-2fa, registry check,
 audit verify|checkpoint|key, backup."""
 
 from __future__ import annotations
@@ -20,7 +20,13 @@ from registry.subprocessors.checks import check_all, check_processor
 from registry.subprocessors.seeding import load_seed
 from registry.subprocessors.snapshot import today
 from registry.text.plain import forbidden_character
-from registry.user_commands import new_password, users_disable, users_list, users_reset_password
+from registry.user_commands import (
+    new_password,
+    users_disable,
+    users_list,
+    users_reset_password,
+    users_reset_two_factor,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -90,7 +96,7 @@ def users_create(email: str, role: str, org_slug: str | None):
     click.echo(f"Created {user.role} account {user.email}.")
 
 
-for command in (users_list, users_disable, users_reset_password):
+for command in (users_list, users_disable, users_reset_password, users_reset_two_factor):
     users.add_command(command)
 
 

@@ -228,6 +228,8 @@ def from_environment(instance_path: Path) -> dict:
         "REMEMBER_DAYS": int(os.environ.get("REMEMBER_DAYS", "30")),
         "PERMANENT_SESSION_LIFETIME": timedelta(days=int(os.environ.get("REMEMBER_DAYS", "30"))),
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Site admins and processor editors must use two-factor sign-in (controller users may); on in production.
+        "REQUIRE_2FA": _flag("REQUIRE_2FA", production),
         # Seconds a worker may reuse a feed's change state before reading it again.
         "FEED_STATE_TTL": float(os.environ.get("FEED_STATE_TTL", "1.0")),
         # The language when neither the account, the switch nor the browser names one.

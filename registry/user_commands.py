@@ -1,4 +1,5 @@
-"""The operator's commands on accounts (flask users list | disable | reset-password), thin over accounts.users."""
+"""The operator's commands on accounts (flask users list | disable | reset-password | reset-2fa), thin over
+accounts.users and accounts.two_factor."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import sys
 
 import click
 
+from registry.accounts import two_factor
 from registry.accounts import users as accounts
 from registry.exceptions import DomainError
 from registry.text.plain import forbidden_character
@@ -28,11 +30,15 @@ def new_password(prompt: str = "Password") -> str:
 
 @click.command("list")
 def users_list():
-    """Every account: e-mail address, role, processor or organisation, and whether it may log in."""
+    """Every account: e-mail address, role, processor or organisation, whether it may log in, whether it uses
+    two-factor sign-in, and when it last logged in (UTC)."""
     found = accounts.every_user()
     for user in found:
         state = "active" if user.active else "disabled"
-        click.echo(f"{user.email:<45} {user.role:<10} {accounts.bound_to(user) or '-':<30} {state}")
+        second = "2fa" if user.has_two_factor else "no-2fa"
+        last = f"{user.last_login_at:%Y-%m-%d %H:%M} UTC" if user.last_login_at else "never"
+        bound = accounts.bound_to(user) or "-"
+        click.echo(f"{user.email:<45} {user.role:<10} {bound:<30} {state:<8} {second:<6} {last}")
     click.echo(f"{len(found)} account{'' if len(found) == 1 else 's'}.")
 
 
@@ -57,3 +63,15 @@ def users_reset_password(email: str):
     except DomainError as error:
         raise click.ClickException(str(error.message)) from error
     click.echo(f"New password set for {user.email}; every session of it has ended.")
+
+
+@click.command("reset-2fa")
+@click.argument("email")
+def users_reset_two_factor(email: str):
+    """Turn two-factor sign-in off for an account whose phone is lost, and end every session of it; it logs in with
+    the password alone (and, where 2FA is required, sets it up again at once)."""
+    try:
+        user = two_factor.reset_by_operator(email)
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"Two-factor sign-in of {user.email} is off; every session of it has ended.")

@@ -74,6 +74,8 @@ def backend_app(request, tmp_path_factory):
             "MAIL_MARK_OWN_CONNECTION": False,
             # Most assertions read the English text; test_i18n checks the Dutch default and the Dutch pages.
             "DEFAULT_LANGUAGE": "en",
+            # Off, as in development: the 2FA tests turn it on where they test it.
+            "REQUIRE_2FA": False,
         }
     )
     app.config["BACKEND"] = request.param

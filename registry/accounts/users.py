@@ -14,6 +14,7 @@ from registry.audit import trail
 from registry.exceptions import DomainError
 from registry.extensions import db
 from registry.models import ROLES, Organisation, Processor, User
+from registry.models.types import utcnow
 from registry.models.user import new_session_token
 from registry.storage.transactions import one_transaction
 from registry.text import _
@@ -113,6 +114,12 @@ def _dummy_hash() -> str:
 
 def _dummy_check(password: str) -> None:
     check_password_hash(_dummy_hash(), password)
+
+
+def record_login(user: User) -> None:
+    """Note when the account last completed a log-in (the operator's `users list` shows it)."""
+    user.last_login_at = utcnow()
+    db.session.commit()
 
 
 def generated_password() -> str:

@@ -18,7 +18,7 @@ from registry.models.objection import (
 from registry.models.processor import ContractTerms, Processor, Service
 from registry.models.seed import SeedMark
 from registry.models.subprocessor import AnnexListing, Engagement, Location, OnwardEngagement, SubProcessor
-from registry.models.user import ROLES, User
+from registry.models.user import ROLES, RecoveryCode, User
 
 __all__ = [
     "DECISIONS",
@@ -50,6 +50,7 @@ __all__ = [
     "Processor",
     "SeedMark",
     "ROLES",
+    "RecoveryCode",
     "Service",
     "SubProcessor",
     "User",

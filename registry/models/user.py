@@ -43,6 +43,12 @@ class User(UserMixin, db.Model):
     # nl or en; None: the browser's choice.
     language: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in (accounts/two_factor.py): the TOTP secret sealed with a key derived from SECRET_KEY,
+    # since when it is on, and the last time step whose code was accepted (a code works once).
+    totp_secret: Mapped[str | None] = mapped_column(String(300))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     processor: Mapped[Processor | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
@@ -62,9 +68,23 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
+
+    @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 
     def may_edit(self, processor: Processor) -> bool:
         """Whether this account may change a processor's registry."""
         return self.is_admin or (self.role == "editor" and self.processor_id == processor.id)
+
+
+class RecoveryCode(db.Model):
+    """One of the ten codes that sign in instead of the authenticator app, stored hashed; each works once."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -122,6 +122,15 @@ def routes(w):
         ("POST", f"/admin/processors/vcare/announcements/{a}/withdraw", {"reason": ""}, [302, 403, 403, 400, 404, 400]),
         ("POST", f"/admin/processors/vcare/announcements/{draft}/publish", {}, [302, 403, 403, 302, 404, 302]),
         ("GET", "/account/password", None, [302, 200, 200, 200, 200, 200]),
+        # Two-factor sign-in (test_two_factor.py has the rest): each account its own, nobody else's.
+        ("GET", "/account/2fa", None, [302, 200, 200, 200, 200, 200]),
+        ("GET", "/account/2fa/setup", None, [302, 200, 200, 200, 200, 200]),
+        ("POST", "/account/2fa/setup", {"code": ""}, [302, 400, 400, 400, 400, 400]),
+        ("POST", "/account/2fa/disable", {"disable-password": "x"}, [302, 400, 400, 400, 400, 400]),
+        ("POST", "/account/2fa/recovery-codes", {"regenerate-code": "1"}, [302, 400, 400, 400, 400, 400]),
+        # The second log-in step without a password first: back to the log-in.
+        ("GET", "/login/2fa", None, [302] * 6),
+        ("POST", "/login/2fa", {"code": "123456"}, [302] * 6),
         # Onboarding (test_onboarding.py has the rest); the editor is disabled last, as state changes go last.
         ("GET", "/admin/processors/new", None, [302, 403, 403, 403, 403, 200]),
         ("POST", "/admin/processors/new", {"name": ""}, [302, 403, 403, 403, 403, 400]),

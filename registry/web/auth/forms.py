@@ -1,7 +1,7 @@
 """Log-in form."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from registry.web.forms import PlainTextForm
@@ -52,3 +52,30 @@ class ResetPasswordForm(PlainTextForm):
 
 class AcceptInvitationForm(ResetPasswordForm):
     """The invitee's password, chosen from the invitation link (the same rule as a new password)."""
+
+
+def _code_field(label):
+    return StringField(
+        label,
+        validators=[DataRequired(message=_l("Enter the code.")), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off"},
+    )
+
+
+class TwoFactorSetupForm(PlainTextForm):
+    code = _code_field(_l("Code from your authenticator app"))
+
+
+class SecondFactorForm(PlainTextForm):
+    """The second step of logging in."""
+
+    code = _code_field(_l("Code from your authenticator app, or a recovery code"))
+
+
+class TwoFactorChangeForm(PlainTextForm):
+    """Turning 2FA off, or new recovery codes: the password and a code say it is the account's holder."""
+
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(message=_l("Enter your password.")), Length(max=200)]
+    )
+    code = _code_field(_l("Code from your authenticator app, or a recovery code"))

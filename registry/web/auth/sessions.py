@@ -13,8 +13,11 @@ import time
 from flask import current_app, flash, g, request, session
 from flask_babel import ngettext
 from flask_login import logout_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 LOGGED_IN_AT, SEEN_AT, REMEMBERED = "logged_in_at", "seen_at", "remembered"
+# A password accepted for an account with two-factor sign-in: the code must follow within PENDING_SECONDS.
+PENDING, PENDING_SECONDS = "pending_login", 300
 # Write the last-seen time at most once a minute, so that a page's burst of requests is not re-signed each time.
 SEEN_RESOLUTION = 60
 
@@ -27,6 +30,32 @@ def start(remember: bool) -> None:
     session[LOGGED_IN_AT] = session[SEEN_AT] = now
     session[REMEMBERED] = remember
     session.permanent = remember
+
+
+def _pending_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="pending-login")
+
+
+def begin_pending(user, remember: bool, next_url: str | None) -> None:
+    """The password was right and a code must follow: a fresh session holding only a signed, dated marker of
+    the account (not a log-in: every protected page still sends it to log in)."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    marker = {"id": user.id, "token": user.session_token, "remember": bool(remember), "next": next_url}
+    session[PENDING] = _pending_serializer().dumps(marker)
+
+
+def pending() -> dict | str | None:
+    """The pending log-in's marker; "expired" after PENDING_SECONDS; None when there is none (or a forged one)."""
+    signed = session.get(PENDING)
+    if not signed:
+        return None
+    try:
+        return _pending_serializer().loads(signed, max_age=PENDING_SECONDS)
+    except SignatureExpired:
+        return "expired"
+    except BadSignature:
+        return None
 
 
 def end() -> None:

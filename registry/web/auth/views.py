@@ -13,7 +13,7 @@ from flask_babel import ngettext
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user
 
-from registry.accounts import users
+from registry.accounts import two_factor, users
 from registry.exceptions import DomainError
 from registry.extensions import limiter
 from registry.web.auth import bp, sessions
@@ -33,7 +33,7 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _home_for(user) -> str:
+def home_for(user) -> str:
     if user.role in ("editor", "admin"):
         return url_for("admin.home")
     return url_for("portal.dashboard")
@@ -48,7 +48,7 @@ def _account_key() -> str:
         return "account:invalid"
 
 
-def _address_paused() -> str:
+def address_paused() -> str:
     return _("Too many log-in attempts from your address in a short time. Wait a few minutes, then try again.")
 
 
@@ -71,7 +71,7 @@ def _account_paused(limit: RequestLimit):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], error_message=_address_paused)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], error_message=address_paused)
 @limiter.limit(
     lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
     methods=["POST"],
@@ -84,11 +84,18 @@ def login():
     next_url = safe_next(request.args.get("next"))
     if form.validate_on_submit():
         user = users.authenticate(form.email.data, form.password.data)
+        if user is not None and user.has_two_factor:
+            sessions.begin_pending(user, form.remember.data, next_url)
+            return redirect(url_for("auth.login_second_factor"))
         if user is not None:
             sessions.start(remember=form.remember.data)
             login_user(user)
+            users.record_login(user)
+            if two_factor.must_set_up(user, current_app.config["REQUIRE_2FA"]):
+                flash(_("You are logged in. Your account must use two-factor sign-in: set it up now."), "info")
+                return redirect(url_for("auth.two_factor_setup"))
             flash(_("You are logged in."), "success")
-            return redirect(next_url or _home_for(user))
+            return redirect(next_url or home_for(user))
         log.warning("failed login from %s", request.remote_addr)
         form.password.errors.append(_("Wrong e-mail address or password."))
     status = 200 if request.method == "GET" or form.errors == {} else 400
