@@ -33,8 +33,11 @@ db: install
 	$(FLASK) seed
 	$(FLASK) demo
 
-## Serve the registry on http://127.0.0.1:5000 after setting everything up.
+## Serve the registry on http://127.0.0.1:5000 after setting everything up, with the mail worker beside it (without
+## MAIL_SERVER it writes each message, invitations and password resets too, as an .eml file under instance/mail/).
 run: db
+	@$(FLASK) mail send --poll 2 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Mail worker running (pid $$worker); without MAIL_SERVER mail is written to instance/mail/*.eml"; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Install what the tests need and run the whole suite.
