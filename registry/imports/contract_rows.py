@@ -17,11 +17,11 @@ from registry.text.plain import forbidden_character
 
 COLUMNS = [
     Column("organisation", "Organisation", "Organisatie", required=True),
-    Column("reference", "Contract reference", "Contractreferentie", required=True),
-    Column("start_date", "Start date", "Startdatum", required=True),
+    Column("reference", "Contract reference", "Kenmerk", required=True),
+    Column("start_date", "Start date", "Begindatum", required=True),
     Column("services", "Services", "Diensten", required=True),
     Column("terms", "Contract terms", "Contractvoorwaarden"),
-    Column("notice_email", "Notice e-mail", "E-mail voor kennisgevingen", required=True),
+    Column("notice_email", "Notice e-mail", "E-mail voor aankondigingen", required=True),
     Column("language", "Language", "Taal"),
     Column("privacy_officer", "Privacy officer e-mail", "E-mail privacyfunctionaris"),
 ]
@@ -43,8 +43,8 @@ LANGUAGE_NAMES = {
     "en-gb": "en",
     "en-us": "en",
 }
-ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-DUTCH_DAY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+DUTCH_DAY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", re.ASCII)
 SEPARATORS = re.compile(r"[;|]")
 
 

@@ -4,8 +4,8 @@ all or nothing. Files are written by the test (CSV as Dutch Excel saves it, XLSX
 
 From the seed and demo data: Vcare has one terms version, "Verwerkersovereenkomst (seed 000)", and services such
 as Telefonie diensten (telefonie), Operator (operator) and Back-Up (back-up); its only customer is Huisartsenpraktijk
-X, with contract "VC-2024-0117 (telefonie en Operator)" from 2024-01-01, eight services, notices in Dutch to
-privacy@huisartsenpraktijk-x.example. VTM's only service is "IT & Telecom diensten" (it-telecom).
+X, with contract "VC-2024-0117 (telefonie en Operator)" from 2024-01-01, eight services, notices to
+privacy@huisartsenpraktijk-x.example in English (the tests' conftest sets every demo contract to English). VTM's only service is "IT & Telecom diensten" (it-telecom).
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ from registry.models import AuditEntry, CustomerContract, Organisation, Processo
 from registry.subprocessors import customer_contracts, editing
 from registry.subprocessors.seed_fields import TERMS_FIELDS
 
+from .test_html import strict
+
 pytestmark = pytest.mark.usefixtures("clock")
 
 URL = "/admin/processors/vcare/contracts/import"
 X_REF = "VC-2024-0117 (telefonie en Operator)"
-HEADER_NL = "Organisatie;Contractreferentie;Startdatum;Diensten;E-mail voor kennisgevingen;Taal"
+HEADER_NL = "Organisatie;Kenmerk;Begindatum;Diensten;E-mail voor aankondigingen;Taal"
 HEADER_EN = "Organisation,Contract reference,Start date,Services,Notice e-mail,Language"
 
 
@@ -45,7 +47,7 @@ def xlsx(rows) -> bytes:
     return out.getvalue()
 
 
-def upload(client, data: bytes, name="contracten.csv", url=URL):
+def upload(client, data: bytes, name="contracten.csv", url=URL, **kwargs):
     """The file posted as a browser posts it (the body built here: the test client would spool a large one to
     a temporary file it never closes)."""
     boundary = "----registry-test-boundary"
@@ -57,7 +59,7 @@ def upload(client, data: bytes, name="contracten.csv", url=URL):
         + data
         + f"\r\n--{boundary}--\r\n".encode()
     )
-    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}", **kwargs)
 
 
 def hidden(html: str, name: str) -> str:
@@ -370,3 +372,40 @@ def test_the_templates_in_both_languages(client, users, login, lang, header):
     response = client.get(URL + "/template.xlsx", query_string={"lang": lang})
     assert response.status_code == 200 and response.get_data().startswith(b"PK")
     assert client.get(URL + "/template.pdf").status_code == 404
+
+
+def test_the_import_reads_in_dutch(client, users, login):
+    dutch = {"Accept-Language": "nl"}
+    login(users.vcare_editor)
+    page = client.get(URL, headers=dutch).get_data(as_text=True)
+    for text in ["Klantovereenkomsten importeren", "Excel, Nederlandse kolomkoppen", "Voorbeeld tonen"]:
+        assert text in page, text
+    data = dutch_excel(HEADER_NL, "A;R1;2024-01-01;Sauna;a@a.example;nl", "B;R2;1-2-2024;operator;b@b.example;")
+    page = upload(client, data, headers=dutch).get_data(as_text=True)
+    for text in [
+        "1 probleem: er kan niets worden geïmporteerd tot het is opgelost.",
+        "Vcare heeft geen dienst &#39;Sauna&#39;",
+        "Problemen in het bestand",
+        "1 overeenkomst toe te voegen",
+        "nieuwe organisatie",
+    ]:
+        assert text in page, text
+    assert "Problems in the file" not in page and "contract to add" not in page
+
+
+def test_the_import_pages_are_valid_html(client, users, login):
+    login(users.vcare_editor)
+    strict(client.get(URL).get_data(as_text=True), URL)
+    problems = dutch_excel(HEADER_NL, "A;R1;2024-01-01;Sauna;a@a.example;nl;extra")
+    strict(upload(client, problems).get_data(as_text=True), "a preview with problems")
+    changes = dutch_excel(
+        HEADER_NL + ";E-mail privacyfunctionaris",
+        f"Huisartsenpraktijk X;{X_REF};2024-01-02;operator;privacy@huisartsenpraktijk-x.example;nl;fg@x.example",
+        "Nieuw;N1;2024-01-01;operator;a@a.example;nl;",
+    )
+    html = upload(client, changes).get_data(as_text=True)
+    strict(html, "a preview with changes")
+    assert "Start date: 2024-01-01 → 2024-01-02" in html
+    print(re.search(r"will be changed:.*?</ul>", html, re.S).group(0))
+    assert "Language: en → nl" in html
+    assert "Services: Telefonie diensten, Systeem logging," in html and "Back-Up → Operator</li>" in html
