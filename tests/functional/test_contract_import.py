@@ -5,7 +5,8 @@ all or nothing. Files are written by the test (CSV as Dutch Excel saves it, XLSX
 From the seed and demo data: Vcare has one terms version, "Verwerkersovereenkomst (seed 000)", and services such
 as Telefonie diensten (telefonie), Operator (operator) and Back-Up (back-up); its only customer is Huisartsenpraktijk
 X, with contract "VC-2024-0117 (telefonie en Operator)" from 2024-01-01, eight services, notices to
-privacy@huisartsenpraktijk-x.example in English (the tests' conftest sets every demo contract to English). VTM's only service is "IT & Telecom diensten" (it-telecom).
+privacy@huisartsenpraktijk-x.example in English (the tests' conftest sets every demo contract to English). VTM's
+only service is "IT & Telecom diensten" (it-telecom).
 """
 
 from __future__ import annotations
