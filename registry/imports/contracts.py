@@ -81,15 +81,17 @@ class PreviewChanged(DomainError):
         self.preview = preview
 
 
-def template(language: str, kind: str) -> bytes:
+def template(processor: Processor, language: str, kind: str) -> bytes:
+    """The file to fill in, with one example row that this processor's import takes as it is."""
+    terms = processor.contract_terms
     example = {
         "organisation": "Huisartsenpraktijk Voorbeeld",
         "reference": "C-2024-001",
         "start_date": "2024-01-31",
-        "services": "Telefonie; Operator",
-        "terms": "",
+        "services": "; ".join(s.name for s in processor.services[:2]),
+        "terms": terms[0].version if len(terms) > 1 else "",
         "notice_email": "privacy@voorbeeld.example",
-        "language": "nl",
+        "language": language,
         "privacy_officer": "fg@voorbeeld.example",
     }
     if kind == "xlsx":

@@ -159,6 +159,31 @@ def test_an_xlsx_written_by_openpyxl_with_english_headers_and_dates(client, user
     assert [s.key for s in made.services] == ["operator", "back-up"]
 
 
+def test_a_formula_in_an_xlsx_cell_is_a_problem_not_a_value(client, users, login):
+    data = xlsx(
+        [
+            ["Organisation", "Contract reference", "Start date", "Services", "Notice e-mail"],
+            ["Fysio Oost", "FO-7", "=TODAY()", "Operator", '=HYPERLINK("http://evil.example","privacy@fysio.example")'],
+        ]
+    )
+    login(users.vcare_editor)
+    html = upload(client, data, "contracts.xlsx").get_data(as_text=True)
+    assert "Cell C2 holds a formula" in html and "Cell E2 holds a formula" in html
+    assert "2 problems" in html and 'name="carried"' not in html
+
+
+def test_a_second_confirmation_of_one_preview_has_nothing_to_import(client, users, login):
+    data = dutch_excel(HEADER_NL, "A;R1;2024-01-01;operator;a@a.example;nl")
+    login(users.vcare_editor)
+    html = upload(client, data).get_data(as_text=True)
+    assert confirm(client, html).status_code == 302
+    response = confirm(client, html)
+    assert response.status_code == 400
+    assert "Nothing to import: every contract in the file" in response.get_data(as_text=True)
+    imports = db.session.scalar(select(func.count()).select_from(AuditEntry).filter_by(action="contracts.import"))
+    assert imports == 1
+
+
 PROBLEMS = [
     # (cell, the row as written after the header, the words the problem must hold)
     ("D2", "A;R1;2024-01-01;Sauna;a@a.example;nl", "Vcare has no service 'Sauna'"),
@@ -370,8 +395,14 @@ def test_the_templates_in_both_languages(client, users, login, lang, header):
     text = response.get_data().decode("utf-8-sig")
     assert text.startswith(header)
     assert len(text.strip().splitlines()) == 2  # the header and one example row
+    # Its example row names two of Vcare's own services: the template imports as it comes.
+    assert "Telefonie diensten; Systeem logging" in text
+    html = upload(client, response.get_data()).get_data(as_text=True)
+    assert "1 contract to add" in html and 'name="carried"' in html
     response = client.get(URL + "/template.xlsx", query_string={"lang": lang})
     assert response.status_code == 200 and response.get_data().startswith(b"PK")
+    html = upload(client, response.get_data(), "template.xlsx").get_data(as_text=True)
+    assert "1 contract to add" in html and 'name="carried"' in html
     assert client.get(URL + "/template.pdf").status_code == 404
 
 

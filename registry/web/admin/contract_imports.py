@@ -52,7 +52,7 @@ def contract_import_template(processor: Processor, kind: str):
     language = language if language in ("en", "nl") else "nl"
     name = ("contracten" if language == "nl" else "contracts") + f"-{processor.slug}.{kind}"
     return Response(
-        contracts.template(language, kind),
+        contracts.template(processor, language, kind),
         mimetype=TYPES[kind].split(";")[0],
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Content-Type": TYPES[kind]},
     )
