@@ -23,7 +23,7 @@ from registry.subprocessors.seeding import load_seed
 
 from ..conftest import PG_URL, PROJECT, postgres_schema_or_skip
 from ..smtp import free_port
-from .test_contract_import import HEADER_NL, dutch_excel, hidden
+from .contract_files import HEADER_NL, dutch_excel, hidden
 from .test_state_races import MORNING, PASSWORD, Browser, Portal, _Quiet
 
 TABS = 8

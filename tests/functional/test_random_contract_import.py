@@ -21,9 +21,9 @@ from registry.extensions import db
 from registry.imports import contracts
 from registry.models import AuditEntry, CustomerContract, Organisation
 
+from .contract_files import hidden, upload
 from .fuzz import CONTROLS, EXAMPLES, INERT, OK, ONE_LINE_ONLY, REFUSED, Spy, Tally, Value, drive, free_text, isolated
 from .seeded import EMAILS, backend, count, vcare
-from .test_contract_import import hidden, upload
 
 URL = "/admin/processors/vcare/contracts/import"
 HEADERS = {
