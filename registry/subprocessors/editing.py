@@ -8,14 +8,14 @@ from datetime import date
 from slugify import slugify as python_slugify
 from sqlalchemy import select
 
-from registry.accounts import users
 from registry.audit import trail
 from registry.exceptions import DomainError, NotFound
 from registry.extensions import db
-from registry.models import LANGUAGES, ContractTerms, CustomerContract, Organisation, Processor, Service, User
+from registry.models import ContractTerms, CustomerContract, Organisation, Processor, Service, User
 from registry.models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER_RULES
 from registry.storage.locks import locked
 from registry.storage.transactions import one_transaction
+from registry.subprocessors import customer_contracts
 from registry.text import Text, _
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -168,20 +168,11 @@ def audit_safe(values: dict) -> dict:
 def _check_contract(processor: Processor, contract: CustomerContract | None, values: dict) -> None:
     """Check a contract's terms, services, address and reference; put the chosen rows into `values`."""
     terms = db.session.get(ContractTerms, values.pop("terms_id") or 0)
-    if terms is None or terms.processor_id != processor.id:
-        raise DomainError(_("Choose one of the contract-terms versions of %(name)s.", name=processor.name), "terms_id")
     service_ids = set(values.pop("service_ids"))
-    services = db.session.scalars(select(Service).where(Service.id.in_(service_ids))).all()
-    if not services:
-        raise DomainError(_("Choose at least one service the controller takes."), "service_ids")
-    if len(services) != len(service_ids) or any(s.processor_id != processor.id for s in services):
+    services = list(db.session.scalars(select(Service).where(Service.id.in_(service_ids))))
+    if services and len(services) != len(service_ids):
         raise DomainError(_("Choose services of %(name)s only.", name=processor.name), "service_ids")
-    if values.get("notice_language", "nl") not in LANGUAGES:
-        raise DomainError(_("Choose English or Nederlands."), "notice_language")
-    try:
-        values["notice_email"] = users.normalise_email(values["notice_email"])
-    except DomainError as error:
-        raise DomainError(error.message, "notice_email") from error
+    customer_contracts.check_fields(processor, terms, services, values)
     clash = db.session.scalar(
         select(CustomerContract).filter_by(processor_id=processor.id, reference=values["reference"])
     )
@@ -189,20 +180,9 @@ def _check_contract(processor: Processor, contract: CustomerContract | None, val
         raise DomainError(
             _("A contract with reference '%(reference)s' exists already.", reference=values["reference"]), "reference"
         )
-    values.update(terms=terms, services=sorted(services, key=lambda s: s.position))
 
 
-def customers(actor: User, processor: Processor) -> list[Organisation]:
-    """The organisations a contract of `processor` may be made for: its own customers (those with a contract
-    with it); the portal's operator (a site admin) may choose any organisation."""
-    query = select(Organisation).order_by(Organisation.name, Organisation.id)
-    if not actor.is_admin:
-        query = query.where(
-            Organisation.id.in_(
-                select(CustomerContract.organisation_id).where(CustomerContract.processor_id == processor.id)
-            )
-        )
-    return list(db.session.scalars(query))
+customers = customer_contracts.customers
 
 
 @one_transaction
@@ -223,30 +203,9 @@ def save_contract(actor: User, processor: Processor, contract_id: int | None, va
             "organisation_id",
         )
     _check_contract(processor, contract, values)
-    if contract is None:
-        organisation = _organisation(actor, processor, organisation_id, organisation_name)
-        contract = CustomerContract(processor_id=processor.id, organisation=organisation, **values)
-        db.session.add(contract)
-        db.session.flush()
-        _commit(
-            actor,
-            "contract.create",
-            contract,
-            processor,
-            _("Added contract %(ref)s of %(name)s", ref=contract.reference, name=organisation.name),
-            audit_safe({k: trail._plain(v) for k, v in {**values, "organisation": organisation}.items()}),
-        )
-    else:
-        diff = trail.changes(contract, values)
-        if diff:
-            _commit(
-                actor,
-                "contract.update",
-                contract,
-                processor,
-                _("Changed contract %(ref)s", ref=contract.reference),
-                diff,
-            )
+    organisation = _organisation(actor, processor, organisation_id, organisation_name) if contract is None else None
+    contract, _changes = customer_contracts.store(actor, processor, contract, values, organisation)
+    db.session.commit()
     return contract
 
 
@@ -265,21 +224,5 @@ def _organisation(actor: User, processor: Processor, organisation_id: int | None
                 "organisation_id",
             )
         return chosen
-    name = (new_name or "").strip()
-    if not name:
-        raise DomainError(_("Choose the controller organisation or type the name of a new one."), "organisation_name")
-    slug = slugify(name)
-    if not slug:
-        raise DomainError(_("The organisation name needs at least one letter or digit."), "organisation_name")
-    known = next((o for o in choosable if o.slug == slug), None)
-    if known is not None:
-        return known
-    # Another processor's customer of the same name stays out of reach (and out of sight): this is a new one.
-    taken = set(db.session.scalars(select(Organisation.slug).where(Organisation.slug.startswith(slug))))
-    unique, n = slug, 2
-    while unique in taken:
-        unique, n = f"{slug[:60]}-{n}", n + 1
-    organisation = Organisation(slug=unique, name=name)
-    db.session.add(organisation)
-    db.session.flush()
-    return organisation
+    name = new_name or ""
+    return customer_contracts.known_customer(choosable, name) or customer_contracts.new_organisation(name)

@@ -135,6 +135,13 @@ def routes(w):
         ("GET", "/admin/processors/new", None, [302, 403, 403, 403, 403, 200]),
         ("POST", "/admin/processors/new", {"name": ""}, [302, 403, 403, 403, 403, 400]),
         ("GET", "/admin/processors/vcare/users/", None, admin_own),
+        # The contract import (test_contract_import.py has the rest).
+        ("GET", "/admin/processors/vcare/contracts/import", None, admin_own),
+        ("GET", "/admin/processors/vcare/contracts/import/template.csv?lang=en", None, admin_own),
+        ("GET", "/admin/processors/vcare/contracts/import/template.xlsx?lang=nl", None, admin_own),
+        ("POST", "/admin/processors/vcare/contracts/import", {}, [302, 403, 403, 400, 404, 400]),
+        ("POST", "/admin/processors/vcare/contracts/import/confirm", {}, [302, 403, 403, 400, 404, 400]),
+        ("GET", "/admin/processors/vtm/contracts/import", None, [302, 403, 403, 404, 200, 200]),
         # Invitations (test_invitations.py has the rest): the link is open to everyone; revoking goes last.
         ("POST", "/admin/processors/vcare/users/invite", {"email": ""}, [302, 403, 403, 400, 404, 400]),
         ("GET", f"/invitations/{w['invitation_token']}", None, [200] * 6),

@@ -423,6 +423,8 @@ FUZZED = {
     "admin.edit_service": "test_random_registry.test_the_service_form",
     "admin.edit_terms": "test_random_registry.test_the_terms_form",
     "admin.edit_contract": "test_random_registry.test_the_contract_form",
+    "admin.contract_import": "test_random_contract_import.test_the_contract_upload",
+    "admin.confirm_contract_import": "test_random_contract_import.test_the_contract_import_confirmation",
     "admin.new_processor": "test_random_onboarding.test_the_processor_form",
     "admin.disable_user": "test_random_onboarding.test_the_account_state_forms",
     "admin.enable_user": "test_random_onboarding.test_the_account_state_forms",
