@@ -16,11 +16,17 @@ KINDS = ("announcement", "case", "subscription", "password_reset", "invitation")
 
 
 class Composed(NamedTuple):
-    """A mail in words: the subject line and the two bodies."""
+    """A mail in words: the subject line, the two bodies and the sender's display name (None: the site's own)."""
 
     subject: str
     text: str
     html: str
+    sender_name: str | None = None
+
+
+def one_line(words: str | None, limit: int) -> str | None:
+    """Every whitespace run (line breaks included) folded into one space, so that no user text can add a header."""
+    return None if words is None else " ".join(words.split())[:limit]
 
 
 Composer = Callable[[str, str, Mapping[str, Any]], Composed]
@@ -46,8 +52,12 @@ def body(kind: str, language: str, **facts: Any) -> MailBody:
     if kind not in KINDS:
         raise ValueError(f"unknown kind of mail: {kind!r}")
     composed = _composer(kind, language, {**facts, "manage_url": MANAGE_PLACEHOLDER})
-    # Fold every whitespace run (line breaks included) so that no user text can add a header.
-    stored = MailBody(subject=" ".join(composed.subject.split())[:300], text=composed.text, html=composed.html)
+    stored = MailBody(
+        subject=one_line(composed.subject, 300),
+        text=composed.text,
+        html=composed.html,
+        sender_name=one_line(composed.sender_name, 200) or None,
+    )
     db.session.add(stored)
     db.session.flush()
     return stored

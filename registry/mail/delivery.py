@@ -149,6 +149,7 @@ class _Body:
     subject: str
     text: str
     html: str
+    sender_name: str | None
     created_at: object
 
 
@@ -167,9 +168,9 @@ def _jobs(ids: list[int], still_due: bool = False) -> tuple[list[_Job], dict[int
     rows = db.session.execute(query.order_by(OutboxMessage.id)).all()
     jobs = [_Job(*row) for row in rows]
     bodies = db.session.execute(
-        select(MailBody.id, MailBody.subject, MailBody.text, MailBody.html, MailBody.created_at).where(
-            MailBody.id.in_({j.body_id for j in jobs})
-        )
+        select(
+            MailBody.id, MailBody.subject, MailBody.text, MailBody.html, MailBody.sender_name, MailBody.created_at
+        ).where(MailBody.id.in_({j.body_id for j in jobs}))
     ).all()
     # End the read transaction: on SQLite a snapshot older than the marks could not become the next claim's write.
     db.session.commit()

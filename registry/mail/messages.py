@@ -5,7 +5,8 @@ Message reads). Delivery does not use Flask-Mail's connection: see delivery.py a
 
 from __future__ import annotations
 
-from email.utils import make_msgid
+from email.headerregistry import Address
+from email.utils import make_msgid, parseaddr
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -39,6 +40,32 @@ def _slash(url: str | None) -> str | None:
     return url if url is None or url.endswith("/") else url + "/"
 
 
+class _Message(Message):
+    """Flask-Mail's Message, with the two headers a reader sees written by the standard library's email policy.
+
+    Flask-Mail encodes a non-ASCII subject or name with email.header.Header, whose folding can split a word or
+    lose the space between two (a long Dutch subject decoded to "(pri vé,één)"); the policy's own header objects
+    encode and fold so that the header decodes to exactly the text (RFC 2047), and quote a name as RFC 5322 says."""
+
+    def __init__(self, *, sender: tuple[str, str], **parts):
+        super().__init__(sender=sender, **parts)  # which keeps it as the string "name <address>"
+        self.from_header = Address(display_name=sender[0], addr_spec=sender[1])
+
+    def _message(self):
+        mime = super()._message()  # its policy is email.policy.SMTP from here on: headers set now are folded by it
+        if self.subject:
+            mime.replace_header("Subject", self.subject)
+        mime.replace_header("From", self.from_header)
+        return mime
+
+
+def sender(name: str | None) -> tuple[str, str]:
+    """(display name, address) of the From header: MAIL_DEFAULT_SENDER's address, with `name` (one line) or else
+    the display name configured with it."""
+    configured, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return " ".join((name or configured).split()), address
+
+
 def _compose(body: MailBody, recipient: str, message_id: str, manage_url: str | None) -> Message:
     headers = {"Auto-Submitted": "auto-generated"}
     if manage_url:
@@ -46,9 +73,9 @@ def _compose(body: MailBody, recipient: str, message_id: str, manage_url: str | 
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     manage = manage_url or ""
     # Date: when the body was queued (all its messages are queued in one transaction).
-    mime = Message(
+    mime = _Message(
         subject=body.subject,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        sender=sender(body.sender_name),
         recipients=[recipient],
         body=body.text.replace(MANAGE_PLACEHOLDER, manage),
         html=body.html.replace(MANAGE_PLACEHOLDER, manage),

@@ -75,6 +75,8 @@ class MailBody(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
+    # The From header's display name ("Vcare via Sub-processor Registry"); none: MAIL_DEFAULT_SENDER as it is.
+    sender_name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
