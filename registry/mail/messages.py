@@ -5,7 +5,7 @@ Message reads). Delivery does not use Flask-Mail's connection: see delivery.py a
 
 from __future__ import annotations
 
-from email.headerregistry import Address
+from email import policy
 from email.utils import make_msgid, parseaddr
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -14,6 +14,7 @@ from flask import current_app
 from flask_mail import Message
 
 from registry.mail.composing import MANAGE_PLACEHOLDER
+from registry.mail.headers import from_header, subject_header
 from registry.models import MailBody, OutboxMessage
 
 
@@ -41,21 +42,22 @@ def _slash(url: str | None) -> str | None:
 
 
 class _Message(Message):
-    """Flask-Mail's Message, with the two headers a reader sees written by the standard library's email policy.
-
-    Flask-Mail encodes a non-ASCII subject or name with email.header.Header, whose folding can split a word or
-    lose the space between two (a long Dutch subject decoded to "(pri vé,één)"); the policy's own header objects
-    encode and fold so that the header decodes to exactly the text (RFC 2047), and quote a name as RFC 5322 says."""
+    """Flask-Mail's Message, with the two headers a reader sees first written by headers.py: Flask-Mail's encoding
+    (email.header.Header) can split a word or lose the space between two, and so can the email policy's folding."""
 
     def __init__(self, *, sender: tuple[str, str], **parts):
         super().__init__(sender=sender, **parts)  # which keeps it as the string "name <address>"
-        self.from_header = Address(display_name=sender[0], addr_spec=sender[1])
+        self.written = {"Subject": subject_header(self.subject), "From": from_header(*sender)}
 
     def _message(self):
-        mime = super()._message()  # its policy is email.policy.SMTP from here on: headers set now are folded by it
-        if self.subject:
-            mime.replace_header("Subject", self.subject)
-        mime.replace_header("From", self.from_header)
+        mime = super()._message()
+        # Stored as written (compat32 keeps a string as it is), and written out so by email.policy.SMTP: its lines
+        # fit already, so the policy does not fold them again.
+        mime.policy = policy.compat32
+        for name, value in self.written.items():
+            if value:
+                mime.replace_header(name, value)
+        mime.policy = policy.SMTP
         return mime
 
 

@@ -5,16 +5,18 @@ for a contractual notice, the subscription for an announcement to a subscriber, 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from email.utils import parseaddr
 from typing import Any, NamedTuple
 
+from flask import current_app
 from flask_babel import gettext as _
 
 
 class Frame(NamedTuple):
-    """brand: the header and the sender's name (None: the registry's own); stop_url/stop_label: a link to stop."""
+    """brand: the header; sender_name: the From header's display name; stop_url/stop_label: a link to stop."""
 
     brand: str
-    sender_name: str | None
+    sender_name: str
     greeting: str
     why: str
     stop: str
@@ -26,16 +28,21 @@ def registry_name() -> str:
     return _("Sub-processor Registry")
 
 
+def _sender() -> str:
+    """Who the registry's mail is from: the name configured with MAIL_DEFAULT_SENDER, else the registry's."""
+    return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[0] or registry_name()
+
+
 def _about(processor: str) -> dict:
     """A mail about a processor comes from it, through the registry."""
     return {
         "brand": processor,
-        "sender_name": _("%(processor)s via %(registry)s", processor=processor, registry=registry_name()),
+        "sender_name": _("%(processor)s via %(registry)s", processor=processor, registry=_sender()),
     }
 
 
 def _account(**words: str) -> Frame:
-    return Frame(brand=registry_name(), sender_name=None, greeting=_("Hello,"), **words)
+    return Frame(brand=registry_name(), sender_name=_sender(), greeting=_("Hello,"), **words)
 
 
 def _contract_notice(contract, why: str) -> Frame:
