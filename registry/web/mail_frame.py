@@ -105,8 +105,8 @@ def _case(facts: Mapping[str, Any]) -> Frame:
         **_about(processor),
         greeting=_("Dear editor of %(processor)s,", processor=processor),
         why=_(
-            "You receive this as an editor of %(processor)s: the editors are told of every objection and consent "
-            "decision of its customers.",
+            "You receive this as an editor of %(processor)s: the editors are told of every objection, consent "
+            "decision and notice of termination of its customers.",
             processor=processor,
         ),
         stop=_("To stop receiving them, ask the registry's administrator to end your editor account."),

@@ -36,14 +36,14 @@ REGISTRY = {"en": "Sub-processor Registry", "nl": "Register van subverwerkers"}
 EDITOR_FRAME = {
     "en": (
         "Dear editor of Vcare,",
-        "You receive this as an editor of Vcare: the editors are told of every objection and consent decision of its "
-        "customers.",
+        "You receive this as an editor of Vcare: the editors are told of every objection, consent decision and notice "
+        "of termination of its customers.",
         "To stop receiving them, ask the registry's administrator to end your editor account.",
     ),
     "nl": (
         "Beste redacteur van Vcare,",
-        "U ontvangt dit als redacteur van Vcare: de redacteuren horen van elk bezwaar en elk toestemmingsbesluit van "
-        "de klanten.",
+        "U ontvangt dit als redacteur van Vcare: de redacteuren horen van elk bezwaar, elk toestemmingsbesluit en elke "
+        "opzegging van de klanten.",
         "Wilt u ze niet meer ontvangen, vraag de beheerder van het register dan uw redacteursaccount te beëindigen.",
     ),
 }
