@@ -94,8 +94,8 @@ def _case(facts: Mapping[str, Any]) -> Frame:
         return _contract_notice(
             contract,
             _(
-                "You receive this because of contract %(contract)s between %(organisation)s and %(processor)s: at "
-                "its notice address, or because you took this step in the portal.",
+                "You receive this because of contract %(contract)s between %(organisation)s and %(processor)s: this "
+                "address is its notice address, or you take part in this case in the portal.",
                 contract=contract.reference,
                 organisation=contract.organisation.name,
                 processor=processor,

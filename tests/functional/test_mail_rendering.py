@@ -21,10 +21,10 @@ NOT_VIA_CONTRACT = {
     "adres ontvangen, vraag Vcare dan het kennisgevingsadres van de overeenkomst te wijzigen.",
 }
 CASE_WHY = {
-    "en": f"You receive this because of contract {CONTRACT} between Huisartsenpraktijk X and Vcare: at its notice "
-    "address, or because you took this step in the portal.",
-    "nl": f"U ontvangt dit vanwege overeenkomst {CONTRACT} tussen Huisartsenpraktijk X en Vcare: op het "
-    "kennisgevingsadres ervan, of omdat u deze stap in het portaal zette.",
+    "en": f"You receive this because of contract {CONTRACT} between Huisartsenpraktijk X and Vcare: this address is "
+    "its notice address, or you take part in this case in the portal.",
+    "nl": f"U ontvangt dit vanwege overeenkomst {CONTRACT} tussen Huisartsenpraktijk X en Vcare: dit adres is het "
+    "kennisgevingsadres ervan, of u neemt in het portaal deel aan deze zaak.",
 }
 DEAR_OFFICER = {
     "en": "Dear privacy officer of Huisartsenpraktijk X,",
