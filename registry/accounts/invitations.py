@@ -169,6 +169,34 @@ def revoke(actor: User, processor: Processor, invitation_id: int) -> Invitation:
     return invitation
 
 
+def renew(actor: User, processor: Processor, invitation_id: int) -> Invitation:
+    """Give a pending or expired invitation of `processor` a new nonce and a new week: the link mailed before stops
+    working, the caller mails the new one and commits. An accepted or revoked invitation stays as it is."""
+    invitation = db.session.get(Invitation, invitation_id, with_for_update=True)
+    if invitation is None or invitation.processor_id != processor.id or not actor.may_edit(processor):
+        raise NotFound(_("No such invitation at %(name)s.", name=processor.name))
+    return _renew(actor, invitation)
+
+
+def _renew(actor: User, invitation: Invitation) -> Invitation:
+    state = invitation.state(utcnow())
+    if state == "accepted":
+        raise DomainError(_("This invitation was accepted already; there is nothing to send again."))
+    if state == "revoked":
+        raise DomainError(_("This invitation was revoked; invite the address again instead."))
+    now = utcnow()
+    invitation.nonce = secrets.token_urlsafe(32)
+    invitation.expires_at = now + timedelta(days=INVITATION_DAYS)
+    trail.record(
+        actor,
+        "invitation.resend",
+        invitation,
+        _("Sent the invitation of %(email)s again, with a new link", email=invitation.email),
+        processor_id=invitation.processor_id,
+    )
+    return invitation
+
+
 def invitations_of(processor: Processor) -> list[Invitation]:
     """The processor's invitations, newest first."""
     query = select(Invitation).filter_by(processor_id=processor.id).order_by(Invitation.created_at.desc())

@@ -134,6 +134,18 @@ def routes(w):
         ("POST", "/invitations/not-a-link", {"new_password": "x"}, [400] * 6),
         (
             "POST",
+            f"/admin/processors/vtm/users/invitations/{w['invitation']}/resend",
+            {},
+            [302, 403, 403, 404, 404, 404],
+        ),
+        (
+            "POST",
+            f"/admin/processors/vcare/users/invitations/{w['invitation']}/resend",
+            {},
+            [302, 403, 403, 302, 404, 302],
+        ),
+        (
+            "POST",
             f"/admin/processors/vtm/users/invitations/{w['invitation']}/revoke",
             {},
             [302, 403, 403, 404, 404, 404],

@@ -424,6 +424,7 @@ FUZZED = {
     "admin.enable_user": "test_random_onboarding.test_the_account_state_forms",
     "admin.invite": "test_random_invitations.test_the_invitation_form",
     "admin.revoke_invitation": "test_random_invitations.test_the_revoke_form",
+    "admin.resend_invitation": "test_random_invitations.test_the_resend_form",
     "admin.edit_announcement": "test_random_registry.test_the_announcement_form",
     "admin.publish": "test_random_registry.test_the_publish_form",
     "admin.withdraw": "test_random_registry.test_the_withdraw_form",

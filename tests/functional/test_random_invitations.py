@@ -91,6 +91,37 @@ def test_the_revoke_form(fuzz_day, app, client, users, login, monkeypatch):
     tally.assert_real_share()
 
 
+def test_the_resend_form(fuzz_day, app, client, users, login, monkeypatch):
+    """Only the CSRF token: what is fuzzed is whatever else a browser sends, and the state the invitation is in."""
+    invitation_id, admin_id = invitation_mail.invite(users.admin, _vcare(), INVITEE, "en").id, users.admin.id
+    login(users.vcare_editor)
+    spy = Spy(monkeypatch).on(invitation_mail, "resend")
+    tally = Tally("ResendInvitationForm", backend(app))
+
+    @EXAMPLES
+    @given(
+        revoked_first=st.integers(0, 3),
+        extra=st.dictionaries(st.sampled_from(["x", "email", "nonce"]), st.sampled_from(INERT), max_size=2),
+    )
+    def run(revoked_first, extra):
+        with isolated():
+            if revoked_first == 0:
+                invitations.revoke(db.session.get(User, admin_id), _vcare(), invitation_id)
+            nonce, calls, mailed = db.session.get(Invitation, invitation_id).nonce, spy.calls, count(OutboxMessage)
+            response = client.post(f"/admin/processors/vcare/users/invitations/{invitation_id}/resend", data=extra)
+
+            def done() -> bool:
+                db.session.expire_all()
+                renewed = db.session.get(Invitation, invitation_id).nonce != nonce
+                return response.status_code == 302 and renewed == (revoked_first != 0)
+
+            drive(response, {}, tally, spy.calls > calls, True, done)
+            assert count(OutboxMessage)[0] == mailed[0] + (revoked_first != 0)
+
+    run()
+    tally.assert_real_share()
+
+
 def test_the_accept_form(fuzz_day, app, users, monkeypatch):
     spy = Spy(monkeypatch).on(invitations, "accept")
     tally = Tally("AcceptInvitationForm", backend(app))

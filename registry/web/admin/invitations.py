@@ -1,4 +1,4 @@
-"""A processor's invitations of editors: the site admin and the processor's editors invite and revoke."""
+"""A processor's invitations of editors: the site admin and the processor's editors invite, revoke and re-send."""
 
 from __future__ import annotations
 
@@ -69,4 +69,20 @@ def revoke_invitation(processor: Processor, invitation_id: int):
         flash(str(error), "info")
         return redirect(url_for("admin.users", slug=processor.slug))
     flash(_("The invitation of %(email)s was revoked.", email=invitation.email), "success")
+    return redirect(url_for("admin.users", slug=processor.slug))
+
+
+@bp.post("/processors/<slug>/users/invitations/<int:invitation_id>/resend")
+@editor_of_processor
+def resend_invitation(processor: Processor, invitation_id: int):
+    if not RevokeInvitationForm().validate_on_submit():
+        abort(400)
+    try:
+        invitation = invitation_mail.resend(current_user, processor, invitation_id, str(get_locale()))
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        flash(str(error), "info")
+        return redirect(url_for("admin.users", slug=processor.slug))
+    flash(_("The invitation of %(email)s was sent again, with a new link.", email=invitation.email), "success")
     return redirect(url_for("admin.users", slug=processor.slug))
