@@ -97,25 +97,53 @@ def _expired_error(invitation: Invitation) -> DomainError:
     )
 
 
+class Unusable(DomainError):
+    """A link with a good signature whose invitation cannot be accepted (used, revoked, expired or replaced by a
+    newer link): its page says why and offers to ask the inviter for a new one."""
+
+    def __init__(self, message, invitation: Invitation):
+        super().__init__(message)
+        self.invitation = invitation
+
+
+def _malformed() -> DomainError:
+    return DomainError(_("This invitation link is not valid. Copy the whole link from the mail."))
+
+
 def open_invitation(signed: str) -> Invitation:
-    """The pending invitation this link names; a clear error saying why for a malformed, used, revoked or expired
-    link."""
+    """The pending invitation this link names; a clear error saying why for a malformed link (DomainError) and for
+    a used, revoked, expired or replaced one (Unusable)."""
     try:
         data = _serializer().loads(signed)
     except BadSignature as error:
-        raise DomainError(_("This invitation link is not valid. Copy the whole link from the mail.")) from error
+        raise _malformed() from error
     found = db.session.get(Invitation, data["id"]) if isinstance(data, dict) and type(data.get("id")) is int else None
     nonce = data.get("nonce") if isinstance(data, dict) else None
-    if found is None or not isinstance(nonce, str) or not secrets.compare_digest(found.nonce, nonce):
-        raise DomainError(_("This invitation link is not valid. Copy the whole link from the mail."))
+    if found is None or not isinstance(nonce, str):
+        raise _malformed()
+    if not secrets.compare_digest(found.nonce, nonce):
+        raise Unusable(
+            _("This link was replaced by a newer one: the invitation was sent again. Use the link in the newest mail."),
+            found,
+        )
     state = found.state(utcnow())
     if state == "accepted":
-        raise DomainError(_("This invitation was accepted already. Log in with the password chosen then."))
+        raise Unusable(_("This invitation was accepted already. Log in with the password chosen then."), found)
     if state == "revoked":
-        raise DomainError(_("This invitation was withdrawn. Ask the person who invited you for a new one."))
+        raise Unusable(_("This invitation was withdrawn. Ask the person who invited you for a new one."), found)
     if state == "expired":
-        raise _expired_error(found)
+        raise Unusable(_expired_error(found).message, found)
     return found
+
+
+def unusable_invitation(signed: str) -> Invitation:
+    """The invitation of a link that no longer works (for asking a new one); a DomainError for a malformed link and
+    for one that still works."""
+    try:
+        open_invitation(signed)
+    except Unusable as error:
+        return error.invitation
+    raise DomainError(_("This invitation still works: accept it from its page."))
 
 
 @one_transaction

@@ -3,12 +3,19 @@ transaction; sending it again gives it a new link."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from registry.accounts import invitations
+from registry.audit import trail
+from registry.exceptions import DomainError
 from registry.extensions import db
+from registry.law.periods import local_day
 from registry.mail import composing, outbox
 from registry.mail.links import Place, url
-from registry.models import LANGUAGES, Invitation, Processor, User
+from registry.models import LANGUAGES, Invitation, OutboxMessage, Processor, User
+from registry.models.types import utcnow
 from registry.storage.transactions import one_transaction
+from registry.text import _
 
 
 @one_transaction
@@ -41,3 +48,46 @@ def _queue(invitation: Invitation, inviter: User, language: str | None) -> None:
         accept_url=url(Place.INVITATION, signed=invitations.invitation_token(invitation)),
     )
     outbox.queue_one("invitation", invitation.email, body, f"invitation:{invitation.id}:{invitation.nonce}")
+
+
+@one_transaction
+def ask_again(signed: str, language: str) -> Invitation:
+    """From a link that no longer works (used, revoked, expired, replaced): tell the person who invited, in their
+    language (else the reader's), who asks for a new invitation and where to send one. Once per invitation per day
+    (Europe/Amsterdam); a malformed link, or one that still works, is refused."""
+    invitation = invitations.unusable_invitation(signed)
+    db.session.execute(select(Invitation.id).where(Invitation.id == invitation.id).with_for_update())
+    inviter = invitation.invited_by
+    key = f"invitation_request:{invitation.id}:{local_day(utcnow()).isoformat()}"
+    if db.session.scalar(select(OutboxMessage.id).filter_by(dedupe_key=key)) is not None:
+        raise DomainError(
+            _("You asked for a new invitation today already; %(email)s has been told.", email=inviter.email)
+        )
+    if not inviter.active:
+        raise DomainError(
+            _(
+                "The account of %(email)s, who invited you, is disabled, so no mail was sent; ask your contact "
+                "there directly.",
+                email=inviter.email,
+            )
+        )
+    wanted = inviter.language or language
+    body = composing.body(
+        "invitation_request",
+        wanted if wanted in LANGUAGES else "en",
+        email=invitation.email,
+        inviter=inviter.email,
+        invited_on=local_day(invitation.created_at),
+        where=invitation.processor.name,
+        users_url=url(Place.PROCESSOR_USERS, slug=invitation.processor.slug),
+    )
+    outbox.queue_one("invitation_request", inviter.email, body, key)
+    trail.record(
+        invitation.email,
+        "invitation.ask",
+        invitation,
+        _("%(email)s asked %(inviter)s for a new invitation", email=invitation.email, inviter=inviter.email),
+        processor_id=invitation.processor_id,
+    )
+    db.session.commit()
+    return invitation

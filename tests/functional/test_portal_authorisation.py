@@ -156,8 +156,10 @@ def routes(w):
             {},
             [302, 403, 403, 302, 404, 302],
         ),
-        # ...and the link stops working for whoever could revoke it.
+        # ...and the link stops working for whoever could revoke it; its page then asks the inviter for a new one.
         ("GET", f"/invitations/{w['invitation_token']}", None, [200, 200, 200, 400, 200, 400]),
+        ("POST", f"/invitations/{w['invitation_token']}/ask", {}, [400, 400, 400, 200, 400, 200]),
+        ("POST", "/invitations/not-a-link/ask", {}, [400] * 6),
         ("POST", f"/admin/processors/vcare/users/{w['editor']}/enable", {}, [302, 403, 403, 403, 404, 302]),
         ("POST", f"/admin/processors/vcare/users/{w['editor']}/disable", {}, [302, 403, 403, 403, 404, 302]),
         ("POST", "/account/password", {"current_password": "wrong"}, [302, 400, 400, 400, 400, 400]),

@@ -411,6 +411,7 @@ FUZZED = {
     "auth.forgot_password": "test_random_password_reset.test_the_forgotten_password_form",
     "auth.reset_password": "test_random_password_reset.test_the_new_password_form",
     "auth.invitation": "test_random_invitations.test_the_accept_form",
+    "auth.ask_invitation": "test_random_invitations.test_the_ask_form",
     "i18n.switch": "test_random_input.test_the_language_switch",
     "subscriptions.subscribe": "test_random_input.test_the_subscription_form",
     "subscriptions.manage": "test_random_input.test_the_subscription_scope_form",

@@ -122,6 +122,43 @@ def test_the_resend_form(fuzz_day, app, client, users, login, monkeypatch):
     tally.assert_real_share()
 
 
+def test_the_ask_form(fuzz_day, app, users, monkeypatch):
+    """Only the CSRF token, from the page of a link: what is fuzzed is whatever else a browser sends, and whether
+    the link still works (then nobody is asked) or was revoked (then the inviter is)."""
+    made = invitation_mail.invite(users.vcare_editor, _vcare(), INVITEE, "en")
+    invitation_id, link, admin_id = made.id, "/invitations/" + invitations.invitation_token(made), users.admin.id
+    spy = Spy(monkeypatch).on(invitation_mail, "ask_again")
+    tally = Tally("AskInvitationForm", backend(app))
+    app.test_client_class = FreshContextClient
+
+    @EXAMPLES
+    @given(
+        revoked_first=st.booleans(),
+        extra=st.dictionaries(st.sampled_from(["x", "email", "signed"]), st.sampled_from(INERT), max_size=2),
+    )
+    def run(revoked_first, extra):
+        with isolated():
+            if revoked_first:
+                invitations.revoke(db.session.get(User, admin_id), _vcare(), invitation_id)
+            client, calls, before = app.test_client(), spy.calls, count(OutboxMessage, AuditEntry)
+            response = client.post(link + "/ask", data=extra)
+
+            def done() -> bool:
+                if not revoked_first:  # the link still works: refused, nobody asked
+                    return response.status_code == 400 and count(OutboxMessage, AuditEntry) == before
+                asked = db.session.scalar(select(OutboxMessage).filter_by(kind="invitation_request"))
+                return (
+                    response.status_code == 200
+                    and asked.recipient == "ed@vcare.example.org"
+                    and count(OutboxMessage, AuditEntry) == tuple(n + 1 for n in before)
+                )
+
+            drive(response, {}, tally, spy.calls > calls, True, done)
+
+    run()
+    tally.assert_real_share()
+
+
 def test_the_accept_form(fuzz_day, app, users, monkeypatch):
     spy = Spy(monkeypatch).on(invitations, "accept")
     tally = Tally("AcceptInvitationForm", backend(app))

@@ -52,3 +52,7 @@ class ResetPasswordForm(PlainTextForm):
 
 class AcceptInvitationForm(ResetPasswordForm):
     """The invitee's password, chosen from the invitation link (the same rule as a new password)."""
+
+
+class AskInvitationForm(PlainTextForm):
+    """Only the CSRF token: asking the inviter for a new invitation is a POST from the page of a dead link."""
