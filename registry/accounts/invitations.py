@@ -1,6 +1,6 @@
-"""Invitations of processor editors: recorded with a nonce that the mailed, signed link names, so that the link
-works once, for a week, and not after it is revoked. Accepting creates the editor's account. (The mail is queued
-by registry.mail.invitations, which may import this area; this area may not import mail.)"""
+"""Invitations of processor editors and controller users: recorded with a nonce that the mailed, signed link names,
+so that the link works once, for a week, and not after it is revoked or sent again. Accepting is in joining.py.
+(The mail is queued by registry.mail.invitations, which may import this area; this area may not import mail.)"""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
-from registry.accounts import passwords, users
+from registry.accounts import users
 from registry.audit import trail
 from registry.exceptions import DomainError, NotFound
 from registry.extensions import db
-from registry.models import Invitation, Processor, User
+from registry.models import CustomerContract, Invitation, Processor, User
 from registry.models.types import utcnow
 from registry.storage.transactions import one_transaction
 from registry.text import _
@@ -36,7 +36,7 @@ def _account_exists(address: str) -> bool:
     return db.session.scalar(select(User.id).where(func.lower(User.email) == address)) is not None
 
 
-def _refuse_existing_account(address: str) -> None:
+def refuse_existing_account(address: str) -> None:
     if _account_exists(address):
         raise DomainError(
             _(
@@ -48,19 +48,21 @@ def _refuse_existing_account(address: str) -> None:
         )
 
 
-def new_invitation(actor: User, processor: Processor, email: str) -> Invitation:
-    """Record an invitation to become an editor of `processor`, with its audit entry; the caller queues the mail
-    and commits. Only the site admin and the processor's own editors invite."""
-    if not actor.may_edit(processor):
-        raise NotFound(_("No such processor."))
+def _record(actor: User, email: str, role: str, summary, **where) -> Invitation:
+    """A new pending invitation of `email` to the processor or organisation named in `where`, with its
+    audit entry; refused while the address has a pending invitation to the same."""
     address = users.normalise_email(email)
-    _refuse_existing_account(address)
-    pending = select(Invitation).where(
-        func.lower(Invitation.email) == address,
-        Invitation.processor_id == processor.id,
-        Invitation.accepted_at.is_(None),
-        Invitation.revoked_at.is_(None),
-        Invitation.expires_at > utcnow(),
+    refuse_existing_account(address)
+    pending = (
+        select(Invitation)
+        .filter_by(**where)
+        .where(
+            func.lower(Invitation.email) == address,
+            Invitation.role == role,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
     )
     if db.session.scalar(pending) is not None:
         raise DomainError(
@@ -69,23 +71,49 @@ def new_invitation(actor: User, processor: Processor, email: str) -> Invitation:
     now = utcnow()
     invitation = Invitation(
         email=address,
-        processor_id=processor.id,
-        role="editor",
+        role=role,
         invited_by_id=actor.id,
         created_at=now,
         expires_at=now + timedelta(days=INVITATION_DAYS),
         nonce=secrets.token_urlsafe(32),
+        **where,
     )
     db.session.add(invitation)
     db.session.flush()
-    trail.record(
-        actor,
-        "invitation.create",
-        invitation,
-        _("Invited %(email)s as an editor of %(name)s", email=address, name=processor.name),
-        processor_id=processor.id,
-    )
+    trail.record(actor, "invitation.create", invitation, summary(address), processor_id=where.get("processor_id"))
     return invitation
+
+
+def new_invitation(actor: User, processor: Processor, email: str) -> Invitation:
+    """Record an invitation to become an editor of `processor`, with its audit entry; the caller queues the mail
+    and commits. Only the site admin and the processor's own editors invite."""
+    if not actor.may_edit(processor):
+        raise NotFound(_("No such processor."))
+
+    def summary(address: str):
+        return _("Invited %(email)s as an editor of %(name)s", email=address, name=processor.name)
+
+    return _record(actor, email, "editor", summary, processor_id=processor.id)
+
+
+def new_controller_invitation(actor: User, contract: CustomerContract, email: str) -> Invitation:
+    """Record an invitation to become a user of the organisation of `contract`, from the contract's processor; the
+    caller queues the mail and commits. Only the site admin and that processor's editors invite; for anyone else
+    the contract does not exist."""
+    processor = contract.processor
+    if not actor.may_edit(processor):
+        raise NotFound(_("No such contract."))
+    organisation = contract.organisation
+
+    def summary(address: str):
+        return _(
+            "Invited %(email)s as a user of %(organisation)s (contract %(ref)s)",
+            email=address,
+            organisation=organisation.name,
+            ref=contract.reference,
+        )
+
+    return _record(actor, email, "controller", summary, processor_id=processor.id, organisation_id=organisation.id)
 
 
 def _expired_error(invitation: Invitation) -> DomainError:
@@ -146,43 +174,25 @@ def unusable_invitation(signed: str) -> Invitation:
     raise DomainError(_("This invitation still works: accept it from its page."))
 
 
-@one_transaction
-def accept(signed: str, new: str, repeated: str) -> User:
-    """Create the editor's account with the password chosen, once; of two uses of one link, one wins."""
-    invitation = open_invitation(signed)
-    db.session.execute(select(Invitation.id).where(Invitation.id == invitation.id).with_for_update())
-    db.session.refresh(invitation)
-    open_invitation(signed)
-    passwords.check(new, "new_password", passwords.words_of(invitation.email))
-    if new != repeated:
-        raise DomainError(_("The two new passwords differ."), "repeat_password")
-    _refuse_existing_account(invitation.email)
-    user = User(email=invitation.email, role=invitation.role, processor_id=invitation.processor_id)
-    user.set_password(new)
-    db.session.add(user)
-    invitation.accepted_at = utcnow()
-    db.session.flush()
-    trail.record(
-        user,
-        "invitation.accept",
-        invitation,
-        _(
-            "%(email)s accepted the invitation and became an editor of %(name)s",
-            email=user.email,
-            name=invitation.processor.name,
-        ),
-        processor_id=invitation.processor_id,
-    )
-    db.session.commit()
-    return user
+def _of_processor(actor: User, processor: Processor, invitation_id: int) -> Invitation:
+    """One of the invitations made at `processor` (its editors' and the controller users' invited from its
+    contracts), locked; NotFound for another's, or for an actor who may not edit the processor."""
+    invitation = db.session.get(Invitation, invitation_id, with_for_update=True)
+    if invitation is None or invitation.processor_id != processor.id or not actor.may_edit(processor):
+        raise NotFound(_("No such invitation at %(name)s.", name=processor.name))
+    return invitation
 
 
 @one_transaction
 def revoke(actor: User, processor: Processor, invitation_id: int) -> Invitation:
     """Withdraw a pending invitation of `processor`; its link stops working at once."""
-    invitation = db.session.get(Invitation, invitation_id, with_for_update=True)
-    if invitation is None or invitation.processor_id != processor.id or not actor.may_edit(processor):
-        raise NotFound(_("No such invitation at %(name)s.", name=processor.name))
+    invitation = _of_processor(actor, processor, invitation_id)
+    _revoke(actor, invitation)
+    db.session.commit()
+    return invitation
+
+
+def _revoke(actor: User, invitation: Invitation) -> None:
     if invitation.state(utcnow()) != "pending":
         raise DomainError(_("Only a pending invitation can be revoked."))
     invitation.revoked_at = utcnow()
@@ -191,19 +201,14 @@ def revoke(actor: User, processor: Processor, invitation_id: int) -> Invitation:
         "invitation.revoke",
         invitation,
         _("Revoked the invitation of %(email)s", email=invitation.email),
-        processor_id=processor.id,
+        processor_id=invitation.processor_id,
     )
-    db.session.commit()
-    return invitation
 
 
 def renew(actor: User, processor: Processor, invitation_id: int) -> Invitation:
     """Give a pending or expired invitation of `processor` a new nonce and a new week: the link mailed before stops
     working, the caller mails the new one and commits. An accepted or revoked invitation stays as it is."""
-    invitation = db.session.get(Invitation, invitation_id, with_for_update=True)
-    if invitation is None or invitation.processor_id != processor.id or not actor.may_edit(processor):
-        raise NotFound(_("No such invitation at %(name)s.", name=processor.name))
-    return _renew(actor, invitation)
+    return _renew(actor, _of_processor(actor, processor, invitation_id))
 
 
 def _renew(actor: User, invitation: Invitation) -> Invitation:
@@ -229,3 +234,11 @@ def invitations_of(processor: Processor) -> list[Invitation]:
     """The processor's invitations, newest first."""
     query = select(Invitation).filter_by(processor_id=processor.id).order_by(Invitation.created_at.desc())
     return list(db.session.scalars(query.order_by(Invitation.id.desc())))
+
+
+def invitations_for(organisation_id: int, processor: Processor | None = None) -> list[Invitation]:
+    """The invitations of users of an organisation (those made at `processor` only, when given), newest first."""
+    query = select(Invitation).filter_by(organisation_id=organisation_id)
+    if processor is not None:
+        query = query.filter_by(processor_id=processor.id)
+    return list(db.session.scalars(query.order_by(Invitation.created_at.desc(), Invitation.id.desc())))

@@ -12,7 +12,7 @@ from registry.extensions import db
 from registry.law.periods import local_day
 from registry.mail import composing, outbox
 from registry.mail.links import Place, url
-from registry.models import LANGUAGES, Invitation, OutboxMessage, Processor, User
+from registry.models import LANGUAGES, CustomerContract, Invitation, OutboxMessage, Processor, User
 from registry.models.types import utcnow
 from registry.storage.transactions import one_transaction
 from registry.text import _
@@ -36,13 +36,27 @@ def resend(actor: User, processor: Processor, invitation_id: int, language: str)
     return invitation
 
 
+@one_transaction
+def invite_controller(actor: User, contract: CustomerContract, email: str) -> Invitation:
+    """Invite `email` to become a user of the organisation of `contract` (its privacy officer, typically), from the
+    contract's processor; the mail is in the contract's notice language. A DomainError for a bad address or one
+    with a pending invitation to the organisation already; NotFound for a contract the actor may not edit (another
+    processor's). Also called per row by the bulk import of contracts."""
+    invitation = invitations.new_controller_invitation(actor, contract, email)
+    _queue(invitation, actor, contract.notice_language)
+    db.session.commit()
+    return invitation
+
+
 def _queue(invitation: Invitation, inviter: User, language: str | None) -> None:
     """The invitation's mail with its current link, in `language` (English when not one the portal has)."""
     body = composing.body(
         "invitation",
         language if language in LANGUAGES else "en",
         email=invitation.email,
-        processor=invitation.processor.name,
+        role=invitation.role,
+        processor=invitation.processor.name if invitation.processor else None,
+        organisation=invitation.organisation.name if invitation.organisation else None,
         inviter=inviter.email,
         days=invitations.INVITATION_DAYS,
         accept_url=url(Place.INVITATION, signed=invitations.invitation_token(invitation)),
@@ -78,8 +92,8 @@ def ask_again(signed: str, language: str) -> Invitation:
         email=invitation.email,
         inviter=inviter.email,
         invited_on=local_day(invitation.created_at),
-        where=invitation.processor.name,
-        users_url=url(Place.PROCESSOR_USERS, slug=invitation.processor.slug),
+        where=invitation.processor.name if invitation.processor else invitation.organisation.name,
+        users_url=_users_page(invitation),
     )
     outbox.queue_one("invitation_request", inviter.email, body, key)
     trail.record(
@@ -91,3 +105,8 @@ def ask_again(signed: str, language: str) -> Invitation:
     )
     db.session.commit()
     return invitation
+
+
+def _users_page(invitation: Invitation) -> str:
+    """Where the inviter sends an invitation again: the processor's accounts page, or the organisation's colleagues."""
+    return url(Place.PROCESSOR_USERS, slug=invitation.processor.slug)

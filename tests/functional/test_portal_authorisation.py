@@ -128,6 +128,8 @@ def routes(w):
         ("GET", "/admin/processors/vcare/users/", None, admin_own),
         # Invitations (test_invitations.py has the rest): the link is open to everyone; revoking goes last.
         ("POST", "/admin/processors/vcare/users/invite", {"email": ""}, [302, 403, 403, 400, 404, 400]),
+        ("POST", f"/admin/processors/vcare/contracts/{c}/invite", {"email": ""}, [302, 403, 403, 400, 404, 400]),
+        ("POST", f"/admin/processors/vtm/contracts/{c}/invite", {"email": ""}, [302, 403, 403, 404, 404, 404]),
         ("GET", f"/invitations/{w['invitation_token']}", None, [200] * 6),
         ("POST", f"/invitations/{w['invitation_token']}", {"new_password": "x"}, [400] * 6),
         ("GET", "/invitations/not-a-link", None, [400] * 6),

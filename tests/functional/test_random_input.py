@@ -426,6 +426,7 @@ FUZZED = {
     "admin.invite": "test_random_invitations.test_the_invitation_form",
     "admin.revoke_invitation": "test_random_invitations.test_the_revoke_form",
     "admin.resend_invitation": "test_random_invitations.test_the_resend_form",
+    "admin.invite_controller": "test_random_invitations.test_the_controller_invitation_form",
     "admin.edit_announcement": "test_random_registry.test_the_announcement_form",
     "admin.publish": "test_random_registry.test_the_publish_form",
     "admin.withdraw": "test_random_registry.test_the_withdraw_form",

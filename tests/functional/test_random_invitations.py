@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from registry.accounts import invitations
+from registry.accounts import invitations, joining
 from registry.extensions import db
 from registry.mail import invitations as invitation_mail
-from registry.models import AuditEntry, Invitation, OutboxMessage, Processor, User
+from registry.models import AuditEntry, CustomerContract, Invitation, OutboxMessage, Processor, User
 
 from ..conftest import FreshContextClient
 from .fuzz import EXAMPLES, INERT, OK, REFUSED, Field, Spy, Tally, Value, drive, example, form_data, isolated, text
@@ -45,6 +45,44 @@ def test_the_invitation_form(fuzz_day, app, client, users, login, monkeypatch):
                     response.status_code == 302
                     and made is not None
                     and made.processor.slug == "vcare"
+                    and count(Invitation, OutboxMessage, AuditEntry) == tuple(n + 1 for n in before)
+                )
+
+            drive(
+                response,
+                values,
+                tally,
+                spy.calls > calls,
+                count(Invitation, OutboxMessage, AuditEntry) == before,
+                invited,
+            )
+
+    run()
+    tally.assert_real_share()
+
+
+def test_the_controller_invitation_form(fuzz_day, app, client, users, login, monkeypatch):
+    """The contract page's form: invite the customer's privacy officer to the contract's organisation."""
+    contract = db.session.scalar(select(CustomerContract).where(CustomerContract.reference.like("VC-%")))
+    contract_id, organisation_id = contract.id, contract.organisation_id
+    login(users.vcare_editor)
+    spy = Spy(monkeypatch).on(invitation_mail, "invite_controller")
+    tally = Tally("ControllerInviteForm", backend(app))
+    fields = {"email": text(254, required=True, valid=st.sampled_from(EMAILS))}
+
+    @EXAMPLES
+    @given(values=example(fields))
+    def run(values):
+        with isolated():
+            before, calls = count(Invitation, OutboxMessage, AuditEntry), spy.calls
+            response = client.post(f"/admin/processors/vcare/contracts/{contract_id}/invite", data=form_data(values))
+
+            def invited() -> bool:
+                address = values["email"].raw.strip().lower()
+                made = db.session.scalar(select(Invitation).where(func.lower(Invitation.email) == address))
+                return (
+                    response.status_code == 302
+                    and (made.role, made.organisation_id) == ("controller", organisation_id)
                     and count(Invitation, OutboxMessage, AuditEntry) == tuple(n + 1 for n in before)
                 )
 
@@ -160,7 +198,7 @@ def test_the_ask_form(fuzz_day, app, users, monkeypatch):
 
 
 def test_the_accept_form(fuzz_day, app, users, monkeypatch):
-    spy = Spy(monkeypatch).on(invitations, "accept")
+    spy = Spy(monkeypatch).on(joining, "accept")
     tally = Tally("AcceptInvitationForm", backend(app))
     link = "/invitations/" + invitations.invitation_token(invitation_mail.invite(users.admin, _vcare(), INVITEE, "en"))
     app.test_client_class = FreshContextClient

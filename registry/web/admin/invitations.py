@@ -10,7 +10,7 @@ from flask_login import current_user
 from registry.accounts import invitations, standing
 from registry.exceptions import DomainError, NotFound
 from registry.mail import invitations as invitation_mail
-from registry.models import Processor
+from registry.models import CustomerContract, Processor
 from registry.models.types import utcnow
 from registry.web.admin import bp
 from registry.web.admin.access import editor_of_processor
@@ -39,6 +39,16 @@ def users_page(processor: Processor, invite_form: InviteForm, status: int = 200)
         revoke_form=RevokeInvitationForm(),
         invitations=[(invitation, state, STATES[state]()) for invitation, state in listed],
     ), status
+
+
+def section(processor: Processor, contract: CustomerContract, invite_form: InviteForm) -> dict:
+    """What the contract page shows of invitations: the form, and the organisation's invitations made here."""
+    now = utcnow()
+    listed = invitations.invitations_for(contract.organisation_id, processor)
+    return {
+        "invite_form": invite_form,
+        "invitations": [(i, i.state(now), STATES[i.state(now)]()) for i in listed],
+    }
 
 
 @bp.post("/processors/<slug>/users/invite")

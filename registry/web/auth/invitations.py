@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_user
 
-from registry.accounts import invitations
+from registry.accounts import invitations, joining
 from registry.exceptions import DomainError
 from registry.extensions import limiter
 from registry.mail import invitations as invitation_mail
@@ -34,20 +34,28 @@ def invitation(signed: str):
         invited = invitations.open_invitation(signed)
         if form.validate_on_submit():
             try:
-                user = invitations.accept(signed, form.new_password.data, form.repeat_password.data)
+                user = joining.accept(signed, form.new_password.data, form.repeat_password.data)
             except DomainError as error:
                 if not error.field:
                     raise
                 show_error(form, error)
             else:
-                sessions.start(remember=False)
-                login_user(user)
-                flash(_("Welcome: you are an editor of %(name)s and logged in.", name=user.processor.name), "success")
-                return redirect(url_for("admin.home"))
+                return _logged_in(user)
     except DomainError as error:
         return _unusable(error)
     status = 400 if form.is_submitted() else 200
     return render_template("auth/invitation.html", form=form, invitation=invited), status
+
+
+def _logged_in(user):
+    """The invitee is logged in and lands on its side of the portal."""
+    sessions.start(remember=False)
+    login_user(user)
+    if user.role == "controller":
+        flash(_("Welcome: you are a user of %(name)s and logged in.", name=user.organisation.name), "success")
+        return redirect(url_for("portal.dashboard"))
+    flash(_("Welcome: you are an editor of %(name)s and logged in.", name=user.processor.name), "success")
+    return redirect(url_for("admin.home"))
 
 
 def _paused() -> str:
