@@ -48,14 +48,16 @@ def refuse_existing_account(address: str) -> None:
         )
 
 
-def _record(actor: User, email: str, role: str, summary, **where) -> Invitation:
+def record_invitation(actor: User, email: str, role: str, summary, **where) -> Invitation:
     """A new pending invitation of `email` to the processor or organisation named in `where`, with its
     audit entry; refused while the address has a pending invitation to the same."""
     address = users.normalise_email(email)
     refuse_existing_account(address)
+    # One pending invitation per address and processor (an editor's) or organisation (a controller user's).
+    scope = {"organisation_id": where["organisation_id"]} if role == "controller" else where
     pending = (
         select(Invitation)
-        .filter_by(**where)
+        .filter_by(**scope)
         .where(
             func.lower(Invitation.email) == address,
             Invitation.role == role,
@@ -93,7 +95,7 @@ def new_invitation(actor: User, processor: Processor, email: str) -> Invitation:
     def summary(address: str):
         return _("Invited %(email)s as an editor of %(name)s", email=address, name=processor.name)
 
-    return _record(actor, email, "editor", summary, processor_id=processor.id)
+    return record_invitation(actor, email, "editor", summary, processor_id=processor.id)
 
 
 def new_controller_invitation(actor: User, contract: CustomerContract, email: str) -> Invitation:
@@ -113,7 +115,9 @@ def new_controller_invitation(actor: User, contract: CustomerContract, email: st
             ref=contract.reference,
         )
 
-    return _record(actor, email, "controller", summary, processor_id=processor.id, organisation_id=organisation.id)
+    return record_invitation(
+        actor, email, "controller", summary, processor_id=processor.id, organisation_id=organisation.id
+    )
 
 
 def _expired_error(invitation: Invitation) -> DomainError:
@@ -187,12 +191,12 @@ def _of_processor(actor: User, processor: Processor, invitation_id: int) -> Invi
 def revoke(actor: User, processor: Processor, invitation_id: int) -> Invitation:
     """Withdraw a pending invitation of `processor`; its link stops working at once."""
     invitation = _of_processor(actor, processor, invitation_id)
-    _revoke(actor, invitation)
+    withdraw(actor, invitation)
     db.session.commit()
     return invitation
 
 
-def _revoke(actor: User, invitation: Invitation) -> None:
+def withdraw(actor: User, invitation: Invitation) -> None:
     if invitation.state(utcnow()) != "pending":
         raise DomainError(_("Only a pending invitation can be revoked."))
     invitation.revoked_at = utcnow()
@@ -208,10 +212,10 @@ def _revoke(actor: User, invitation: Invitation) -> None:
 def renew(actor: User, processor: Processor, invitation_id: int) -> Invitation:
     """Give a pending or expired invitation of `processor` a new nonce and a new week: the link mailed before stops
     working, the caller mails the new one and commits. An accepted or revoked invitation stays as it is."""
-    return _renew(actor, _of_processor(actor, processor, invitation_id))
+    return renew_link(actor, _of_processor(actor, processor, invitation_id))
 
 
-def _renew(actor: User, invitation: Invitation) -> Invitation:
+def renew_link(actor: User, invitation: Invitation) -> Invitation:
     state = invitation.state(utcnow())
     if state == "accepted":
         raise DomainError(_("This invitation was accepted already; there is nothing to send again."))

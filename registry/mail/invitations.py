@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from registry.accounts import invitations
+from registry.accounts import colleagues, invitations
 from registry.audit import trail
 from registry.exceptions import DomainError
 from registry.extensions import db
@@ -37,6 +37,25 @@ def resend(actor: User, processor: Processor, invitation_id: int, language: str)
 
 
 @one_transaction
+def invite_colleague(actor: User, email: str, language: str) -> Invitation:
+    """A controller user invites `email` to its own organisation; the mail is in the inviter's language (or the
+    reader's)."""
+    invitation = colleagues.new_colleague_invitation(actor, email)
+    _queue(invitation, actor, actor.language or language)
+    db.session.commit()
+    return invitation
+
+
+@one_transaction
+def resend_to_colleague(actor: User, invitation_id: int, language: str) -> Invitation:
+    """Mail a pending or expired invitation to the actor's organisation again, with a new link."""
+    invitation = colleagues.renew(actor, invitation_id)
+    _queue(invitation, actor, actor.language or language)
+    db.session.commit()
+    return invitation
+
+
+@one_transaction
 def invite_controller(actor: User, contract: CustomerContract, email: str) -> Invitation:
     """Invite `email` to become a user of the organisation of `contract` (its privacy officer, typically), from the
     contract's processor; the mail is in the contract's notice language. A DomainError for a bad address or one
@@ -55,7 +74,8 @@ def _queue(invitation: Invitation, inviter: User, language: str | None) -> None:
         language if language in LANGUAGES else "en",
         email=invitation.email,
         role=invitation.role,
-        processor=invitation.processor.name if invitation.processor else None,
+        # A colleague's invitation (or one a colleague sends again) comes from the organisation, not a processor.
+        processor=invitation.processor.name if invitation.processor and inviter.role != "controller" else None,
         organisation=invitation.organisation.name if invitation.organisation else None,
         inviter=inviter.email,
         days=invitations.INVITATION_DAYS,
@@ -92,7 +112,7 @@ def ask_again(signed: str, language: str) -> Invitation:
         email=invitation.email,
         inviter=inviter.email,
         invited_on=local_day(invitation.created_at),
-        where=invitation.processor.name if invitation.processor else invitation.organisation.name,
+        where=invitation.organisation.name if invitation.role == "controller" else invitation.processor.name,
         users_url=_users_page(invitation),
     )
     outbox.queue_one("invitation_request", inviter.email, body, key)
@@ -109,4 +129,6 @@ def ask_again(signed: str, language: str) -> Invitation:
 
 def _users_page(invitation: Invitation) -> str:
     """Where the inviter sends an invitation again: the processor's accounts page, or the organisation's colleagues."""
-    return url(Place.PROCESSOR_USERS, slug=invitation.processor.slug)
+    if invitation.processor is not None and invitation.invited_by.role != "controller":
+        return url(Place.PROCESSOR_USERS, slug=invitation.processor.slug)
+    return url(Place.COLLEAGUES)

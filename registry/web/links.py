@@ -24,6 +24,7 @@ MAIL_ROUTES = {
     Place.PASSWORD_RESET: "auth.reset_password",
     Place.INVITATION: "auth.invitation",
     Place.PROCESSOR_USERS: "admin.users",
+    Place.COLLEAGUES: "portal.colleagues",
 }
 
 

@@ -19,6 +19,7 @@ EXPECTED = {
     Place.PASSWORD_RESET: ({"signed": "abc.def"}, "/password/reset/abc.def"),
     Place.INVITATION: ({"signed": "abc.def"}, "/invitations/abc.def"),
     Place.PROCESSOR_USERS: ({"slug": "vcare"}, "/admin/processors/vcare/users/"),
+    Place.COLLEAGUES: ({}, "/portal/colleagues/"),
 }
 
 

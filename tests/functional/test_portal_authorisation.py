@@ -8,7 +8,7 @@ import pytest
 from registry.accounts.invitations import invitation_token
 from registry.announcements.drafting import save_draft
 from registry.cases import consents, objections
-from registry.mail.invitations import invite
+from registry.mail.invitations import invite, invite_colleague
 from registry.subprocessors.snapshot import today
 
 from .portal import GROUNDS, US, announce, contract, objection_form, processor, service
@@ -43,8 +43,10 @@ def world(users):
         },
     )
     invited = invite(users.vcare_editor, processor("vcare"), "nieuw@vcare.example.org", "en")
+    colleague = invite_colleague(users.controller_a, "collega@praktijk-x.example.org", "en")
     return dict(
         invitation=invited.id,
+        colleague=colleague.id,
         invitation_token=invitation_token(invited),
         o=made.id,
         d=decision.id,
@@ -165,6 +167,11 @@ def routes(w):
         ("POST", f"/admin/processors/vcare/users/{w['editor']}/enable", {}, [302, 403, 403, 403, 404, 302]),
         ("POST", f"/admin/processors/vcare/users/{w['editor']}/disable", {}, [302, 403, 403, 403, 404, 302]),
         ("POST", "/account/password", {"current_password": "wrong"}, [302, 400, 400, 400, 400, 400]),
+        # A controller organisation's colleagues: its own users only; revoking goes last.
+        ("GET", "/portal/colleagues/", None, portal_all),
+        ("POST", "/portal/colleagues/invite", {"email": ""}, [302, 400, 400, 403, 403, 403]),
+        ("POST", f"/portal/colleagues/invitations/{w['colleague']}/resend", {}, [302, 302, 404, 403, 403, 403]),
+        ("POST", f"/portal/colleagues/invitations/{w['colleague']}/revoke", {}, [302, 302, 404, 403, 403, 403]),
         # A forgotten password: open to everyone, and the same answer for everyone.
         ("GET", "/password/forgot", None, [200] * 6),
         ("POST", "/password/forgot", {"email": ""}, [400] * 6),

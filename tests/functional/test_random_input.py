@@ -436,6 +436,9 @@ FUZZED = {
     "portal.objection_message": "test_random_objections.test_the_consultation_message_form",
     "portal.decide": "test_random_objections.test_the_consent_form",
     "portal.termination": "test_random_objections.test_the_termination_form",
+    "portal.invite_colleague": "test_random_invitations.test_the_colleague_invitation_form",
+    "portal.revoke_colleague_invitation": "test_random_invitations.test_the_colleague_invitation_buttons",
+    "portal.resend_colleague_invitation": "test_random_invitations.test_the_colleague_invitation_buttons",
 }
 
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from registry.accounts import invitations, joining
+from registry.accounts import colleagues, invitations, joining
 from registry.extensions import db
 from registry.mail import invitations as invitation_mail
 from registry.models import AuditEntry, CustomerContract, Invitation, OutboxMessage, Processor, User
@@ -94,6 +94,78 @@ def test_the_controller_invitation_form(fuzz_day, app, client, users, login, mon
                 count(Invitation, OutboxMessage, AuditEntry) == before,
                 invited,
             )
+
+    run()
+    tally.assert_real_share()
+
+
+def test_the_colleague_invitation_form(fuzz_day, app, client, users, login, monkeypatch):
+    """/portal/colleagues/: a controller user invites a colleague to its own organisation."""
+    login(users.controller_a)
+    organisation_id = users.controller_a.organisation_id
+    spy = Spy(monkeypatch).on(invitation_mail, "invite_colleague")
+    tally = Tally("ColleagueInviteForm", backend(app))
+    fields = {"email": text(254, required=True, valid=st.sampled_from(EMAILS))}
+
+    @EXAMPLES
+    @given(values=example(fields))
+    def run(values):
+        with isolated():
+            before, calls = count(Invitation, OutboxMessage, AuditEntry), spy.calls
+            response = client.post("/portal/colleagues/invite", data=form_data(values))
+
+            def invited() -> bool:
+                address = values["email"].raw.strip().lower()
+                made = db.session.scalar(select(Invitation).where(func.lower(Invitation.email) == address))
+                return (
+                    response.status_code == 302
+                    and (made.role, made.organisation_id, made.processor_id) == ("controller", organisation_id, None)
+                    and count(Invitation, OutboxMessage, AuditEntry) == tuple(n + 1 for n in before)
+                )
+
+            drive(
+                response,
+                values,
+                tally,
+                spy.calls > calls,
+                count(Invitation, OutboxMessage, AuditEntry) == before,
+                invited,
+            )
+
+    run()
+    tally.assert_real_share()
+
+
+def test_the_colleague_invitation_buttons(fuzz_day, app, client, users, login, monkeypatch):
+    """Revoke and re-send on /portal/colleagues/: only the CSRF token; what is fuzzed is the way, the state the
+    invitation is in, and whatever else a browser sends."""
+    invitation_id = invitation_mail.invite_colleague(users.controller_a, "collega@praktijk-x.example.org", "en").id
+    controller_id = users.controller_a.id
+    login(users.controller_a)
+    spy = Spy(monkeypatch).on(colleagues, "revoke").on(invitation_mail, "resend_to_colleague")
+    tally = Tally("InvitationActionForm", backend(app))
+
+    @EXAMPLES
+    @given(
+        way=st.sampled_from(["revoke", "resend"]),
+        revoked_first=st.booleans(),
+        extra=st.dictionaries(st.sampled_from(["x", "email", "organisation_id"]), st.sampled_from(INERT), max_size=2),
+    )
+    def run(way, revoked_first, extra):
+        with isolated():
+            if revoked_first:
+                colleagues.revoke(db.session.get(User, controller_id), invitation_id)
+            nonce, calls = db.session.get(Invitation, invitation_id).nonce, spy.calls
+            response = client.post(f"/portal/colleagues/invitations/{invitation_id}/{way}", data=extra)
+
+            def done() -> bool:
+                db.session.expire_all()
+                invitation = db.session.get(Invitation, invitation_id)
+                if way == "revoke":
+                    return response.status_code == 302 and invitation.revoked_at is not None
+                return response.status_code == 302 and (invitation.nonce != nonce) == (not revoked_first)
+
+            drive(response, {}, tally, spy.calls > calls, True, done)
 
     run()
     tally.assert_real_share()
