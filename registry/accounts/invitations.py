@@ -32,27 +32,15 @@ def invitation_token(invitation: Invitation) -> str:
     return _serializer().dumps({"id": invitation.id, "nonce": invitation.nonce})
 
 
-def _account_exists(address: str) -> bool:
-    return db.session.scalar(select(User.id).where(func.lower(User.email) == address)) is not None
-
-
-def refuse_existing_account(address: str) -> None:
-    if _account_exists(address):
-        raise DomainError(
-            _(
-                "An account for %(email)s exists already. Inviting an existing account is not possible yet; "
-                "ask the site admin.",
-                email=address,
-            ),
-            "email",
-        )
+def account_of(address: str) -> User | None:
+    """The account with this address (in any case), if there is one: it accepts an invitation by logging in."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == address.lower()))
 
 
 def record_invitation(actor: User, email: str, role: str, summary, **where) -> Invitation:
     """A new pending invitation of `email` to the processor or organisation named in `where`, with its
     audit entry; refused while the address has a pending invitation to the same."""
     address = users.normalise_email(email)
-    refuse_existing_account(address)
     # One pending invitation per address and processor (an editor's) or organisation (a controller user's).
     scope = {"organisation_id": where["organisation_id"]} if role == "controller" else where
     pending = (

@@ -79,6 +79,7 @@ def _queue(invitation: Invitation, inviter: User, language: str | None) -> None:
         organisation=invitation.organisation.name if invitation.organisation else None,
         inviter=inviter.email,
         days=invitations.INVITATION_DAYS,
+        existing=invitations.account_of(invitation.email) is not None,
         accept_url=url(Place.INVITATION, signed=invitations.invitation_token(invitation)),
     )
     outbox.queue_one("invitation", invitation.email, body, f"invitation:{invitation.id}:{invitation.nonce}")

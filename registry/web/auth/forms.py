@@ -56,3 +56,7 @@ class AcceptInvitationForm(ResetPasswordForm):
 
 class AskInvitationForm(PlainTextForm):
     """Only the CSRF token: asking the inviter for a new invitation is a POST from the page of a dead link."""
+
+
+class JoinForm(PlainTextForm):
+    """Only the CSRF token: the logged-in account accepts an invitation to its address with a button."""
