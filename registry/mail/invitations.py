@@ -15,6 +15,7 @@ from registry.mail.links import Place, url
 from registry.models import LANGUAGES, CustomerContract, Invitation, OutboxMessage, Processor, User
 from registry.models.types import utcnow
 from registry.storage.transactions import one_transaction
+from registry.subprocessors import onboarding
 from registry.text import _
 
 
@@ -34,6 +35,21 @@ def resend(actor: User, processor: Processor, invitation_id: int, language: str)
     _queue(invitation, actor, actor.language or language)
     db.session.commit()
     return invitation
+
+
+@one_transaction
+def onboard(actor: User, values: dict, first_editor: str | None, language: str) -> Processor:
+    """The site admin adds a processor and, when an address is given, invites its first editor in the same
+    transaction: a refused address stores no processor either."""
+    processor = onboarding.new_processor(actor, values)
+    if first_editor:
+        try:
+            invitation = invitations.new_invitation(actor, processor, first_editor)
+        except DomainError as error:
+            raise DomainError(error.message, "first_editor") from error
+        _queue(invitation, actor, actor.language or language)
+    db.session.commit()
+    return processor
 
 
 @one_transaction
