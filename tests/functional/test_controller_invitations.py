@@ -6,6 +6,7 @@ contract is out of reach (404), from the form and in the domain function the bul
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,8 +15,9 @@ from registry.exceptions import DomainError, NotFound
 from registry.extensions import db
 from registry.mail import invitations as invitation_mail
 from registry.mail.delivery import deliver
-from registry.models import CustomerContract, Invitation, User
+from registry.models import CustomerContract, Invitation, OutboxMessage, User
 
+from ..clock import TODAY, on
 from ..factories import NOTICE_45, contract_with_notice_days
 from ..html import table_rows
 from .test_invitations import accept, actions, link, mails
@@ -120,3 +122,31 @@ def test_another_processors_contract_is_out_of_reach(client, users, login):
     login(users.controller_a)
     assert invite(client, vcare.id).status_code == 403
     assert db.session.scalars(select(Invitation)).all() == [] and mails(OFFICER) == []
+
+
+def test_an_expired_or_revoked_controller_invitation(client, users, login):
+    contract = contract_with_notice_days(users.vcare_editor)
+    login(users.vcare_editor)
+    invite(client, contract.id)
+    invitation_id = db.session.scalar(select(Invitation.id))
+    client.post("/logout")
+    url = link(OFFICER)
+    with on(TODAY + timedelta(days=7)):  # 8 December at noon: the week is over
+        page = client.get(url)
+        assert page.status_code == 400 and "has expired" in page.get_data(as_text=True)
+        assert client.post(url + "/ask").status_code == 200
+        login(users.vcare_editor)
+        client.post(f"/admin/processors/vcare/users/invitations/{invitation_id}/resend")
+        client.post(f"/admin/processors/vcare/users/invitations/{invitation_id}/revoke")
+        client.post("/logout")
+        assert "withdrawn" in client.get(link(OFFICER)).get_data(as_text=True)
+        assert accept(client, link(OFFICER)).status_code == 400
+    [asked] = mails_of("invitation_request")
+    assert asked.recipient == "ed@vcare.example.org"
+    assert "new invitation to Tandartspraktijk Noord" in asked.body.text
+    assert "http://registry.test/admin/processors/vcare/users/" in asked.body.text
+    assert db.session.scalar(select(User).filter_by(email=OFFICER)) is None
+
+
+def mails_of(kind):
+    return db.session.scalars(select(OutboxMessage).filter_by(kind=kind)).all()
