@@ -77,9 +77,16 @@ def invite_controller(actor: User, contract: CustomerContract, email: str) -> In
     contract's processor; the mail is in the contract's notice language. A DomainError for a bad address or one
     with a pending invitation to the organisation already; NotFound for a contract the actor may not edit (another
     processor's). Also called per row by the bulk import of contracts."""
+    invitation = queue_controller_invitation(actor, contract, email)
+    db.session.commit()
+    return invitation
+
+
+def queue_controller_invitation(actor: User, contract: CustomerContract, email: str) -> Invitation:
+    """As invite_controller, in the caller's transaction (an import that stores all its rows or none); the caller
+    commits, or rolls back on the DomainError or NotFound this raises."""
     invitation = invitations.new_controller_invitation(actor, contract, email)
     _queue(invitation, actor, contract.notice_language)
-    db.session.commit()
     return invitation
 
 

@@ -150,3 +150,13 @@ def test_an_expired_or_revoked_controller_invitation(client, users, login):
 
 def mails_of(kind):
     return db.session.scalars(select(OutboxMessage).filter_by(kind=kind)).all()
+
+
+def test_the_import_can_invite_in_its_own_transaction(users):
+    """queue_controller_invitation leaves the commit to the caller: rolled back, nothing is stored or mailed."""
+    contract = contract_with_notice_days(users.vcare_editor)
+    invitation_mail.queue_controller_invitation(users.vcare_editor, contract, OFFICER)
+    db.session.rollback()
+    assert db.session.scalars(select(Invitation)).all() == [] and mails(OFFICER) == []
+    with pytest.raises(NotFound):
+        invitation_mail.queue_controller_invitation(users.vtm_editor, contract, OFFICER)
