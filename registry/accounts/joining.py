@@ -12,7 +12,6 @@ from registry.exceptions import DomainError
 from registry.extensions import db
 from registry.models import ConsentDecision, CustomerContract, Invitation, Objection, Organisation, Termination, User
 from registry.models.types import utcnow
-from registry.storage.locks import locked
 from registry.storage.transactions import one_transaction
 from registry.text import _
 
@@ -124,7 +123,9 @@ def join(user: User, signed: str) -> User:
         if user.role != "controller":
             raise _refused(user, _("a user of %(name)s", name=wanted.name))
         if user.organisation_id not in (None, wanted.id):
-            _merge(user, invitation, locked(Organisation, wanted.id))
+            # Locked for update: a colleague's account made in it meanwhile waits, and then finds it gone.
+            merged = db.session.get(Organisation, wanted.id, with_for_update=True, populate_existing=True)
+            _merge(user, invitation, merged)
         user.organisation_id = user.organisation_id or wanted.id
     _accepted(user, invitation)
     db.session.commit()
