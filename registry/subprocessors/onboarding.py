@@ -85,6 +85,14 @@ def _check_unique(name: str, slug: str) -> None:
 @one_transaction
 def create_processor(actor: User, values: dict) -> Processor:
     """A new processor with an empty registry, listed from today (Europe/Amsterdam); only a site admin onboards."""
+    processor = new_processor(actor, values)
+    db.session.commit()
+    return processor
+
+
+def new_processor(actor: User, values: dict) -> Processor:
+    """As create_processor, for the caller's transaction (registry.mail.invitations.onboard invites the first
+    editor in it); the caller commits."""
     if not actor.is_admin:
         raise DomainError(_("Only a site admin adds a processor."))
     name, legal_name, address = (" ".join((values.get(k) or "").split()) for k in ("name", "legal_name", "address"))
@@ -115,5 +123,4 @@ def create_processor(actor: User, values: dict) -> Processor:
         processor_id=processor.id,
         details={"changes": {"name": name, "legal_name": legal_name, "address": address, "kvk_number": kvk_number}},
     )
-    db.session.commit()
     return processor

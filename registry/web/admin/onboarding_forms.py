@@ -45,8 +45,18 @@ class ProcessorForm(PlainTextForm):
         ),
     )
 
+    first_editor = EmailField(
+        _l("E-mail address of its first editor (optional)"),
+        validators=[Optional(), Length(max=254)],
+        description=_l(
+            "Invited in the same step: a link that works once, for a week, to choose a password. You can also invite "
+            "editors later, on the processor's accounts page."
+        ),
+    )
+
     def values(self) -> dict:
-        return {name: (field.data or "").strip() for name, field in self._fields.items() if name != "csrf_token"}
+        skip = ("csrf_token", "first_editor")
+        return {name: (field.data or "").strip() for name, field in self._fields.items() if name not in skip}
 
 
 class AccountStateForm(PlainTextForm):
