@@ -12,7 +12,6 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016"
-# 0015 is written in parallel on another branch; the chain is joined on merge.
 down_revision = "0015"
 branch_labels = None
 depends_on = None
