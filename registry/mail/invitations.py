@@ -82,6 +82,28 @@ def invite_controller(actor: User, contract: CustomerContract, email: str) -> In
     return invitation
 
 
+def invite_officers(actor: User, officers: list[tuple[CustomerContract, str]]) -> tuple[list[Invitation], list]:
+    """Invite the privacy officers a contract import named, each in a transaction of its own, so that one refused
+    address does not hold back the others: the invitations made, and (address, reason) for each left out (a user
+    of that organisation already, a pending invitation, a bad address). An address named for several contracts
+    of one organisation is invited once."""
+    made, left_out, seen = [], [], set()
+    for contract, email in officers:
+        key = (contract.organisation_id, email.strip().lower())
+        if key in seen:
+            continue
+        seen.add(key)
+        account = invitations.account_of(key[1])
+        if account is not None and account.organisation_id == contract.organisation_id:
+            left_out.append((email, _("a user of %(organisation)s already", organisation=contract.organisation.name)))
+            continue
+        try:
+            made.append(invite_controller(actor, contract, email))
+        except DomainError as error:
+            left_out.append((email, error.message))
+    return made, left_out
+
+
 def queue_controller_invitation(actor: User, contract: CustomerContract, email: str) -> Invitation:
     """As invite_controller, in the caller's transaction (an import that stores all its rows or none); the caller
     commits, or rolls back on the DomainError or NotFound this raises."""

@@ -10,10 +10,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField
 from werkzeug.exceptions import RequestEntityTooLarge
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField
 
 from registry.exceptions import DomainError, NotFound
 from registry.imports import contracts
+from registry.mail import invitations
 from registry.models import Processor
 from registry.web.admin import bp
 from registry.web.admin.access import editor_of_processor
@@ -41,6 +42,7 @@ class ContractUploadForm(PlainTextForm):
 class ConfirmContractImportForm(PlainTextForm):
     carried = HiddenField()
     fingerprint = HiddenField()
+    invite = BooleanField(_l("Invite the privacy officers named in the file (each gets a mail with a link)"))
 
 
 @bp.get("/processors/<slug>/contracts/import/template.<kind>")
@@ -64,6 +66,7 @@ def _page(processor: Processor, form, preview=None, status: int = 200, notice=No
         confirm = ConfirmContractImportForm(formdata=None)
         confirm.carried.data = carry(KIND, processor, preview.filename, preview.data)
         confirm.fingerprint.data = preview.fingerprint
+        confirm.invite.data = any(planned.privacy_officer for planned in preview.rows)
     return render_template(
         "admin/contract_import.html",
         processor=processor,
@@ -137,4 +140,16 @@ def confirm_contract_import(processor: Processor):
         ),
         "success",
     )
+    if confirm.invite.data and done.officers:
+        _invite(done.officers)
     return redirect(url_for("admin.processor", slug=processor.slug))
+
+
+def _invite(officers) -> None:
+    """The invitations that follow a confirmed import, and what was left out and why."""
+    made, left_out = invitations.invite_officers(current_user, officers)
+    flash(_("Privacy officers invited: %(count)d.", count=len(made)), "success")
+    for email, reason in left_out[:20]:
+        flash(_("Not invited: %(email)s (%(reason)s).", email=email, reason=reason), "warning")
+    if len(left_out) > 20:
+        flash(_("And %(count)d more not invited.", count=len(left_out) - 20), "warning")
