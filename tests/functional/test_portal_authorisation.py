@@ -180,8 +180,12 @@ def routes(w):
         ("GET", f"/invitations/{w['invitation_token']}", None, [200, 200, 200, 400, 200, 400]),
         ("POST", f"/invitations/{w['invitation_token']}/ask", {}, [400, 400, 400, 200, 400, 200]),
         ("POST", "/invitations/not-a-link/ask", {}, [400] * 6),
-        ("POST", f"/admin/processors/vcare/users/{w['editor']}/enable", {}, [302, 403, 403, 403, 404, 302]),
-        ("POST", f"/admin/processors/vcare/users/{w['editor']}/disable", {}, [302, 403, 403, 403, 404, 302]),
+        ("GET", "/admin/processors/vcare/profile", None, [302, 403, 403, 200, 404, 200]),
+        ("POST", "/admin/processors/vcare/profile", {"name": ""}, [302, 403, 403, 400, 404, 400]),
+        ("GET", "/admin/processors/vtm/profile", None, [302, 403, 403, 404, 200, 200]),
+        # The editor's own account: a fellow editor or the site admin disables it, the editor itself does not.
+        ("POST", f"/admin/processors/vcare/users/{w['editor']}/enable", {}, [302, 403, 403, 404, 404, 302]),
+        ("POST", f"/admin/processors/vcare/users/{w['editor']}/disable", {}, [302, 403, 403, 404, 404, 302]),
         ("POST", "/account/password", {"current_password": "wrong"}, [302, 400, 400, 400, 400, 400]),
         # A controller organisation's colleagues: its own users only; revoking goes last.
         ("GET", "/portal/colleagues/", None, portal_all),

@@ -427,6 +427,7 @@ FUZZED = {
     "admin.contract_import": "test_random_contract_import.test_the_contract_upload",
     "admin.confirm_contract_import": "test_random_contract_import.test_the_contract_import_confirmation",
     "admin.new_processor": "test_random_onboarding.test_the_processor_form",
+    "admin.edit_profile": "test_random_onboarding.test_the_profile_form",
     "admin.disable_user": "test_random_onboarding.test_the_account_state_forms",
     "admin.enable_user": "test_random_onboarding.test_the_account_state_forms",
     "admin.invite": "test_random_invitations.test_the_invitation_form",

@@ -103,3 +103,35 @@ def test_the_account_state_forms(fuzz_day, app, client, users, login, monkeypatc
 
     run()
     tally.assert_real_share()
+
+
+def test_the_profile_form(fuzz_day, app, client, users, login, monkeypatch):
+    """A processor's editor keeps its profile; what is taken is stored as typed (spaces joined)."""
+    from registry.subprocessors import profile
+
+    login(users.vcare_editor)
+    spy = Spy(monkeypatch).on(profile, "update_profile")
+    tally = Tally("ProfileForm", backend(app))
+    fields = {name: field for name, field in processor_fields().items() if name not in ("slug", "first_editor")}
+
+    @EXAMPLES
+    @given(values=example(fields))
+    def run(values):
+        with isolated():
+            before, calls = count(AuditEntry), spy.calls
+            response = client.post("/admin/processors/vcare/profile", data=form_data(values))
+
+            def saved() -> bool:
+                db.session.expire_all()
+                vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
+                return (
+                    response.status_code == 302
+                    and vcare.name == " ".join(values["name"].raw.split())
+                    and vcare.address == " ".join(values["address"].raw.split())
+                    and count(AuditEntry)[0] in (before[0], before[0] + 1)
+                )
+
+            drive(response, values, tally, spy.calls > calls, count(AuditEntry) == before, saved)
+
+    run()
+    tally.assert_real_share()

@@ -13,5 +13,6 @@ from registry.web.admin import (  # noqa: E402, F401  (the routes, on bp)
     invitations,
     objections,
     onboarding,
+    profile,
     views,
 )

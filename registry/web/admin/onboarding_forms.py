@@ -8,7 +8,9 @@ from registry.subprocessors.onboarding import REGISTRATION_LENGTH
 from registry.web.forms import PlainTextForm
 
 
-class ProcessorForm(PlainTextForm):
+class ProfileForm(PlainTextForm):
+    """A processor's identity, as its editors keep it (its slug stays: its addresses are linked and subscribed)."""
+
     name = StringField(
         _l("Name"),
         validators=[DataRequired(message=_l("Give the processor's name.")), Length(max=200)],
@@ -36,6 +38,12 @@ class ProcessorForm(PlainTextForm):
         validators=[DataRequired(message=_l("Give the processor's address.")), Length(max=300)],
         description=_l("Street, postcode and place; the lines are joined with spaces."),
     )
+
+    def values(self) -> dict:
+        return {name: (field.data or "").strip() for name, field in self._fields.items() if name != "csrf_token"}
+
+
+class ProcessorForm(ProfileForm):
     slug = StringField(
         _l("Slug (in the addresses of its pages)"),
         validators=[Optional(), Length(max=64)],
