@@ -62,7 +62,17 @@ class Outcome:
     drafts: list[Announcement]
 
 
-def nothing_to_import() -> DomainError:
+def nothing_to_import(plan: Plan | None = None) -> DomainError:
+    """What a file that changes nothing is told; naming the open drafts that already say what it says."""
+    drafted = sorted({d.already for d in plan.drafts if d.already}) if plan is not None else []
+    if drafted:
+        return DomainError(
+            _(
+                "Nothing to import: the registry and its open draft announcements (%(numbers)s) already say what the "
+                "file says. Publish or change those drafts.",
+                numbers=", ".join(f"#{n}" for n in drafted),
+            )
+        )
     return DomainError(_("Nothing to import: the registry already matches the file."))
 
 
@@ -72,7 +82,7 @@ def apply_import(actor: User, processor: Processor, filename: str, data: bytes, 
     processor = locked(Processor, processor.id)  # one import (or publication) at a time per processor
     plan = plan_import(processor, filename, data)
     if not plan.problems and not plan.has_changes:
-        raise nothing_to_import()
+        raise nothing_to_import(plan)
     if plan.problems or plan.fingerprint != fingerprint:
         db.session.rollback()  # nothing was written; the lock goes
         return Outcome(plan, False, [])

@@ -156,3 +156,4 @@ class Listing:
     services: dict[str, str] = field(default_factory=dict)  # key → the name as first written
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
+    letters: dict[str, str] = field(default_factory=dict)  # column key → the file's column letter

@@ -50,7 +50,7 @@ def later(plan: Plan, by_name: dict[str, SubProcessor]) -> None:
                 Problem(
                     row,
                     "service",
-                    "",
+                    f"{listing.letters.get('service', '')}{row}",
                     _(
                         "Unknown service '%(name)s': the registry of %(processor)s has no such service. Add it on "
                         "the processor's page first, or use the name of one of its services.",

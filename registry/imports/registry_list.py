@@ -30,7 +30,7 @@ from registry.text import Text, _
 class _Reader:
     def __init__(self, table: Table, day: date, source: str, dpf: dict[str, bool | None]):
         self.table, self.day, self.source, self.dpf = table, day, source, dpf
-        self.listing = Listing(table.filename, rows=len(table.rows))
+        self.listing = Listing(table.filename, rows=len(table.rows), letters=dict(table.headers))
         self.seen: dict[tuple, int] = {}
 
     def problem(self, row: Row, column: str, message: Text, cell: Cell | None = None) -> None:
@@ -53,29 +53,32 @@ class _Reader:
             return None
         if cell.formula:
             self.problem(row, column, _("A formula; type the value itself."), cell)
+            self.flagged.add(column)
             return None
         value = " ".join(cell.value.split())
         longest = LONGEST.get(column, LONGEST_DEFAULT)
         if len(value) > longest:
             self.problem(row, column, _("Longer than %(count)d characters.", count=longest), cell)
+            self.flagged.add(column)
             return None
         return value
 
     def row(self, row: Row) -> None:
-        for cell in row.extra:
-            self.problem(row, "", _("A value outside the template's columns; remove it."), cell)
+        self.flagged: set[str] = set()  # the columns of this row already said to be wrong (a formula, too long)
         values = {c.key: self.text(row, c.key) for c in COLUMNS}
         name, parent, service = values["sub_processor"], values["onward_of"], values["service"]
-        if not name:
+        if not name and "sub_processor" not in self.flagged:
             self.problem(row, "sub_processor", _("The sub-processor's name is missing."))
-        if not values["purpose"]:
+        if not values["purpose"] and "purpose" not in self.flagged:
             self.problem(row, "purpose", _("The purpose is missing."))
-        if not parent and not service:
+        if not parent and not service and not {"service", "onward_of"} & self.flagged:
             self.problem(row, "service", _("The service is missing (or name the sub-processor it works for)."))
         if name and parent and key(name) == key(parent):
             self.problem(row, "onward_of", _("A sub-processor cannot be its own sub-processor."))
         place = self.place(row, values, name)
         dpa = self.dpa(row)
+        for cell in row.extra:
+            self.problem(row, "", _("A value outside the template's columns; remove it."), cell)
         if not (name and values["purpose"] and (parent or service) and place):
             return
         signature = (key(parent or service), bool(parent), key(name), place.country, key(place.place or ""), place.role)

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from registry.web.admin import announcements, invitations, objections, onboarding, views  # noqa: E402, F401  (the routes, on bp)
+from registry.web.admin import announcements, imports, invitations, objections, onboarding, views  # noqa: E402, F401  (the routes, on bp)
