@@ -39,14 +39,21 @@ ENGLISH = [
     "Onward sub-processor of",
     "Source",
 ]
+
+
+def row(cells: str) -> list[str]:
+    """A row written as its cells joined by semicolons."""
+    return cells.split(";")
+
+
 # The first list of "Zorg & Co": 5 rows, 2 services, 3 sub-processors (one engaged by another), 4 locations.
 FIRST = [
-    ["Telefonie", "Voorbeeld Cloud", "Voorbeeld Cloud B.V.", "Hosting", "Nederland", "Amsterdam", "verwerking", "", "ja", "", "Bijlage 2"],
-    ["Telefonie", "Voorbeeld Cloud", "Voorbeeld Cloud B.V.", "Hosting", "Duitsland", "Frankfurt", "back-up", "", "ja", "", "Bijlage 2"],
-    ["Agenda", "Voorbeeld Cloud", "", "Opslag", "NL", "Amsterdam", "verwerking", "", "", "", ""],
-    ["Agenda", "Mailer Inc", "Mailer Inc", "Verzending van herinneringen", "Verenigde Staten", "", "verwerking", "SCC", "nee", "", ""],
-    ["", "Backup Co", "", "Back-ups van Voorbeeld Cloud", "Ierland", "Dublin", "back-up", "", "", "Voorbeeld Cloud", ""],
-]  # fmt: skip
+    row("Telefonie;Voorbeeld Cloud;Voorbeeld Cloud B.V.;Hosting;Nederland;Amsterdam;verwerking;;ja;;Bijlage 2"),
+    row("Telefonie;Voorbeeld Cloud;Voorbeeld Cloud B.V.;Hosting;Duitsland;Frankfurt;back-up;;ja;;Bijlage 2"),
+    row("Agenda;Voorbeeld Cloud;;Opslag;NL;Amsterdam;verwerking;;;;"),
+    row("Agenda;Mailer Inc;Mailer Inc;Verzending van herinneringen;Verenigde Staten;;verwerking;SCC;nee;;"),
+    row(";Backup Co;;Back-ups van Voorbeeld Cloud;Ierland;Dublin;back-up;;;Voorbeeld Cloud;"),
+]
 
 
 def dutch_excel_csv(rows, headers=DUTCH) -> bytes:

@@ -26,7 +26,7 @@ from registry.models import (
 
 from ..clock import TODAY
 from ..html import parse, text
-from .imports import ENGLISH, FIRST, confirm_fields, dutch_excel_csv, new_processor, upload, xlsx
+from .imports import ENGLISH, FIRST, confirm_fields, dutch_excel_csv, new_processor, row, upload, xlsx
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -162,11 +162,14 @@ def _first_import(client, users, login):
 # The second list, as an XLSX with English headers: Mailer Inc leaves Agenda, New Mail comes in for it, and
 # Voorbeeld Cloud no longer keeps its back-up in Frankfurt. Three differences, so three drafts.
 SECOND = [
-    ["Telefonie", "Voorbeeld Cloud", "Voorbeeld Cloud B.V.", "Hosting", "NL", "Amsterdam", "processing", "", "yes", "", "Annex 2"],
-    ["Agenda", "Voorbeeld Cloud", "", "Opslag", "Netherlands", "Amsterdam", "processing", "", "", "", ""],
-    ["Agenda", "New Mail", "New Mail B.V.", "Reminders", "Nederland", "Utrecht", "", "", "yes", "", ""],
-    ["", "Backup Co", "", "Back-ups van Voorbeeld Cloud", "IE", "Dublin", "back-up", "", "", "Voorbeeld Cloud", ""],
-]  # fmt: skip
+    row("Telefonie;Voorbeeld Cloud;Voorbeeld Cloud B.V.;Hosting;NL;Amsterdam;processing;;yes;;Annex 2"),
+    row("Agenda;Voorbeeld Cloud;;Opslag;Netherlands;Amsterdam;processing;;;;"),
+    row("Agenda;New Mail;New Mail B.V.;Reminders;Nederland;Utrecht;;;yes;;"),
+    row(";Backup Co;;Back-ups van Voorbeeld Cloud;IE;Dublin;back-up;;;Voorbeeld Cloud;"),
+]
+
+
+AMSTERDAM = ("NL", "Amsterdam", "processing")
 
 
 def test_a_later_import_drafts_an_announcement_per_difference_and_changes_nothing_itself(client, users, login, zorgco):
