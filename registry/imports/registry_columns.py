@@ -21,7 +21,7 @@ COLUMNS = [
     Column("place", "Place", "Plaats"),
     Column("role", "Role", "Rol"),
     Column("transfer_basis", "Transfer basis", "Doorgiftegrondslag"),
-    Column("dpa", "DPA in place", "Verwerkersovereenkomst"),
+    Column("dpa", "DPA in place", "Verwerkersovereenkomst aanwezig"),
     Column("onward_of", "Onward sub-processor of", "Subverwerker van"),
     Column("source", "Source", "Bron"),
 ]

@@ -135,7 +135,7 @@ def _compare_entity(plan: Plan, entity, sp: SubProcessor, have: dict[int, Engage
                     stored=kept.purpose or "",
                 )
             )
-    for attr, label in (("legal_name", _("legal name")), ("dpa", _("DPA in place"))):
+    for attr, label in (("legal_name", _("legal name")), ("dpa", _("DPA with the sub-processor"))):
         given = getattr(entity, attr)
         stored = sp.legal_name if attr == "legal_name" else sp.dpa_in_place
         if given is not None and given != stored:

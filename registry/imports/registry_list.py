@@ -128,6 +128,8 @@ class _Reader:
         return Place(country, values["place"], role, basis or None)
 
     def country(self, row: Row, value: str | None) -> tuple[str | None, bool]:
+        if not value and "country" in self.flagged:
+            return None, False
         if not value:
             self.problem(row, "country", _("The country is missing (an ISO code such as NL, or its name)."))
             return None, False
@@ -148,6 +150,8 @@ class _Reader:
 
     def basis(self, row: Row, value: str | None, country: str | None, name: str | None) -> str | bool | None:
         """The transfer basis's code; False (with a problem) when it does not hold; None inside the EEA."""
+        if "transfer_basis" in self.flagged:
+            return False
         code = BASES.get(key(value)) if value else None
         if value and code is None:
             self.problem(

@@ -22,7 +22,7 @@ DUTCH = [
     "Plaats",
     "Rol",
     "Doorgiftegrondslag",
-    "Verwerkersovereenkomst",
+    "Verwerkersovereenkomst aanwezig",
     "Subverwerker van",
     "Bron",
 ]

@@ -43,7 +43,7 @@ def _editor(login, users, slug="zorgco"):
 
 
 def _problems(page: str) -> list[tuple[str, str, str, str]]:
-    tables = [t for t in parse(page).iter("table") if "Problems" in text(t.find("caption"))]
+    tables = [t for t in parse(page).iter("table") if text(t.find("caption")) in ("Problems, by row", "Problemen, per rij")]
     if not tables:
         return []
     return [tuple(text(td) for td in tr.iter("td")) for tr in tables[0].find("tbody").iter("tr")]
@@ -347,3 +347,107 @@ def test_the_templates_in_both_languages(client, users, login, zorgco):
     body = upload(client, "zorgco", dutch.get_data(), "subverwerkers.xlsx").get_data(as_text=True)
     assert _problems(body) == [] and "/import/confirm" in body
     assert client.get("/admin/processors/zorgco/import/template.csv?lang=fr").status_code == 400
+
+
+def test_an_xlsx_with_formula_cells_is_refused_cell_by_cell(client, users, login, zorgco):
+    _editor(login, users)
+    rows = [FIRST[0][:], FIRST[2][:]]
+    rows[0][3] = '=CONCATENATE("Hos", "ting")'
+    rows[1][4] = "=A1"
+    body = upload(client, "zorgco", xlsx(rows), "list.xlsx").get_data(as_text=True)
+    assert _problems(body) == [
+        ("2", "Purpose", "D2", "A formula; type the value itself."),
+        ("3", "Country", "E3", "A formula; type the value itself."),
+    ]
+    assert "/import/confirm" not in body
+
+
+def _preview(client, data=None):
+    body = upload(client, "zorgco", data or dutch_excel_csv(FIRST)).get_data(as_text=True)
+    return confirm_fields(body)
+
+
+def test_a_tampered_expired_or_foreign_confirmation_stores_nothing(client, users, login, zorgco):
+    from ..clock import on
+
+    new_processor(users.admin, "andere")
+    _editor(login, users)
+    fields = _preview(client)
+    tampered = {
+        **fields,
+        "carried": fields["carried"][:-3] + ("AAA" if not fields["carried"].endswith("AAA") else "BBB"),
+    }
+    response = client.post("/admin/processors/zorgco/import/confirm", data=tampered)
+    assert response.status_code == 400
+    assert "The preview cannot be confirmed. Upload the file again." in response.get_data(as_text=True)
+    with on(TODAY, 14):  # two hours later
+        response = client.post("/admin/processors/zorgco/import/confirm", data=fields)
+    assert response.status_code == 400
+    assert "The preview is more than an hour old. Upload the file again." in response.get_data(as_text=True)
+    # The same file previewed for zorgco, confirmed for another processor by an admin who may edit both.
+    client.post("/logout")
+    login(users.admin)
+    admin_fields = _preview(client)
+    response = client.post("/admin/processors/andere/import/confirm", data=admin_fields)
+    assert response.status_code == 400 and "The preview cannot be confirmed." in response.get_data(as_text=True)
+    # Nor another account's preview, for the same processor.
+    response = client.post("/admin/processors/zorgco/import/confirm", data=fields)
+    assert response.status_code == 400 and "The preview cannot be confirmed." in response.get_data(as_text=True)
+    assert _count(Engagement, processor_id=zorgco.id) == 0 and _count(AuditEntry, action="registry.import") == 0
+
+
+def test_an_editor_of_another_processor_gets_404_and_nothing_is_stored(client, users, login, zorgco):
+    _editor(login, users)
+    fields = _preview(client)
+    vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
+    before = _count(Engagement, processor_id=vcare.id), _count(Announcement, processor_id=vcare.id)
+    assert upload(client, "vcare", dutch_excel_csv(FIRST)).status_code == 404
+    assert client.post("/admin/processors/vcare/import/confirm", data=fields).status_code == 404
+    assert client.get("/admin/processors/vcare/import").status_code == 404
+    assert client.get("/admin/processors/vcare/import/template.csv").status_code == 404
+    assert client.get("/admin/processors/no-such-one/import").status_code == 404
+    assert (_count(Engagement, processor_id=vcare.id), _count(Announcement, processor_id=vcare.id)) == before
+    assert _count(AuditEntry, action="registry.import") == 0
+
+
+def test_a_registry_changed_since_the_preview_shows_the_new_preview_instead(client, users, login, zorgco):
+    from registry.subprocessors import editing
+
+    _editor(login, users)
+    fields = _preview(client)
+    editing.save_service(users.admin, db.session.get(Processor, zorgco.id), None, {"name": "Agenda"})
+    response = client.post("/admin/processors/zorgco/import/confirm", data=fields)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "The registry changed since the preview. Check this new preview, then confirm again." in body
+    assert "Services to add (1)" in body and _count(Engagement, processor_id=zorgco.id) == 0
+    again = client.post("/admin/processors/zorgco/import/confirm", data=confirm_fields(body))
+    assert again.status_code == 302
+    assert _registry(zorgco.id)[0] == ["Agenda", "Telefonie"] and _count(Service, processor_id=zorgco.id) == 2
+
+
+def test_a_second_press_of_the_same_confirmation_imports_nothing(client, users, login, zorgco):
+    _editor(login, users)
+    fields = _preview(client)
+    assert client.post("/admin/processors/zorgco/import/confirm", data=fields).status_code == 302
+    second = client.post("/admin/processors/zorgco/import/confirm", data=fields)
+    assert second.status_code == 400
+    assert "Nothing to import: the registry already matches the file." in second.get_data(as_text=True)
+    assert _count(AuditEntry, action="registry.import") == 1 and _count(Engagement, processor_id=zorgco.id) == 3
+
+
+def test_the_import_page_in_dutch(client, users, login, zorgco):
+    _editor(login, users)
+    client.post("/language", data={"language": "nl", "next": "/admin/processors/zorgco/import"})
+    rows = [FIRST[0][:]]
+    rows[0][4] = "Atlantis"
+    body = upload(client, "zorgco", dutch_excel_csv(rows)).get_data(as_text=True)
+    assert 'lang="nl"' in body
+    assert _problems(body) == [
+        (
+            "2",
+            "Land",
+            "E2",
+            "Onbekend land 'Atlantis': geef de ISO-code (zoals DE) of de naam in het Engels of Nederlands.",
+        )
+    ]
