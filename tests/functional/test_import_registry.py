@@ -43,7 +43,8 @@ def _editor(login, users, slug="zorgco"):
 
 
 def _problems(page: str) -> list[tuple[str, str, str, str]]:
-    tables = [t for t in parse(page).iter("table") if text(t.find("caption")) in ("Problems, by row", "Problemen, per rij")]
+    captions = ("Problems, by row", "Problemen, per rij")
+    tables = [t for t in parse(page).iter("table") if text(t.find("caption")) in captions]
     if not tables:
         return []
     return [tuple(text(td) for td in tr.iter("td")) for tr in tables[0].find("tbody").iter("tr")]
