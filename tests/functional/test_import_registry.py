@@ -452,3 +452,16 @@ def test_the_import_page_in_dutch(client, users, login, zorgco):
             "Onbekend land 'Atlantis': geef de ISO-code (zoals DE) of de naam in het Engels of Nederlands.",
         )
     ]
+
+
+def test_the_preview_pages_are_valid_html(client, users, login, zorgco):
+    from .test_html import strict
+
+    _editor(login, users)
+    strict(upload(client, "zorgco", dutch_excel_csv(FIRST)).get_data(as_text=True), "first preview")
+    bad = [FIRST[0][:]]
+    bad[0][4] = "Atlantis"
+    strict(upload(client, "zorgco", dutch_excel_csv(bad)).get_data(as_text=True), "preview with problems")
+    strict(upload(client, "zorgco", b"", "empty.csv").get_data(as_text=True), "refused file")
+    _first_import(client, users, login)
+    strict(upload(client, "zorgco", xlsx(SECOND), "list.xlsx").get_data(as_text=True), "later preview")

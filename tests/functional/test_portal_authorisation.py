@@ -126,6 +126,13 @@ def routes(w):
         ("GET", "/admin/processors/new", None, [302, 403, 403, 403, 403, 200]),
         ("POST", "/admin/processors/new", {"name": ""}, [302, 403, 403, 403, 403, 400]),
         ("GET", "/admin/processors/vcare/users/", None, admin_own),
+        # The import of a list (test_import_registry.py has the rest): nothing is stored without a valid file.
+        ("GET", "/admin/processors/vcare/import", None, admin_own),
+        ("GET", "/admin/processors/vcare/import/template.csv", None, admin_own),
+        ("GET", "/admin/processors/vcare/import/template.xlsx", None, admin_own),
+        ("GET", "/admin/processors/vtm/import", None, [302, 403, 403, 404, 200, 200]),
+        ("POST", "/admin/processors/vcare/import", {}, [302, 403, 403, 400, 404, 400]),
+        ("POST", "/admin/processors/vcare/import/confirm", {"carried": "x"}, [302, 403, 403, 400, 404, 400]),
         # Invitations (test_invitations.py has the rest): the link is open to everyone; revoking goes last.
         ("POST", "/admin/processors/vcare/users/invite", {"email": ""}, [302, 403, 403, 400, 404, 400]),
         ("GET", f"/invitations/{w['invitation_token']}", None, [200] * 6),
