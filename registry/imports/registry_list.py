@@ -25,6 +25,7 @@ from registry.imports.registry_columns import (
 from registry.imports.tables import Cell, Row, Table
 from registry.law import transfers
 from registry.text import Text, _
+from registry.text.plain import forbidden_character
 
 
 class _Reader:
@@ -55,7 +56,21 @@ class _Reader:
             self.problem(row, column, _("A formula; type the value itself."), cell)
             self.flagged.add(column)
             return None
-        value = " ".join(cell.value.split())
+        value = " ".join(cell.value.split())  # line breaks and tabs within a cell become spaces
+        found = forbidden_character(value)
+        if found is not None:
+            self.problem(
+                row,
+                column,
+                _(
+                    "An invisible character %(code)s at position %(position)d: only plain text can be kept.",
+                    code=found.code,
+                    position=found.position,
+                ),
+                cell,
+            )
+            self.flagged.add(column)
+            return None
         longest = LONGEST.get(column, LONGEST_DEFAULT)
         if len(value) > longest:
             self.problem(row, column, _("Longer than %(count)d characters.", count=longest), cell)
