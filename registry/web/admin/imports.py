@@ -8,7 +8,6 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from registry.exceptions import DomainError, NotFound
-from registry.extensions import csrf
 from registry.imports import registry_apply
 from registry.imports.registry_apply import first_day
 from registry.imports.registry_columns import COLUMNS, EXAMPLES
@@ -30,21 +29,41 @@ FILE_LIMIT = 4 * 1024 * 1024
 CONFIRM_LIMIT = FILE_LIMIT * 3 // 2 + 64 * 1024
 
 
-def _read_form(form_class, limit: int):
-    """The form, read under the import's own limit; a larger request gets a 413 that says what to do."""
+LIMITS = {"admin.preview_import": FILE_LIMIT, "admin.confirm_import": CONFIRM_LIMIT}
+
+
+def too_large() -> None:
+    abort(
+        413,
+        description=_(
+            "The file is larger than %(limit)s MB, the most an import takes. Split the list into smaller "
+            "files, or save it as CSV (smaller than a workbook), and upload each.",
+            limit=FILE_LIMIT // (1024 * 1024),
+        ),
+    )
+
+
+def import_limit() -> None:
+    """Before anything reads the body (the CSRF check does, first of all): an import takes a larger body than the
+    site's limit, and one larger still is refused with a page that says what to do."""
+    limit = LIMITS.get(request.endpoint or "")
+    if limit is None:
+        return
     request.max_content_length = max(limit, current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+    if (request.content_length or 0) > request.max_content_length:
+        too_large()
+
+
+@bp.record_once
+def _first_of_all(state) -> None:
+    state.app.before_request_funcs.setdefault(None, []).insert(0, import_limit)
+
+
+def _read_form(form_class):
     try:
-        request.files  # noqa: B018  (reads the body, and refuses it here if it is too large)
-    except RequestEntityTooLarge:
-        abort(
-            413,
-            description=_(
-                "The file is larger than %(limit)s MB, the most an import takes. Split the list into smaller "
-                "files, or save it as CSV (smaller than a workbook), and upload each.",
-                limit=FILE_LIMIT // (1024 * 1024),
-            ),
-        )
-    return form_class()
+        return form_class()
+    except RequestEntityTooLarge:  # a body without its length said beforehand, found too large while read
+        too_large()
 
 
 def _page(processor: Processor, form: ImportForm, status: int = 200, plan: Plan | None = None, **extra):
@@ -70,10 +89,9 @@ def import_list(processor: Processor):
 
 
 @bp.post("/processors/<slug>/import")
-@csrf.exempt  # the form checks its own token, after the import's limit (not the site's) is put on the body
 @editor_of_processor
 def preview_import(processor: Processor):
-    form = _read_form(ImportForm, FILE_LIMIT)
+    form = _read_form(ImportForm)
     if not form.validate_on_submit():
         return _page(processor, form, 400)
     try:
@@ -90,10 +108,9 @@ def preview_import(processor: Processor):
 
 
 @bp.post("/processors/<slug>/import/confirm")
-@csrf.exempt  # as preview_import: the form checks its own token
 @editor_of_processor
 def confirm_import(processor: Processor):
-    form = _read_form(ConfirmImportForm, CONFIRM_LIMIT)
+    form = _read_form(ConfirmImportForm)
     upload = ImportForm(formdata=None)
     if not form.validate_on_submit():
         abort(400)
