@@ -90,6 +90,8 @@ def later(plan: Plan, by_name: dict[str, SubProcessor]) -> None:
             _draft(plan, {"kind": "remove", "target_id": sp.id, "service_ids": gone}, _remove(sp), row)
         if sp is not None and have:
             _compare_entity(plan, entity, sp, have, rows)
+        elif sp is not None:
+            _same_places(plan, entity, sp)
     for sp_id, have in held.items():
         sp = db.session.get(SubProcessor, sp_id)
         if sp not in matched.values():
@@ -149,6 +151,21 @@ def _compare_entity(plan: Plan, entity, sp: SubProcessor, have: dict[int, Engage
             )
 
 
+def _same_places(plan: Plan, entity, sp: SubProcessor) -> None:
+    """A sub-processor that keeps its recorded locations when it is brought in (or down the chain, where no
+    announcement changes locations): a file that says otherwise is told so."""
+    places = {place_of(loc) for loc in sp.locations if not loc.cancelled and loc.valid_until is None}
+    if places != set(entity.places):
+        plan.notes.append(
+            _(
+                "Row %(row)d: the locations of %(name)s differ from the registry's; it keeps its recorded "
+                "locations, and the file's are not imported.",
+                row=entity.first_row,
+                name=sp.name,
+            )
+        )
+
+
 def _onward(plan: Plan, by_name: dict[str, SubProcessor], links: list[OnwardEngagement]) -> None:
     listing = plan.listing
     held = {(link.parent_id, link.sub_processor_id): link for link in links}
@@ -167,6 +184,8 @@ def _onward(plan: Plan, by_name: dict[str, SubProcessor], links: list[OnwardEnga
             )
             continue
         sp = match(plan, by_name, name_key)
+        if sp is not None:
+            _same_places(plan, listing.entities[name_key], sp)
         if sp is not None and (parent.id, sp.id) in held:
             found.add((parent.id, sp.id))
             continue

@@ -465,3 +465,15 @@ def test_the_preview_pages_are_valid_html(client, users, login, zorgco):
     strict(upload(client, "zorgco", b"", "empty.csv").get_data(as_text=True), "refused file")
     _first_import(client, users, login)
     strict(upload(client, "zorgco", xlsx(SECOND), "list.xlsx").get_data(as_text=True), "later preview")
+
+
+def test_the_locations_of_a_sub_processor_down_the_chain_are_not_changed_silently(client, users, login, zorgco):
+    _first_import(client, users, login)
+    moved = [row[:] for row in FIRST]
+    moved[4][4] = "Duitsland"  # Backup Co, engaged by Voorbeeld Cloud, now in Germany
+    body = upload(client, "zorgco", dutch_excel_csv(moved)).get_data(as_text=True)
+    assert (
+        "Row 6: the locations of Backup Co differ from the registry&#39;s; it keeps its recorded locations, and the "
+        "file&#39;s are not imported." in body
+    )
+    assert "Nothing to import" in body and "/import/confirm" not in body
