@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from registry.extensions import db
-from registry.models import Processor
+from registry.models import Processor, User
 from registry.subprocessors import onboarding
 
 from ..factories import make_user
+from ..html import parse, text
 
 DUTCH = [
     "Dienst",
@@ -112,8 +113,28 @@ def upload(client, slug: str, data: bytes, name: str = "subverwerkers.csv"):
 
 def confirm_fields(page: str) -> dict:
     """The hidden fields of the preview's confirm form."""
-    from ..html import parse
-
     form = [f for f in parse(page).iter("form") if f.get("action", "").endswith("/import/confirm")]
     assert form, "no confirm form on the preview"
     return {i.get("name"): i.get("value") for i in form[0].iter("input") if i.get("name")}
+
+
+def editor(login, users, slug="zorgco"):
+    login(db.session.scalar(select(User).filter_by(email=f"ed@{slug}.example.org")))
+
+
+def problems(page: str) -> list[tuple[str, str, str, str]]:
+    captions = ("Problems, by row", "Problemen, per rij")
+    tables = [t for t in parse(page).iter("table") if text(t.find("caption")) in captions]
+    if not tables:
+        return []
+    return [tuple(text(td) for td in tr.iter("td")) for tr in tables[0].find("tbody").iter("tr")]
+
+
+def count_rows(model, **where) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
+
+
+def preview_fields(client, data=None):
+    body = upload(client, "zorgco", data or dutch_excel_csv(FIRST)).get_data(as_text=True)
+    return confirm_fields(body)
