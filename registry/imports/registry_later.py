@@ -127,17 +127,21 @@ def _compare_entity(plan: Plan, entity, sp: SubProcessor, have: dict[int, Engage
     for service, link in rows:
         kept = have.get(service.id)
         if kept is not None and (kept.purpose or "") != link.purpose:
+            values = {"row": link.row, "name": sp.name, "service": service.name, "stored": kept.purpose}
             plan.notes.append(
                 _(
                     "Row %(row)d: the purpose of %(name)s for %(service)s differs from the registry's "
                     "('%(stored)s'). An announcement cannot change a purpose; it is not imported.",
-                    row=link.row,
-                    name=sp.name,
-                    service=service.name,
-                    stored=kept.purpose or "",
+                    **values,
+                )
+                if kept.purpose
+                else _(
+                    "Row %(row)d: the registry records no purpose of %(name)s for %(service)s. An announcement "
+                    "cannot add a purpose; it is not imported.",
+                    **values,
                 )
             )
-    for attr, label in (("legal_name", _("legal name")), ("dpa", _("DPA with the sub-processor"))):
+    for attr, label in (("legal_name", _("legal name")), ("dpa", _("'DPA in place' value"))):
         given = getattr(entity, attr)
         stored = sp.legal_name if attr == "legal_name" else sp.dpa_in_place
         if given is not None and given != stored:

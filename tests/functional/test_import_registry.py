@@ -25,7 +25,7 @@ from registry.models import (
 )
 
 from ..clock import TODAY
-from ..html import parse
+from ..html import parse, text
 from .imports import ENGLISH, FIRST, confirm_fields, dutch_excel_csv, new_processor, row, upload, xlsx
 from .imports import count_rows as _count
 from .imports import editor as _editor
@@ -309,3 +309,15 @@ def test_the_locations_of_a_sub_processor_down_the_chain_are_not_changed_silentl
         "file&#39;s are not imported." in body
     )
     assert "Nothing to import" in body and "/import/confirm" not in body
+
+
+def test_a_legal_name_or_dpa_that_differs_is_named_and_not_imported(client, users, login, zorgco):
+    _first_import(client, users, login)
+    changed = [row[:] for row in FIRST]
+    changed[3][2], changed[3][8] = "Mailer Incorporated", "ja"  # Mailer Inc's legal name and DPA
+    body = upload(client, "zorgco", dutch_excel_csv(changed)).get_data(as_text=True)
+    notes = [text(li) for li in parse(body).iter("li") if text(li).startswith("Row ")]
+    assert notes == [
+        "Row 5: the legal name of Mailer Inc differs from the registry's; it is not imported.",
+        "Row 5: the 'DPA in place' value of Mailer Inc differs from the registry's; it is not imported.",
+    ]
