@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from registry.announcements.drafting import require_editor
 from registry.announcements.reading import forget_feed_heads
@@ -46,7 +47,13 @@ def plan_import(processor: Processor, filename: str, data: bytes) -> Plan:
     table = read_table(filename, data, COLUMNS)
     day = today()
     source = import_source(filename, day)
-    entities = list(db.session.scalars(select(SubProcessor).where(SubProcessor.processor_id == processor.id)))
+    entities = list(
+        db.session.scalars(
+            select(SubProcessor)
+            .where(SubProcessor.processor_id == processor.id)
+            .options(selectinload(SubProcessor.locations))
+        )
+    )
     by_name = by_name_of(entities)
     listing = read_listing(table, day, source, {k: sp.dpf_certified for k, sp in by_name.items()})
     plan = Plan(processor, filename, source, day, is_first_import(processor), listing, list(listing.problems))
@@ -183,12 +190,21 @@ def _record_first(plan: Plan) -> list:
 
 
 def _entities(plan: Plan) -> dict[str, SubProcessor]:
-
+    """The file's sub-processors, those the registry lacks created, with the locations the registry lacks."""
     processor, listing, day = plan.processor, plan.listing, first_day(plan.processor, plan.day)
-    existing = list(db.session.scalars(select(SubProcessor).where(SubProcessor.processor_id == processor.id)))
+    existing = list(
+        db.session.scalars(
+            select(SubProcessor)
+            .where(SubProcessor.processor_id == processor.id)
+            .options(selectinload(SubProcessor.locations))
+        )
+    )
     by_name = by_name_of(existing)
     taken = {sp.key for sp in existing}
     direct = {name_key for _service, name_key in listing.engagements}
+    sources: dict[str, str] = {}  # each sub-processor's locations take the source of its first row
+    for (_over, name_key), link in sorted({**listing.engagements, **listing.onward}.items(), key=lambda i: i[1].row):
+        sources.setdefault(name_key, link.source)
     found, created = {}, set()
     for name_key, entity in listing.entities.items():
         sp = match(plan, by_name, name_key)
@@ -203,11 +219,16 @@ def _entities(plan: Plan) -> dict[str, SubProcessor]:
                 source=plan.source,
             )
             db.session.add(sp)
-            db.session.flush()
             created.add(name_key)
         found[name_key] = sp
-        held = {place_of(loc) for loc in sp.locations if not loc.cancelled and loc.valid_until is None}
-        rows = [lk for (_o, e), lk in {**listing.engagements, **listing.onward}.items() if e == name_key]
+    db.session.flush()  # one statement per table, not one per row
+    for name_key, entity in listing.entities.items():
+        sp = found[name_key]
+        held = (
+            set()
+            if name_key in created
+            else {place_of(loc) for loc in sp.locations if not loc.cancelled and loc.valid_until is None}
+        )
         for place in entity.places:
             if place not in held:
                 db.session.add(
@@ -217,7 +238,7 @@ def _entities(plan: Plan) -> dict[str, SubProcessor]:
                         place=place.place,
                         role=place.role,
                         transfer_basis=place.basis,
-                        source=rows[0].source if rows else plan.source,
+                        source=sources.get(name_key, plan.source),
                         valid_from=day,
                     )
                 )

@@ -59,7 +59,8 @@ def later(plan: Plan, by_name: dict[str, SubProcessor]) -> None:
                     ),
                 )
             )
-    if any(p.column == "service" for p in plan.problems):
+    if plan.problems:  # nothing can be confirmed: the drafts are worked out for a file without problems
+        plan.deferred = True
         return
     held: dict[int, dict[int, Engagement]] = {}
     for engagement in engagements:
@@ -92,9 +93,10 @@ def later(plan: Plan, by_name: dict[str, SubProcessor]) -> None:
             _compare_entity(plan, entity, sp, have, rows)
         elif sp is not None:
             _same_places(plan, entity, sp)
+    kept = {sp.id for sp in matched.values() if sp is not None}
     for sp_id, have in held.items():
         sp = db.session.get(SubProcessor, sp_id)
-        if sp not in matched.values():
+        if sp_id not in kept:
             _draft(plan, {"kind": "remove", "target_id": sp.id, "service_ids": list(have)}, _remove(sp), 0)
     _onward(plan, by_name, links)
     _against_open_drafts(plan)

@@ -43,6 +43,7 @@ class Plan:
     created: dict[str, list] = field(default_factory=dict)  # first import: what is recorded, per kind
     drafts: list[Draft] = field(default_factory=list)
     notes: list[Text] = field(default_factory=list)  # differences an announcement cannot carry: not imported
+    deferred: bool = False  # a later import with problems: its drafts are worked out once the file has none
 
     @property
     def new_drafts(self) -> list[Draft]:
