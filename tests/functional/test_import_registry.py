@@ -234,6 +234,7 @@ def test_an_unknown_service_is_a_problem_on_a_later_import(client, users, login,
             "processor's page first, or use the name of one of its services.",
         )
     ]
+    assert "The draft announcements are worked out once the file has no problems." in body
     assert "/import/confirm" not in body
 
 
