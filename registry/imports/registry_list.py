@@ -28,6 +28,13 @@ from registry.text import Text, _
 from registry.text.plain import forbidden_character
 
 
+def _full_names() -> dict[str, str]:
+    """The bases as data/transfers.yaml names them ('Standard contractual clauses (Decision (EU) 2021/914)')."""
+    names = {key(name): code for code, name in transfers.basis_names().items()}
+    names.update({key(name): code for code, name in transfers.former_bases().items()})
+    return names
+
+
 class _Reader:
     def __init__(self, table: Table, day: date, source: str, dpf: dict[str, bool | None]):
         self.table, self.day, self.source, self.dpf = table, day, source, dpf
@@ -167,7 +174,7 @@ class _Reader:
         """The transfer basis's code; False (with a problem) when it does not hold; None inside the EEA."""
         if "transfer_basis" in self.flagged:
             return False
-        code = BASES.get(key(value)) if value else None
+        code = (BASES.get(key(value)) or _full_names().get(key(value))) if value else None
         if value and code is None:
             self.problem(
                 row,

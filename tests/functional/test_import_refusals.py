@@ -172,3 +172,37 @@ def test_a_second_press_of_the_same_confirmation_imports_nothing(client, users, 
     assert second.status_code == 400
     assert "Nothing to import: the registry already matches the file." in second.get_data(as_text=True)
     assert _count(AuditEntry, action="registry.import") == 1 and _count(Engagement, processor_id=zorgco.id) == 3
+
+
+@pytest.mark.parametrize(
+    "basis,problem",
+    [
+        ("Standard contractual clauses (Decision (EU) 2021/914)", None),
+        ("modelcontractbepalingen", None),
+        ("BCR", None),
+        ("", "United States is outside the EEA: no transfer basis stated."),
+        (
+            "Safe Harbor",
+            "Safe Harbour (Decision 2000/520/EC) is not a valid basis: Invalidated by the Court of Justice of the EU "
+            "on 6 October 2015 (C-362/14).",
+        ),
+        (
+            "toestemming",
+            "United States is outside the EEA: the controller's consent is not a transfer tool of GDPR chapter V; "
+            "where the contract requires consent it is asked in addition to a tool.",
+        ),
+        (
+            "adequacy",
+            "United States is outside the EEA: Implementing Decision (EU) 2023/1795 (EU-US Data Privacy Framework) "
+            "covers only organisations certified under the EU-US Data Privacy Framework, and no certification is "
+            "recorded for this sub-processor.",
+        ),
+        ("Schrems", "Unknown transfer basis 'Schrems': adequacy, SCC, BCR or derogation (art. 49)."),
+    ],
+)
+def test_the_transfer_basis_of_a_location_outside_the_eea(client, users, login, zorgco, basis, problem):
+    _editor(login, users)
+    rows = [FIRST[3][:]]  # Mailer Inc in the United States
+    rows[0][7] = basis
+    found = _problems(upload(client, "zorgco", dutch_excel_csv(rows)).get_data(as_text=True))
+    assert found == ([] if problem is None else [("2", "Transfer basis", "H2", problem)])
