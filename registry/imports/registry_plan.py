@@ -16,7 +16,7 @@ from registry.extensions import db
 from registry.imports.registry_list import Listing, Place, Problem, key
 from registry.law import transfers
 from registry.models import Announcement, Engagement, Location, OnwardEngagement, Processor, Service, SubProcessor
-from registry.text import Joined, Text, _
+from registry.text import Joined, Text, _, english
 
 SHOWN_PROBLEMS = 200
 
@@ -64,7 +64,8 @@ class Plan:
     @property
     def fingerprint(self) -> str:
         """What the confirmation must find again: the same changes against the same registry."""
-        what = {k: [str(x) for x in v] for k, v in self.created.items()} if self.first else None
+        # In English whatever the reader's language: a preview read in Dutch is confirmed after a switch to English.
+        what = {k: [english(x) for x in v] for k, v in self.created.items()} if self.first else None
         drafts = [json.dumps(d.data, sort_keys=True, default=str) for d in self.new_drafts]
         return hashlib.sha256(json.dumps([self.first, what, drafts], default=str).encode()).hexdigest()
 

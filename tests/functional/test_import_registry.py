@@ -322,3 +322,12 @@ def test_a_legal_name_or_dpa_that_differs_is_named_and_not_imported(client, user
         "Row 5: the legal name of Mailer Inc differs from the registry's; it is not imported.",
         "Row 5: the 'DPA in place' value of Mailer Inc differs from the registry's; it is not imported.",
     ]
+
+
+def test_a_preview_read_in_dutch_is_confirmed_after_a_switch_to_english(client, users, login, zorgco):
+    _editor(login, users)
+    client.post("/language", data={"language": "nl", "next": "/"})
+    fields = _preview(client)
+    client.post("/language", data={"language": "en", "next": "/"})
+    assert client.post("/admin/processors/zorgco/import/confirm", data=fields).status_code == 302
+    assert _count(Engagement, processor_id=zorgco.id) == 3
