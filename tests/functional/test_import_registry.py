@@ -331,3 +331,30 @@ def test_a_preview_read_in_dutch_is_confirmed_after_a_switch_to_english(client, 
     client.post("/language", data={"language": "en", "next": "/"})
     assert client.post("/admin/processors/zorgco/import/confirm", data=fields).status_code == 302
     assert _count(Engagement, processor_id=zorgco.id) == 3
+
+
+def test_a_later_import_drafts_the_changes_down_the_chain(client, users, login, zorgco):
+    _first_import(client, users, login)
+    chain = [row[:] for row in FIRST[:4]]
+    chain.append(row(";Archive Ltd;;Archief van Voorbeeld Cloud;Ierland;Cork;back-up;;;Voorbeeld Cloud;"))
+    body = upload(client, "zorgco", dutch_excel_csv(chain)).get_data(as_text=True)
+    assert _problems(body) == []
+    assert client.post("/admin/processors/zorgco/import/confirm", data=confirm_fields(body)).status_code == 302
+    drafts = db.session.scalars(select(Announcement).filter_by(processor_id=zorgco.id).order_by(Announcement.number))
+    got = [
+        (
+            a.number,
+            a.kind,
+            a.parent.name,
+            a.target.name if a.target else None,
+            a.new_name,
+            sorted(s.name for s in a.services),
+            [(loc["country"], loc["place"], loc["role"]) for loc in a.locations],
+        )
+        for a in drafts
+    ]
+    # Voorbeeld Cloud serves Telefonie and Agenda: a change of its own sub-processors concerns both.
+    assert got == [
+        (1, "add", "Voorbeeld Cloud", None, "Archive Ltd", ["Agenda", "Telefonie"], [("IE", "Cork", "back-up")]),
+        (2, "remove", "Voorbeeld Cloud", "Backup Co", None, ["Agenda", "Telefonie"], []),
+    ]
