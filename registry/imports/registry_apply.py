@@ -131,6 +131,7 @@ def first_day(processor: Processor, day: date) -> date:
 
 
 def _record_first(plan: Plan) -> list:
+    """The file as the registry as first recorded, from `first_day`; version 1 is that list."""
     processor, listing = plan.processor, plan.listing
     day = first_day(processor, plan.day)
     ensure_initial_version(processor)
@@ -142,22 +143,7 @@ def _record_first(plan: Plan) -> list:
             .where(RegistryVersion.processor_id == processor.id, RegistryVersion.number == 1)
             .values(effective_date=day)
         )
-    services = {}
-    for service in processor.services:
-        services[key(service.key)] = services[key(service.name)] = service
-    taken = set(db.session.scalars(select(Service.key).where(Service.processor_id == processor.id)))
-    position = len(processor.services)
-    for name_key, name in listing.services.items():
-        if name_key not in services:
-            service = Service(
-                processor_id=processor.id, key=_unique_key(name, taken, "service"), name=name, position=position
-            )
-            service.source = plan.source
-            position += 1
-            db.session.add(service)
-            services[name_key] = service
-    db.session.flush()
-    entities = _entities(plan)
+    services, entities = _services(plan), _entities(plan)
     for (service_key, name_key), link in listing.engagements.items():
         db.session.add(
             Engagement(
@@ -187,6 +173,30 @@ def _record_first(plan: Plan) -> list:
     )
     db.session.flush()
     return []
+
+
+def _services(plan: Plan) -> dict[str, Service]:
+    """The file's services by key of their names: the processor's own, and those it lacks created."""
+    processor = plan.processor
+    services = {}
+    for service in processor.services:
+        services[key(service.key)] = services[key(service.name)] = service
+    taken = set(db.session.scalars(select(Service.key).where(Service.processor_id == processor.id)))
+    position = len(processor.services)
+    for name_key, name in plan.listing.services.items():
+        if name_key not in services:
+            service = Service(
+                processor_id=processor.id,
+                key=_unique_key(name, taken, "service"),
+                name=name,
+                position=position,
+                source=plan.source,
+            )
+            position += 1
+            db.session.add(service)
+            services[name_key] = service
+    db.session.flush()
+    return services
 
 
 def _entities(plan: Plan) -> dict[str, SubProcessor]:
@@ -222,7 +232,17 @@ def _entities(plan: Plan) -> dict[str, SubProcessor]:
             created.add(name_key)
         found[name_key] = sp
     db.session.flush()  # one statement per table, not one per row
-    for name_key, entity in listing.entities.items():
+    _locations(plan, found, created, sources, day)
+    for parent_key, name_key in listing.onward:
+        if name_key not in direct and name_key in created:
+            found[name_key].parent_id = found[parent_key].id  # known only as the parent's own sub-processor
+    db.session.flush()
+    return found
+
+
+def _locations(plan: Plan, found: dict, created: set, sources: dict, day: date) -> None:
+    """Each sub-processor's places in the file that the registry does not hold yet, as locations."""
+    for name_key, entity in plan.listing.entities.items():
         sp = found[name_key]
         held = (
             set()
@@ -242,11 +262,6 @@ def _entities(plan: Plan) -> dict[str, SubProcessor]:
                         valid_from=day,
                     )
                 )
-    for parent_key, name_key in listing.onward:
-        if name_key not in direct and name_key in created:
-            found[name_key].parent_id = found[parent_key].id  # known only as the parent's own sub-processor
-    db.session.flush()
-    return found
 
 
 def _save_drafts(actor: User, plan: Plan) -> list[Announcement]:

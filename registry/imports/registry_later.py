@@ -40,66 +40,75 @@ def _purpose(links) -> str:
 
 
 def later(plan: Plan, by_name: dict[str, SubProcessor]) -> None:
-    processor, listing = plan.processor, plan.listing
-    services = services_of(processor)
-    engagements, links = _standing(processor)
-    for name_key, name in listing.services.items():
-        if name_key not in services:
-            row = min(lk.row for (s, _e), lk in listing.engagements.items() if s == name_key)
-            plan.problems.append(
-                Problem(
-                    row,
-                    "service",
-                    f"{listing.letters.get('service', '')}{row}",
-                    _(
-                        "Unknown service '%(name)s': the registry of %(processor)s has no such service. Add it on "
-                        "the processor's page first, or use the name of one of its services.",
-                        name=name,
-                        processor=processor.name,
-                    ),
-                )
-            )
+    """The drafts (and notes) for a file without problems; an unknown service is a problem first."""
+    services = services_of(plan.processor)
+    engagements, links = _standing(plan.processor)
+    _unknown_services(plan, services)
     if plan.problems:  # nothing can be confirmed: the drafts are worked out for a file without problems
         plan.deferred = True
         return
+    _direct(plan, by_name, services, engagements)
+    _onward(plan, by_name, links)
+    _against_open_drafts(plan)
+
+
+def _unknown_services(plan: Plan, services: dict) -> None:
+    listing = plan.listing
+    for name_key, name in listing.services.items():
+        if name_key in services:
+            continue
+        row = min(lk.row for (s, _e), lk in listing.engagements.items() if s == name_key)
+        plan.problems.append(
+            Problem(
+                row,
+                "service",
+                f"{listing.letters.get('service', '')}{row}",
+                _(
+                    "Unknown service '%(name)s': the registry of %(processor)s has no such service. Add it on "
+                    "the processor's page first, or use the name of one of its services.",
+                    name=name,
+                    processor=plan.processor.name,
+                ),
+            )
+        )
+
+
+def _direct(plan: Plan, by_name: dict[str, SubProcessor], services: dict, engagements: list[Engagement]) -> None:
+    """The processor's own sub-processors: added, removed, moved, per sub-processor in the order of the file."""
+    listing = plan.listing
     held: dict[int, dict[int, Engagement]] = {}
     for engagement in engagements:
         held.setdefault(engagement.sub_processor_id, {})[engagement.service_id] = engagement
     wanted: dict[str, list] = {}
     for (service_key, name_key), link in listing.engagements.items():
         wanted.setdefault(name_key, []).append((services[service_key], link))
-    matched = {}
+    kept = set()
     for name_key, rows in wanted.items():
         entity, sp = listing.entities[name_key], match(plan, by_name, name_key)
-        matched[name_key] = sp
         have = held.get(sp.id, {}) if sp else {}
         added = [(service, link) for service, link in rows if service.id not in have]
-        row = entity.first_row
         if added:
             data = {
                 "kind": "add",
                 "service_ids": [s.id for s, _lk in added],
                 "purpose": _purpose(lk for _s, lk in added),
             }
-            if sp is not None:
-                data["entity_id"] = sp.id
-            else:
-                data.update(_new(entity))
-            _draft(plan, data, _("Add %(name)s", name=entity.name), row)
+            data.update({"entity_id": sp.id} if sp is not None else _new(entity))
+            _draft(plan, data, _("Add %(name)s", name=entity.name), entity.first_row)
+        if sp is None:
+            continue
+        kept.add(sp.id)
         gone = [sid for sid in have if sid not in {s.id for s, _lk in rows}]
         if gone:
-            _draft(plan, {"kind": "remove", "target_id": sp.id, "service_ids": gone}, _remove(sp), row)
-        if sp is not None and have:
+            _draft(plan, {"kind": "remove", "target_id": sp.id, "service_ids": gone}, _remove(sp), entity.first_row)
+        if have:
             _compare_entity(plan, entity, sp, have, rows)
-        elif sp is not None:
+        else:
             _same_places(plan, entity, sp)
-    kept = {sp.id for sp in matched.values() if sp is not None}
     for sp_id, have in held.items():
-        sp = db.session.get(SubProcessor, sp_id)
         if sp_id not in kept:
+            sp = db.session.get(SubProcessor, sp_id)
             _draft(plan, {"kind": "remove", "target_id": sp.id, "service_ids": list(have)}, _remove(sp), 0)
-    _onward(plan, by_name, links)
-    _against_open_drafts(plan)
 
 
 def _remove(sp: SubProcessor) -> Text:
