@@ -144,6 +144,13 @@ def routes(w):
         ("POST", "/admin/processors/vcare/contracts/import", {}, [302, 403, 403, 400, 404, 400]),
         ("POST", "/admin/processors/vcare/contracts/import/confirm", {}, [302, 403, 403, 400, 404, 400]),
         ("GET", "/admin/processors/vtm/contracts/import", None, [302, 403, 403, 404, 200, 200]),
+        # The import of a list (test_import_registry.py has the rest): nothing is stored without a valid file.
+        ("GET", "/admin/processors/vcare/import", None, admin_own),
+        ("GET", "/admin/processors/vcare/import/template.csv", None, admin_own),
+        ("GET", "/admin/processors/vcare/import/template.xlsx", None, admin_own),
+        ("GET", "/admin/processors/vtm/import", None, [302, 403, 403, 404, 200, 200]),
+        ("POST", "/admin/processors/vcare/import", {}, [302, 403, 403, 400, 404, 400]),
+        ("POST", "/admin/processors/vcare/import/confirm", {"carried": "x"}, [302, 403, 403, 400, 404, 400]),
         # Invitations (test_invitations.py has the rest): the link is open to everyone; revoking goes last.
         ("POST", "/admin/processors/vcare/users/invite", {"email": ""}, [302, 403, 403, 400, 404, 400]),
         ("POST", f"/admin/processors/vcare/contracts/{c}/invite", {"email": ""}, [302, 403, 403, 400, 404, 400]),

@@ -431,6 +431,8 @@ FUZZED = {
     "admin.disable_user": "test_random_onboarding.test_the_account_state_forms",
     "admin.enable_user": "test_random_onboarding.test_the_account_state_forms",
     "admin.invite": "test_random_invitations.test_the_invitation_form",
+    "admin.preview_import": "test_random_imports.test_the_import_upload_form",
+    "admin.confirm_import": "test_random_imports.test_the_import_confirmation",
     "admin.revoke_invitation": "test_random_invitations.test_the_revoke_form",
     "admin.resend_invitation": "test_random_invitations.test_the_resend_form",
     "admin.invite_controller": "test_random_invitations.test_the_controller_invitation_form",

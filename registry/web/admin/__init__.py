@@ -10,6 +10,7 @@ from registry.web.admin import (  # noqa: E402, F401  (the routes, on bp)
     announcements,
     contract_imports,
     contract_invitations,
+    imports,
     invitations,
     objections,
     onboarding,
