@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -66,6 +66,8 @@ def test_invite_mail_accept_once_and_logged_in(app, client, users, login, invite
     db.session.expire_all()
     made = db.session.scalar(select(User).filter_by(email=INVITEE))
     assert made.role == "editor" and made.processor.slug == "vcare" and made.check_password(NEW)
+    # Accepting is the account's first log-in (the clock stands at noon of TODAY, Europe/Amsterdam: 11:00 UTC).
+    assert made.last_login_at.replace(tzinfo=None) == datetime(2026, 12, 1, 11, 0)
     assert [entry.actor_id for entry in actions("invitation.accept")] == [made.id]
     again = client.get(url)
     assert again.status_code == 400 and "accepted already" in again.get_data(as_text=True)

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from registry.accounts import invitations, joining
+from registry.accounts import invitations, joining, users
 from registry.exceptions import DomainError
 from registry.extensions import limiter
 from registry.mail import invitations as invitation_mail
@@ -86,6 +86,7 @@ def _logged_in(user):
     """The invitee is logged in and lands on its side of the portal."""
     sessions.start(remember=False)
     login_user(user)
+    users.record_login(user)
     if user.role == "controller":
         flash(_("Welcome: you are a user of %(name)s and logged in.", name=user.organisation.name), "success")
         return redirect(url_for("portal.dashboard"))
