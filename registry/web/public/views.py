@@ -72,7 +72,7 @@ def _download_name(snapshot, extension: str) -> str:
 @bp.get("/processors/<slug>/registry.csv")
 def registry_csv(slug: str):
     day = parse_at(request.args.get("at"))
-    sep = request.args.get("sep", "comma")
+    sep = request.args.get("sep") or "comma"
     if sep not in SEPARATORS:
         abort(400, _("'sep' is 'comma' (the default) or 'semicolon'."))
     snapshot = registry_on(slug, day)
