@@ -83,7 +83,7 @@ def test_a_replacement_marks_both_and_a_removal_the_one_that_ends(editor):
     assert rows["CM"][0] == "CM from January 30, 2027: to end, replaced by MessageHub"
     assert rows["Micros"][0] == "Micros from January 30, 2027: to end"
     assert rows["MessageHub"][0] == "MessageHub from January 30, 2027: replaces CM"
-    assert rows["MessageHub"][2:5] == ["Netherlands (Amsterdam)", "no: not needed (EEA)", "SMS Service"]
+    assert rows["MessageHub"][2:5] == ["Netherlands (Amsterdam)", "no", "SMS Service"]
     # CM also serves Telefonie diensten: in that service's table it carries no mark.
     [telefonie_cm, sms_cm] = [r for r in rows_starting(page, "CM") if len(r) == 6]
     assert telefonie_cm[0].startswith("CM Bijlage A") and "to end" not in telefonie_cm[0]
