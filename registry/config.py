@@ -222,6 +222,9 @@ def from_environment(instance_path: Path) -> dict:
         # Requests for a password reset link: per client address, and per e-mail address typed from any client.
         "PASSWORD_RESET_RATE_LIMIT": os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10 per hour"),
         "PASSWORD_RESET_ACCOUNT_RATE_LIMIT": os.environ.get("PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "5 per hour"),
+        # Asking the inviter for a new invitation from a link that no longer works, per client address (and once
+        # per invitation per day, whatever the limit).
+        "INVITATION_REQUEST_RATE_LIMIT": os.environ.get("INVITATION_REQUEST_RATE_LIMIT", "10 per hour"),
         # A session ends after this long without a request; a remembered log-in (a session kept when the
         # browser closes) after REMEMBER_DAYS from the log-in, however active.
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "480")),

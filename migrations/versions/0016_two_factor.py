@@ -2,7 +2,7 @@
 log-in, and the recovery codes (hashed, each used once)
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-01 19:00:00
 
 """
@@ -12,8 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016"
-# 0015 is written in parallel on another branch; the chain is joined on merge.
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

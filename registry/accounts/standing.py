@@ -1,4 +1,5 @@
-"""Whether an account may log in: the site admin disables or re-enables a processor's editor, on record."""
+"""Whether an account may log in: the site admin or a fellow editor disables (removes) or re-enables a processor's
+editor, on record."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ def editors_of(processor: Processor) -> list[User]:
 
 @one_transaction
 def set_active(actor: User, processor: Processor, user_id: int, active: bool) -> User:
-    """Disable an editor of `processor` (every session of the account ends with it) or enable it again; only the
-    site admin does so. Asking for the state the account is in changes nothing and records nothing."""
-    if not actor.is_admin:
+    """Disable an editor of `processor` (every session of the account ends with it: the way a fellow editor is
+    removed) or enable it again; the site admin and the processor's other editors do so, nobody to their own
+    account. Asking for the state the account is in changes nothing and records nothing."""
+    if not actor.may_edit(processor):
         raise NotFound(_("No such account at %(name)s.", name=processor.name))
     user = locked(User, user_id)
     if user is None or user.processor_id != processor.id or user.id == actor.id:

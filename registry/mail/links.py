@@ -22,6 +22,8 @@ class Place(Enum):
     SUBSCRIPTION = ("the page to manage or end a subscription", ("token",))
     PASSWORD_RESET = ("the page to choose a new password after asking for a reset", ("signed",))
     INVITATION = ("the page where an invitee chooses a password and accepts an invitation", ("signed",))
+    PROCESSOR_USERS = ("a processor's accounts and invitations, for its editors", ("slug",))
+    COLLEAGUES = ("the users and invitations of the reader's own organisation, for its controller users", ())
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ MESSAGE_KINDS = {
     "subscription": _("subscription confirmation"),
     "password_reset": _("password reset link"),
     "invitation": _("invitation"),
+    "invitation_request": _("request for a new invitation"),
     "objection": _("objection"),
     "consent": _("consent decision"),
     "termination": _("notice of termination"),

@@ -56,6 +56,21 @@ def registration_number(raw: str) -> str:
     return value
 
 
+def identity(values: dict) -> dict:
+    """Name, legal name and address (spaces and line breaks joined; each required) and the registration number,
+    checked: what onboarding and the profile form both keep."""
+    checked = {k: " ".join((values.get(k) or "").split()) for k in ("name", "legal_name", "address")}
+    for field, message in [
+        ("name", _("Give the processor's name.")),
+        ("legal_name", _("Give the legal name as registered.")),
+        ("address", _("Give the processor's address.")),
+    ]:
+        if not checked[field]:
+            raise DomainError(message, field)
+    checked["kvk_number"] = registration_number(values.get("kvk_number") or "")
+    return checked
+
+
 def processor_slug(name: str, wanted: str) -> str:
     """The slug typed, or one made from the name; checked for its form and against the reserved words."""
     slug = wanted or slugify(name)
@@ -85,17 +100,18 @@ def _check_unique(name: str, slug: str) -> None:
 @one_transaction
 def create_processor(actor: User, values: dict) -> Processor:
     """A new processor with an empty registry, listed from today (Europe/Amsterdam); only a site admin onboards."""
+    processor = new_processor(actor, values)
+    db.session.commit()
+    return processor
+
+
+def new_processor(actor: User, values: dict) -> Processor:
+    """As create_processor, for the caller's transaction (registry.mail.invitations.onboard invites the first
+    editor in it); the caller commits."""
     if not actor.is_admin:
         raise DomainError(_("Only a site admin adds a processor."))
-    name, legal_name, address = (" ".join((values.get(k) or "").split()) for k in ("name", "legal_name", "address"))
-    for field, given, message in [
-        ("name", name, _("Give the processor's name.")),
-        ("legal_name", legal_name, _("Give the legal name as registered.")),
-        ("address", address, _("Give the processor's address.")),
-    ]:
-        if not given:
-            raise DomainError(message, field)
-    kvk_number = registration_number(values.get("kvk_number") or "")
+    checked = identity(values)
+    name, legal_name, address, kvk_number = (checked[k] for k in ("name", "legal_name", "address", "kvk_number"))
     slug = processor_slug(name, (values.get("slug") or "").strip())
     _check_unique(name, slug)
     processor = Processor(
@@ -115,5 +131,4 @@ def create_processor(actor: User, values: dict) -> Processor:
         processor_id=processor.id,
         details={"changes": {"name": name, "legal_name": legal_name, "address": address, "kvk_number": kvk_number}},
     )
-    db.session.commit()
     return processor

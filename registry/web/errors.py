@@ -3,14 +3,15 @@
 import logging
 from collections.abc import Callable
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, user_unauthorized
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.routing import RequestRedirect
 
 from registry.exceptions import NotFound
 from registry.extensions import db
@@ -108,6 +109,24 @@ def _end_transaction() -> None:
         errors_log.exception("rolling back before an error page failed")
 
 
+def page_above(path: str) -> str:
+    """The nearest address above `path` that shows a page: where a GET of a form's POST address is sent (a failed
+    form's page keeps its POST address, so reloading it from the address bar, or opening it again, lands here)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        for candidate in ("/".join(parts) + "/", "/".join(parts)):
+            try:
+                adapter.match(candidate or "/", method="GET")
+            except RequestRedirect:
+                continue
+            except HTTPException:
+                continue
+            return candidate or "/"
+    return "/"
+
+
 def _answer(code: int, respond: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
     """The error page, after a rollback; should it fail all the same (the database is down and the page asks it
     who is logged in), the status as plain text: an error page never raises a second error."""
@@ -131,6 +150,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        if isinstance(exc, MethodNotAllowed) and request.method in ("GET", "HEAD") and not _wants_json():
+            return redirect(request.script_root + page_above(request.path), 303)
         return _answer(exc.code or 500, lambda: _http_page(exc))
 
     @user_unauthorized.connect_via(app)

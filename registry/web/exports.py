@@ -190,18 +190,49 @@ def _csv_row(snapshot, service, engagement, sp: SubProcessor, parent: SubProcess
     ]
 
 
-def snapshot_as_csv(snapshot: RegistrySnapshot) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+def snapshot_rows(snapshot: RegistrySnapshot) -> list[list]:
+    """The rows of the CSV and the XLSX (without the header): one per service and sub-processor, down the chain."""
+    rows = []
     for entry in snapshot.services:
         for engagement in entry.engagements:
             sp = engagement.sub_processor
-            rows = [_csv_row(snapshot, entry.service, engagement, sp, None)]
+            rows.append(_csv_row(snapshot, entry.service, engagement, sp, None))
             rows += [
                 _csv_row(snapshot, entry.service, link, link.sub_processor, link.parent)
                 for link in snapshot.chain_below(sp)
             ]
-            for row in rows:
-                writer.writerow([csv_safe(cell) for cell in row])
+    return rows
+
+
+def snapshot_as_csv(snapshot: RegistrySnapshot, delimiter: str = ",") -> str:
+    """UTF-8 text that starts with the BOM, so that Excel reads it as UTF-8; ';' for Excel in Dutch."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in snapshot_rows(snapshot):
+        writer.writerow([csv_safe(cell) for cell in row])
+    return "\ufeff" + out.getvalue()
+
+
+def snapshot_as_xlsx(snapshot: RegistrySnapshot) -> bytes:
+    """The CSV's columns and rows as a workbook; every cell is text, so none runs as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{snapshot.processor.slug[:20]} {snapshot.day.isoformat()}"
+    sheet.append(CSV_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for values in snapshot_rows(snapshot):
+        sheet.append(["" if value is None else str(value) for value in values])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.data_type = "s"  # text, even where it starts with "=": openpyxl would write that as a formula
+    for index, name in enumerate(CSV_COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(12, len(name) + 2)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
     return out.getvalue()

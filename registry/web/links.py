@@ -23,6 +23,8 @@ MAIL_ROUTES = {
     Place.SUBSCRIPTION: "subscriptions.manage",
     Place.PASSWORD_RESET: "auth.reset_password",
     Place.INVITATION: "auth.invitation",
+    Place.PROCESSOR_USERS: "admin.users",
+    Place.COLLEAGUES: "portal.colleagues",
 }
 
 

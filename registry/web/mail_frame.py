@@ -154,6 +154,15 @@ def frame(kind: str, facts: Mapping[str, Any]) -> Frame:
             ),
             stop=_("If you did not ask for it, ignore this message: nothing changes."),
         )
+    if kind == "invitation_request":
+        return _account(
+            why=_(
+                "You receive this because you invited %(email)s to %(name)s, who asks for a new invitation.",
+                email=facts["email"],
+                name=facts["where"],
+            ),
+            stop=_("If you do not want to invite them again, ignore this message."),
+        )
     # An invitation, and any account mail still to come: from the registry, to the address it was asked for.
     inviter = facts.get("inviter")
     return _account(

@@ -11,6 +11,7 @@ only service is "IT & Telecom diensten" (it-telecom).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -246,3 +247,48 @@ def test_the_import_pages_are_valid_html(client, users, login):
     assert "Start date: 2024-01-01 → 2024-01-02" in html
     assert "Language: en → nl" in html
     assert "Services: Telefonie diensten, Systeem logging," in html and "Back-Up → Operator</li>" in html
+
+
+def test_the_privacy_officers_named_in_the_file_are_invited_once_each(client, users, login):
+    """Three rows name fg@tz.example for two contracts of one new organisation and a third address for another:
+    two invitations (fg@tz.example once, for Tandarts Zuid; dpo@noord.example for Tandarts Noord); the address of
+    the demo controller user, a user of Huisartsenpraktijk X already, is left out with the reason."""
+    from registry.models import Invitation, OutboxMessage
+
+    data = dutch_excel(
+        HEADER_NL + ";E-mail privacyfunctionaris",
+        "Tandarts Zuid;TZ-1;31-1-2024;telefonie;privacy@tz.example;Nederlands;fg@tz.example",
+        "Tandarts Zuid;TZ-2;01-02-2024;Back-Up;privacy@tz.example;Nederlands;FG@tz.example",
+        "Tandarts Noord;TN-1;01-03-2024;operator;privacy@tn.example;Engels;dpo@noord.example",
+        "Huisartsenpraktijk X;X-9;2025-06-30;operator;privacy@huisartsenpraktijk-x.example;en;"
+        + users.controller_a.email,
+    )
+    login(users.vcare_editor)
+    html = upload(client, data).get_data(as_text=True)
+    [tick] = re.findall(r'<input[^>]*name="invite"[^>]*>', html)
+    assert "checked" in tick  # ticked when the file names privacy officers
+    response = confirm(client, html, invite="y")
+    assert response.status_code == 302
+    invited = db.session.scalars(select(Invitation).order_by(Invitation.email)).all()
+    assert [(i.email, i.organisation.name, i.role) for i in invited] == [
+        ("dpo@noord.example", "Tandarts Noord", "controller"),
+        ("fg@tz.example", "Tandarts Zuid", "controller"),
+    ]
+    mails = db.session.scalars(select(OutboxMessage).filter_by(kind="invitation").order_by(OutboxMessage.recipient))
+    assert [m.recipient for m in mails] == ["dpo@noord.example", "fg@tz.example"]
+    page = client.get("/admin/processors/vcare/").get_data(as_text=True)
+    assert "Privacy officers invited: 2." in page
+    assert f"Not invited: {users.controller_a.email} (a user of Huisartsenpraktijk X already)." in page
+
+
+def test_without_the_tick_nobody_is_invited(client, users, login):
+    from registry.models import Invitation
+
+    data = dutch_excel(
+        HEADER_NL + ";E-mail privacyfunctionaris",
+        "Tandarts Zuid;TZ-1;31-1-2024;telefonie;privacy@tz.example;Nederlands;fg@tz.example",
+    )
+    login(users.vcare_editor)
+    html = upload(client, data).get_data(as_text=True)
+    assert confirm(client, html).status_code == 302
+    assert count(Invitation) == 0 and contract("TZ-1") is not None

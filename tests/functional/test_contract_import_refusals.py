@@ -106,7 +106,7 @@ def test_a_twenty_megabyte_file_gets_413_with_a_clear_message(client, users, log
     login(users.vcare_editor)
     response = upload(client, b"x" * (20 * 1024 * 1024))
     assert response.status_code == 413
-    assert "The file is larger than 1 MB. Split it into smaller files." in response.get_data(as_text=True)
+    assert "The file is larger than 4 MB, the most an import takes." in response.get_data(as_text=True)
 
 
 def test_a_failure_stores_nothing_at_all(client, users, login, monkeypatch):

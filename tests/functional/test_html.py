@@ -89,6 +89,7 @@ def test_admin_pages_are_valid_html(client, users, login):
         "/admin/processors/vcare/objections/",
         f"/admin/processors/vcare/objections/{made.id}/",
         "/admin/processors/vcare/audit",
+        "/admin/processors/vcare/import",
     ]:
         check(client, url)
     check(client, "/admin/processors/vcare/announcements/new", 400, "post", {"kind": "add"})

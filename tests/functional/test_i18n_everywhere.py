@@ -37,6 +37,7 @@ def test_the_processors_admin_pages_read_in_dutch(client, users, login):
         ],
         "/admin/processors/vcare/contracts/new": ["Taal van de aankondigingen", "Kenmerk van de overeenkomst"],
         "/admin/processors/vcare/objections/": ["Bezwaren en toestemmingsbesluiten"],
+        "/admin/processors/vcare/import": ["De lijst van subverwerkers importeren", "Excel, Nederlandse kolomkoppen"],
     }
     for url, texts in pages.items():
         page = client.get(url, headers=DUTCH).get_data(as_text=True)

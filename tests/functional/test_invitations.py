@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -66,6 +66,8 @@ def test_invite_mail_accept_once_and_logged_in(app, client, users, login, invite
     db.session.expire_all()
     made = db.session.scalar(select(User).filter_by(email=INVITEE))
     assert made.role == "editor" and made.processor.slug == "vcare" and made.check_password(NEW)
+    # Accepting is the account's first log-in (the clock stands at noon of TODAY, Europe/Amsterdam: 11:00 UTC).
+    assert made.last_login_at.replace(tzinfo=None) == datetime(2026, 12, 1, 11, 0)
     assert [entry.actor_id for entry in actions("invitation.accept")] == [made.id]
     again = client.get(url)
     assert again.status_code == 400 and "accepted already" in again.get_data(as_text=True)
@@ -121,11 +123,13 @@ def test_malformed_links_are_a_clear_400(client, users, login):
         assert page.status_code == 400 and "not valid" in page.get_data(as_text=True)
 
 
-def test_an_address_with_an_account_is_refused(client, users, login):
+def test_an_address_with_an_account_is_invited_to_log_in_with_it(client, users, login):
+    """Not refused since the invitation of existing accounts (test_invitation_join.py has the rest)."""
     login(users.admin)
     response = invite(client, users.vtm_editor.email.upper())
-    assert response.status_code == 400 and "exists already" in response.get_data(as_text=True)
-    assert mails(users.vtm_editor.email) == [] and actions("invitation.create") == []
+    assert response.status_code == 302 and len(actions("invitation.create")) == 1
+    [mail] = mails(users.vtm_editor.email)
+    assert "log in with your existing account to accept" in mail.body.text
 
 
 def test_only_the_processors_editors_and_the_admin_invite_and_revoke(client, users, login):
@@ -163,6 +167,6 @@ def test_an_account_made_after_the_invitation_is_refused_on_accepting(client, us
     client.post("/logout")
     accounts.create_user(INVITEE, "editor", "vtm", NEW)
     answer = accept(client, link(), "another Strong 77 walrus")
-    assert answer.status_code == 400 and "exists already" in answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "log in with your existing account" in answer.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(Invitation)).accepted_at is None and actions("invitation.accept") == []

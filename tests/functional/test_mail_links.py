@@ -18,6 +18,8 @@ EXPECTED = {
     Place.SUBSCRIPTION: ({"token": "tok"}, "/subscriptions/tok/"),
     Place.PASSWORD_RESET: ({"signed": "abc.def"}, "/password/reset/abc.def"),
     Place.INVITATION: ({"signed": "abc.def"}, "/invitations/abc.def"),
+    Place.PROCESSOR_USERS: ({"slug": "vcare"}, "/admin/processors/vcare/users/"),
+    Place.COLLEAGUES: ({}, "/portal/colleagues/"),
 }
 
 

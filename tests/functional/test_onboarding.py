@@ -4,6 +4,7 @@
 import pytest
 from sqlalchemy import select
 
+from registry.accounts import users as accounts
 from registry.extensions import db
 from registry.models import AuditEntry, Processor, RegistryVersion, User
 
@@ -40,7 +41,7 @@ def _as(client, users, login, actor):
         ("anonymous", 302, 302, 302, 302),
         ("controller_a", 403, 403, 403, 403),
         ("vtm_editor", 403, 403, 404, 404),
-        ("vcare_editor", 403, 403, 200, 403),
+        ("vcare_editor", 403, 403, 200, 404),  # its own account: an editor removes others, not itself
         ("admin", 200, 400, 200, 302),
     ],
 )
@@ -156,7 +157,7 @@ def test_the_admin_disables_an_editor_whose_sessions_end_and_enables_it_again(ap
     assert elsewhere.get("/admin/processors/vcare/").status_code == 200
     login(users.admin)
     page = client.get("/admin/processors/vcare/users/").get_data(as_text=True)
-    assert [editor.email, "active", f"Disable {editor.email}"] in table_rows(page, "Editors of")
+    assert [editor.email, "active", f"Disable (remove) {editor.email}"] in table_rows(page, "Editors of")
 
     assert client.post(f"/admin/processors/vcare/users/{editor.id}/disable").status_code == 302
     assert not _stored(editor.id).active
@@ -179,14 +180,26 @@ def test_the_admin_disables_an_editor_whose_sessions_end_and_enables_it_again(ap
     assert db.session.scalars(select(AuditEntry.action).filter_by(action="user.enable")).all() == ["user.enable"]
 
 
-def test_an_account_is_disabled_only_at_its_own_processor(client, users, login):
+def test_an_editor_removes_a_fellow_editor_but_not_itself(client, users, login):
+    fellow = accounts.create_user("tweede@vcare.example.org", "editor", "vcare", PASSWORD, actor="test")
     login(users.vcare_editor)
     page = client.get("/admin/processors/vcare/users/").get_data(as_text=True)
-    # The editor sees its colleagues' state; only the site admin gets the buttons.
     rows = table_rows(page, "Editors of")
-    assert [users.vcare_editor.email, "active"] in rows and all(len(row) == 2 for row in rows)
-    assert "/disable" not in page
-    assert client.post(f"/admin/processors/vcare/users/{users.vcare_editor.id}/disable").status_code == 403
+    assert [users.vcare_editor.email, "active", ""] in rows  # no button on its own row
+    assert [fellow.email, "active", f"Disable (remove) {fellow.email}"] in rows
+    assert client.post(f"/admin/processors/vcare/users/{users.vcare_editor.id}/disable").status_code == 404
+    assert client.post(f"/admin/processors/vcare/users/{fellow.id}/disable").status_code == 302
+    assert not _stored(fellow.id).active and _stored(users.vcare_editor.id).active
+    entry = db.session.scalar(select(AuditEntry).filter_by(action="user.disable"))
+    assert entry.actor_id == users.vcare_editor.id and fellow.email in entry.summary
+    assert client.post(f"/admin/processors/vcare/users/{fellow.id}/enable").status_code == 302
+    assert _stored(fellow.id).active
+
+
+def test_an_account_is_disabled_only_at_its_own_processor(client, users, login):
+    login(users.vtm_editor)
+    assert client.post(f"/admin/processors/vcare/users/{users.vcare_editor.id}/disable").status_code == 404
+    assert client.post(f"/admin/processors/vtm/users/{users.vcare_editor.id}/disable").status_code == 404
     client.post("/logout")
     login(users.admin)
     for url in [
@@ -207,6 +220,6 @@ def test_onboarding_reads_in_dutch(client, users, login):
     page = client.post("/admin/processors/new", data={**NEW, "kvk_number": "1234"}, headers=dutch)
     assert "Een KvK-nummer heeft 8 cijfers (dit heeft er 4)" in field_errors(page.get_data(as_text=True))["kvk_number"]
     page = client.get("/admin/processors/vcare/users/", headers=dutch).get_data(as_text=True)
-    assert [users.vcare_editor.email, "actief", f"Uitschakelen {users.vcare_editor.email}"] in table_rows(
+    assert [users.vcare_editor.email, "actief", f"Uitschakelen (verwijderen) {users.vcare_editor.email}"] in table_rows(
         page, "Redacteuren van"
     )

@@ -11,7 +11,7 @@ from registry.extensions import db
 from registry.models import Announcement, OnwardEngagement
 from registry.subprocessors.checks import check_processor
 
-from ..html import field_errors
+from ..html import field_errors, rows_starting
 from .announce import draft, form, publish, sp_id
 
 # Bijlage A names Microsoft for these services of Vcare (seed 000).
@@ -70,7 +70,11 @@ def test_an_onward_add_shows_from_its_effective_date_and_not_before(editor):
     assert csv_rows(editor, "2027-01-14") == []
     assert ("operator", "PCI", "Microsoft", "2027-01-15") in csv_rows(editor, "2027-01-15")
     assert {row[0] for row in csv_rows(editor, "2027-01-15")} == set(MICROSOFT_SERVICES)
-    assert "↳ PCI" not in editor.get("/processors/vcare/?at=2027-01-14").get_data(as_text=True)
+    before = editor.get("/processors/vcare/?at=2027-01-14").get_data(as_text=True)
+    # The day before, PCI is only announced: each row that names it says so and links the announcement.
+    announced = rows_starting(before, "↳ PCI")
+    assert announced and all(row[0].endswith("from January 15, 2027: to be added") for row in announced)
+    assert f'href="/processors/vcare/changes/{item.id}/">from January 15, 2027: to be added' in before
     page = editor.get("/processors/vcare/?at=2027-01-15").get_data(as_text=True)
     assert "↳ PCI" in page and "sub-processor of Microsoft" in page
     public = editor.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)

@@ -8,7 +8,7 @@ import pytest
 from registry.accounts.invitations import invitation_token
 from registry.announcements.drafting import save_draft
 from registry.cases import consents, objections
-from registry.mail.invitations import invite
+from registry.mail.invitations import invite, invite_colleague
 from registry.subprocessors.snapshot import today
 
 from .portal import GROUNDS, US, announce, contract, objection_form, processor, service
@@ -43,8 +43,10 @@ def world(users):
         },
     )
     invited = invite(users.vcare_editor, processor("vcare"), "nieuw@vcare.example.org", "en")
+    colleague = invite_colleague(users.controller_a, "collega@praktijk-x.example.org", "en")
     return dict(
         invitation=invited.id,
+        colleague=colleague.id,
         invitation_token=invitation_token(invited),
         o=made.id,
         d=decision.id,
@@ -142,12 +144,33 @@ def routes(w):
         ("POST", "/admin/processors/vcare/contracts/import", {}, [302, 403, 403, 400, 404, 400]),
         ("POST", "/admin/processors/vcare/contracts/import/confirm", {}, [302, 403, 403, 400, 404, 400]),
         ("GET", "/admin/processors/vtm/contracts/import", None, [302, 403, 403, 404, 200, 200]),
+        # The import of a list (test_import_registry.py has the rest): nothing is stored without a valid file.
+        ("GET", "/admin/processors/vcare/import", None, admin_own),
+        ("GET", "/admin/processors/vcare/import/template.csv", None, admin_own),
+        ("GET", "/admin/processors/vcare/import/template.xlsx", None, admin_own),
+        ("GET", "/admin/processors/vtm/import", None, [302, 403, 403, 404, 200, 200]),
+        ("POST", "/admin/processors/vcare/import", {}, [302, 403, 403, 400, 404, 400]),
+        ("POST", "/admin/processors/vcare/import/confirm", {"carried": "x"}, [302, 403, 403, 400, 404, 400]),
         # Invitations (test_invitations.py has the rest): the link is open to everyone; revoking goes last.
         ("POST", "/admin/processors/vcare/users/invite", {"email": ""}, [302, 403, 403, 400, 404, 400]),
+        ("POST", f"/admin/processors/vcare/contracts/{c}/invite", {"email": ""}, [302, 403, 403, 400, 404, 400]),
+        ("POST", f"/admin/processors/vtm/contracts/{c}/invite", {"email": ""}, [302, 403, 403, 404, 404, 404]),
         ("GET", f"/invitations/{w['invitation_token']}", None, [200] * 6),
         ("POST", f"/invitations/{w['invitation_token']}", {"new_password": "x"}, [400] * 6),
         ("GET", "/invitations/not-a-link", None, [400] * 6),
         ("POST", "/invitations/not-a-link", {"new_password": "x"}, [400] * 6),
+        (
+            "POST",
+            f"/admin/processors/vtm/users/invitations/{w['invitation']}/resend",
+            {},
+            [302, 403, 403, 404, 404, 404],
+        ),
+        (
+            "POST",
+            f"/admin/processors/vcare/users/invitations/{w['invitation']}/resend",
+            {},
+            [302, 403, 403, 302, 404, 302],
+        ),
         (
             "POST",
             f"/admin/processors/vtm/users/invitations/{w['invitation']}/revoke",
@@ -160,11 +183,22 @@ def routes(w):
             {},
             [302, 403, 403, 302, 404, 302],
         ),
-        # ...and the link stops working for whoever could revoke it.
+        # ...and the link stops working for whoever could revoke it; its page then asks the inviter for a new one.
         ("GET", f"/invitations/{w['invitation_token']}", None, [200, 200, 200, 400, 200, 400]),
-        ("POST", f"/admin/processors/vcare/users/{w['editor']}/enable", {}, [302, 403, 403, 403, 404, 302]),
-        ("POST", f"/admin/processors/vcare/users/{w['editor']}/disable", {}, [302, 403, 403, 403, 404, 302]),
+        ("POST", f"/invitations/{w['invitation_token']}/ask", {}, [400, 400, 400, 200, 400, 200]),
+        ("POST", "/invitations/not-a-link/ask", {}, [400] * 6),
+        ("GET", "/admin/processors/vcare/profile", None, [302, 403, 403, 200, 404, 200]),
+        ("POST", "/admin/processors/vcare/profile", {"name": ""}, [302, 403, 403, 400, 404, 400]),
+        ("GET", "/admin/processors/vtm/profile", None, [302, 403, 403, 404, 200, 200]),
+        # The editor's own account: a fellow editor or the site admin disables it, the editor itself does not.
+        ("POST", f"/admin/processors/vcare/users/{w['editor']}/enable", {}, [302, 403, 403, 404, 404, 302]),
+        ("POST", f"/admin/processors/vcare/users/{w['editor']}/disable", {}, [302, 403, 403, 404, 404, 302]),
         ("POST", "/account/password", {"current_password": "wrong"}, [302, 400, 400, 400, 400, 400]),
+        # A controller organisation's colleagues: its own users only; revoking goes last.
+        ("GET", "/portal/colleagues/", None, portal_all),
+        ("POST", "/portal/colleagues/invite", {"email": ""}, [302, 400, 400, 403, 403, 403]),
+        ("POST", f"/portal/colleagues/invitations/{w['colleague']}/resend", {}, [302, 302, 404, 403, 403, 403]),
+        ("POST", f"/portal/colleagues/invitations/{w['colleague']}/revoke", {}, [302, 302, 404, 403, 403, 403]),
         # A forgotten password: open to everyone, and the same answer for everyone.
         ("GET", "/password/forgot", None, [200] * 6),
         ("POST", "/password/forgot", {"email": ""}, [400] * 6),

@@ -168,8 +168,12 @@ def test_the_contract_import_confirmation(fuzz_day, app, client, users, login, m
     valid_file = contract_file(_names()).filter(lambda file: file[2].verdict == OK)
 
     @EXAMPLES
-    @given(file=valid_file, tamper=st.sampled_from([None] * 6 + ["carried", "fingerprint", "both"]))
-    def run(file, tamper):
+    @given(
+        file=valid_file,
+        tamper=st.sampled_from([None] * 6 + ["carried", "fingerprint", "both"]),
+        invite=st.sampled_from(["", "y"]),
+    )
+    def run(file, tamper, invite):
         name, data, _value, references = file
         with isolated():
             html = upload(client, data, name).get_data(as_text=True)
@@ -179,7 +183,8 @@ def test_the_contract_import_confirmation(fuzz_day, app, client, users, login, m
             if tamper in ("fingerprint", "both"):
                 fingerprint = "0" * len(fingerprint)
             before, calls = count(CustomerContract, Organisation, AuditEntry), spy.calls
-            response = client.post(URL + "/confirm", data={"carried": carried, "fingerprint": fingerprint})
+            data = {"carried": carried, "fingerprint": fingerprint, "invite": invite}
+            response = client.post(URL + "/confirm", data=data)
             stored = set(db.session.scalars(select(CustomerContract.reference).filter_by(processor_id=processor_id)))
             drive(
                 response,

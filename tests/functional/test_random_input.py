@@ -415,6 +415,7 @@ FUZZED = {
     "auth.two_factor_setup": "test_random_two_factor.test_the_set_up_form",
     "auth.two_factor_disable": "test_random_two_factor.test_the_change_forms",
     "auth.two_factor_recovery_codes": "test_random_two_factor.test_the_change_forms",
+    "auth.ask_invitation": "test_random_invitations.test_the_ask_form",
     "i18n.switch": "test_random_input.test_the_language_switch",
     "subscriptions.subscribe": "test_random_input.test_the_subscription_form",
     "subscriptions.manage": "test_random_input.test_the_subscription_scope_form",
@@ -426,10 +427,15 @@ FUZZED = {
     "admin.contract_import": "test_random_contract_import.test_the_contract_upload",
     "admin.confirm_contract_import": "test_random_contract_import.test_the_contract_import_confirmation",
     "admin.new_processor": "test_random_onboarding.test_the_processor_form",
+    "admin.edit_profile": "test_random_onboarding.test_the_profile_form",
     "admin.disable_user": "test_random_onboarding.test_the_account_state_forms",
     "admin.enable_user": "test_random_onboarding.test_the_account_state_forms",
     "admin.invite": "test_random_invitations.test_the_invitation_form",
+    "admin.preview_import": "test_random_imports.test_the_import_upload_form",
+    "admin.confirm_import": "test_random_imports.test_the_import_confirmation",
     "admin.revoke_invitation": "test_random_invitations.test_the_revoke_form",
+    "admin.resend_invitation": "test_random_invitations.test_the_resend_form",
+    "admin.invite_controller": "test_random_invitations.test_the_controller_invitation_form",
     "admin.edit_announcement": "test_random_registry.test_the_announcement_form",
     "admin.publish": "test_random_registry.test_the_publish_form",
     "admin.withdraw": "test_random_registry.test_the_withdraw_form",
@@ -439,6 +445,9 @@ FUZZED = {
     "portal.objection_message": "test_random_objections.test_the_consultation_message_form",
     "portal.decide": "test_random_objections.test_the_consent_form",
     "portal.termination": "test_random_objections.test_the_termination_form",
+    "portal.invite_colleague": "test_random_invitations.test_the_colleague_invitation_form",
+    "portal.revoke_colleague_invitation": "test_random_invitations.test_the_colleague_invitation_buttons",
+    "portal.resend_colleague_invitation": "test_random_invitations.test_the_colleague_invitation_buttons",
 }
 
 

@@ -8,13 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from registry.accounts import standing
+from registry.accounts import invitations, standing
 from registry.extensions import db
-from registry.models import AuditEntry, Processor, RegistryVersion, User
+from registry.mail import invitations as invitation_mail
+from registry.models import AuditEntry, Invitation, Processor, RegistryVersion, User
 from registry.subprocessors import onboarding
 
 from .fuzz import EXAMPLES, INERT, Field, Spy, Tally, drive, example, form_data, isolated, text
-from .seeded import backend, count
+from .seeded import EMAILS, backend, count
 
 REGISTRATIONS = ["12345678", "12 34 56 78", "12.34.56.78", "HRB 12345", "BE 0123.456.789", "NL-KvK 87654321"]
 
@@ -27,30 +28,36 @@ def processor_fields() -> dict[str, Field]:
         "kvk_number": text(40, required=True, valid=st.sampled_from(REGISTRATIONS), inert_refused=False),
         "address": text(300, multi_line=True, required=True),
         "slug": text(64, valid=st.sampled_from(["fuzz-processor", "fuzz-2", "z"])),
+        # Optional: the first editor, invited in the same step.
+        "first_editor": text(254, valid=st.sampled_from(EMAILS)),
     }
 
 
 def test_the_processor_form(fuzz_day, app, client, users, login, monkeypatch):
     login(users.admin)
-    spy = Spy(monkeypatch).on(onboarding, "create_processor")
+    spy = Spy(monkeypatch).on(invitation_mail, "onboard")
     tally = Tally("ProcessorForm", backend(app))
 
     @EXAMPLES
     @given(values=example(processor_fields()))
     def run(values):
         with isolated():
-            before, calls = count(Processor, RegistryVersion, AuditEntry), spy.calls
+            before, calls = count(Processor, RegistryVersion, AuditEntry, Invitation), spy.calls
             response = client.post("/admin/processors/new", data=form_data(values))
 
             def created() -> bool:
                 # Read only for an example that must be taken (a NUL byte cannot even be looked up in PostgreSQL).
                 name = " ".join(values["name"].raw.split())
                 made = db.session.scalar(select(Processor).where(Processor.name == name))
+                invited = bool(values["first_editor"].raw.strip())  # one more audit entry and invitation then
                 return (
                     response.status_code == 302
                     and response.headers["Location"] == f"/admin/processors/{made.slug}/"
                     and made.slug == (values["slug"].raw.strip() or onboarding.slugify(name))
-                    and count(Processor, RegistryVersion, AuditEntry) == tuple(n + 1 for n in before)
+                    and count(Processor, RegistryVersion, AuditEntry, Invitation)
+                    == (before[0] + 1, before[1] + 1, before[2] + 1 + invited, before[3] + invited)
+                    and [i.email for i in invitations.invitations_of(made)]
+                    == ([values["first_editor"].raw.strip().lower()] if invited else [])
                     and client.get(f"/processors/{made.slug}/").status_code == 200
                 )
 
@@ -59,7 +66,7 @@ def test_the_processor_form(fuzz_day, app, client, users, login, monkeypatch):
                 values,
                 tally,
                 spy.calls > calls,
-                count(Processor, RegistryVersion, AuditEntry) == before,
+                count(Processor, RegistryVersion, AuditEntry, Invitation) == before,
                 created,
             )
 
@@ -93,6 +100,38 @@ def test_the_account_state_forms(fuzz_day, app, client, users, login, monkeypatc
                 return response.status_code == 302 and db.session.get(User, editor_id).active == (way == "enable")
 
             drive(response, {}, tally, spy.calls > calls, True, done)
+
+    run()
+    tally.assert_real_share()
+
+
+def test_the_profile_form(fuzz_day, app, client, users, login, monkeypatch):
+    """A processor's editor keeps its profile; what is taken is stored as typed (spaces joined)."""
+    from registry.subprocessors import profile
+
+    login(users.vcare_editor)
+    spy = Spy(monkeypatch).on(profile, "update_profile")
+    tally = Tally("ProfileForm", backend(app))
+    fields = {name: field for name, field in processor_fields().items() if name not in ("slug", "first_editor")}
+
+    @EXAMPLES
+    @given(values=example(fields))
+    def run(values):
+        with isolated():
+            before, calls = count(AuditEntry), spy.calls
+            response = client.post("/admin/processors/vcare/profile", data=form_data(values))
+
+            def saved() -> bool:
+                db.session.expire_all()
+                vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
+                return (
+                    response.status_code == 302
+                    and vcare.name == " ".join(values["name"].raw.split())
+                    and vcare.address == " ".join(values["address"].raw.split())
+                    and count(AuditEntry)[0] in (before[0], before[0] + 1)
+                )
+
+            drive(response, values, tally, spy.calls > calls, count(AuditEntry) == before, saved)
 
     run()
     tally.assert_real_share()

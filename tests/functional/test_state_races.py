@@ -703,3 +703,38 @@ def test_thirty_admins_adding_the_same_processor_at_once_make_one(portal):
     assert portal.count(_audit("processor.create", processor_id)) == 1
     assert portal.count(select(RegistryVersion).filter_by(processor_id=processor_id)) == 1
     assert _chain_intact(portal)
+
+
+def test_thirty_confirmations_of_one_import_record_it_once(portal):
+    """A new processor's first import, confirmed from 30 browsers at once (the same preview): one import."""
+    from flask_login import login_user
+
+    from registry.imports import registry_apply
+    from registry.subprocessors import onboarding
+    from registry.web.admin.uploads import carry
+
+    from .imports import FIRST, dutch_excel_csv
+
+    def preview() -> dict:
+        admin = accounts.create_user("root@racer.example", "admin", None, PASSWORD, actor="test")
+        onboarding.create_processor(
+            admin, {"name": "Racer", "legal_name": "Racer B.V.", "kvk_number": "87654321", "address": "Utrecht"}
+        )
+        editor = accounts.create_user("ed@racer.example", "editor", "racer", PASSWORD, actor="test")
+        processor = db.session.scalar(select(Processor).filter_by(slug="racer"))
+        login_user(editor)
+        data = dutch_excel_csv(FIRST)
+        plan = registry_apply.plan_import(processor, "list.csv", data)
+        return {"carried": carry("registry", processor, "list.csv", data), "fingerprint": plan.fingerprint}
+
+    form = portal.setup(preview)
+    answers = portal.race(portal.browsers("ed@racer.example"), "/admin/processors/racer/import/confirm", form)
+    report(portal.kind, "import", answers)
+    assert statuses(answers) == {302: 1, 400: PRESSES - 1}
+    for lost in (a for a in answers if a.status == 400):
+        assert "Nothing to import: the registry already matches the file." in lost.text
+    racer = select(Processor.id).filter_by(slug="racer").scalar_subquery()
+    assert portal.count(select(AuditEntry).filter_by(action="registry.import")) == 1
+    assert portal.count(select(Engagement).where(Engagement.processor_id == racer)) == 3  # FIRST: 3 engagements
+    assert portal.count(select(SubProcessor).where(SubProcessor.processor_id == racer)) == 3
+    assert _chain_intact(portal)

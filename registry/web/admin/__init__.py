@@ -6,4 +6,14 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from registry.web.admin import announcements, contract_imports, invitations, objections, onboarding, views  # noqa: E402, F401  (the routes, on bp)
+from registry.web.admin import (  # noqa: E402, F401  (the routes, on bp)
+    announcements,
+    contract_imports,
+    contract_invitations,
+    imports,
+    invitations,
+    objections,
+    onboarding,
+    profile,
+    views,
+)

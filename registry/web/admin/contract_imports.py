@@ -3,22 +3,21 @@ the confirmation that stores it (registry.imports.contracts does the work)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField
-from werkzeug.exceptions import RequestEntityTooLarge
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField
 
 from registry.exceptions import DomainError, NotFound
 from registry.imports import contracts
+from registry.mail import invitations
 from registry.models import Processor
 from registry.web.admin import bp
 from registry.web.admin.access import editor_of_processor
-from registry.web.admin.uploads import allow_carried_upload, carried, carry, uploaded
-from registry.web.errors import _size
+from registry.web.admin.uploads import carried, carry, read_form, uploaded
 from registry.web.forms import PlainTextForm, show_error
 
 KIND = "contracts"
@@ -41,6 +40,7 @@ class ContractUploadForm(PlainTextForm):
 class ConfirmContractImportForm(PlainTextForm):
     carried = HiddenField()
     fingerprint = HiddenField()
+    invite = BooleanField(_l("Invite the privacy officers named in the file (each gets a mail with a link)"))
 
 
 @bp.get("/processors/<slug>/contracts/import/template.<kind>")
@@ -64,6 +64,7 @@ def _page(processor: Processor, form, preview=None, status: int = 200, notice=No
         confirm = ConfirmContractImportForm(formdata=None)
         confirm.carried.data = carry(KIND, processor, preview.filename, preview.data)
         confirm.fingerprint.data = preview.fingerprint
+        confirm.invite.data = any(planned.privacy_officer for planned in preview.rows)
     return render_template(
         "admin/contract_import.html",
         processor=processor,
@@ -75,21 +76,10 @@ def _page(processor: Processor, form, preview=None, status: int = 200, notice=No
     ), status
 
 
-def _too_large(processor: Processor):
-    form = ContractUploadForm(formdata=None)
-    limit = _size(current_app.config.get("MAX_CONTENT_LENGTH"))
-    form.file.errors = [_("The file is larger than %(limit)s. Split it into smaller files.", limit=limit)]
-    return _page(processor, form, status=413)
-
-
 @bp.route("/processors/<slug>/contracts/import", methods=["GET", "POST"])
 @editor_of_processor
 def contract_import(processor: Processor):
-    try:
-        request.files  # noqa: B018  (read the upload here, to answer one that is too large on this page)
-    except RequestEntityTooLarge:
-        return _too_large(processor)
-    form = ContractUploadForm()
+    form = read_form(ContractUploadForm)
     if not form.is_submitted():
         return _page(processor, form)
     if form.validate_on_submit():
@@ -108,11 +98,7 @@ def contract_import(processor: Processor):
 @bp.post("/processors/<slug>/contracts/import/confirm")
 @editor_of_processor
 def confirm_contract_import(processor: Processor):
-    allow_carried_upload()
-    try:
-        confirm = ConfirmContractImportForm()
-    except RequestEntityTooLarge:
-        return _too_large(processor)
+    confirm = read_form(ConfirmContractImportForm)
     upload = ContractUploadForm(formdata=None)
     if not confirm.validate_on_submit():
         upload.form_errors.append(_("The preview cannot be confirmed. Upload the file again."))
@@ -137,4 +123,16 @@ def confirm_contract_import(processor: Processor):
         ),
         "success",
     )
+    if confirm.invite.data and done.officers:
+        _invite(done.officers)
     return redirect(url_for("admin.processor", slug=processor.slug))
+
+
+def _invite(officers) -> None:
+    """The invitations that follow a confirmed import, and what was left out and why."""
+    made, left_out = invitations.invite_officers(current_user, officers)
+    flash(_("Privacy officers invited: %(count)d.", count=len(made)), "success")
+    for email, reason in left_out[:20]:
+        flash(_("Not invited: %(email)s (%(reason)s).", email=email, reason=reason), "warning")
+    if len(left_out) > 20:
+        flash(_("And %(count)d more not invited.", count=len(left_out) - 20), "warning")

@@ -1,4 +1,4 @@
-"""A processor's invitations of editors: the site admin and the processor's editors invite and revoke."""
+"""A processor's invitations of editors: the site admin and the processor's editors invite, revoke and re-send."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask_login import current_user
 from registry.accounts import invitations, standing
 from registry.exceptions import DomainError, NotFound
 from registry.mail import invitations as invitation_mail
-from registry.models import Processor
+from registry.models import CustomerContract, Processor
 from registry.models.types import utcnow
 from registry.web.admin import bp
 from registry.web.admin.access import editor_of_processor
@@ -41,6 +41,16 @@ def users_page(processor: Processor, invite_form: InviteForm, status: int = 200)
     ), status
 
 
+def section(processor: Processor, contract: CustomerContract, invite_form: InviteForm) -> dict:
+    """What the contract page shows of invitations: the form, and the organisation's invitations made here."""
+    now = utcnow()
+    listed = invitations.invitations_for(contract.organisation_id, processor)
+    return {
+        "invite_form": invite_form,
+        "invitations": [(i, i.state(now), STATES[i.state(now)]()) for i in listed],
+    }
+
+
 @bp.post("/processors/<slug>/users/invite")
 @editor_of_processor
 def invite(processor: Processor):
@@ -69,4 +79,20 @@ def revoke_invitation(processor: Processor, invitation_id: int):
         flash(str(error), "info")
         return redirect(url_for("admin.users", slug=processor.slug))
     flash(_("The invitation of %(email)s was revoked.", email=invitation.email), "success")
+    return redirect(url_for("admin.users", slug=processor.slug))
+
+
+@bp.post("/processors/<slug>/users/invitations/<int:invitation_id>/resend")
+@editor_of_processor
+def resend_invitation(processor: Processor, invitation_id: int):
+    if not RevokeInvitationForm().validate_on_submit():
+        abort(400)
+    try:
+        invitation = invitation_mail.resend(current_user, processor, invitation_id, str(get_locale()))
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        flash(str(error), "info")
+        return redirect(url_for("admin.users", slug=processor.slug))
+    flash(_("The invitation of %(email)s was sent again, with a new link.", email=invitation.email), "success")
     return redirect(url_for("admin.users", slug=processor.slug))

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.accounts import standing
 from registry.exceptions import DomainError, NotFound
+from registry.mail import invitations as invitation_mail
 from registry.models import Processor
-from registry.subprocessors import onboarding
 from registry.web.admin import bp, invitations
 from registry.web.admin.access import editor_of_processor, editor_required
 from registry.web.admin.onboarding_forms import AccountStateForm, InviteForm, ProcessorForm
@@ -39,11 +40,14 @@ def new_processor():
     form = ProcessorForm()
     if form.validate_on_submit():
         try:
-            processor = onboarding.create_processor(current_user, form.values())
+            email = (form.first_editor.data or "").strip() or None
+            processor = invitation_mail.onboard(current_user, form.values(), email, str(get_locale()))
         except DomainError as error:
             show_error(form, error)
         else:
             flash(_("Processor %(name)s added.", name=processor.name), "success")
+            if email:
+                flash(_("An invitation was sent to %(email)s.", email=email.lower()), "success")
             return redirect(url_for("admin.processor", slug=processor.slug))
     status = 400 if form.is_submitted() else 200
     return render_template("admin/processor_form.html", form=form), status
@@ -57,8 +61,6 @@ def users(processor: Processor):
 
 def _set_active(processor: Processor, user_id: int, active: bool):
     """Validate the CSRF token, call the service, and go back to the list."""
-    if not current_user.is_admin:
-        abort(403, _("This is for the site admin."))
     if not AccountStateForm().validate_on_submit():
         abort(400)
     try:

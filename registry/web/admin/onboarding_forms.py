@@ -8,7 +8,9 @@ from registry.subprocessors.onboarding import REGISTRATION_LENGTH
 from registry.web.forms import PlainTextForm
 
 
-class ProcessorForm(PlainTextForm):
+class ProfileForm(PlainTextForm):
+    """A processor's identity, as its editors keep it (its slug stays: its addresses are linked and subscribed)."""
+
     name = StringField(
         _l("Name"),
         validators=[DataRequired(message=_l("Give the processor's name.")), Length(max=200)],
@@ -36,6 +38,12 @@ class ProcessorForm(PlainTextForm):
         validators=[DataRequired(message=_l("Give the processor's address.")), Length(max=300)],
         description=_l("Street, postcode and place; the lines are joined with spaces."),
     )
+
+    def values(self) -> dict:
+        return {name: (field.data or "").strip() for name, field in self._fields.items() if name != "csrf_token"}
+
+
+class ProcessorForm(ProfileForm):
     slug = StringField(
         _l("Slug (in the addresses of its pages)"),
         validators=[Optional(), Length(max=64)],
@@ -45,8 +53,18 @@ class ProcessorForm(PlainTextForm):
         ),
     )
 
+    first_editor = EmailField(
+        _l("E-mail address of its first editor (optional)"),
+        validators=[Optional(), Length(max=254)],
+        description=_l(
+            "Invited in the same step: a link that works once, for a week, to choose a password. You can also invite "
+            "editors later, on the processor's accounts page."
+        ),
+    )
+
     def values(self) -> dict:
-        return {name: (field.data or "").strip() for name, field in self._fields.items() if name != "csrf_token"}
+        skip = ("csrf_token", "first_editor")
+        return {name: (field.data or "").strip() for name, field in self._fields.items() if name not in skip}
 
 
 class AccountStateForm(PlainTextForm):

@@ -1,6 +1,7 @@
 """An uploaded spreadsheet, carried from its preview to its confirmation in the form itself: compressed, signed
 for this processor and this account, valid for an hour. Nothing is stored before the editor confirms, and any
-worker can take the confirmation (no file left on one machine's disk)."""
+worker can take the confirmation (no file left on one machine's disk). An import's request may be larger than the
+site's MAX_CONTENT_LENGTH: its own limit is set before anything reads the body."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ import base64
 import re
 import zlib
 
-from flask import current_app, request
+from flask import abort, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from registry.exceptions import DomainError
 from registry.models import Processor
+from registry.web.admin import bp
 
 CARRIED_SECONDS = 3600
 
@@ -61,7 +64,49 @@ def carried(kind: str, processor: Processor, token: str) -> tuple[str, bytes]:
     return value["name"], zlib.decompress(base64.urlsafe_b64decode(value["data"]))
 
 
-def allow_carried_upload() -> None:
-    """A confirmation carries the file in base64 (a third larger than the file); let it be up to twice the
-    upload limit. Call before the form is read."""
-    request.max_content_length = 2 * (current_app.config.get("MAX_CONTENT_LENGTH") or 1024 * 1024)
+# The largest file an import takes (a list of 10,000 rows is about 1.5 MB as CSV); the confirmation carries it
+# compressed and in base64, which a workbook (already compressed) makes a third larger.
+FILE_LIMIT = 4 * 1024 * 1024
+CONFIRM_LIMIT = FILE_LIMIT * 3 // 2 + 64 * 1024
+LIMITS = {
+    "admin.preview_import": FILE_LIMIT,
+    "admin.confirm_import": CONFIRM_LIMIT,
+    "admin.contract_import": FILE_LIMIT,
+    "admin.confirm_contract_import": CONFIRM_LIMIT,
+}
+
+
+def too_large() -> None:
+    abort(
+        413,
+        description=_(
+            "The file is larger than %(limit)s MB, the most an import takes. Split the list into smaller "
+            "files, or save it as CSV (smaller than a workbook), and upload each.",
+            limit=FILE_LIMIT // (1024 * 1024),
+        ),
+    )
+
+
+def import_limit() -> None:
+    """Before anything reads the body (the CSRF check does, first of all): an import takes a larger body than the
+    site's limit, and one larger still is refused with a page that says what to do."""
+    limit = LIMITS.get(request.endpoint or "")
+    if limit is None:
+        return
+    request.max_content_length = max(limit, current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+    if (request.content_length or 0) > request.max_content_length:
+        too_large()
+
+
+def read_form(form_class):
+    """The form of an import's request; a body without its length said beforehand, found too large while read,
+    gets the same page."""
+    try:
+        return form_class()
+    except RequestEntityTooLarge:
+        too_large()
+
+
+@bp.record_once
+def _first_of_all(state) -> None:
+    state.app.before_request_funcs.setdefault(None, []).insert(0, import_limit)

@@ -13,9 +13,10 @@ from registry.exceptions import DomainError, NotFound
 from registry.models import ContractTerms, CustomerContract, Processor, Service
 from registry.subprocessors import editing, reading
 from registry.subprocessors.snapshot import all_processors
-from registry.web.admin import bp
+from registry.web.admin import bp, invitations
 from registry.web.admin.access import editor_of_processor, editor_required, owned
 from registry.web.admin.forms import ContractForm, NewContractForm, ServiceForm, TermsForm, options
+from registry.web.admin.onboarding_forms import InviteForm
 from registry.web.forms import show_error
 from registry.web.i18n import long_date
 
@@ -47,7 +48,7 @@ def audit_log(processor: Processor):
     return render_template("admin/audit.html", processor=processor, entries=history.of_processor(processor.id))
 
 
-def _edit(template: str, processor: Processor, form, save, object_id, obj, saved: str):
+def _edit(template: str, processor: Processor, form, save, object_id, obj, saved: str, **extra):
     """Validate the form, call one service, and either redirect or show the form again with errors."""
     if form.validate_on_submit():
         try:
@@ -60,7 +61,7 @@ def _edit(template: str, processor: Processor, form, save, object_id, obj, saved
             flash(str(saved), "success")
             return redirect(url_for("admin.processor", slug=processor.slug))
     status = 400 if form.is_submitted() else 200
-    return render_template(template, processor=processor, form=form, obj=obj), status
+    return render_template(template, processor=processor, form=form, obj=obj, **extra), status
 
 
 @bp.route("/processors/<slug>/services/new", methods=["GET", "POST"])
@@ -100,7 +101,22 @@ def edit_terms(processor: Processor, terms_id: int | None = None):
 @editor_of_processor
 def edit_contract(processor: Processor, contract_id: int | None = None):
     contract = owned(CustomerContract, processor, contract_id) if contract_id else None
-    # Once a contract exists its organisation is fixed: the edit form has no field for it.
+    form = contract_form(processor, contract)
+    extra = invitations.section(processor, contract, InviteForm()) if contract else {}
+    return _edit(
+        "admin/contract_form.html",
+        processor,
+        form,
+        editing.save_contract,
+        contract_id,
+        contract,
+        _l("Contract saved."),
+        **extra,
+    )
+
+
+def contract_form(processor: Processor, contract: CustomerContract | None):
+    """The contract form with its choices; once a contract exists its organisation is fixed (no field for it)."""
     form = ContractForm(obj=contract) if contract else NewContractForm()
     if contract is None:
         customers = editing.customers(current_user, processor)
@@ -114,6 +130,4 @@ def edit_contract(processor: Processor, contract_id: int | None = None):
     form.service_ids.choices = options((s.id, s.name) for s in processor.services)
     if contract is not None and not form.is_submitted():
         form.service_ids.data = [s.id for s in contract.services]
-    return _edit(
-        "admin/contract_form.html", processor, form, editing.save_contract, contract_id, contract, _l("Contract saved.")
-    )
+    return form

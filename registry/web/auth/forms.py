@@ -79,3 +79,11 @@ class TwoFactorChangeForm(PlainTextForm):
         _l("Password"), validators=[DataRequired(message=_l("Enter your password.")), Length(max=200)]
     )
     code = _code_field(_l("Code from your authenticator app, or a recovery code"))
+
+
+class AskInvitationForm(PlainTextForm):
+    """Only the CSRF token: asking the inviter for a new invitation is a POST from the page of a dead link."""
+
+
+class JoinForm(PlainTextForm):
+    """Only the CSRF token: the logged-in account accepts an invitation to its address with a button."""

@@ -1,8 +1,8 @@
 """Forms of the controller's side. The domain (services/) checks every value; the forms only carry them."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
-from wtforms.validators import Length
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 from registry.cases import consents, objections
 from registry.web.admin.forms import MultiCheckboxField, options
@@ -62,3 +62,15 @@ class ConsentForm(AboutForm):
 
 class TerminationForm(PlainTextForm):
     confirm = BooleanField(_l("I give notice of termination of this contract"))
+
+
+class ColleagueInviteForm(PlainTextForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(message=_l("Enter the e-mail address to invite.")), Length(max=254)],
+        description=_l("Your colleague gets a link that works once, for a week, to join your organisation here."),
+    )
+
+
+class InvitationActionForm(PlainTextForm):
+    """Only the CSRF token: revoking or re-sending an invitation is a POST to its own address."""

@@ -1,16 +1,24 @@
-"""Public pages: the processors, a processor's registry, one service, the CSV download."""
+"""Public pages: the processors, a processor's registry (its overview and filter), one service, the CSV and XLSX
+downloads."""
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+import re
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
 
 from registry.models.types import utcnow
 from registry.subprocessors import reading
 from registry.subprocessors.checks import check_snapshot
+from registry.subprocessors.overview import overview_of
 from registry.subprocessors.snapshot import all_processors, registry_on, today
+from registry.subprocessors.upcoming import last_change, upcoming_on
 from registry.web.dates import parse_at
-from registry.web.exports import snapshot_as_csv
+from registry.web.exports import snapshot_as_csv, snapshot_as_xlsx
 from registry.web.public import bp
+
+SEPARATORS = {"comma": ",", "semicolon": ";"}
 
 
 @bp.get("/")
@@ -27,9 +35,16 @@ def index():
 def processor(slug: str):
     day = parse_at(request.args.get("at"))
     snapshot = registry_on(slug, day)
-    findings = check_snapshot(snapshot)
+    upcoming = upcoming_on(snapshot.processor, day)
     return render_template(
-        "public/processor.html", snap=snapshot, findings=findings, at_arg=request.args.get("at"), printed_at=utcnow()
+        "public/processor.html",
+        snap=snapshot,
+        findings=check_snapshot(snapshot),
+        overview=overview_of(snapshot, upcoming, request.args),
+        upcoming=upcoming,
+        last_changed=last_change(snapshot.processor, day),
+        at_arg=request.args.get("at"),
+        printed_at=utcnow(),
     )
 
 
@@ -38,16 +53,42 @@ def service(slug: str, key: str):
     day = parse_at(request.args.get("at"))
     snapshot = registry_on(slug, day)
     entry = snapshot.service(key)
-    return render_template("public/service.html", snap=snapshot, entry=entry, at_arg=request.args.get("at"))
+    return render_template(
+        "public/service.html",
+        snap=snapshot,
+        entry=entry,
+        upcoming=upcoming_on(snapshot.processor, day),
+        last_changed=last_change(snapshot.processor, day),
+        at_arg=request.args.get("at"),
+    )
+
+
+def _download_name(snapshot, extension: str) -> str:
+    """A file name made of the slug (letters, digits, '-' by the slug rule) and the day: nothing to escape."""
+    slug = re.sub(r"[^A-Za-z0-9-]", "-", snapshot.processor.slug)
+    return f"{slug}-registry-{snapshot.day.isoformat()}.{extension}"
 
 
 @bp.get("/processors/<slug>/registry.csv")
 def registry_csv(slug: str):
     day = parse_at(request.args.get("at"))
+    sep = request.args.get("sep") or "comma"
+    if sep not in SEPARATORS:
+        abort(400, _("'sep' is 'comma' (the default) or 'semicolon'."))
     snapshot = registry_on(slug, day)
-    filename = f"{snapshot.processor.slug}-registry-{day.isoformat()}.csv"
     return Response(
-        snapshot_as_csv(snapshot),
+        snapshot_as_csv(snapshot, SEPARATORS[sep]),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{_download_name(snapshot, "csv")}"'},
+    )
+
+
+@bp.get("/processors/<slug>/registry.xlsx")
+def registry_xlsx(slug: str):
+    day = parse_at(request.args.get("at"))
+    snapshot = registry_on(slug, day)
+    return Response(
+        snapshot_as_xlsx(snapshot),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_download_name(snapshot, "xlsx")}"'},
     )
