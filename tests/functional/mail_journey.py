@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import select
 
+from registry.accounts.invitations import invitation_token
 from registry.cases import consents, objections, terminations
 from registry.extensions import db
 from registry.mail import invitations, password_reset, subscriptions
@@ -23,6 +24,7 @@ from .portal import GROUNDS, US, announce, contract, processor
 
 READER = "reader@example.org"
 INVITED = "new.editor@example.org"
+OFFICER = "officer@huisartsenpraktijk-x.example"
 
 
 class Journey:
@@ -52,7 +54,8 @@ def read(row: OutboxMessage) -> EmailMessage:
 def every_kind(users, language: str) -> Journey:
     """Subscription (asked, and asked again when confirmed), announcement to the subscriber and to the contract,
     consent, the objection's mails (receipt, editors' notice, message, outcome, termination: the contract ends, so
-    it comes last), password reset and invitation: everyone reading `language`."""
+    it comes last), password reset, invitations (an editor's, sent again, asked for again; a privacy officer's):
+    everyone reading `language`."""
     vcare, vc = processor("vcare"), contract()
     vc.notice_language = language
     for user in vars(users).values():
@@ -83,8 +86,15 @@ def every_kind(users, language: str) -> Journey:
     journey.took("termination")
     password_reset.request_reset(users.controller_a.email, language)
     journey.took("password reset")
-    invitations.invite(users.vcare_editor, vcare, INVITED, language)
+    invitation = invitations.invite(users.vcare_editor, vcare, INVITED, language)
     journey.took("invitation")
+    replaced = invitation_token(invitation)
+    invitations.resend(users.vcare_editor, vcare, invitation.id, language)  # a new link: the first stops working
+    journey.took("invitation, sent again")
+    invitations.ask_again(replaced, language)
+    journey.took("request for a new invitation")
+    invitations.invite_controller(users.vcare_editor, vc, OFFICER)
+    journey.took("invitation to the portal")
     return journey
 
 

@@ -7,7 +7,7 @@ The expected words are written out here from the rule (whom a mail goes to, and 
 import pytest
 
 from ..html import parse, text
-from .mail_journey import INVITED, READER, by_class, every_kind, inline_styles_everywhere
+from .mail_journey import INVITED, OFFICER, READER, by_class, every_kind, inline_styles_everywhere
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -122,6 +122,25 @@ def expected(language: str) -> dict[tuple[str, str], tuple[str, str, str, str]]:
             else "Wilt u dit niet, negeer dan dit bericht: de link verloopt vanzelf en er wordt niets meer verstuurd.",
         ),
     }
+    found[("invitation, sent again", INVITED)] = found[("invitation", INVITED)]
+    found[("invitation to the portal", OFFICER)] = (
+        REGISTRY[language],
+        HELLO[language],
+        f"You receive this because {EDITOR} invited {OFFICER} to the Sub-processor Registry."
+        if en
+        else f"U ontvangt dit omdat {EDITOR} {OFFICER} heeft uitgenodigd voor het Register van subverwerkers.",
+        found[("invitation", INVITED)][3],
+    )
+    found[("request for a new invitation", EDITOR)] = (
+        REGISTRY[language],
+        HELLO[language],
+        f"You receive this because you invited {INVITED} to Vcare, who asks for a new invitation."
+        if en
+        else f"U ontvangt dit omdat u {INVITED} hebt uitgenodigd voor Vcare, die om een nieuwe uitnodiging vraagt.",
+        "If you do not want to invite them again, ignore this message."
+        if en
+        else "Wilt u deze persoon niet opnieuw uitnodigen, negeer dan dit bericht.",
+    )
     for step in ("objection", "termination", "consent"):  # told to both sides
         found[(step, NOTICE)] = found[(step, CONTROLLER)] = case_controller
         found[(step, EDITOR)] = case_editor
