@@ -4,6 +4,8 @@ gets it and how to stop it; the plain text part says the same; the sender is the
 
 The expected words are written out here from the rule (whom a mail goes to, and why), not taken from the code."""
 
+import re
+
 import pytest
 
 from ..html import parse, text
@@ -177,6 +179,7 @@ def test_every_kind_of_mail_has_the_frame_in_both_parts(app, users, language):
         assert button.get("href") == link.get("href") == text(link) and link.get("href").startswith("http://"), where
         plain = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
         assert plain.startswith(greeting + "\n\n"), where
+        assert not re.search(r"[^.]\.\.(\s|$)", plain + " " + text(html.find("body"))), where  # no "B.V.. This"
         # The footer below the signature line, its link (if any) written out after the words that lead to it.
         stop_links = list(shown_stop.iter("a"))
         plain_stop = stop.removesuffix(text(stop_links[0])) + stop_links[0].get("href") if stop_links else stop
