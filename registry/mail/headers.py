@@ -76,7 +76,7 @@ def _folded(name: str, parts: list[str]) -> str:
 
 
 def subject_header(subject: str) -> str:
-    return _folded("Subject", _parts(subject, phrase=False))
+    return _folded("Subject", _parts(subject, phrase=False)) if subject.split() else ""
 
 
 def from_header(name: str, address: str) -> str:

@@ -47,5 +47,6 @@ def test_a_sender_name_decodes_to_its_text_and_one_address(name):
     assert (address.display_name, address.addr_spec) == (name, "registry@localhost")
 
 
-def test_no_name_is_the_bare_address():
+def test_no_name_is_the_bare_address_and_no_subject_no_header():
     assert from_header("", "registry@localhost") == "registry@localhost"
+    assert subject_header(" ") == ""
