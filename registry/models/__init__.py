@@ -15,7 +15,7 @@ from registry.models.objection import (
     Termination,
     objection_service,
 )
-from registry.models.processor import ContractTerms, Processor, Service
+from registry.models.processor import ContractTerms, Processor, ProcessorLogo, Service
 from registry.models.seed import SeedMark
 from registry.models.subprocessor import AnnexListing, Engagement, Location, OnwardEngagement, SubProcessor
 from registry.models.user import ROLES, RecoveryCode, User
@@ -48,6 +48,7 @@ __all__ = [
     "Location",
     "Organisation",
     "Processor",
+    "ProcessorLogo",
     "SeedMark",
     "ROLES",
     "RecoveryCode",

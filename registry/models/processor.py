@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
@@ -43,6 +43,9 @@ class Processor(db.Model):
     # a feed request can answer 304 from one primary-key read.
     feed_serial: Mapped[int] = mapped_column(default=0, server_default="0")
     feed_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Its own face (optional): the accent colour of its pages and mails (#rrggbb, white text on it readable) and
+    # its logo (ProcessorLogo).
+    accent_colour: Mapped[str | None] = mapped_column(String(7))
 
     services: Mapped[list[Service]] = relationship(back_populates="processor", order_by="Service.position")
     contract_terms: Mapped[list[ContractTerms]] = relationship(
@@ -160,3 +163,14 @@ class ContractTerms(db.Model):
     def consent_needed_outside_eea(self) -> bool:
         """Whether a transfer outside the EEA needs the controller's consent under these terms."""
         return self.transfer_rule == "consent_required"
+
+
+class ProcessorLogo(db.Model):
+    """A processor's logo as uploaded (PNG or JPEG, checked by its bytes), served from /processors/<slug>/logo."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), unique=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,6 +11,9 @@ from typing import Any, NamedTuple
 from flask import current_app
 from flask_babel import gettext as _
 
+from registry.subprocessors import branding
+from registry.web.links import absolute
+
 
 class Frame(NamedTuple):
     """brand: the header; sender_name: the From header's display name; stop_url/stop_label: a link to stop."""
@@ -22,6 +25,9 @@ class Frame(NamedTuple):
     stop: str
     stop_url: str | None = None
     stop_label: str | None = None
+    # The processor's own accent colour for the header (checked for contrast with white when it was set).
+    accent: str | None = None
+    logo_url: str | None = None
 
 
 def registry_name() -> str:
@@ -33,11 +39,14 @@ def _sender() -> str:
     return parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[0] or registry_name()
 
 
-def _about(processor: str) -> dict:
-    """A mail about a processor comes from it, through the registry."""
+def _about(processor) -> dict:
+    """A mail about a processor comes from it, through the registry, in its own colour when it has one."""
+    logo = branding.logo_of(processor)
     return {
-        "brand": processor,
-        "sender_name": _("%(processor)s via %(registry)s", processor=processor, registry=_sender()),
+        "brand": processor.name,
+        "sender_name": _("%(processor)s via %(registry)s", processor=processor.name, registry=_sender()),
+        "accent": processor.accent_colour,
+        "logo_url": absolute("public.logo", slug=processor.slug, v=logo.sha256[:12]) if logo else None,
     }
 
 
@@ -48,7 +57,7 @@ def _account(**words: str) -> Frame:
 def _contract_notice(contract, why: str) -> Frame:
     processor = contract.processor.name
     return Frame(
-        **_about(processor),
+        **_about(contract.processor),
         greeting=_("Dear privacy officer of %(organisation)s,", organisation=contract.organisation.name),
         why=why,
         stop=_(
@@ -75,7 +84,7 @@ def _announcement(facts: Mapping[str, Any]) -> Frame:
             ),
         )
     return Frame(
-        **_about(processor),
+        **_about(facts["announcement"].processor),
         greeting=_("Dear subscriber,"),
         why=_(
             "You receive this because you subscribed to the announced sub-processor changes of %(processor)s.",
@@ -102,7 +111,7 @@ def _case(facts: Mapping[str, Any]) -> Frame:
             ),
         )
     return Frame(
-        **_about(processor),
+        **_about(contract.processor),
         greeting=_("Dear editor of %(processor)s,", processor=processor),
         why=_(
             "You receive this as an editor of %(processor)s: the editors are told of every objection, consent "
@@ -122,7 +131,7 @@ def _subscription(facts: Mapping[str, Any]) -> Frame:
     )
     if facts.get("confirmed"):
         return Frame(
-            **_about(processor),
+            **_about(facts["processor"]),
             greeting=_("Hello,"),
             why=why,
             stop=_("To stop the messages:"),
@@ -130,7 +139,7 @@ def _subscription(facts: Mapping[str, Any]) -> Frame:
             stop_label=_("manage or end your subscription"),
         )
     return Frame(
-        **_about(processor),
+        **_about(facts["processor"]),
         greeting=_("Hello,"),
         why=why,
         stop=_("If it was not you, ignore this message: without your confirmation nothing will be sent."),

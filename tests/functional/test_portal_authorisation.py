@@ -190,6 +190,9 @@ def routes(w):
         ("GET", "/admin/processors/vcare/profile", None, [302, 403, 403, 200, 404, 200]),
         ("POST", "/admin/processors/vcare/profile", {"name": ""}, [302, 403, 403, 400, 404, 400]),
         ("GET", "/admin/processors/vtm/profile", None, [302, 403, 403, 404, 200, 200]),
+        ("POST", "/admin/processors/vcare/profile/face", {"accent_colour": "red"}, [302, 403, 403, 400, 404, 400]),
+        ("POST", "/admin/processors/vcare/profile/logo/remove", {}, [302, 403, 403, 302, 404, 302]),
+        ("GET", "/processors/vcare/logo", None, [404] * 6),
         # The editor's own account: a fellow editor or the site admin disables it, the editor itself does not.
         ("POST", f"/admin/processors/vcare/users/{w['editor']}/enable", {}, [302, 403, 403, 404, 404, 302]),
         ("POST", f"/admin/processors/vcare/users/{w['editor']}/disable", {}, [302, 403, 403, 404, 404, 302]),

@@ -428,6 +428,8 @@ FUZZED = {
     "admin.confirm_contract_import": "test_random_contract_import.test_the_contract_import_confirmation",
     "admin.new_processor": "test_random_onboarding.test_the_processor_form",
     "admin.edit_profile": "test_random_onboarding.test_the_profile_form",
+    "admin.edit_face": "test_random_onboarding.test_the_face_forms",
+    "admin.remove_logo": "test_random_onboarding.test_the_face_forms",
     "admin.disable_user": "test_random_onboarding.test_the_account_state_forms",
     "admin.enable_user": "test_random_onboarding.test_the_account_state_forms",
     "admin.invite": "test_random_invitations.test_the_invitation_form",

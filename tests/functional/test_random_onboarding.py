@@ -135,3 +135,68 @@ def test_the_profile_form(fuzz_day, app, client, users, login, monkeypatch):
 
     run()
     tally.assert_real_share()
+
+
+# Colours white text is readable on (contrast ≥ 4.5:1, worked out in tests/unit/test_branding.py) and ones it is
+# not; logos as bytes: a PNG and a JPEG start, and files that are neither.
+READABLE = ["#0b5394", "#767676", "#000000", "1D6B2F", " #A4000F "]
+UNREADABLE = ["#777777", "#ffffff", "#ffff00", "#gggggg", "blue", "#12345"]
+LOGOS = {"png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "jpeg": b"\xff\xd8\xff\xe0" + b"\x00" * 64}
+NOT_LOGOS = [b"<svg onload='alert(1)'/>", b"GIF89a....", b"%PDF-1.7", b"\x89PNG\r\n\x1a\n" + b"\x00" * 210_000]
+
+
+def test_the_face_forms(fuzz_day, app, client, users, login, monkeypatch):
+    """The accent colour and the logo, and the removal of the logo: taken when readable and a PNG or JPEG."""
+    import io
+
+    from registry.models import ProcessorLogo
+    from registry.subprocessors import branding
+
+    from .fuzz import OK, REFUSED, Value
+
+    login(users.vcare_editor)
+    spy = Spy(monkeypatch).on(branding, "set_face")
+    tally = Tally("FaceForm", backend(app))
+    colour = text(20, valid=st.sampled_from(READABLE + [""]))
+
+    @EXAMPLES
+    @given(
+        values=example({"accent_colour": colour}),
+        bad_colour=st.sampled_from([None] * 12 + UNREADABLE),
+        logo=st.sampled_from([None] * 4 + ["png", "jpeg"] * 3 + list(range(len(NOT_LOGOS)))),
+        remove_first=st.booleans(),
+    )
+    def run(values, bad_colour, logo, remove_first):
+        with isolated():
+            if bad_colour is not None:
+                values = {"accent_colour": Value(bad_colour, REFUSED)}
+            data = form_data(values)
+            if isinstance(logo, int):
+                data["logo"] = (io.BytesIO(NOT_LOGOS[logo]), "logo.bin")
+                values = {**values, "logo": Value("not a logo", REFUSED)}
+            elif logo is not None:
+                data["logo"] = (io.BytesIO(LOGOS[logo]), f"logo.{logo}")
+                values = {**values, "logo": Value(logo, OK)}
+            if remove_first:
+                assert client.post("/admin/processors/vcare/profile/logo/remove").status_code == 302
+            before, calls = count(AuditEntry, ProcessorLogo), spy.calls
+            response = client.post(
+                "/admin/processors/vcare/profile/face", data=data, content_type="multipart/form-data"
+            )
+
+            def saved() -> bool:
+                db.session.expire_all()
+                vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
+                typed = values["accent_colour"].raw.strip().lower()
+                wanted = ("#" + typed if typed and not typed.startswith("#") else typed) or None
+                stored = db.session.scalar(select(ProcessorLogo).filter_by(processor_id=vcare.id))
+                return (
+                    response.status_code == 302
+                    and vcare.accent_colour == wanted
+                    and (logo is None or (stored is not None and stored.data == LOGOS[logo]))
+                )
+
+            drive(response, values, tally, spy.calls > calls, count(AuditEntry, ProcessorLogo) == before, saved)
+
+    run()
+    tally.assert_real_share()

@@ -1,6 +1,7 @@
 """Forms of the site admin's onboarding: a new processor, and an account disabled or enabled again."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -81,3 +82,25 @@ class InviteForm(PlainTextForm):
 
 class RevokeInvitationForm(PlainTextForm):
     """Only the CSRF token: revoking an invitation is a POST to its own address."""
+
+
+class FaceForm(PlainTextForm):
+    """A processor's own face: its accent colour and its logo (both optional)."""
+
+    accent_colour = StringField(
+        _l("Accent colour"),
+        validators=[Length(max=20)],
+        description=_l(
+            "As #rrggbb, e.g. #0b5394, for the bar at the top of its pages and mails, with white text on it: the "
+            "contrast must be at least 4.5:1 (WCAG 2.1). Empty: the registry's own colour."
+        ),
+        render_kw={"placeholder": "#0b5394", "autocomplete": "off"},
+    )
+    logo = FileField(
+        _l("Logo (PNG or JPEG, at most 200 KB)"),
+        description=_l("Shown beside its name on its pages and in its mails. Leave empty to keep the current one."),
+    )
+
+
+class RemoveLogoForm(PlainTextForm):
+    """Only the CSRF token: removing the logo is a POST to its own address."""

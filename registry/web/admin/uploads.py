@@ -73,6 +73,8 @@ LIMITS = {
     "admin.confirm_import": CONFIRM_LIMIT,
     "admin.contract_import": FILE_LIMIT,
     "admin.confirm_contract_import": CONFIRM_LIMIT,
+    # A logo is refused above 200 KB (registry.subprocessors.branding) with its own message: let it get there.
+    "admin.edit_face": 1024 * 1024,
 }
 
 
