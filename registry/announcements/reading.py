@@ -168,12 +168,12 @@ def forget_feed_heads() -> None:
         _heads.clear()
 
 
-def announcement_of(processor: Processor, announcement_id: int) -> Announcement:
-    """A published (or withdrawn) announcement of this processor; drafts are not public."""
+def announcement_of(processor: Processor, number: int) -> Announcement:
+    """A published (or withdrawn) announcement of this processor by its number (#3); drafts are not public."""
     announcement = db.session.scalar(
         _loaded(
             select(Announcement).where(
-                Announcement.id == announcement_id,
+                Announcement.number == number,
                 Announcement.processor_id == processor.id,
                 Announcement.status != "draft",
             )
@@ -182,6 +182,17 @@ def announcement_of(processor: Processor, announcement_id: int) -> Announcement:
     if announcement is None:
         raise NotFound(_("No such announcement."))
     return announcement
+
+
+def by_old_link(processor: Processor, announcement_id: int) -> Announcement | None:
+    """The public announcement of this processor an id-based link of before numbered links named, if any."""
+    return db.session.scalar(
+        select(Announcement).where(
+            Announcement.id == announcement_id,
+            Announcement.processor_id == processor.id,
+            Announcement.status != "draft",
+        )
+    )
 
 
 def announcements_of(processor: Processor) -> list[Announcement]:

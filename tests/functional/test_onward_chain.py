@@ -73,7 +73,7 @@ def test_an_onward_add_shows_from_its_effective_date_and_not_before(editor):
     assert "↳ PCI" not in editor.get("/processors/vcare/?at=2027-01-14").get_data(as_text=True)
     page = editor.get("/processors/vcare/?at=2027-01-15").get_data(as_text=True)
     assert "↳ PCI" in page and "sub-processor of Microsoft" in page
-    public = editor.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
+    public = editor.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True)
     assert "Microsoft, a sub-processor of Vcare, engages its own sub-processor: PCI." in public
     # "Microsoft (via PCI)" (Bijlage B): once PCI is in the chain, the intermediary is no longer missing from it.
     kinds = {f.kind for f in check_processor("vcare", date(2027, 1, 15))}

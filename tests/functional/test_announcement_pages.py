@@ -1,0 +1,132 @@
+"""An announcement's public address carries its number, the one it is shown with; links of before, by database id,
+still lead to it. On a fixed clock: published Tuesday 1 December 2026, effective Saturday 30 January 2027."""
+
+from datetime import date, timedelta
+
+import feedparser
+import pytest
+from sqlalchemy import select, update
+
+from registry.announcements import publication
+from registry.announcements.drafting import save_draft
+from registry.extensions import db
+from registry.models import Announcement, Processor
+from registry.subprocessors.snapshot import today
+
+from ..html import by_id, texts
+from .announce import ids
+
+pytestmark = pytest.mark.usefixtures("clock")
+
+
+def vcare():
+    return db.session.scalar(select(Processor).filter_by(slug="vcare"))
+
+
+FIELDS = {
+    "kind": "add",
+    "reason": "Because",
+    "locations": [{"country": "NL", "place": None, "role": "processing", "transfer_basis": None}],
+}
+
+
+def announce(editor, name):
+    data = {
+        **FIELDS,
+        "service_ids": ids("vcare", "operator"),
+        "new_name": name,
+        "effective_date": today() + timedelta(days=60),
+    }
+    item = save_draft(editor, vcare(), None, data)
+    publication.publish(editor, vcare(), item.id)
+    db.session.expire_all()
+    return db.session.get(Announcement, item.id)
+
+
+def another_processors_draft():
+    """A draft of VTM: it takes an id, so Vcare's ids no longer equal its numbers (as on any registry but the first)."""
+    vtm = db.session.scalar(select(Processor).filter_by(slug="vtm"))
+    db.session.add(
+        Announcement(
+            processor_id=vtm.id, number=1, kind="add", new_name="X", reason="x", effective_date=date(2027, 2, 1)
+        )
+    )
+    db.session.commit()
+
+
+def test_the_address_carries_the_number_shown(client, users):
+    another_processors_draft()
+    first = announce(users.vcare_editor, "Acme One")
+    second = announce(users.vcare_editor, "Acme Two")
+    assert (first.number, second.number) == (1, 2) and first.id != 1
+    page = client.get("/processors/vcare/changes/2/").get_data(as_text=True)
+    assert texts(page, "h1") == ["Announcement #2: add a sub-processor"]
+    assert "Acme Two" in texts(page, "dd")[0]
+    listed = client.get("/processors/vcare/changes/").get_data(as_text=True)
+    assert '<a href="/processors/vcare/changes/2/">#2: Vcare adds Acme Two' in listed
+    assert '<a href="/processors/vcare/changes/1/">#1: Vcare adds Acme One' in listed
+    versions = client.get("/processors/vcare/versions/").get_data(as_text=True)
+    assert '<a href="/processors/vcare/changes/2/">Announcement #2</a>' in versions
+    assert client.get("/processors/vcare/changes/999999/").status_code == 404  # neither a number nor an old id
+
+
+def test_an_old_link_by_id_redirects_permanently_to_the_number(client, users):
+    another_processors_draft()
+    first = announce(users.vcare_editor, "Acme One")
+    assert first.id not in (1,)  # its old link is not a number Vcare has
+    response = client.get(f"/processors/vcare/changes/{first.id}/")
+    assert response.status_code == 308
+    assert response.headers["Location"] == "/processors/vcare/changes/1/"
+    # A draft has no public page, by number or by id; Vcare's id is no old link of another processor's.
+    draft = save_draft(
+        users.vcare_editor,
+        vcare(),
+        None,
+        {
+            **FIELDS,
+            "service_ids": ids("vcare", "operator"),
+            "new_name": "Draft",
+            "effective_date": today() + timedelta(days=60),
+        },
+    )
+    assert draft.number == 2 and draft.id > 2
+    assert client.get(f"/processors/vcare/changes/{draft.id}/").status_code == 404
+    assert client.get(f"/processors/vtm/changes/{first.id}/").status_code == 404
+
+
+def test_where_an_old_id_is_another_announcements_number_the_number_wins_and_says_so(client, users):
+    another_processors_draft()
+    first = announce(users.vcare_editor, "Acme One")
+    second = announce(users.vcare_editor, "Acme Two")
+    # Vcare's counting reaches the id the first announcement's old link carried (as it would, in time).
+    db.session.execute(update(Announcement).where(Announcement.id == second.id).values(number=first.id))
+    db.session.commit()
+    page = client.get(f"/processors/vcare/changes/{first.id}/").get_data(as_text=True)
+    assert texts(page, "h1") == [f"Announcement #{first.id}: add a sub-processor"]
+    notice = by_id(page, "old-link")
+    assert notice == (
+        "Links sent before December 2026 named announcements by another reference. If you followed such a link, "
+        "you may be looking for: Announcement #1: Vcare adds Acme One for Operator from January 30, 2027"
+    )
+    assert 'href="/processors/vcare/changes/1/"' in page
+    # The first one's own page has no such notice: no old link of id 1 meant another announcement of Vcare.
+    assert 'id="old-link"' not in client.get("/processors/vcare/changes/1/").get_data(as_text=True)
+
+
+def test_feed_links_carry_the_number_and_entry_ids_stay_as_they_were(client, users):
+    another_processors_draft()
+    first = announce(users.vcare_editor, "Acme One")
+    feed = feedparser.parse(client.get("/processors/vcare/feed.atom").data)
+    [entry] = feed.entries
+    assert entry.link == "http://registry.test/processors/vcare/changes/1/"
+    # Built from the database id, as before the links changed: readers do not see the entry as new.
+    assert entry.id == f"tag:registry.test,2026-12-01:vcare/announcement/{first.id}"
+
+
+def test_mail_links_carry_the_number(client, users):
+    another_processors_draft()
+    announce(users.vcare_editor, "Acme One")
+    from registry.models import MailBody
+
+    bodies = [(m.text, m.html) for m in db.session.scalars(select(MailBody))]
+    assert bodies and all("http://registry.test/processors/vcare/changes/1/" in t + h for t, h in bodies)
