@@ -14,7 +14,7 @@ from registry.models import Announcement, Processor
 from registry.subprocessors.snapshot import today
 
 from ..html import by_id, texts
-from .announce import ids
+from .announce import draft, ids, publish, sp_id
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -130,3 +130,41 @@ def test_mail_links_carry_the_number(client, users):
 
     bodies = [(m.text, m.html) for m in db.session.scalars(select(MailBody))]
     assert bodies and all("http://registry.test/processors/vcare/changes/1/" in t + h for t, h in bodies)
+
+
+def test_a_change_of_locations_shows_where_data_moves_from_and_to(client, users, login):
+    login(users.vcare_editor)
+    item = draft(
+        client,
+        kind="change_locations",
+        services=("sendi",),
+        target_id=str(sp_id("vcare", "micros")),
+        locations=(("DE", "Frankfurt", ""), ("US", "Virginia", "scc")),
+    )
+    # Micros processes in the Netherlands (seed/vcare.yaml) until the change.
+    moves = (
+        "from Netherlands → to Germany (Frankfurt); United States (Virginia) — outside the EEA, Standard "
+        "contractual clauses (Decision (EU) 2021/914)"
+    )
+    assert (
+        by_id(client.get(f"/admin/processors/vcare/announcements/{item.id}/").get_data(as_text=True), "moves") == moves
+    )
+    item = publish(client, item)
+    assert by_id(client.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True), "moves") == moves
+    assert (
+        by_id(client.get(f"/admin/processors/vcare/announcements/{item.id}/").get_data(as_text=True), "moves") == moves
+    )
+    [entry] = feedparser.parse(client.get("/processors/vcare/feed.atom").data).entries
+    assert (
+        "\nLocations: Netherlands → Germany (Frankfurt); United States (Virginia) (outside the EEA).\n" in entry.summary
+    )
+    # Withdrawn, the announcement still says what it would have moved.
+    client.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw", data={"reason": "Not now"})
+    assert by_id(client.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True), "moves") == moves
+
+
+def test_an_addition_lists_its_locations_without_an_arrow(client, users, login):
+    login(users.vcare_editor)
+    item = publish(client, draft(client, new_name="Acme", locations=(("DE", "Frankfurt", ""),)))
+    page = client.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True)
+    assert 'id="moves"' not in page and "<li>Germany (Frankfurt)</li>" in page
