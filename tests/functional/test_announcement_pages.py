@@ -13,7 +13,7 @@ from registry.extensions import db
 from registry.models import Announcement, Processor
 from registry.subprocessors.snapshot import today
 
-from ..html import by_id, texts
+from ..html import by_id, table_rows, texts
 from .announce import draft, ids, publish, sp_id
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -168,3 +168,59 @@ def test_an_addition_lists_its_locations_without_an_arrow(client, users, login):
     item = publish(client, draft(client, new_name="Acme", locations=(("DE", "Frankfurt", ""),)))
     page = client.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True)
     assert 'id="moves"' not in page and "<li>Germany (Frankfurt)</li>" in page
+
+
+def _compare(client, older, newer):
+    data = client.get(f"/processors/vcare/compare?from={older}&to={newer}&format=json").get_json()
+    return (
+        [(r["service"], r["sub_processor"]) for r in data["added"]],
+        [(r["service"], r["sub_processor"]) for r in data["removed"]],
+        [(r["announcement"], r["service"], r["sub_processor"], r["effect"]) for r in data["withdrawn"]],
+    )
+
+
+def test_comparing_across_a_withdrawal_undoes_it(client, users, login):
+    """v2: #1 adds Acme for Operator (effective 1 March 2027); v3: #2 removes Micros from Sendi (30 January 2027);
+    v4 withdraws #1, v5 withdraws #2 (both on 1 December 2026)."""
+    login(users.vcare_editor)
+    add = publish(client, draft(client, new_name="Acme", services=("operator",), days=90))
+    remove = publish(
+        client, draft(client, kind="remove", services=("sendi",), target_id=str(sp_id("vcare", "micros")), locations=())
+    )
+    client.post(f"/admin/processors/vcare/announcements/{add.id}/withdraw", data={"reason": "No"})
+    client.post(f"/admin/processors/vcare/announcements/{remove.id}/withdraw", data={"reason": "No"})
+    assert _compare(client, 1, 2) == ([("Operator", "Acme")], [], [])
+    # Acme never came: not "removed"; Micros's removal (v3, in between) did happen by version 4.
+    assert _compare(client, 2, 4) == ([], [("Sendi", "Micros")], [(1, "Operator", "Acme", "not_added")])
+    # Micros stays: not "added".
+    assert _compare(client, 4, 5) == ([], [], [(2, "Sendi", "Micros", "stays")])
+    assert _compare(client, 1, 5) == (
+        [],
+        [],
+        [(1, "Operator", "Acme", "not_added"), (2, "Sendi", "Micros", "stays")],
+    )
+    page = client.get("/processors/vcare/compare?from=4&to=5").get_data(as_text=True)
+    assert table_rows(page, "Announced changes withdrawn in between") == [
+        ["#2", "Sendi", "Micros", "would have been removed: stays"]
+    ]
+    assert [h for h in texts(page, "h2")] == ["Added (0)", "Removed (0)", "Changed (0)", "Withdrawn in between (1)"]
+    assert texts(page, "li")[-2:] == [
+        "Version 4: takes effect December 1, 2026, published 1 Dec 2026 12:00 CET",
+        "Version 5: takes effect December 1, 2026, published 1 Dec 2026 12:00 CET",
+    ]
+
+
+def test_versions_are_listed_in_the_order_they_take_effect_with_both_dates(client, users, login):
+    login(users.vcare_editor)
+    later = publish(client, draft(client, new_name="Acme", services=("operator",), days=90))  # 1 March 2027
+    sooner = publish(client, draft(client, new_name="Beta", services=("operator",), days=60))  # 30 January 2027
+    client.post(f"/admin/processors/vcare/announcements/{later.id}/withdraw", data={"reason": "No"})
+    listed = table_rows(client.get("/processors/vcare/versions/").get_data(as_text=True), "Every version")
+    assert [(r[0], r[1], r[3]) for r in listed] == [
+        ("2", "March 1, 2027", "Announcement #1"),
+        ("3", "January 30, 2027", "Announcement #2"),
+        ("4", "December 1, 2026", "Withdrawal of announcement #1"),
+        ("1", "November 1, 2026", "Initial list from the contract's annex"),
+    ]
+    assert [r[2] for r in listed[:3]] == ["1 Dec 2026 12:00 CET"] * 3
+    assert sooner.version.number == 3
