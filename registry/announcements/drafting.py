@@ -98,3 +98,34 @@ def save_draft(actor: User, processor: Processor, announcement_id: int | None, d
             )
     db.session.commit()
     return announcement
+
+
+@one_transaction
+def delete_draft(actor: User, processor: Processor, announcement_id: int) -> int:
+    """Delete a draft (never public, so nothing refers to it); a published or withdrawn announcement stays, as the
+    record of what was announced. Returns the deleted draft's number (the next draft may take it again if it was
+    the highest: a draft's number is public only once published)."""
+    require_editor(actor, processor)
+    announcement = locked_announcement(processor, announcement_id)
+    if not announcement.is_draft:
+        raise DomainError(
+            _(
+                "Announcement #%(number)s is %(status)s and cannot be deleted: what was announced stays on record. "
+                "Withdraw it before its effective date instead.",
+                number=announcement.number,
+                status=announcement.status_label,
+            )
+        )
+    number = announcement.number
+    trail.record(
+        actor,
+        "announcement.delete",
+        announcement,
+        _("Deleted draft #%(number)s", number=number),
+        processor_id=processor.id,
+        details={"kind": announcement.kind, "reason": announcement.reason},
+    )
+    announcement.services = []
+    db.session.delete(announcement)
+    db.session.commit()
+    return number

@@ -177,3 +177,7 @@ class WithdrawForm(PlainTextForm):
 
 class PublishForm(PlainTextForm):
     """Only the CSRF token: publishing is a POST."""
+
+
+class DeleteForm(PlainTextForm):
+    """Only the CSRF token: deleting a draft is a POST, after a confirming page."""

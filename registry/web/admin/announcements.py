@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.announcements import deadlines, publication
-from registry.announcements.drafting import get_announcement, save_draft
+from registry.announcements.drafting import delete_draft, get_announcement, save_draft
 from registry.announcements.reading import announcements_of
 from registry.announcements.summary import describe
 from registry.exceptions import DomainError, NotFound
@@ -17,7 +17,7 @@ from registry.subprocessors import reading
 from registry.subprocessors.snapshot import today
 from registry.web.admin import bp
 from registry.web.admin.access import editor_of_processor, owned
-from registry.web.admin.announcement_forms import AnnouncementForm, PublishForm, WithdrawForm, form_data
+from registry.web.admin.announcement_forms import AnnouncementForm, DeleteForm, PublishForm, WithdrawForm, form_data
 from registry.web.forms import show_error
 
 
@@ -130,6 +130,35 @@ def withdraw(processor: Processor, announcement_id: int):
         return _detail(processor, _announcement(processor, announcement_id), 400, str(error.message))
     flash(_("Withdrawn; the withdrawal is registry version %(number)s.", number=version.number), "success")
     return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=item.id))
+
+
+@bp.route("/processors/<slug>/announcements/<int:announcement_id>/delete", methods=["GET", "POST"])
+@editor_of_processor
+def delete_announcement(processor: Processor, announcement_id: int):
+    """A draft is deleted after a confirming button (GET asks, POST deletes); a published one refuses clearly."""
+    item = _announcement(processor, announcement_id)
+    form = DeleteForm()
+    if request.method == "GET":
+        if not item.is_draft:
+            return _detail(processor, item, 400, _cannot_delete(item))
+        return render_template("admin/announcement_delete.html", processor=processor, a=item, form=form)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        number = delete_draft(current_user, processor, item.id)
+    except DomainError as error:  # the service rolled back: the page shows the announcement as stored
+        return _detail(processor, _announcement(processor, announcement_id), 400, str(error.message))
+    flash(_("Draft #%(number)s deleted.", number=number), "success")
+    return redirect(url_for("admin.announcements", slug=processor.slug))
+
+
+def _cannot_delete(item: Announcement) -> str:
+    return _(
+        "Announcement #%(number)s is %(status)s and cannot be deleted: what was announced stays on record. "
+        "Withdraw it before its effective date instead.",
+        number=item.number,
+        status=item.status_label,
+    )
 
 
 def _references(processor: Processor) -> dict[int, str]:
