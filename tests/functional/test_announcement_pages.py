@@ -276,3 +276,36 @@ def test_another_processors_editor_cannot_delete_a_draft(client, users, login):
         assert client.post(url).status_code == 404
     db.session.expire_all()
     assert db.session.get(Announcement, item.id).status == "draft"
+
+
+def test_the_new_words_in_dutch(client, users, login):
+    dutch = {"Accept-Language": "nl"}
+    login(users.vcare_editor)
+    move = publish(
+        client,
+        draft(
+            client,
+            kind="change_locations",
+            services=("sendi",),
+            target_id=str(sp_id("vcare", "micros")),
+            locations=(("DE", "Frankfurt", ""),),
+        ),
+    )
+    page = client.get(f"/processors/vcare/changes/{move.number}/", headers=dutch).get_data(as_text=True)
+    assert by_id(page, "moves") == "van Nederland → naar Duitsland (Frankfurt)"
+    client.post(f"/admin/processors/vcare/announcements/{move.id}/withdraw", data={"reason": "Nee"})
+    page = client.get("/processors/vcare/compare?from=2&to=3", headers=dutch).get_data(as_text=True)
+    assert table_rows(page, "Aangekondigde wijzigingen die tussendoor zijn ingetrokken") == [
+        ["#1", "Sendi", "Micros", "zou verhuizen: houdt zijn locaties"]
+    ]
+    assert texts(page, "li")[-1] == "Versie 3: gaat in op 1 december 2026, gepubliceerd 1 dec 2026 12:00 CET"
+    item = draft(client, new_name="Acme")
+    page = client.get(f"/admin/processors/vcare/announcements/{item.id}/delete", headers=dutch).get_data(as_text=True)
+    assert texts(page, "h1") == ["Concept #2 verwijderen"]
+    refused = client.post(f"/admin/processors/vcare/announcements/{move.id}/delete", headers=dutch)
+    assert (
+        "Aankondiging #1 is ingetrokken en kan niet worden verwijderd: wat is aangekondigd, blijft vastgelegd. "
+        "Trek haar in plaats daarvan vóór de ingangsdatum in."
+    ) in texts(refused.get_data(as_text=True), "p")
+    form = client.get("/admin/processors/vcare/announcements/new", headers=dutch).get_data(as_text=True)
+    assert "— kies —" in form and "Elke dienst aanvinken die de hierboven gekozen subverwerker gebruikt" in form
