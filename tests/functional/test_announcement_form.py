@@ -131,3 +131,28 @@ def test_the_script_gets_the_services_of_each_sub_processor(editor):
     assert using[str(sp_id("vcare", "micros"))] == ids("vcare", "sendi")
     with editor.get("/static/announcement-form.js") as script:
         assert script.status_code == 200 and b"data-services-of" in script.data
+
+
+def ticked(page: str) -> set[int]:
+    return {
+        int(box.get("value"))
+        for box in parse(page).iter("input")
+        if box.get("name") == "service_ids" and "checked" in box.attrib
+    }
+
+
+def test_down_the_chain_the_button_ticks_the_services_of_the_parent(editor):
+    data = form(kind="add", services=(), parent_id=str(sp_id("vcare", "equinix")), new_name="Its own")
+    response = editor.post(NEW, data={**data, "tick_services": "1"})
+    assert response.status_code == 200 and ticked(response.get_data(as_text=True)) == set(ids("vcare", *EQUINIX))
+
+
+@pytest.mark.parametrize("target", ["abc", "-1", "99999999999", ""])
+def test_the_button_with_a_sub_processor_that_is_not_one(editor, target):
+    response = editor.post(
+        NEW, data={**form(kind="remove", services=("sendi",)), "target_id": target, "tick_services": "1"}
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert field_error(page, "service_ids") == "Choose the sub-processor first: then its services can be ticked."
+    assert ticked(page) == set(ids("vcare", "sendi"))  # as sent
