@@ -252,8 +252,8 @@ def test_the_new_words_in_dutch(client, users, login):
     assert texts(page, "h1") == ["Concept #2 verwijderen"]
     refused = client.post(f"/admin/processors/vcare/announcements/{move.id}/delete", headers=dutch)
     assert (
-        "Aankondiging #1 is ingetrokken en kan niet worden verwijderd: wat is aangekondigd, blijft vastgelegd. "
-        "Trek haar in plaats daarvan vóór de ingangsdatum in."
+        "Aankondiging #1 is ingetrokken en kan niet worden verwijderd: wat is aangekondigd, en de intrekking, "
+        "blijven vastgelegd."
     ) in texts(refused.get_data(as_text=True), "p")
     form = client.get("/admin/processors/vcare/announcements/new", headers=dutch).get_data(as_text=True)
     assert "— kies —" in form and "Elke dienst aanvinken die de hierboven gekozen subverwerker gebruikt" in form

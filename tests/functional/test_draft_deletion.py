@@ -63,3 +63,16 @@ def test_another_processors_editor_cannot_delete_a_draft(client, users, login):
         assert client.post(url).status_code == 404
     db.session.expire_all()
     assert db.session.get(Announcement, item.id).status == "draft"
+
+
+def test_a_withdrawn_announcement_refuses_to_be_deleted_too(client, users, login):
+    login(users.vcare_editor)
+    item = publish(client, draft(client, new_name="Acme"))
+    client.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw", data={"reason": "No"})
+    response = client.post(f"/admin/processors/vcare/announcements/{item.id}/delete")
+    assert response.status_code == 400
+    assert (
+        "Announcement #1 was withdrawn and cannot be deleted: what was announced, and its withdrawal, stay on record."
+    ) in texts(response.get_data(as_text=True), "p")
+    db.session.expire_all()
+    assert db.session.get(Announcement, item.id).status == "withdrawn"

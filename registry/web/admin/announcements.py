@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.announcements import deadlines, publication
-from registry.announcements.drafting import delete_draft, get_announcement, save_draft
+from registry.announcements.drafting import delete_draft, deletion_refused, get_announcement, save_draft
 from registry.announcements.reading import announcements_of, services_using
 from registry.announcements.summary import describe
 from registry.exceptions import DomainError, NotFound
@@ -192,7 +192,7 @@ def delete_announcement(processor: Processor, announcement_id: int):
     form = DeleteForm()
     if request.method == "GET":
         if not item.is_draft:
-            return _detail(processor, item, 400, _cannot_delete(item))
+            return _detail(processor, item, 400, str(deletion_refused(item)))
         return render_template("admin/announcement_delete.html", processor=processor, a=item, form=form)
     if not form.validate_on_submit():
         abort(400)
@@ -202,15 +202,6 @@ def delete_announcement(processor: Processor, announcement_id: int):
         return _detail(processor, _announcement(processor, announcement_id), 400, str(error.message))
     flash(_("Draft #%(number)s deleted.", number=number), "success")
     return redirect(url_for("admin.announcements", slug=processor.slug))
-
-
-def _cannot_delete(item: Announcement) -> str:
-    return _(
-        "Announcement #%(number)s is %(status)s and cannot be deleted: what was announced stays on record. "
-        "Withdraw it before its effective date instead.",
-        number=item.number,
-        status=item.status_label,
-    )
 
 
 def _references(processor: Processor) -> dict[int, str]:
