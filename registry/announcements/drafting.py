@@ -12,7 +12,7 @@ from registry.models import Announcement, Processor, User
 from registry.storage.locks import locked
 from registry.storage.transactions import one_transaction
 from registry.subprocessors.snapshot import today
-from registry.text import _
+from registry.text import Text, _
 
 
 def require_editor(actor: User, processor: Processor) -> None:
@@ -98,3 +98,43 @@ def save_draft(actor: User, processor: Processor, announcement_id: int | None, d
             )
     db.session.commit()
     return announcement
+
+
+def deletion_refused(announcement: Announcement) -> Text:
+    """Why a published or withdrawn announcement is not deleted, and what can be done instead."""
+    if announcement.status == "withdrawn":
+        return _(
+            "Announcement #%(number)s was withdrawn and cannot be deleted: what was announced, and its "
+            "withdrawal, stay on record.",
+            number=announcement.number,
+        )
+    return _(
+        "Announcement #%(number)s is %(status)s and cannot be deleted: what was announced stays on record. "
+        "Withdraw it before its effective date instead.",
+        number=announcement.number,
+        status=announcement.status_label,
+    )
+
+
+@one_transaction
+def delete_draft(actor: User, processor: Processor, announcement_id: int) -> int:
+    """Delete a draft (never public, so nothing refers to it); a published or withdrawn announcement stays, as the
+    record of what was announced. Returns the deleted draft's number (the next draft may take it again if it was
+    the highest: a draft's number is public only once published)."""
+    require_editor(actor, processor)
+    announcement = locked_announcement(processor, announcement_id)
+    if not announcement.is_draft:
+        raise DomainError(deletion_refused(announcement))
+    number = announcement.number
+    trail.record(
+        actor,
+        "announcement.delete",
+        announcement,
+        _("Deleted draft #%(number)s", number=number),
+        processor_id=processor.id,
+        details={"kind": announcement.kind, "reason": announcement.reason},
+    )
+    announcement.services = []
+    db.session.delete(announcement)
+    db.session.commit()
+    return number

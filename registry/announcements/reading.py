@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from registry.exceptions import NotFound
 from registry.extensions import db
-from registry.models import Announcement, Processor, Service, SubProcessor, announcement_service
+from registry.models import Announcement, Engagement, Processor, Service, SubProcessor, announcement_service
 from registry.text import Text, _
 
 FEED_LIMIT = 100
@@ -168,12 +168,12 @@ def forget_feed_heads() -> None:
         _heads.clear()
 
 
-def announcement_of(processor: Processor, announcement_id: int) -> Announcement:
-    """A published (or withdrawn) announcement of this processor; drafts are not public."""
+def announcement_of(processor: Processor, number: int) -> Announcement:
+    """A published (or withdrawn) announcement of this processor by its number (#3); drafts are not public."""
     announcement = db.session.scalar(
         _loaded(
             select(Announcement).where(
-                Announcement.id == announcement_id,
+                Announcement.number == number,
                 Announcement.processor_id == processor.id,
                 Announcement.status != "draft",
             )
@@ -184,6 +184,17 @@ def announcement_of(processor: Processor, announcement_id: int) -> Announcement:
     return announcement
 
 
+def by_old_link(processor: Processor, announcement_id: int) -> Announcement | None:
+    """The public announcement of this processor an id-based link of before numbered links named, if any."""
+    return db.session.scalar(
+        select(Announcement).where(
+            Announcement.id == announcement_id,
+            Announcement.processor_id == processor.id,
+            Announcement.status != "draft",
+        )
+    )
+
+
 def announcements_of(processor: Processor) -> list[Announcement]:
     """Every announcement of the processor, drafts and withdrawn ones too, highest number first: the editor's list."""
     return list(
@@ -191,3 +202,19 @@ def announcements_of(processor: Processor) -> list[Announcement]:
             select(Announcement).where(Announcement.processor_id == processor.id).order_by(Announcement.number.desc())
         )
     )
+
+
+def services_using(processor: Processor, day) -> dict[int, list[int]]:
+    """Sub-processor id → the ids of the processor's services it is engaged for on a day (in the services' order):
+    what the announcement form ticks in one go."""
+    rows = db.session.execute(
+        select(Engagement.sub_processor_id, Engagement.service_id)
+        .join(Service, Service.id == Engagement.service_id)
+        .where(Engagement.processor_id == processor.id, Engagement.active_on_clause(day))
+        .order_by(Service.position, Service.id)
+    )
+    using: dict[int, list[int]] = {}
+    for sp_id, service_id in rows:
+        if service_id not in using.setdefault(sp_id, []):
+            using[sp_id].append(service_id)
+    return using

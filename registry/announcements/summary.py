@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from registry.law import transfers
 from registry.models import Announcement, SubProcessor
@@ -25,6 +25,8 @@ class AnnouncementFacts:
     what: Words
     services: list[str]
     places: list[PlaceFact]
+    # For a change of locations: where the data is processed until the effective date (`places`: from then on).
+    moves_from: list[PlaceFact]
     outside_eea: bool | None
     effective_date: date
     urgent: bool
@@ -37,13 +39,12 @@ class AnnouncementFacts:
     def as_text(self) -> Joined:
         """A plain-text summary (feed summaries, mail), one line per fact."""
         lines = [self.what, _("Services: %(services)s.", services=", ".join(self.services))]
-        if self.places:
-            outside = _("outside the EEA")
-            where = Joined(
-                [Joined([p.label, Joined(["(", outside, ")"], "")]) if p.outside_eea else p.label for p in self.places],
-                "; ",
+        if self.moves_from and self.places:
+            lines.append(
+                _("Locations: %(before)s → %(after)s.", before=_listed(self.moves_from), after=_listed(self.places))
             )
-            lines.append(_("Locations: %(places)s.", places=where))
+        elif self.places:
+            lines.append(_("Locations: %(places)s.", places=_listed(self.places)))
         lines.append(_("Effective date: %(day)s.", day=self.effective_date))
         if self.urgent:
             lines.append(_("Urgent change, with shorter notice: %(why)s", why=self.urgency_justification))
@@ -53,6 +54,13 @@ class AnnouncementFacts:
         if self.status == "withdrawn":
             lines.insert(0, _("WITHDRAWN: %(reason)s", reason=self.withdrawal_reason))
         return Joined(lines, "\n")
+
+
+def _listed(places: list[PlaceFact]) -> Joined:
+    outside = _("outside the EEA")
+    return Joined(
+        [Joined([p.label, Joined(["(", outside, ")"], "")]) if p.outside_eea else p.label for p in places], "; "
+    )
 
 
 def deadline_sentence(item: dict, effective: date) -> Text:
@@ -89,6 +97,26 @@ def _places(announcement: Announcement, entity: SubProcessor | None) -> list[Pla
         rows = [(loc.country_code, loc.place, loc.role, loc.transfer_basis) for loc in entity.locations_on(day)]
     else:
         rows = []
+    return _facts(rows, day)
+
+
+def _moved_from(announcement: Announcement) -> list[PlaceFact]:
+    """The locations a change of locations ends: once published, the rows it ended (a withdrawal reopens them but
+    keeps the mark); as a draft, the ones that hold on the effective date and have no end yet (what it would end)."""
+    target = announcement.target
+    if announcement.kind != "change_locations" or target is None:
+        return []
+    day = announcement.effective_date
+    if announcement.is_draft:
+        ended = [loc for loc in target.locations if loc.active_on(day) and loc.valid_until is None]
+    else:
+        ended = [loc for loc in target.locations if loc.ended_by_id == announcement.id]
+    rows = [(loc.country_code, loc.place, loc.role, loc.transfer_basis) for loc in sorted(ended, key=lambda x: x.id)]
+    # Judged the day before the change: where the data was until then.
+    return _facts(rows, day - timedelta(days=1))
+
+
+def _facts(rows: list[tuple], day: date) -> list[PlaceFact]:
     facts = []
     for country, place, role, basis in rows:
         facts.append(
@@ -138,6 +166,7 @@ def describe(announcement: Announcement) -> AnnouncementFacts:
         what=what,
         services=[s.name for s in announcement.services],
         places=places,
+        moves_from=_moved_from(announcement),
         outside_eea=outside,
         effective_date=announcement.effective_date,
         urgent=announcement.urgent,

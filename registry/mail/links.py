@@ -10,7 +10,7 @@ from enum import Enum
 class Place(Enum):
     """What a mail links to, and the values that say which one (as (what it is, names of the values))."""
 
-    ANNOUNCEMENT = ("the public page of an announcement", ("slug", "announcement_id"))
+    ANNOUNCEMENT = ("the public page of an announcement, by its number", ("slug", "number"))
     RESPONSE = ("the controller's form to object to an announcement or decide on consent", ("announcement_id",))
     OBJECTION_FOR_CONTROLLER = ("an objection, as its controller sees it", ("objection_id",))
     OBJECTION_FOR_PROCESSOR = ("an objection, as the processor's editors see it", ("slug", "objection_id"))

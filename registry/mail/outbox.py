@@ -39,7 +39,7 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
     """The announcement to every affected contract's notice address, then to subscribers not told already;
     returns the count."""
     facts = describe(announcement)
-    page = url(Place.ANNOUNCEMENT, slug=announcement.processor.slug, announcement_id=announcement.id)
+    page = url(Place.ANNOUNCEMENT, slug=announcement.processor.slug, number=announcement.number)
     respond = url(Place.RESPONSE, announcement_id=announcement.id)
     announced_on = periods.local_day(announcement.withdrawn_at if event == "withdrawal" else announcement.published_at)
     told: set[str] = set()

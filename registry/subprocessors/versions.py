@@ -15,12 +15,14 @@ from registry.text import Joined, Words, _, english
 
 
 def versions(processor: Processor) -> list[RegistryVersion]:
+    """Every version in the order they take effect, the latest first (versions of one day: the later published
+    first); a version's number counts publications, so it may take effect before one with a lower number."""
     return list(
         db.session.scalars(
             select(RegistryVersion)
             .where(RegistryVersion.processor_id == processor.id)
             .options(selectinload(RegistryVersion.announcement))
-            .order_by(RegistryVersion.number.desc())
+            .order_by(RegistryVersion.effective_date.desc(), RegistryVersion.number.desc())
         )
     )
 
@@ -47,7 +49,9 @@ class _History:
         return announcement_id is None or announcement_id in self.valid
 
 
-def _history(processor: Processor, number: int) -> tuple[_History, object]:
+def _history(processor: Processor, number: int, without: frozenset[int] = frozenset()) -> tuple[_History, object]:
+    """What counts at version `number`, leaving out the announcements `without` (withdrawn later, when comparing);
+    the day is the latest effective date of what counts (a withdrawn change's date no longer does)."""
     announcements = db.session.scalars(
         select(Announcement)
         .where(Announcement.processor_id == processor.id, Announcement.status != "draft")
@@ -59,19 +63,18 @@ def _history(processor: Processor, number: int) -> tuple[_History, object]:
         if a.version
         and a.version.number <= number
         and not (a.withdrawal_version and a.withdrawal_version.number <= number)
+        and a.id not in without
     }
-    dates = [
-        v.effective_date
-        for v in db.session.scalars(
-            select(RegistryVersion).where(
-                RegistryVersion.processor_id == processor.id,
-                RegistryVersion.number <= number,
-                RegistryVersion.event != "withdrawal",
-            )
+    rows = db.session.scalars(
+        select(RegistryVersion).where(
+            RegistryVersion.processor_id == processor.id,
+            RegistryVersion.number <= number,
+            RegistryVersion.event != "withdrawal",
         )
-    ]
-    if not dates:
+    ).all()
+    if not rows:
         raise NotFound(_("%(name)s has no registry version %(number)s.", name=processor.name, number=number))
+    dates = [v.effective_date for v in rows if v.announcement_id is None or v.announcement_id in valid]
     return _History(valid, {a.id: a.effective_date for a in announcements}), max(dates)
 
 
@@ -84,9 +87,9 @@ def _holds(row, history: _History, day) -> bool:
     return row.valid_until is None or row.valid_until > day
 
 
-def listing_at(processor: Processor, number: int) -> dict[tuple[str, str], dict]:
-    """(service, sub-processor) → its locations, as registry version `number` listed them."""
-    history, day = _history(processor, number)
+def listing_at(processor: Processor, number: int, without: frozenset[int] = frozenset()) -> dict[tuple[str, str], dict]:
+    """(service, sub-processor) → its locations, as registry version `number` listed them (without some)."""
+    history, day = _history(processor, number, without)
     engagements = db.session.scalars(
         select(Engagement)
         .where(Engagement.processor_id == processor.id)
@@ -125,6 +128,7 @@ class Comparison:
     added: list[dict] = field(default_factory=list)
     removed: list[dict] = field(default_factory=list)
     changed: list[dict] = field(default_factory=list)
+    withdrawn: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -134,6 +138,7 @@ class Comparison:
             "added": self.added,
             "removed": self.removed,
             "changed": self.changed,
+            "withdrawn": self.withdrawn,
         }
 
 
@@ -146,10 +151,51 @@ def get_version(processor: Processor, number: int) -> RegistryVersion:
     return version
 
 
+def _withdrawn_between(processor: Processor, older: RegistryVersion, newer: RegistryVersion) -> list[Announcement]:
+    if older.number >= newer.number:
+        return []
+    return list(
+        db.session.scalars(
+            select(Announcement)
+            .join(RegistryVersion, RegistryVersion.id == Announcement.withdrawal_version_id)
+            .where(
+                Announcement.processor_id == processor.id,
+                RegistryVersion.number > older.number,
+                RegistryVersion.number <= newer.number,
+            )
+            .options(selectinload(Announcement.services))
+            .order_by(Announcement.number)
+        )
+    )
+
+
+def _undone(announcement: Announcement) -> list[dict]:
+    """What withdrawing an announcement means, per service: what it would have brought in is not added, what it
+    would have ended stays (its locations too)."""
+    effects = []
+    if announcement.kind in ("add", "replace"):
+        effects.append(("not_added", announcement.incoming_name))
+    if announcement.kind in ("replace", "remove"):
+        effects.append(("stays", announcement.target.name if announcement.target else None))
+    if announcement.kind == "change_locations":
+        effects.append(("keeps_locations", announcement.target.name if announcement.target else None))
+    return [
+        {"announcement": announcement.number, "service": s.name, "sub_processor": name, "effect": effect}
+        for effect, name in effects
+        for s in announcement.services
+    ]
+
+
 def compare(processor: Processor, older_number: int, newer_number: int) -> Comparison:
-    """Engagements added, removed and changed (locations) between two versions."""
+    """Engagements added, removed and changed (locations) between two versions.
+
+    A withdrawal undoes: an announcement withdrawn after the older version (up to the newer one) is left out of
+    the older version too, so what it would have added is not shown as removed, nor what it would have removed as
+    added; it is listed apart, as withdrawn, with what that means."""
     older, newer = get_version(processor, older_number), get_version(processor, newer_number)
-    before, after = listing_at(processor, older.number), listing_at(processor, newer.number)
+    withdrawn = _withdrawn_between(processor, older, newer)
+    before = listing_at(processor, older.number, frozenset(a.id for a in withdrawn))
+    after = listing_at(processor, newer.number)
     result = Comparison(processor, older, newer)
     result.added = [after[k] for k in sorted(after.keys() - before.keys())]
     result.removed = [before[k] for k in sorted(before.keys() - after.keys())]
@@ -163,6 +209,7 @@ def compare(processor: Processor, older_number: int, newer_number: int) -> Compa
                     "locations_after": after[key]["locations"],
                 }
             )
+    result.withdrawn = [row for a in withdrawn for row in _undone(a)]
     return result
 
 

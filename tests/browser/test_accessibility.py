@@ -125,13 +125,18 @@ def test_portal_and_admin_pages_have_no_wcag_violations(browser, live_server, an
     found += audit(controller, base + "/portal/", shots, "objection-errors", bad_objection)
     editor = log_in(browser.new_context(locale=locale), base, EDITOR, language)
     found += audit(editor, base + "/admin/processors/vcare/", shots, "admin")
-    found += audit(editor, base + "/admin/processors/vcare/announcements/new", shots, "announcement-form")
+    found += audit(editor, base + "/admin/processors/vcare/announcements/new", shots, "announcement-kind")
+    found += audit(editor, base + "/admin/processors/vcare/announcements/new?kind=add", shots, "announcement-form")
 
     def bad_announcement(p):
         p.get_by_role("button", name=words["save"]).click()
 
     found += audit(
-        editor, base + "/admin/processors/vcare/announcements/new", shots, "announcement-form-errors", bad_announcement
+        editor,
+        base + "/admin/processors/vcare/announcements/new?kind=add",
+        shots,
+        "announcement-form-errors",
+        bad_announcement,
     )
     found += audit(editor, base + "/admin/processors/vcare/objections/", shots, "objections-inbox")
     found += audit(editor, base + "/admin/processors/vcare/contracts/new", shots, "contract-form")

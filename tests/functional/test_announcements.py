@@ -298,7 +298,7 @@ def test_an_urgent_change_with_justification_may_have_short_notice_and_is_marked
     )
     item = publish(editor, item)
     assert str(item.title).startswith("URGENT: ") and item.effective_date == date(2026, 12, 3)
-    page = editor.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
+    page = editor.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True)
     assert "urgent: shorter notice" in page and "went bankrupt" in page
     import feedparser
 
@@ -328,7 +328,7 @@ def test_a_published_announcement_cannot_be_edited(editor):
 
 def test_a_draft_can_be_edited_and_is_not_public(editor):
     item = draft(editor, new_name="Acme")
-    assert editor.get(f"/processors/vcare/changes/{item.id}/").status_code == 404
+    assert editor.get(f"/processors/vcare/changes/{item.number}/").status_code == 404
     response = editor.post(f"/admin/processors/vcare/announcements/{item.id}/edit", data=form(new_name="Acme Two"))
     assert response.status_code == 302
     db.session.expire_all()
@@ -369,7 +369,7 @@ def test_withdrawal_before_the_effective_date(editor):
     item = db.session.get(Announcement, item.id)
     assert item.status == "withdrawn" and item.withdrawal_version.number == 3
     assert "Acme" not in names_on("vcare", "operator", item.effective_date)
-    page = editor.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
+    page = editor.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True)
     [status] = texts(page, "p", "findings")
     # The reason is the editor's text, shown as text (the tag escaped, not rendered).
     assert status.startswith(

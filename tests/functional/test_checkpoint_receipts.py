@@ -57,8 +57,8 @@ def on_page(page: str, log: Log, sequence: int, entries: int) -> None:
 
 def test_the_announcement_page_and_its_notice_mail_carry_the_checkpoint(log, users, client):
     item = announce(users.vcare_editor)
-    on_page(client.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True), log, log.m + 1, log.n + 2)
-    dutch = client.get(f"/processors/vcare/changes/{item.id}/", headers=DUTCH).get_data(as_text=True)
+    on_page(client.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True), log, log.m + 1, log.n + 2)
+    dutch = client.get(f"/processors/vcare/changes/{item.number}/", headers=DUTCH).get_data(as_text=True)
     assert "Ondertekend controlepunt van het auditlog" in dutch
     assert f"Controlepunt #{log.m + 1}, ondertekend met de sleutel van het portaal, dekt de eerste {log.n + 2}" in dutch
     signed = Log.checkpoint(log.m + 1)
@@ -72,7 +72,7 @@ def test_the_announcement_page_and_its_notice_mail_carry_the_checkpoint(log, use
     assert f"Save it as JSON: http://registry.test/audit/checkpoints/{log.m + 1}.json" in notice.text
     assert f">{signed.signature}</code>" in notice.html  # a <code> with its inline style
     publication.withdraw(users.vcare_editor, processor("vcare"), item.id, "The supplier pulled out.")
-    page = client.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
+    page = client.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True)
     on_page(page, log, log.m + 2, log.n + 3)  # the withdrawal's checkpoint covers the publication too
     assert f"Signed audit checkpoint #{log.m + 2} " in mail_to(NOTICE, "contract_announcement").body.text
 

@@ -103,7 +103,7 @@ def test_user_text_is_escaped_in_atom_rss_and_html(client, users):
         assert feed.bozo == 0
         assert XSS in feed.entries[0].title
         assert b"<script>" not in response.data
-    html = client.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
+    html = client.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
 
 

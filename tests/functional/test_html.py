@@ -29,7 +29,7 @@ def test_public_pages_are_valid_html(client, users):
         "/processors/vcare/?at=2020-01-01",
         "/processors/vcare/services/operator/",
         "/processors/vcare/changes/",
-        f"/processors/vcare/changes/{item.id}/",
+        f"/processors/vcare/changes/{item.number}/",
         "/processors/vcare/versions/",
         "/processors/vcare/compare?from=1&to=2",
         "/processors/vcare/subscribe",

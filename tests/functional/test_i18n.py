@@ -113,7 +113,7 @@ def test_the_main_pages_read_in_dutch(client, users, login):
     pages = {
         "/": "Verwerkers in het register",
         "/processors/vcare/": "Diensten en hun subverwerkers",
-        f"/processors/vcare/changes/{item.id}/": "Wat verwerkingsverantwoordelijken kunnen doen, en tot wanneer",
+        f"/processors/vcare/changes/{item.number}/": "Wat verwerkingsverantwoordelijken kunnen doen, en tot wanneer",
         "/processors/vcare/subscribe": "Aanmelden",
         "/login": "Inloggen",
     }

@@ -81,7 +81,7 @@ def test_form_and_domain_errors_read_in_dutch_and_keep_the_input(client, users, 
 
 def test_deadlines_their_rules_and_dates_read_in_dutch(client, users):
     item = announce(users.vcare_editor)
-    page = client.get(f"/processors/vcare/changes/{item.id}/", headers=DUTCH).get_data(as_text=True)
+    page = client.get(f"/processors/vcare/changes/{item.number}/", headers=DUTCH).get_data(as_text=True)
     assert "Berekend naar analogie van Verord. (EEG, Euratom) nr. 1182/71 art. 3" in page
     assert "het beleid van de verwerker, niet in de overeenkomst" in page
     assert "de overeenkomst stelt geen termijn voor bezwaar" in page
@@ -89,7 +89,7 @@ def test_deadlines_their_rules_and_dates_read_in_dutch(client, users):
     assert "Vcare schakelt een nieuwe subverwerker in: Acme Cloud." in page
     changes = client.get("/processors/vcare/changes/", headers=DUTCH).get_data(as_text=True)
     assert "Vcare zet Acme Cloud in voor Operator vanaf 15 januari 2027" in changes
-    english = client.get(f"/processors/vcare/changes/{item.id}/", headers={"Accept-Language": "en"})
+    english = client.get(f"/processors/vcare/changes/{item.number}/", headers={"Accept-Language": "en"})
     assert "Computed by analogy with Reg. (EEC, Euratom) No 1182/71 art. 3" in english.get_data(as_text=True)
 
 
@@ -134,7 +134,7 @@ def test_a_feed_reads_in_the_language_its_address_names(client, users):
         client.get("/processors/vcare/feed.atom?lang=nl", headers={"If-None-Match": dutch.headers["ETag"]}).status_code
         == 304
     )
-    page = client.get(f"/processors/vcare/changes/{item.id}/", headers=DUTCH).get_data(as_text=True)
+    page = client.get(f"/processors/vcare/changes/{item.number}/", headers=DUTCH).get_data(as_text=True)
     assert "/processors/vcare/feed.atom?lang=nl" in page
 
 

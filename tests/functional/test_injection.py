@@ -40,7 +40,7 @@ def test_hostile_names_reasons_and_grounds_are_inert_everywhere(client, users, l
     )
     effective = item.effective_date.isoformat()  # the registry shows the new name from that day
     for url in [
-        f"/processors/vcare/changes/{item.id}/",
+        f"/processors/vcare/changes/{item.number}/",
         "/processors/vcare/changes/",
         f"/processors/vcare/?at={effective}",
     ]:

@@ -56,7 +56,7 @@ def test_the_notice_period_is_the_processors_policy_and_sets_no_deadline_to_obje
         "2027-01-01",
     )
     assert row["last_day"] is None and row["objection_days"] is None
-    page = client.get(f"/processors/vcare/changes/{announced.id}/").get_data(as_text=True)
+    page = client.get(f"/processors/vcare/changes/{announced.number}/").get_data(as_text=True)
     assert (
         "None: the contract sets no deadline for objections. An objection is accepted at any time; one made "
         "from January 15, 2027 on is recorded as made after the change took effect."

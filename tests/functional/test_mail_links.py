@@ -6,7 +6,7 @@ from registry.mail.links import Place, url
 
 # Each place with the values that name one, and the address a reader must get (BASE_URL is http://registry.test).
 EXPECTED = {
-    Place.ANNOUNCEMENT: ({"slug": "vcare", "announcement_id": 12}, "/processors/vcare/changes/12/"),
+    Place.ANNOUNCEMENT: ({"slug": "vcare", "number": 12}, "/processors/vcare/changes/12/"),
     Place.RESPONSE: ({"announcement_id": 12}, "/portal/announcements/12/"),
     Place.OBJECTION_FOR_CONTROLLER: ({"objection_id": 7}, "/portal/objections/7/"),
     Place.OBJECTION_FOR_PROCESSOR: ({"slug": "vcare", "objection_id": 7}, "/admin/processors/vcare/objections/7/"),

@@ -144,7 +144,7 @@ def test_the_published_deadlines_and_each_contracts_notice_mail_state_its_own_pe
         ("Verwerkersovereenkomst (seed 000)", 30, "policy", "2026-12-31", "2027-01-01"),
         (factories.NOTICE_45.version, 45, "contract", "2027-01-15", "2027-01-16"),
     ]
-    public = editor.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
+    public = editor.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True)
     assert (
         "45 days' notice (art. 4.1 (test)): the change could take effect on January 16, 2027 at the earliest."
     ) in public

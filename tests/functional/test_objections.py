@@ -246,7 +246,7 @@ def test_a_change_needing_consent_has_no_objection_form(client, users, login):
 
 
 def test_the_announcement_page_and_mail_lead_to_the_portal(client, users, announced):
-    page = client.get(f"/processors/vcare/changes/{announced.id}/").get_data(as_text=True)
+    page = client.get(f"/processors/vcare/changes/{announced.number}/").get_data(as_text=True)
     assert f"/portal/announcements/{announced.id}/" in page
     notice = db.session.scalar(
         select(OutboxMessage).where(

@@ -74,10 +74,10 @@ def test_an_onward_add_shows_from_its_effective_date_and_not_before(editor):
     # The day before, PCI is only announced: each row that names it says so and links the announcement.
     announced = rows_starting(before, "↳ PCI")
     assert announced and all(row[0].endswith("from January 15, 2027: to be added") for row in announced)
-    assert f'href="/processors/vcare/changes/{item.id}/">from January 15, 2027: to be added' in before
+    assert f'href="/processors/vcare/changes/{item.number}/">from January 15, 2027: to be added' in before
     page = editor.get("/processors/vcare/?at=2027-01-15").get_data(as_text=True)
     assert "↳ PCI" in page and "sub-processor of Microsoft" in page
-    public = editor.get(f"/processors/vcare/changes/{item.id}/").get_data(as_text=True)
+    public = editor.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True)
     assert "Microsoft, a sub-processor of Vcare, engages its own sub-processor: PCI." in public
     # "Microsoft (via PCI)" (Bijlage B): once PCI is in the chain, the intermediary is no longer missing from it.
     kinds = {f.kind for f in check_processor("vcare", date(2027, 1, 15))}

@@ -121,6 +121,12 @@ def routes(w):
         ("GET", f"/admin/processors/vtm/contracts/{c}/deliveries", None, [302, 403, 403, 404, 404, 404]),
         ("GET", "/admin/processors/vcare/objections.csv", None, admin_own),
         ("GET", f"/admin/processors/vcare/announcements/{draft}/edit", None, admin_own),
+        # Deleting a draft: asked on a page of its own; a published announcement refuses (400), elsewhere 404.
+        ("GET", f"/admin/processors/vcare/announcements/{draft}/delete", None, admin_own),
+        ("GET", f"/admin/processors/vtm/announcements/{draft}/delete", None, [302, 403, 403, 404, 404, 404]),
+        ("GET", f"/admin/processors/vcare/announcements/{a}/delete", None, [302, 403, 403, 400, 404, 400]),
+        ("POST", f"/admin/processors/vtm/announcements/{draft}/delete", {}, [302, 403, 403, 404, 404, 404]),
+        ("POST", f"/admin/processors/vcare/announcements/{a}/delete", {}, [302, 403, 403, 400, 404, 400]),
         ("POST", f"/admin/processors/vcare/announcements/{a}/withdraw", {"reason": ""}, [302, 403, 403, 400, 404, 400]),
         ("POST", f"/admin/processors/vcare/announcements/{draft}/publish", {}, [302, 403, 403, 302, 404, 302]),
         ("GET", "/account/password", None, [302, 200, 200, 200, 200, 200]),

@@ -441,6 +441,7 @@ FUZZED = {
     "admin.edit_announcement": "test_random_registry.test_the_announcement_form",
     "admin.publish": "test_random_registry.test_the_publish_form",
     "admin.withdraw": "test_random_registry.test_the_withdraw_form",
+    "admin.delete_announcement": "test_random_announcement_deletion.test_the_delete_button",
     "admin.objection_message": "test_random_objections.test_the_consultation_message_form",
     "admin.objection_outcome": "test_random_objections.test_the_outcome_form",
     "portal.object_to": "test_random_objections.test_the_objection_form",

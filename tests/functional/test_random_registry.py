@@ -419,7 +419,7 @@ def test_the_publish_form(fuzz_day, app, client, users, login, monkeypatch):
 
             def published() -> bool:
                 feed = client.get("/processors/vcare/feed.atom")
-                page = client.get(f"/processors/vcare/changes/{made_id}/")
+                page = client.get(f"/processors/vcare/changes/{made.number}/")
                 parsed = feedparser.parse(feed.get_data())
                 db.session.expire_all()
                 return (

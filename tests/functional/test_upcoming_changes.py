@@ -40,7 +40,7 @@ def test_an_added_sub_processor_is_marked_before_it_comes_in(editor):
             "Operator",
         ]
     ]
-    link = f'href="/processors/vcare/changes/{item.id}/"'
+    link = f'href="/processors/vcare/changes/{item.number}/"'
     assert page.count(link) == 2  # on the overview's row and in Operator's own table
     [service_row] = [r for r in rows_starting(page, "Acme Cloud") if len(r) == 6]
     assert service_row[0] == "Acme Cloud from January 30, 2027: to be added"

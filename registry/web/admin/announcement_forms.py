@@ -12,6 +12,41 @@ from registry.web.forms import PlainTextForm, PlainTextSubform
 from registry.web.i18n import current_language
 
 WORLDWIDE = "WORLD"
+_BRINGS_IN = (
+    "entity_id",
+    "new_name",
+    "new_legal_name",
+    "new_established_in",
+    "new_description",
+    "new_dpa_in_place",
+    "purpose",
+    "locations",
+)
+# The fields each kind of change has (besides the services and the when and why, which every kind has): the form
+# shows only these, and what a browser sends for the others is left out, as if they had not been there.
+FIELDS_OF_KIND = {
+    "add": ("parent_id", *_BRINGS_IN),
+    "replace": ("parent_id", "target_id", *_BRINGS_IN),
+    "remove": ("parent_id", "target_id"),
+    "change_locations": ("target_id", "locations"),
+}
+EMPTY = {
+    "parent_id": None,
+    "target_id": None,
+    "entity_id": None,
+    "new_name": "",
+    "new_legal_name": "",
+    "new_established_in": None,
+    "new_description": "",
+    "new_dpa_in_place": None,
+    "purpose": "",
+    "locations": [],
+}
+
+
+def kinds_of(field: str) -> str:
+    """The kinds a field belongs to, space-separated (the page's data-kinds)."""
+    return " ".join(kind for kind, names in FIELDS_OF_KIND.items() if field in names)
 
 
 def country_options(first_label: str) -> list:
@@ -115,7 +150,7 @@ class AnnouncementForm(PlainTextForm):
             for row in self.locations
             if row.country.data
         ]
-        return {
+        values = {
             "kind": self.kind.data,
             "service_ids": self.service_ids.data or [],
             "parent_id": self.parent_id.data or None,
@@ -135,6 +170,8 @@ class AnnouncementForm(PlainTextForm):
             "urgent": self.urgent.data,
             "urgency_justification": self.urgency_justification.data,
         }
+        kept = FIELDS_OF_KIND.get(self.kind.data, ())
+        return {**values, **{name: empty for name, empty in EMPTY.items() if name not in kept}}
 
 
 def form_data(announcement) -> dict:
@@ -177,3 +214,7 @@ class WithdrawForm(PlainTextForm):
 
 class PublishForm(PlainTextForm):
     """Only the CSRF token: publishing is a POST."""
+
+
+class DeleteForm(PlainTextForm):
+    """Only the CSRF token: deleting a draft is a POST, after a confirming page."""

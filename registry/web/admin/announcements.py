@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.announcements import deadlines, publication
-from registry.announcements.drafting import get_announcement, save_draft
-from registry.announcements.reading import announcements_of
+from registry.announcements.drafting import delete_draft, deletion_refused, get_announcement, save_draft
+from registry.announcements.reading import announcements_of, services_using
 from registry.announcements.summary import describe
 from registry.exceptions import DomainError, NotFound
 from registry.mail import evidence
-from registry.models import Announcement, CustomerContract, Processor
+from registry.models import KINDS, Announcement, CustomerContract, Processor
 from registry.subprocessors import reading
 from registry.subprocessors.snapshot import today
 from registry.web.admin import bp
 from registry.web.admin.access import editor_of_processor, owned
-from registry.web.admin.announcement_forms import AnnouncementForm, PublishForm, WithdrawForm, form_data
+from registry.web.admin.announcement_forms import (
+    AnnouncementForm,
+    DeleteForm,
+    PublishForm,
+    WithdrawForm,
+    form_data,
+    kinds_of,
+)
 from registry.web.forms import show_error
 
 
@@ -25,6 +34,31 @@ def _form(processor: Processor, data=None) -> AnnouncementForm:
     every = reading.sub_processors_of(processor)
     # Every entity is offered (down the chain too): the domain says clearly why one cannot be replaced or removed.
     return AnnouncementForm(data=data, sub_processors=every, engaged=every, services=processor.services)
+
+
+def _chosen_kind(draft: Announcement | None) -> str | None:
+    """The kind whose fields the form shows: as posted, as asked for in ?kind= (the first step, without
+    JavaScript), or the draft's; None until one is chosen."""
+    source = request.form if request.method == "POST" else request.args
+    kind = source.get("kind")
+    if kind in KINDS:
+        return kind
+    return draft.kind if draft is not None and request.method == "GET" else None
+
+
+def _tick_services(processor: Processor, form: AnnouncementForm) -> None:
+    """Tick exactly the services that use the sub-processor chosen (the one down the chain's parent, else the
+    one that is replaced, removed or moves); without one, say so at the services."""
+    kind = form.kind.data
+    if kind != "change_locations" and form.parent_id.data:
+        chosen = form.parent_id.data
+    else:
+        chosen = form.target_id.data if kind in ("replace", "remove", "change_locations") else None
+    using = services_using(processor, today())
+    if not chosen or chosen not in using:
+        form.service_ids.errors = [_("Choose the sub-processor first: then its services can be ticked.")]
+        return
+    form.service_ids.data = using[chosen]
 
 
 def _announcement(processor: Processor, announcement_id: int) -> Announcement:
@@ -58,6 +92,12 @@ def edit_announcement(processor: Processor, announcement_id: int | None = None):
             return _detail(processor, draft, status=400)
         return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=draft.id))
     form = _form(processor, form_data(draft) if draft else None)
+    kind = _chosen_kind(draft)
+    if kind is not None:
+        form.kind.data = kind
+    if request.method == "POST" and "tick_services" in request.form:  # re-shown with them ticked, nothing saved
+        _tick_services(processor, form)
+        return _form_page(processor, form, draft, kind, 200)
     if form.validate_on_submit():
         try:
             saved = save_draft(current_user, processor, announcement_id, form.values())
@@ -66,9 +106,21 @@ def edit_announcement(processor: Processor, announcement_id: int | None = None):
         else:
             flash(_("Draft #%(number)s saved. Check the preview, then publish.", number=saved.number), "success")
             return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=saved.id))
-    status = 400 if form.is_submitted() else 200
+    return _form_page(processor, form, draft, kind, 400 if form.is_submitted() else 200)
+
+
+def _form_page(processor: Processor, form: AnnouncementForm, draft: Announcement | None, kind: str | None, status):
+    using = services_using(processor, today())
     return render_template(
-        "admin/announcement_form.html", processor=processor, form=form, draft=draft, today=today()
+        "admin/announcement_form.html",
+        processor=processor,
+        form=form,
+        draft=draft,
+        kind=kind,
+        kinds=KINDS,
+        kinds_of=kinds_of,
+        services_of=json.dumps({str(sp): ids for sp, ids in using.items()}, separators=(",", ":")),
+        today=today(),
     ), status
 
 
@@ -130,6 +182,26 @@ def withdraw(processor: Processor, announcement_id: int):
         return _detail(processor, _announcement(processor, announcement_id), 400, str(error.message))
     flash(_("Withdrawn; the withdrawal is registry version %(number)s.", number=version.number), "success")
     return redirect(url_for("admin.announcement", slug=processor.slug, announcement_id=item.id))
+
+
+@bp.route("/processors/<slug>/announcements/<int:announcement_id>/delete", methods=["GET", "POST"])
+@editor_of_processor
+def delete_announcement(processor: Processor, announcement_id: int):
+    """A draft is deleted after a confirming button (GET asks, POST deletes); a published one refuses clearly."""
+    item = _announcement(processor, announcement_id)
+    form = DeleteForm()
+    if request.method == "GET":
+        if not item.is_draft:
+            return _detail(processor, item, 400, str(deletion_refused(item)))
+        return render_template("admin/announcement_delete.html", processor=processor, a=item, form=form)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        number = delete_draft(current_user, processor, item.id)
+    except DomainError as error:  # the service rolled back: the page shows the announcement as stored
+        return _detail(processor, _announcement(processor, announcement_id), 400, str(error.message))
+    flash(_("Draft #%(number)s deleted.", number=number), "success")
+    return redirect(url_for("admin.announcements", slug=processor.slug))
 
 
 def _references(processor: Processor) -> dict[int, str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, jsonify, render_template, request
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from registry.announcements.reading import Scope, announcement_of, published_page
+from registry.announcements.reading import Scope, announcement_of, by_old_link, published_page
 from registry.announcements.summary import describe
 from registry.audit import checkpoints
 from registry.exceptions import NotFound
@@ -35,16 +35,33 @@ def changes(slug: str):
     )
 
 
-@bp.get("/processors/<slug>/changes/<int:announcement_id>/")
-def announcement(slug: str, announcement_id: int):
+# An announcement's public address carries the number it is shown with ("Announcement #3"), counted per processor.
+# Until December 2026 it carried the database id instead, which counts over all processors: mails and feeds sent
+# then hold /processors/<slug>/changes/<id>/. Both forms are the same path, so a number and an old id can meet:
+# - the number wins: /changes/<n>/ is always announcement #n of that processor, so every link made now is stable;
+# - an old link whose id is no public number of the processor redirects permanently (308) to the number it has;
+# - where an old id is also another announcement's number (only for processors whose ids and numbers differ), the
+#   page is #n's, with a notice naming the announcement an old link of that id meant, and a link to it.
+# Feed entry ids are tag URIs built from the id and never change (registry.web.feeds.entry_id), so readers do not
+# see old entries as new when their links change.
+@bp.get("/processors/<slug>/changes/<int:number>/")
+def announcement(slug: str, number: int):
     processor = get_processor(slug)
-    item = announcement_of(processor, announcement_id)
+    try:
+        item = announcement_of(processor, number)
+    except NotFound:
+        old = by_old_link(processor, number)
+        if old is None:
+            raise
+        return redirect(url_for("public.announcement", slug=processor.slug, number=old.number), 308)
+    old = by_old_link(processor, number)
     return render_template(
         "public/announcement.html",
         processor=processor,
         announcement=item,
         facts=describe(item),
         checkpoint=checkpoints.for_announcement(item),
+        old_link=old if old is not None and old.id != item.id else None,
     )
 
 

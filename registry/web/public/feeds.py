@@ -46,7 +46,7 @@ def _body(etag: str, head: FeedHead, kind: str, language: str, page_url: str, se
             base_url=current_app.config["BASE_URL"],
             events=feed_events(scope),
             updated=head.updated_at,
-            link_for=lambda a: absolute("public.announcement", slug=a.processor.slug, announcement_id=a.id),
+            link_for=lambda a: absolute("public.announcement", slug=a.processor.slug, number=a.number),
         )
 
 
