@@ -149,6 +149,9 @@ def test_a_change_of_locations_shows_where_data_moves_from_and_to(client, users,
     assert (
         by_id(client.get(f"/admin/processors/vcare/announcements/{item.id}/").get_data(as_text=True), "moves") == moves
     )
+    from .test_mail import subscriber
+
+    subscriber("lezer@example.org")
     item = publish(client, item)
     assert by_id(client.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True), "moves") == moves
     assert (
@@ -158,6 +161,13 @@ def test_a_change_of_locations_shows_where_data_moves_from_and_to(client, users,
     assert (
         "\nLocations: Netherlands → Germany (Frankfurt); United States (Virginia) (outside the EEA).\n" in entry.summary
     )
+    # The subscribers' mail says it too, in its text part and its HTML part.
+    from registry.models import MailBody
+
+    moved = "Locations: Netherlands → Germany (Frankfurt); United States (Virginia) (outside the EEA, Standard"
+    bodies = db.session.scalars(select(MailBody).where(MailBody.text.like("%Micros%"))).all()
+    assert bodies and all(moved in body.text for body in bodies)
+    assert all("Netherlands →" in body.html for body in bodies)
     # Withdrawn, the announcement still says what it would have moved.
     client.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw", data={"reason": "Not now"})
     assert by_id(client.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True), "moves") == moves
