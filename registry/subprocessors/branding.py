@@ -85,6 +85,14 @@ def logo_of(processor: Processor) -> ProcessorLogo | None:
     return db.session.scalar(select(ProcessorLogo).filter_by(processor_id=processor.id))
 
 
+def published_accent(slug: str) -> str:
+    """The accent colour of the processor with this slug, for its style sheet; NotFound when it has none."""
+    colour = db.session.scalar(select(Processor.accent_colour).where(Processor.slug == slug))
+    if not colour or not HEX_COLOUR.match(colour):
+        raise NotFound(_("No colour here."))
+    return colour
+
+
 def published_logo(slug: str) -> ProcessorLogo:
     """The logo of the processor with this slug, for its public address; NotFound when it has none."""
     found = db.session.scalar(select(ProcessorLogo).join(Processor).where(Processor.slug == slug))

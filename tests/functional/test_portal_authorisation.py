@@ -199,6 +199,7 @@ def routes(w):
         ("POST", "/admin/processors/vcare/profile/face", {"accent_colour": "red"}, [302, 403, 403, 400, 404, 400]),
         ("POST", "/admin/processors/vcare/profile/logo/remove", {}, [302, 403, 403, 302, 404, 302]),
         ("GET", "/processors/vcare/logo", None, [404] * 6),
+        ("GET", "/processors/vcare/face.css", None, [404] * 6),
         # The editor's own account: a fellow editor or the site admin disables it, the editor itself does not.
         ("POST", f"/admin/processors/vcare/users/{w['editor']}/enable", {}, [302, 403, 403, 404, 404, 302]),
         ("POST", f"/admin/processors/vcare/users/{w['editor']}/disable", {}, [302, 403, 403, 404, 404, 302]),

@@ -117,3 +117,20 @@ def test_the_processors_mails_carry_its_colour_and_logo(app, client, users, logi
     html = mail.body.html
     assert "background-color: #1d6b2f" in html
     assert 'src="http://registry.test/processors/vcare/logo?v=' in html
+
+
+def test_the_public_pages_show_the_face_and_only_when_there_is_one(client, users, login):
+    plain = client.get("/processors/vcare/").get_data(as_text=True)
+    assert "processor-face" not in plain and "face.css" not in plain
+    assert client.get("/processors/vcare/face.css").status_code == 404
+    login(users.vcare_editor)
+    post_face(client, "#1d6b2f", png())
+    client.post("/logout")
+    for url in ["/processors/vcare/", "/processors/vcare/services/telefonie/", "/processors/vcare/changes/"]:
+        page = client.get(url).get_data(as_text=True)
+        assert '<link rel="stylesheet" href="/processors/vcare/face.css?v=1d6b2f">' in page, url
+        assert 'class="processor-face processor-face-accent"' in page and 'alt="Logo of Vcare"' in page, url
+    sheet = client.get("/processors/vcare/face.css?v=1d6b2f")
+    assert sheet.mimetype == "text/css" and "background: #1d6b2f" in sheet.get_data(as_text=True)
+    assert "immutable" in sheet.headers["Cache-Control"]
+    assert "processor-face" not in client.get("/processors/vtm/").get_data(as_text=True)
