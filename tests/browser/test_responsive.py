@@ -109,6 +109,7 @@ def header_problems(page, width: int) -> list[str]:
     for _ in range(len(items) + 1):
         page.keyboard.press("Tab")
         reached.append(page.evaluate("() => document.activeElement.dataset.headerItem ?? null"))
+    page.evaluate("() => document.activeElement.blur()")
     missing = [item["text"] for item in items if str(item["i"]) not in reached]
     if missing:
         found.append(f"header items not reached by Tab: {missing}")
