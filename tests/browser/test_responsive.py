@@ -16,7 +16,7 @@ from sqlalchemy import select
 from registry.extensions import db
 from registry.models import Announcement, Processor
 
-from .conftest import CONTROLLER, EDITOR
+from .conftest import CONTROLLER, EDITOR, serving
 from .test_accessibility import violations
 from .test_objection_journey import log_in, publish_vcare_change
 
@@ -72,6 +72,13 @@ WIDER = """() => [...document.body.querySelectorAll('*')]
                          + ' ' + el.textContent.trim().slice(0, 40))"""
 SIZES = """() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
                  height: document.documentElement.scrollHeight, lang: document.documentElement.lang})"""
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """A server of this module's own: the pages show the seed and one announcement, whatever other modules did."""
+    with serving(tmp_path_factory) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
