@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,7 +19,8 @@ from ..conftest import ON_CI, PROJECT
 from .portal import announce, consent_url, contract, objection_url, objections
 from .portal import service as service_of
 
-VNU_VERSION = "26.9.27"
+# The pinned version, from the script that fetches it.
+VNU_VERSION = re.search(r"VNU_VERSION:-([0-9.]+)", (PROJECT / ".ci/vnu").read_text()).group(1)
 LANGUAGES = {"en": {"Accept-Language": "en"}, "nl": {"Accept-Language": "nl"}}
 
 
