@@ -9,7 +9,7 @@ PORT ?= 5000
 # for the build backend that pip sets up for the package too.
 PIP_INSTALL := PIP_CONSTRAINT=$(CURDIR)/constraints.txt $(BIN)/python -m pip install --quiet
 
-.PHONY: lint format run test install install-test db seed check lock wheel clean clean-all
+.PHONY: lint format run test install install-test db seed check lock wheel clean clean-all vnu
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed; set PYTHON=python3.11 or newer")'
@@ -41,8 +41,13 @@ run: db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## Install what the tests need and run the whole suite.
-test: install-test lint
+test: install-test lint vnu
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Fetch the Nu Html Checker (vnu-jar, pinned in .ci/vnu) from the npm registry into .cache/vnu; its test runs it
+## with the machine's java. Without npm the test is skipped (under CI=true it fails).
+vnu:
+	@.ci/vnu >/dev/null || echo "vnu-jar not fetched (npm missing?): the Nu Html Checker test will be skipped"
 
 ## Lint and format check (ruff, settings in pyproject.toml); `make format` applies the formatting.
 lint: install-test
@@ -68,7 +73,7 @@ wheel: | $(BIN)/python
 
 ## Remove the virtual environment, caches and build artefacts; instance/ (database and keys) stays.
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info test-artifacts registry/translations/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) .cache .pytest_cache .hypothesis build dist *.egg-info test-artifacts registry/translations/*/LC_MESSAGES/*.mo
 	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 ## Also remove instance/: the development database, its secret key and the audit signing key. Asks first;

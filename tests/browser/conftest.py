@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,13 @@ def browser():
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """The app on a real port over a migrated, seeded database with the demo's contracts and known passwords."""
+    with serving(tmp_path_factory) as app:
+        yield app
+
+
+@contextmanager
+def serving(tmp_path_factory):
+    """A live server of its own (for a module whose pages must not show what other modules did)."""
     path = tmp_path_factory.mktemp("live") / "live.db"
     port = free_port()
     app = create_app(
@@ -88,9 +96,11 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config["LIVE_URL"] = f"http://127.0.0.1:{port}"
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 @pytest.fixture
