@@ -202,3 +202,37 @@ def test_another_organisation_cannot_renew_or_revoke(client, users, login):
     assert client.post(f"/portal/calendar/{calendar_id}/renew").status_code == 404
     assert client.post(f"/portal/calendar/{calendar_id}/revoke").status_code == 404
     assert client.get(path).status_code == 200
+
+
+def test_the_calendar_page_reads_in_dutch(client, users, login):
+    login(users.controller_a)
+    dutch = {"Accept-Language": "nl"}
+    page = client.get("/portal/", headers=dutch).get_data(as_text=True)
+    assert '<a href="/portal/calendar/">Agenda</a>' in page
+    page = client.get("/portal/calendar/", headers=dutch).get_data(as_text=True)
+    assert "Agenda van Huisartsenpraktijk X" in page and "Maak een agenda-adres" in page
+    client.post("/portal/calendar/new", headers=dutch)
+    page = client.get("/portal/calendar/", headers=dutch).get_data(as_text=True)
+    assert "Uw agenda-adres is klaar: voeg het toe aan uw agenda-app." in page
+    for text in ("Uw agenda-adres", "Zo abonneert u zich", "Vernieuw het adres", "Trek het adres in"):
+        assert text in page, text
+    for english in ("Your calendar address", "How to subscribe", "Renew the address", "Revoke the address", "Anyone"):
+        assert english not in page, english
+    client.post(f"/portal/calendar/{db.session.scalar(select(CalendarToken.id))}/revoke", headers=dutch)
+    page = client.get("/portal/calendar/", headers=dutch).get_data(as_text=True)
+    assert "Het agenda-adres is ingetrokken." in page
+    assert "Het agenda-adres is ingetrokken op 1 dec 2026 12:00 CET." in page
+
+
+def test_a_deadline_in_dutch(client, users, login):
+    terms = contract().terms
+    terms.objection_days, terms.objection_period_article = 19, "4.2 (test)"
+    db.session.commit()
+    item = announce(users.vcare_editor)
+    path = make_calendar(client, login, users.controller_a)
+    deadline = events(fetch(client, path + "?lang=nl"))[f"objection-deadline-{item.id}-{contract().id}@{HOST}"]
+    assert deadline["summary"] == f"Laatste dag voor bezwaar: aankondiging #{item.number} van Vcare"
+    assert (
+        "Volgens art. 4.2 (test) van uw overeenkomst kunt u bezwaar maken tot het einde van 21 december 2026 "
+        "(19 dagen na de aankondiging)."
+    ) in deadline["description"]
