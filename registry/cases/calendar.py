@@ -78,7 +78,7 @@ def _case_events(case, host: str) -> list[Event]:
             [about, concerns, _("The change takes effect on %(day)s.", day=announcement.effective_date)],
         )
     ]
-    deadline = case.deadline
+    deadline = None if case.consent_route else case.deadline  # consent is asked (e.g. Vcare 5.3): no objection
     if deadline is not None:
         article = contract.terms.objection_period_article or "-"
         found.append(

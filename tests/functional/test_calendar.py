@@ -21,7 +21,7 @@ from registry.models import AuditEntry, CalendarToken, Termination
 
 from .. import factories
 from ..clock import on
-from .portal import announce, contract, objection_form, objection_url, objections, processor
+from .portal import US, announce, contract, objection_form, objection_url, objections, processor
 
 pytestmark = pytest.mark.usefixtures("clock")
 HOST = "registry.test"
@@ -96,7 +96,19 @@ def test_a_period_to_object_in_the_contract_gives_its_last_day(client, users, lo
     assert deadline["summary"] == f"Last day to object: Vcare announcement #{item.number}"
     assert "Under art. 4.2 (test) of your contract you may object until the end of " in deadline["description"]
     assert "(19 days from the announcement)" in deadline["description"]
+    assert "1182/71" in deadline["description"]
+    assert "The period would have ended on December 20, 2026 (Sunday)." in deadline["description"]
     assert found[f"effective-{item.id}-{contract().id}@{HOST}"]["day"] == date(2027, 1, 15)
+
+
+def test_where_consent_is_asked_there_is_no_deadline_to_object(client, users, login):
+    terms = contract().terms
+    terms.objection_days, terms.objection_period_article = 19, "4.2 (test)"
+    db.session.commit()
+    # Data to the United States: Vcare art. 5.3 asks the controller's consent, which has no period in the contract.
+    item = announce(users.vcare_editor, locations=US, name="Transfer Cloud")
+    found = events(fetch(client, make_calendar(client, login, users.controller_a)))
+    assert list(found) == [f"effective-{item.id}-{contract().id}@{HOST}"]
 
 
 def test_a_withdrawn_announcement_leaves_the_calendar(client, users, login):
