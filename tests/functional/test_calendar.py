@@ -121,6 +121,7 @@ def test_a_withdrawn_announcement_leaves_the_calendar(client, users, login):
 
 def test_notice_of_termination_gives_the_day_the_contract_ends(client, users, login):
     item = announce(users.vcare_editor)
+    later = announce(users.vcare_editor, name="Later Cloud", days=120)  # takes effect on 31 March 2027
     login(users.controller_a)
     assert client.post(objection_url(item, contract()), data=objection_form(item, contract())).status_code == 302
     client.post("/logout")
@@ -143,8 +144,14 @@ def test_notice_of_termination_gives_the_day_the_contract_ends(client, users, lo
     assert ends["summary"] == "Contract ends: VC-2024-0117 (telefonie en Operator) (Vcare)"
     assert f"Notice of termination {notice.reference}, given on " in ends["description"]
     assert "1 month's notice (art. 4.1)" in ends["description"]
-    # The change takes effect (15 January) before the contract ends: it stays.
+    # The change takes effect (15 January) before the contract ends: it stays; the one of 31 March does not
+    # concern the contract any more.
     assert found[f"effective-{item.id}-{contract().id}@{HOST}"]["day"] == date(2027, 1, 15)
+    assert set(found) == {
+        f"termination-{notice.id}-{contract().id}@{HOST}",
+        f"effective-{item.id}-{contract().id}@{HOST}",
+    }
+    assert later.effective_date == date(2027, 3, 31)
 
 
 def test_the_calendar_in_dutch_from_the_owner_or_the_address(client, users, login):
