@@ -3,6 +3,7 @@ Imports storage, law, text."""
 
 from registry.models.announcement import KINDS, Announcement, RegistryVersion, announcement_service
 from registry.models.audit import AuditCheckpoint, AuditEntry
+from registry.models.calendar import CalendarToken
 from registry.models.customer import CustomerContract, Organisation, contract_service
 from registry.models.invitation import Invitation
 from registry.models.mail import LANGUAGES, MailBody, OutboxMessage, Subscription, subscription_service
@@ -21,6 +22,7 @@ from registry.models.subprocessor import AnnexListing, Engagement, Location, Onw
 from registry.models.user import ROLES, RecoveryCode, User
 
 __all__ = [
+    "CalendarToken",
     "DECISIONS",
     "OUTCOMES",
     "ConsentDecision",

@@ -62,6 +62,9 @@ def test_portal_pages_are_valid_html(client, users, login):
     client.post(objection_url(item, vc), data=objection_form(item, vc))
     check(client, f"/portal/objections/{objections()[0].id}/")
     check(client, "/portal/deliveries")
+    check(client, "/portal/calendar/")
+    client.post("/portal/calendar/new")
+    check(client, "/portal/calendar/")
     check(client, "/account/password")
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from registry.accounts.invitations import invitation_token
 from registry.announcements.drafting import save_draft
-from registry.cases import consents, objections
+from registry.cases import calendar_tokens, consents, objections
 from registry.mail.invitations import invite, invite_colleague
 from registry.subprocessors.snapshot import today
 
@@ -44,7 +44,10 @@ def world(users):
     )
     invited = invite(users.vcare_editor, processor("vcare"), "nieuw@vcare.example.org", "en")
     colleague = invite_colleague(users.controller_a, "collega@praktijk-x.example.org", "en")
+    made_calendar = calendar_tokens.create(users.controller_a, "en")
     return dict(
+        calendar=made_calendar.id,
+        calendar_ics=f"/portal/calendar/{made_calendar.token}.ics",
         invitation=invited.id,
         colleague=colleague.id,
         invitation_token=invitation_token(invited),
@@ -209,6 +212,15 @@ def routes(w):
         ("POST", "/portal/colleagues/invite", {"email": ""}, [302, 400, 400, 403, 403, 403]),
         ("POST", f"/portal/colleagues/invitations/{w['colleague']}/resend", {}, [302, 302, 404, 403, 403, 403]),
         ("POST", f"/portal/colleagues/invitations/{w['colleague']}/revoke", {}, [302, 302, 404, 403, 403, 403]),
+        # A controller organisation's calendar: its address by its secret is open to every reader (no login);
+        # making one is for each organisation's own; renewing and revoking its own only, and they go last.
+        ("GET", "/portal/calendar/", None, portal_all),
+        ("GET", w["calendar_ics"], None, [200] * 6),
+        ("GET", "/portal/calendar/not-a-calendar-token-of-anyone.ics", None, [404] * 6),
+        ("POST", "/portal/calendar/new", {}, [302, 302, 302, 403, 403, 403]),
+        ("POST", f"/portal/calendar/{w['calendar']}/renew", {}, [302, 302, 404, 403, 403, 403]),
+        ("GET", w["calendar_ics"], None, [200, 404, 200, 200, 200, 200]),
+        ("POST", f"/portal/calendar/{w['calendar']}/revoke", {}, [302, 302, 404, 403, 403, 403]),
         # A forgotten password: open to everyone, and the same answer for everyone.
         ("GET", "/password/forgot", None, [200] * 6),
         ("POST", "/password/forgot", {"email": ""}, [400] * 6),

@@ -451,6 +451,9 @@ FUZZED = {
     "portal.invite_colleague": "test_random_invitations.test_the_colleague_invitation_form",
     "portal.revoke_colleague_invitation": "test_random_invitations.test_the_colleague_invitation_buttons",
     "portal.resend_colleague_invitation": "test_random_invitations.test_the_colleague_invitation_buttons",
+    "portal.create_calendar": "test_random_calendar.test_the_calendar_buttons",
+    "portal.renew_calendar": "test_random_calendar.test_the_calendar_buttons",
+    "portal.revoke_calendar": "test_random_calendar.test_the_calendar_buttons",
 }
 
 

@@ -74,3 +74,7 @@ class ColleagueInviteForm(PlainTextForm):
 
 class InvitationActionForm(PlainTextForm):
     """Only the CSRF token: revoking or re-sending an invitation is a POST to its own address."""
+
+
+class CalendarActionForm(PlainTextForm):
+    """Only the CSRF token: making, renewing or revoking the calendar address is a POST to its own address."""
