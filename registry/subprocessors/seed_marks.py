@@ -48,6 +48,12 @@ def record(kind: str, lookup: dict, row, seeded: dict, mark: SeedMark | None = N
     mark.seeded, mark.seeded_at = seeded, utcnow()
 
 
+def rekey(mark: SeedMark, kind: str, lookup: dict, **seeded) -> None:
+    """Move a mark to the row's new natural key (a row the seed renames), with the seed's new values for it."""
+    mark.key_hash = _key_hash(kind, lookup)
+    mark.seeded = {**mark.seeded, **plain(seeded)}
+
+
 def differing(row, seeded: dict) -> list[str]:
     """The names whose value in `row` is no longer what `seeded` says."""
     return [name for name, value in seeded.items() if plain(getattr(row, name)) != value]

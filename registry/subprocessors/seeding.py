@@ -21,7 +21,7 @@ from registry.models import (
     Service,
     SubProcessor,
 )
-from registry.subprocessors import seed_marks
+from registry.subprocessors import seed_marks, seed_renames
 from registry.subprocessors.seed_fields import (
     PROCESSOR_FIELDS,
     SERVICE_FIELDS,
@@ -95,6 +95,8 @@ class _Loader:
             values = {k: terms.get(k, TERMS_DEFAULTS.get(k)) for k in TERMS_FIELDS}
             values["texts_en"] = {t: terms[f"{t}_text_en"] for t in TEXT_TERMS if terms.get(f"{t}_text_en")}
             values["source_document"] = spec.get("source_document")
+            if seed_renames.rename_terms(processor, str(terms["version"]), terms.get("formerly", [])):
+                self.changed += 1
             self.upsert(
                 ContractTerms,
                 {"processor_id": processor.id, "version": str(terms["version"])},
@@ -125,6 +127,7 @@ class _Loader:
                 "identified": spec.get("identified", True),
                 "description": spec.get("description"),
                 "note": spec.get("note"),
+                "note_nl": spec.get("note_nl"),
                 "source": spec.get("source"),
                 "parent_id": parent.id if parent else None,
                 "outside_eea_stated": spec.get("outside_eea_stated"),
