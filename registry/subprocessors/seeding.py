@@ -31,7 +31,7 @@ from registry.subprocessors.seed_fields import (
 )
 from registry.subprocessors.seed_marks import LeftAlone
 from registry.subprocessors.versions import ensure_initial_version
-from registry.text import _
+from registry.text import ngettext
 
 
 @dataclass
@@ -289,7 +289,12 @@ def load_seed(seed_dir: Path) -> SeedReport:
                     "seed",
                     "seed.load",
                     processor,
-                    _("Loaded %(file)s: %(count)s rows created or changed", file=path.name, count=loader.changed),
+                    ngettext(
+                        "Loaded %(file)s: %(num)s row created or changed",
+                        "Loaded %(file)s: %(num)s rows created or changed",
+                        loader.changed,
+                        file=path.name,
+                    ),
                     processor_id=processor.id,
                 )
         db.session.commit()
