@@ -76,11 +76,14 @@ def long_date(value: date | datetime | None) -> str:
 
 
 def instant(value: datetime | None) -> str:
-    """A moment as people in the Netherlands read it: Amsterdam time, in the page's language, with the zone."""
+    """A moment as people in the Netherlands read it: Amsterdam time, in the page's language, with the zone
+    (1 december 2026 om 12:00 CET / December 1, 2026, 12:00 CET)."""
     if value is None:
         return ""
     local = value.astimezone(AMSTERDAM)
-    return f"{format_datetime(local, format='d MMM y HH:mm', rebase=False)} {local.strftime('%Z')}"
+    # The day written out as long_date writes it, so that one page shows one kind of date.
+    day, time = format_date(local, format="long"), format_datetime(local, format="HH:mm", rebase=False)
+    return gettext("%(day)s, %(time)s %(zone)s", day=day, time=time, zone=local.strftime("%Z"))
 
 
 def recorded_at(value: datetime | None) -> str:
