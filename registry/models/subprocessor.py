@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, and_, or_
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, and_, func, or_
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from registry.extensions import db
@@ -71,7 +71,9 @@ class SubProcessor(Bilingual, db.Model):
     dpf_source: Mapped[str | None] = mapped_column(String(300))
 
     parent: Mapped[SubProcessor | None] = relationship(remote_side=[id], back_populates="onward")
-    onward: Mapped[list[SubProcessor]] = relationship(back_populates="parent", order_by="SubProcessor.name")
+    onward: Mapped[list[SubProcessor]] = relationship(
+        back_populates="parent", order_by=lambda: func.lower(SubProcessor.name)
+    )
     locations: Mapped[list[Location]] = relationship(back_populates="sub_processor", order_by="Location.id")
 
     def locations_on(self, day: date) -> list[Location]:

@@ -44,7 +44,9 @@ def sub_processors_of(processor: Processor) -> list[SubProcessor]:
     """Every entity the processor has on record, down the chain too, by name."""
     return list(
         db.session.scalars(
-            select(SubProcessor).where(SubProcessor.processor_id == processor.id).order_by(SubProcessor.name)
+            select(SubProcessor)
+            .where(SubProcessor.processor_id == processor.id)
+            .order_by(func.lower(SubProcessor.name), SubProcessor.id)
         )
     )
 
