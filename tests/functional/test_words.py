@@ -13,6 +13,7 @@ from registry.extensions import db
 from registry.models import Processor, SubProcessor
 from registry.subprocessors.reading import sub_processors_of
 
+from ..factories import PASSWORD
 from .portal import announce, contract, processor
 
 DUTCH, ENGLISH = {"Accept-Language": "nl"}, {"Accept-Language": "en"}
@@ -77,3 +78,11 @@ def test_names_are_sorted_whatever_their_case(client):
     assert positions == sorted(positions)
     names = [sp.name for sp in sub_processors_of(processor("vcare"))]
     assert names[:3] == ["aardvark telecom", "ChainWise", "Cloud CTI"]
+
+
+def test_the_audit_log_names_who_acted_in_the_readers_language(client, users):
+    response = client.post("/login", data={"email": users.vcare_editor.email, "password": PASSWORD}, headers=DUTCH)
+    assert response.status_code == 302
+    dutch = " ".join(_text(client, "/admin/processors/vcare/audit", DUTCH).split())
+    assert " de startbestanden van het register vcare.yaml geladen: " in dutch and " seed " not in dutch
+    assert "(redacteur van een verwerker)" in dutch and "(editor)" not in dutch
