@@ -2,9 +2,11 @@
 of the seed's English notes, and a page in English no Dutch one, except inside an element marked as being in the
 other language (a `lang` attribute other than the page's: the contract's own Dutch words, quoted).
 
-The sentences: every msgid of registry/translations/messages.pot cut at its placeholders and markup into pieces of
-four words or more, whose Dutch (the .po's msgstr, cut the same way) differs; and the notes of seed/*.yaml
-(`list_note`, `listed_since_note`, a sub-processor's `note`, each with its Dutch `*_nl`).
+The sentences: every msgid of the catalogue (those of registry/translations/messages.pot, read with their Dutch from
+the .po) cut at its placeholders and markup into pieces of four words or more, leaving out a piece its Dutch has
+too (a name, "Bijlage B"); the Dutch msgstr cut the same way; and the notes of seed/*.yaml (`list_note`,
+`listed_since_note`, a sub-processor's `note`, each with its Dutch `*_nl`). Two short English labels once seen on
+Dutch pages are looked for as well.
 """
 
 from __future__ import annotations
