@@ -21,7 +21,7 @@ import yaml
 from babel.messages.pofile import read_po
 
 from ..factories import PASSWORD
-from .portal import US, announce, contract, objection_url, service
+from .portal import US, announce, consent_url, contract, objection_url, service
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTES = ("list_note", "listed_since_note", "note")
@@ -166,10 +166,12 @@ def test_public_pages_and_feeds_speak_one_language(client, users, language):
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_the_portal_speaks_one_language(client, users, language):
     item = announce(users.vcare_editor)
+    transfer = announce(users.vcare_editor, locations=US, name="Transfer Cloud")
     _log_in(client, users.controller_a, language)
     vc = contract()
     urls = ["/portal/", f"/portal/contracts/{vc.id}/", f"/portal/announcements/{item.id}/", "/portal/deliveries"]
-    urls += [objection_url(item, vc), "/portal/colleagues/", "/account/password"]
+    urls += [objection_url(item, vc), consent_url(transfer, vc), f"/portal/announcements/{transfer.id}/"]
+    urls += ["/portal/colleagues/", "/account/password"]
     _none(_pages(client, urls, language), language)
 
 
