@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -77,3 +77,15 @@ class LeftAlone:
         }[self.reason]
         fields = f": {', '.join(self.fields)}" if self.fields else ""
         return f"{self.what} '{self.name}' of {self.processor} ({why}{fields})"
+
+
+@dataclass
+class SeedReport:
+    """What a seed run changed, per processor, and the rows it left alone because they changed since seeding."""
+
+    changes: dict[str, int] = field(default_factory=dict)
+    left_alone: list[LeftAlone] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.changes.values())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -29,21 +28,9 @@ from registry.subprocessors.seed_fields import (
     TERMS_FIELDS,
     TEXT_TERMS,
 )
-from registry.subprocessors.seed_marks import LeftAlone
+from registry.subprocessors.seed_marks import LeftAlone, SeedReport
 from registry.subprocessors.versions import ensure_initial_version
 from registry.text import ngettext
-
-
-@dataclass
-class SeedReport:
-    """What a seed run changed, per processor, and the rows it left alone because they changed since seeding."""
-
-    changes: dict[str, int] = field(default_factory=dict)
-    left_alone: list[LeftAlone] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(self.changes.values())
 
 
 class _Loader:

@@ -206,7 +206,10 @@ def test_editor_adds_a_version_of_the_contract_terms(client, users, login):
         ),
         (
             {"version": "Verwerkersovereenkomst Vcareconnect B.V."},
-            {"version": "Version 'Verwerkersovereenkomst Vcareconnect B.V.' exists already; give this version another name."},
+            {
+                "version": "Version 'Verwerkersovereenkomst Vcareconnect B.V.' exists already; "
+                "give this version another name."
+            },
         ),
     ],
 )
