@@ -54,10 +54,10 @@ def seed_command():
     """Create what is missing of the processors in seed/; never overwrite what changed since it was seeded."""
     report = load_seed(current_app.config["SEED_DIR"])
     for slug, changed in report.changes.items():
-        click.echo(f"{slug}: {changed} rows created or changed")
+        click.echo(f"{slug}: {_count(changed, 'row', 'rows')} created or changed")
     for row in report.left_alone:
         click.echo(f"left alone: {row}")
-    click.echo(f"Seed loaded: {report.total} changes.")
+    click.echo(f"Seed loaded: {_count(report.total, 'change', 'changes')}.")
 
 
 @click.command("demo")
@@ -125,7 +125,7 @@ def registry_check(slug: str | None, at: str | None, as_json: bool):
         for finding in findings:
             source = f"  [{finding.source}]" if finding.source else ""
             click.echo(f"{finding.processor:<14} {finding.kind:<30} {finding.message}{source}")
-        click.echo(f"{len(findings)} inconsistencies found on {day.isoformat()}.")
+        click.echo(f"{_count(len(findings), 'inconsistency', 'inconsistencies')} found on {day.isoformat()}.")
     sys.exit(1 if findings else 0)
 
 
@@ -165,8 +165,13 @@ def audit_verify(kept: tuple[str, ...]):
     click.echo(_intact(found))
 
 
+def _count(number: int, singular: str, plural: str) -> str:
+    """Operators read the command line in English: "1 row", "0 rows", "2 rows"."""
+    return f"{number} {singular if number == 1 else plural}"
+
+
 def _entries(number: int) -> str:
-    return "1 entry" if number == 1 else f"{number} entries"
+    return _count(number, "entry", "entries")
 
 
 def _intact(found: verification.Verification) -> str:
@@ -193,7 +198,7 @@ def audit_checkpoint():
     made, new = checkpoints.sign_now()
     state = "Signed" if new else "Already signed:"
     click.echo(
-        f"{state} checkpoint #{made.sequence} of {made.statement()['at']}: {made.entries} entries, head {made.head}."
+        f"{state} checkpoint #{made.sequence} of {made.statement()['at']}: {_entries(made.entries)}, head {made.head}."
     )
 
 

@@ -19,6 +19,9 @@ from registry.models.user import new_session_token
 from registry.storage.transactions import one_transaction
 from registry.text import _
 
+# A role as the audit log names it, in the reader's language.
+ROLE_WORDS = {"admin": _("site admin"), "editor": _("processor editor"), "controller": _("controller user")}
+
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
 
@@ -86,7 +89,7 @@ def create_user(email: str, role: str, org_slug: str | None, password: str, acto
         actor,
         "user.create",
         user,
-        _("Created account %(email)s (%(role)s)", email=address, role=role),
+        _("Created account %(email)s (%(role)s)", email=address, role=ROLE_WORDS.get(role, role)),
         processor_id=binding.get("processor_id"),
     )
     db.session.commit()

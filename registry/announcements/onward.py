@@ -89,7 +89,7 @@ def check_change(processor: Processor, data: dict, services: list[Service]) -> d
             "parent_id",
         )
     chosen = {s.id for s in services}
-    missing = sorted(s.name for s in processor.services if s.id in served - chosen)
+    missing = sorted((s.name for s in processor.services if s.id in served - chosen), key=str.lower)
     if missing:
         raise DomainError(
             _(

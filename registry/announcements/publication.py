@@ -123,7 +123,7 @@ def publish(actor: User, processor: Processor, announcement_id: int) -> Registry
             _(
                 "Announcement #%(number)s was published already (%(status)s).",
                 number=announcement.number,
-                status=announcement.version.label if announcement.version else announcement.status,
+                status=announcement.version.label if announcement.version else announcement.status_label,
             )
         )
     validate(processor, as_input(announcement), today())

@@ -13,7 +13,7 @@ from registry.exceptions import DomainError
 from registry.extensions import db
 from registry.law import transfers
 from registry.models import KINDS, Engagement, Processor, Service, SubProcessor
-from registry.text import _
+from registry.text import _, ngettext, one_full_stop
 from registry.text.plain import is_plain
 
 MIN_JUSTIFICATION = 20
@@ -226,7 +226,9 @@ def incoming(processor, data, service_ids, names, day, target_id, terms) -> dict
     # A new entity has no recorded DPF certification: adequacy cannot cover it in the United States.
     locations = _locations(data.get("locations") or [], day, terms, None)
     if not locations:
-        raise DomainError(_("Give at least one processing location of %(name)s.", name=name), "locations")
+        raise DomainError(
+            one_full_stop(_("Give at least one processing location of %(name)s.", name=name)), "locations"
+        )
     return {
         "new_name": name,
         "new_legal_name": (data.get("new_legal_name") or "").strip() or None,
@@ -261,11 +263,13 @@ def check_effective_date(
     for item in deadlines.per_contract(processor, services, announced_on):
         if effective < item.earliest_effective:
             raise DomainError(
-                _(
-                    "Too early for %(label)s: %(notice_days)s days' notice (%(source)s) means the change can take "
+                ngettext(
+                    "Too early for %(label)s: %(num)s day's notice (%(source)s) means the change can take "
                     "effect on %(earliest_effective)s at the earliest.",
+                    "Too early for %(label)s: %(num)s days' notice (%(source)s) means the change can take "
+                    "effect on %(earliest_effective)s at the earliest.",
+                    item.terms.notice_days,
                     label=item.label,
-                    notice_days=item.terms.notice_days,
                     source=item.notice_source_label,
                     earliest_effective=item.earliest_effective,
                 ),

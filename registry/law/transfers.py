@@ -150,6 +150,8 @@ BASIS_NAMES = (
     _("Derogation for a specific situation (GDPR art. 49), exceptional"),
     _("Invalidated by the Court of Justice of the EU on 16 July 2020 (C-311/18, Schrems II)"),
     _("Invalidated by the Court of Justice of the EU on 6 October 2015 (C-362/14)"),
+    _("EU-US Privacy Shield (Decision 2016/1250)"),
+    _("Safe Harbour (Decision 2000/520/EC)"),
 )
 
 
@@ -160,7 +162,7 @@ def basis_label(code: str | None) -> str | Text:
     if code in _data()["transfer_bases"]:
         return Text(_data()["transfer_bases"][code])
     former = invalidated_basis(code)
-    return former["name"] if former else code
+    return Text(former["name"]) if former else code
 
 
 def allowed_bases(transfer_rule: str | None) -> list[str] | None:

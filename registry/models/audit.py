@@ -11,7 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.extensions import db
 from registry.models.types import UTCDateTime, utcnow
-from registry.text import message
+from registry.text import _, message
+
+# Who acted where no person did, as the audit page names it in the reader's language (the stored label stays).
+ACTORS = {
+    "seed": _("the registry's seed files"),
+    "demo": _("the demo data"),
+    "cli": _("the operator's command line"),
+    "web": _("the website (nobody logged in)"),
+}
 
 
 class AuditEntry(db.Model):
@@ -29,6 +37,10 @@ class AuditEntry(db.Model):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    @property
+    def shown_actor(self) -> message.Text | str:
+        return self.actor_label if self.actor_id is not None else ACTORS.get(self.actor_label, self.actor_label)
 
     @property
     def shown_summary(self) -> message.Text | str:

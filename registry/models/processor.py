@@ -8,7 +8,7 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
-from registry.models.types import UTCDateTime, utcnow
+from registry.models.types import Bilingual, UTCDateTime, utcnow
 from registry.text import _, message
 
 AUTHORISATIONS = {"general": _("General written authorisation"), "specific": _("Specific prior written authorisation")}
@@ -25,7 +25,7 @@ TRANSFER_RULES = {
 LIST_PUBLICATION = {"annex": "Listed in an annex to the contract", "on_request": "Given on request"}
 
 
-class Processor(db.Model):
+class Processor(Bilingual, db.Model):
     """A data processor that publishes its sub-processor registry."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,9 +36,12 @@ class Processor(db.Model):
     kvk_number: Mapped[str | None] = mapped_column(String(20))
     source_document: Mapped[str | None] = mapped_column(String(300))
     list_publication: Mapped[str] = mapped_column(String(20), default="annex")
+    # The registry's own notes, in English, and (`*_nl`) in Dutch: a page shows the one of its language.
     list_note: Mapped[str | None] = mapped_column(Text)
+    list_note_nl: Mapped[str | None] = mapped_column(Text)
     listed_since: Mapped[date] = mapped_column()
     listed_since_note: Mapped[str | None] = mapped_column(Text)
+    listed_since_note_nl: Mapped[str | None] = mapped_column(Text)
     # Moved on in the same transaction as every publication or withdrawal, so that
     # a feed request can answer 304 from one primary-key read.
     feed_serial: Mapped[int] = mapped_column(default=0, server_default="0")

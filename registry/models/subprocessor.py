@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, and_, or_
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, and_, func, or_
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from registry.extensions import db
 from registry.law import transfers
+from registry.models.types import Bilingual
 
 
 class Dated:
@@ -41,7 +42,7 @@ class Dated:
         )
 
 
-class SubProcessor(db.Model):
+class SubProcessor(Bilingual, db.Model):
     """A legal entity a processor (or one of its sub-processors) engages to process personal data."""
 
     __table_args__ = (UniqueConstraint("processor_id", "key"),)
@@ -57,7 +58,8 @@ class SubProcessor(db.Model):
     dpa_in_place: Mapped[bool | None] = mapped_column()
     dpa_source: Mapped[str | None] = mapped_column(String(200))
     outside_eea_stated: Mapped[bool | None] = mapped_column()
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # the registry's own, in English; `note_nl` in Dutch
+    note_nl: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(200))
     # Set for an entity first recorded as another sub-processor's own (not engaged by the processor itself);
     # which sub-processor engages it when is dated in OnwardEngagement.
@@ -69,7 +71,9 @@ class SubProcessor(db.Model):
     dpf_source: Mapped[str | None] = mapped_column(String(300))
 
     parent: Mapped[SubProcessor | None] = relationship(remote_side=[id], back_populates="onward")
-    onward: Mapped[list[SubProcessor]] = relationship(back_populates="parent", order_by="SubProcessor.name")
+    onward: Mapped[list[SubProcessor]] = relationship(
+        back_populates="parent", order_by=lambda: func.lower(SubProcessor.name)
+    )
     locations: Mapped[list[Location]] = relationship(back_populates="sub_processor", order_by="Location.id")
 
     def locations_on(self, day: date) -> list[Location]:

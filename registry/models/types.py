@@ -35,3 +35,13 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """Now, as an aware UTC instant (called per row, never at import)."""
     return datetime.now(UTC)
+
+
+class Bilingual:
+    """Mixin for a model with notes of the registry's own in English (`note`) and in Dutch (`note_nl`)."""
+
+    def in_language(self, name: str, language: str) -> str | None:
+        """The note `name` in `language` ("nl" or "en"); the English one where no Dutch is given."""
+        if language == "nl" and getattr(self, f"{name}_nl", None):
+            return getattr(self, f"{name}_nl")
+        return getattr(self, name)

@@ -147,7 +147,7 @@ def _contract_problems(snapshot: RegistrySnapshot) -> list[Finding]:
                         "The contract (art. %(article)s) names %(basis)s as a transfer basis; %(reason)s. The portal "
                         "does not accept it as a current basis.",
                         article=terms.transfer_article,
-                        basis=former["name"],
+                        basis=Text(former["name"]),
                         reason=Text(former["reason"]),
                     ),
                     _("art. %(article)s", article=terms.transfer_article),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from registry.accounts import users
 from registry.audit import trail
@@ -23,7 +23,7 @@ MAX_NAME = 200
 def customers(actor: User, processor: Processor) -> list[Organisation]:
     """The organisations a contract of `processor` may be made for: its own customers (those with a contract
     with it); the portal's operator (a site admin) may choose any organisation."""
-    query = select(Organisation).order_by(Organisation.name, Organisation.id)
+    query = select(Organisation).order_by(func.lower(Organisation.name), Organisation.id)
     if not actor.is_admin:
         query = query.where(
             Organisation.id.in_(

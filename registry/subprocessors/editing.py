@@ -16,6 +16,7 @@ from registry.models.processor import AUTHORISATIONS, OBJECTION_ROUTES, TRANSFER
 from registry.storage.locks import locked
 from registry.storage.transactions import one_transaction
 from registry.subprocessors import customer_contracts
+from registry.subprocessors.reading import kind_name
 from registry.text import Text, _
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -41,7 +42,7 @@ def _owned(model, processor: Processor, object_id: int | None):
         return None
     obj = locked(model, object_id)
     if obj is None or obj.processor_id != processor.id:
-        raise NotFound(_("No such %(what)s at %(name)s.", what=model.__name__.lower(), name=processor.name))
+        raise NotFound(_("No such %(what)s at %(name)s.", what=kind_name(model), name=processor.name))
     return obj
 
 

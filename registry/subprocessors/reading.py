@@ -11,7 +11,15 @@ from sqlalchemy import func, select
 from registry.exceptions import NotFound
 from registry.extensions import db
 from registry.models import ContractTerms, CustomerContract, Engagement, Processor, Service, SubProcessor, User
-from registry.text import _
+from registry.text import Text, _
+
+# What a NotFound calls a row of each kind ("No such service at Vcare."), in the reader's language.
+KIND_NAMES = {"Service": _("service"), "ContractTerms": _("contract terms"), "CustomerContract": _("customer contract")}
+
+
+def kind_name(model: type) -> Text | str:
+    return KIND_NAMES.get(model.__name__, model.__name__.lower())
+
 
 Owned = TypeVar("Owned", Service, ContractTerms, CustomerContract)
 
@@ -28,7 +36,7 @@ def of_processor(model: type[Owned], processor: Processor, object_id: int) -> Ow
     """One of the processor's services, contract terms or customer contracts; NotFound for another's."""
     row = db.session.get(model, object_id)
     if row is None or row.processor_id != processor.id:
-        raise NotFound(_("No such %(what)s at %(name)s.", what=model.__name__.lower(), name=processor.name))
+        raise NotFound(_("No such %(what)s at %(name)s.", what=kind_name(model), name=processor.name))
     return row
 
 
@@ -36,7 +44,9 @@ def sub_processors_of(processor: Processor) -> list[SubProcessor]:
     """Every entity the processor has on record, down the chain too, by name."""
     return list(
         db.session.scalars(
-            select(SubProcessor).where(SubProcessor.processor_id == processor.id).order_by(SubProcessor.name)
+            select(SubProcessor)
+            .where(SubProcessor.processor_id == processor.id)
+            .order_by(func.lower(SubProcessor.name), SubProcessor.id)
         )
     )
 

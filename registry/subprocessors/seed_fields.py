@@ -38,7 +38,9 @@ PROCESSOR_FIELDS = [
     "source_document",
     "list_publication",
     "list_note",
+    "list_note_nl",
     "listed_since",
     "listed_since_note",
+    "listed_since_note_nl",
 ]
 SERVICE_FIELDS = ["name", "description", "data_categories", "data_subjects", "purposes", "retention", "source"]

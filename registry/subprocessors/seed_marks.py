@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -48,6 +48,12 @@ def record(kind: str, lookup: dict, row, seeded: dict, mark: SeedMark | None = N
     mark.seeded, mark.seeded_at = seeded, utcnow()
 
 
+def rekey(mark: SeedMark, kind: str, lookup: dict, **seeded) -> None:
+    """Move a mark to the row's new natural key (a row the seed renames), with the seed's new values for it."""
+    mark.key_hash = _key_hash(kind, lookup)
+    mark.seeded = {**mark.seeded, **plain(seeded)}
+
+
 def differing(row, seeded: dict) -> list[str]:
     """The names whose value in `row` is no longer what `seeded` says."""
     return [name for name, value in seeded.items() if plain(getattr(row, name)) != value]
@@ -71,3 +77,15 @@ class LeftAlone:
         }[self.reason]
         fields = f": {', '.join(self.fields)}" if self.fields else ""
         return f"{self.what} '{self.name}' of {self.processor} ({why}{fields})"
+
+
+@dataclass
+class SeedReport:
+    """What a seed run changed, per processor, and the rows it left alone because they changed since seeding."""
+
+    changes: dict[str, int] = field(default_factory=dict)
+    left_alone: list[LeftAlone] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.changes.values())

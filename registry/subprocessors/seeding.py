@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -21,7 +20,7 @@ from registry.models import (
     Service,
     SubProcessor,
 )
-from registry.subprocessors import seed_marks
+from registry.subprocessors import seed_marks, seed_renames
 from registry.subprocessors.seed_fields import (
     PROCESSOR_FIELDS,
     SERVICE_FIELDS,
@@ -29,21 +28,9 @@ from registry.subprocessors.seed_fields import (
     TERMS_FIELDS,
     TEXT_TERMS,
 )
-from registry.subprocessors.seed_marks import LeftAlone
+from registry.subprocessors.seed_marks import LeftAlone, SeedReport
 from registry.subprocessors.versions import ensure_initial_version
-from registry.text import _
-
-
-@dataclass
-class SeedReport:
-    """What a seed run changed, per processor, and the rows it left alone because they changed since seeding."""
-
-    changes: dict[str, int] = field(default_factory=dict)
-    left_alone: list[LeftAlone] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(self.changes.values())
+from registry.text import ngettext
 
 
 class _Loader:
@@ -95,6 +82,8 @@ class _Loader:
             values = {k: terms.get(k, TERMS_DEFAULTS.get(k)) for k in TERMS_FIELDS}
             values["texts_en"] = {t: terms[f"{t}_text_en"] for t in TEXT_TERMS if terms.get(f"{t}_text_en")}
             values["source_document"] = spec.get("source_document")
+            if seed_renames.rename_terms(processor, str(terms["version"]), terms.get("formerly", [])):
+                self.changed += 1
             self.upsert(
                 ContractTerms,
                 {"processor_id": processor.id, "version": str(terms["version"])},
@@ -125,6 +114,7 @@ class _Loader:
                 "identified": spec.get("identified", True),
                 "description": spec.get("description"),
                 "note": spec.get("note"),
+                "note_nl": spec.get("note_nl"),
                 "source": spec.get("source"),
                 "parent_id": parent.id if parent else None,
                 "outside_eea_stated": spec.get("outside_eea_stated"),
@@ -286,7 +276,12 @@ def load_seed(seed_dir: Path) -> SeedReport:
                     "seed",
                     "seed.load",
                     processor,
-                    _("Loaded %(file)s: %(count)s rows created or changed", file=path.name, count=loader.changed),
+                    ngettext(
+                        "Loaded %(file)s: %(num)s row created or changed",
+                        "Loaded %(file)s: %(num)s rows created or changed",
+                        loader.changed,
+                        file=path.name,
+                    ),
                     processor_id=processor.id,
                 )
         db.session.commit()

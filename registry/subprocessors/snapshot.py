@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from registry.exceptions import NotFound
@@ -145,4 +145,4 @@ def _consent_needed(engagements: list[Engagement]) -> dict[int, list[str]]:
 
 
 def all_processors() -> list[Processor]:
-    return list(db.session.scalars(select(Processor).order_by(Processor.name)))
+    return list(db.session.scalars(select(Processor).order_by(func.lower(Processor.name), Processor.id)))

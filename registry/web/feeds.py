@@ -44,8 +44,8 @@ def build(
     feed.link(href=page_url, rel="alternate")
     feed.link(href=self_url, rel="self")
     feed.language(language)
-    feed.author({"name": "Sub-processor Registry"})
-    feed.generator("Sub-processor Registry")
+    feed.author({"name": _("Sub-processor Registry")})
+    feed.generator(_("Sub-processor Registry"))
     feed.updated(updated or EPOCH)
     # feedgen writes entries in the reverse order of adding them.
     for event in reversed(events):

@@ -46,6 +46,18 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def one_full_stop(text) -> str:
+    """A sentence that ends in a name ending in a full stop ("… of Vcareconnect B.V."), with one full stop."""
+    text = f"{text}"
+    return text[:-1] if text.endswith("..") else text
+
+
+def full_stop(text) -> str:
+    """A name as the end of a sentence: "{{ name|full_stop }}" adds the full stop unless the name ends in one."""
+    text = f"{text}"
+    return text if text.endswith(".") else f"{text}."
+
+
 def current_language() -> str:
     locale = get_locale()
     return locale.language if locale is not None else current_app.config["DEFAULT_LANGUAGE"]
@@ -64,11 +76,14 @@ def long_date(value: date | datetime | None) -> str:
 
 
 def instant(value: datetime | None) -> str:
-    """A moment as people in the Netherlands read it: Amsterdam time, in the page's language, with the zone."""
+    """A moment as people in the Netherlands read it: Amsterdam time, in the page's language, with the zone
+    (1 december 2026 om 12:00 CET / December 1, 2026, 12:00 CET)."""
     if value is None:
         return ""
     local = value.astimezone(AMSTERDAM)
-    return f"{format_datetime(local, format='d MMM y HH:mm', rebase=False)} {local.strftime('%Z')}"
+    # The day written out as long_date writes it, so that one page shows one kind of date.
+    day, time = format_date(local, format="long"), format_datetime(local, format="HH:mm", rebase=False)
+    return gettext("%(day)s, %(time)s %(zone)s", day=day, time=time, zone=local.strftime("%Z"))
 
 
 def recorded_at(value: datetime | None) -> str:
@@ -182,6 +197,8 @@ def init_app(app: Flask) -> None:
         MESSAGE_KINDS=MESSAGE_KINDS,
         MESSAGE_STATUSES=MESSAGE_STATUSES,
     )
+    app.jinja_env.filters["one_full_stop"] = one_full_stop
+    app.jinja_env.filters["full_stop"] = full_stop
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["instant"] = instant
     app.jinja_env.filters["recorded_at"] = recorded_at

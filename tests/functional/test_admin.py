@@ -205,8 +205,11 @@ def test_editor_adds_a_version_of_the_contract_terms(client, users, login):
             {"named_transfer_bases": "'teleport' is not a valid choice for this field."},
         ),
         (
-            {"version": "Verwerkersovereenkomst (seed 000)"},
-            {"version": "Version 'Verwerkersovereenkomst (seed 000)' exists already; give this version another name."},
+            {"version": "Verwerkersovereenkomst Vcareconnect B.V."},
+            {
+                "version": "Version 'Verwerkersovereenkomst Vcareconnect B.V.' exists already; "
+                "give this version another name."
+            },
         ),
     ],
 )

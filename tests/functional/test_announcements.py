@@ -373,7 +373,7 @@ def test_withdrawal_before_the_effective_date(editor):
     [status] = texts(page, "p", "findings")
     # The reason is the editor's text, shown as text (the tag escaped, not rendered).
     assert status.startswith(
-        "Withdrawn on 1 Dec 2026 12:00 CET (registry version 3): The supplier failed our <b>security</b> review."
+        "Withdrawn on December 1, 2026, 12:00 CET (registry version 3): The supplier failed our <b>security</b> review."
     )
     assert status.endswith("The change will not take effect.")
     again = editor.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw", data={"reason": "again"})

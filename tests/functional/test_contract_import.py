@@ -2,7 +2,7 @@
 contract, unchanged, changed with its changes), every problem with its cell, and the confirmation that stores it
 all or nothing. Files are written by the test (CSV as Dutch Excel saves it, XLSX by openpyxl).
 
-From the seed and demo data: Vcare has one terms version, "Verwerkersovereenkomst (seed 000)", and services such
+From the seed and demo data: Vcare has one terms version, "Verwerkersovereenkomst Vcareconnect B.V.", and services such
 as Telefonie diensten (telefonie), Operator (operator) and Back-Up (back-up); its only customer is Huisartsenpraktijk
 X, with contract "VC-2024-0117 (telefonie en Operator)" from 2024-01-01, eight services, notices to
 privacy@huisartsenpraktijk-x.example in English (the tests' conftest sets every demo contract to English). VTM's
@@ -76,7 +76,7 @@ def test_a_dutch_excel_file_is_previewed_then_imported_in_one_go(client, users, 
     assert [s.key for s in tz1.services] == ["telefonie", "operator"]
     assert tz1.notice_language == "nl" and tz2.notice_language == "en"
     assert tz2.notice_email == "notices@tz.example"
-    assert tz1.terms.version == "Verwerkersovereenkomst (seed 000)"
+    assert tz1.terms.version == "Verwerkersovereenkomst Vcareconnect B.V."
     assert x2.organisation.slug == "huisartsenpraktijk-x"
     x1 = contract(X_REF)
     assert [s.key for s in x1.services] == ["telefonie", "operator"]

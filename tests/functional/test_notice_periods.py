@@ -141,7 +141,7 @@ def test_the_published_deadlines_and_each_contracts_notice_mail_state_its_own_pe
         (d["terms_version"], d["notice_days"], d["notice_source"], d["notice_end"], d["earliest_effective"])
         for d in item.deadlines
     ] == [
-        ("Verwerkersovereenkomst (seed 000)", 30, "policy", "2026-12-31", "2027-01-01"),
+        ("Verwerkersovereenkomst Vcareconnect B.V.", 30, "policy", "2026-12-31", "2027-01-01"),
         (factories.NOTICE_45.version, 45, "contract", "2027-01-15", "2027-01-16"),
     ]
     public = editor.get(f"/processors/vcare/changes/{item.number}/").get_data(as_text=True)

@@ -57,7 +57,7 @@ def test_a_controller_objects_and_gets_a_receipt_and_a_copy_by_mail(client, user
     assert made.reference == f"OBJ-VCARE-{announced.number:03d}-{vc.id:05d}"
     receipt = client.get(response.headers["Location"]).get_data(as_text=True)
     assert (
-        f"Receipt: your objection was received on 1 Dec 2026 12:00 CET under reference {made.reference}. A copy "
+        f"Receipt: your objection was received on December 1, 2026, 12:00 CET under reference {made.reference}. A copy "
         "was mailed to your contract's notice address; Vcare was told."
     ) in texts(receipt, "p")
     assert facts(receipt)["Services"] == "Operator" and facts(receipt)["Reference"] == made.reference

@@ -13,7 +13,7 @@ from ..clock import on
 from .announce import draft, publish, sp_id
 
 DAY = date(2026, 11, 22)
-TERMS_VERSION = "Verwerkersovereenkomst (seed 000)"
+TERMS_VERSION = "Verwerkersovereenkomst Vcareconnect B.V."
 
 
 def _vcare():
@@ -110,7 +110,7 @@ def _edit(client, users, login):
 
 
 EDITED = [
-    "left alone: contract terms 'Verwerkersovereenkomst (seed 000)' of vcare "
+    "left alone: contract terms 'Verwerkersovereenkomst Vcareconnect B.V.' of vcare "
     "(changed by an editor or by hand since seeding: notice_days)",
     "left alone: engagement 'Micros for Sendi' of vcare (changed by an editor or by hand since seeding: valid_until)",
     "left alone: service 'Telefonie diensten' of vcare (changed by an editor or by hand since seeding: description)",

@@ -34,8 +34,8 @@ def test_a_text_is_shown_in_the_readers_language_with_the_date_written_out(words
 
 def test_a_moment_is_shown_in_amsterdam_time_with_its_zone(words):
     text = _("Outcome of objection %(ref)s: %(outcome)s", ref="OBJ-1", outcome=datetime(2026, 12, 1, 11, 0, tzinfo=UTC))
-    assert words(text, "en") == "Outcome of objection OBJ-1: 1 Dec 2026 12:00 CET"
-    assert words(text, "nl") == "Uitkomst van bezwaar OBJ-1: 1 dec 2026 12:00 CET"
+    assert words(text, "en") == "Outcome of objection OBJ-1: December 1, 2026, 12:00 CET"
+    assert words(text, "nl") == "Uitkomst van bezwaar OBJ-1: 1 december 2026 om 12:00 CET"
 
 
 def test_a_parameter_named_count_is_a_parameter(words):

@@ -75,7 +75,9 @@ class LocationForm(PlainTextSubform):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = country_options("—")
-        self.transfer_basis.choices = options([("", _l("— (inside the EEA)"))] + list(basis_names().items()))
+        self.transfer_basis.choices = options(
+            [("", _l("— (inside the EEA)"))] + [(c, _l(name)) for c, name in basis_names().items()]
+        )
 
 
 class AnnouncementForm(PlainTextForm):

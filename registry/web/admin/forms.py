@@ -83,8 +83,8 @@ CONTRACT_TEXT = _l("What the contract says")
 
 
 def contract_text(label=CONTRACT_TEXT) -> TextAreaField:
-    """The contract's own words behind a term, kept with its article."""
-    return TextAreaField(label, validators=[Length(max=4000)])
+    """The contract's own words behind a term, kept with its article: in Dutch, and marked so on any page."""
+    return TextAreaField(label, validators=[Length(max=4000)], render_kw={"lang": "nl"})
 
 
 class TermsForm(PlainTextForm):
@@ -144,8 +144,8 @@ class TermsForm(PlainTextForm):
         super().__init__(*args, **kwargs)
         # What the contract names is recorded as it stands, including former
         # bases such as the Privacy Shield; `registry check` points those out.
-        former = [(code, _l("%(name)s (no longer valid)", name=name)) for code, name in former_bases().items()]
-        self.named_transfer_bases.choices = options(list(basis_names().items()) + former)
+        former = [(code, _l("%(name)s (no longer valid)", name=_l(name))) for code, name in former_bases().items()]
+        self.named_transfer_bases.choices = options([(c, _l(name)) for c, name in basis_names().items()] + former)
 
     def values(self) -> dict:
         data = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}

@@ -12,6 +12,7 @@ from registry.extensions import csrf, limiter
 from registry.mail import subscriptions as service
 from registry.subprocessors.snapshot import get_processor
 from registry.web.forms import show_error
+from registry.web.i18n import one_full_stop
 from registry.web.subscriptions import bp
 from registry.web.subscriptions.forms import ScopeForm, SubscribeForm
 
@@ -104,8 +105,8 @@ def unsubscribe(token: str):
         return render_template(
             "subscriptions/message.html",
             title=_("Unsubscribed"),
-            message=_(
-                "%(email)s no longer receives mail about %(name)s.", email=sub.email, name=sub.processor.legal_name
+            message=one_full_stop(
+                _("%(email)s no longer receives mail about %(name)s.", email=sub.email, name=sub.processor.legal_name)
             ),
         )
     return render_template("subscriptions/unsubscribe.html", sub=sub, token=token)
