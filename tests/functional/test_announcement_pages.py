@@ -215,8 +215,8 @@ def test_comparing_across_a_withdrawal_undoes_it(client, users, login):
     ]
     assert [h for h in texts(page, "h2")] == ["Added (0)", "Removed (0)", "Changed (0)", "Withdrawn in between (1)"]
     assert texts(page, "li")[-2:] == [
-        "Version 4: takes effect December 1, 2026, published 1 Dec 2026 12:00 CET",
-        "Version 5: takes effect December 1, 2026, published 1 Dec 2026 12:00 CET",
+        "Version 4: takes effect December 1, 2026, published December 1, 2026, 12:00 CET",
+        "Version 5: takes effect December 1, 2026, published December 1, 2026, 12:00 CET",
     ]
 
 
@@ -232,7 +232,7 @@ def test_versions_are_listed_in_the_order_they_take_effect_with_both_dates(clien
         ("4", "December 1, 2026", "Withdrawal of announcement #1"),
         ("1", "November 1, 2026", "Initial list from the contract's annex"),
     ]
-    assert [r[2] for r in listed[:3]] == ["1 Dec 2026 12:00 CET"] * 3
+    assert [r[2] for r in listed[:3]] == ["December 1, 2026, 12:00 CET"] * 3
     assert sooner.version.number == 3
 
 
@@ -256,7 +256,7 @@ def test_the_new_words_in_dutch(client, users, login):
     assert table_rows(page, "Aangekondigde wijzigingen die tussendoor zijn ingetrokken") == [
         ["#1", "Sendi", "Micros", "zou verhuizen: houdt zijn locaties"]
     ]
-    assert texts(page, "li")[-1] == "Versie 3: gaat in op 1 december 2026, gepubliceerd 1 dec 2026 12:00 CET"
+    assert texts(page, "li")[-1] == "Versie 3: gaat in op 1 december 2026, gepubliceerd 1 december 2026 om 12:00 CET"
     item = draft(client, new_name="Acme")
     page = client.get(f"/admin/processors/vcare/announcements/{item.id}/delete", headers=dutch).get_data(as_text=True)
     assert texts(page, "h1") == ["Concept #2 verwijderen"]

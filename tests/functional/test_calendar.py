@@ -240,7 +240,7 @@ def test_the_calendar_page_reads_in_dutch(client, users, login):
     client.post(f"/portal/calendar/{db.session.scalar(select(CalendarToken.id))}/revoke", headers=dutch)
     page = client.get("/portal/calendar/", headers=dutch).get_data(as_text=True)
     assert "Het agenda-adres is ingetrokken." in page
-    assert "Het agenda-adres is ingetrokken op 1 dec 2026 12:00 CET." in page
+    assert "Het agenda-adres is ingetrokken op 1 december 2026 om 12:00 CET." in page
 
 
 def test_a_deadline_in_dutch(client, users, login):
