@@ -213,6 +213,12 @@ def check(body: bytes, signature_text: str, public_key: str) -> Verdict:
     return Verdict(True, _("Valid: signed with key %(key_id)s.", key_id=signing.key_id(public_key)))
 
 
+def verify(body: bytes, signature_text: str, key_text: str | None = None) -> Verdict:
+    """`check` with a public key given as text (see public_key_from), or this portal's own."""
+    public_key = checkpoints.key().public_key if key_text is None else public_key_from(key_text)
+    return check(body, signature_text, public_key)
+
+
 def public_key_from(text: str) -> str:
     """A public key given as base64 of its 32 raw bytes, or the text of a saved .well-known or checkpoints
     document that names it ('public_key')."""
