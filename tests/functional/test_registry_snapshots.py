@@ -234,3 +234,23 @@ def test_the_well_known_document(client):
     # A schemas link only where the app serves the schemas (never a dead link).
     if "schemas" in document["links"]:
         assert client.get(document["links"]["schemas"].removeprefix("http://registry.test")).status_code == 200
+
+
+def test_the_first_import_is_version_1_even_when_the_empty_list_was_asked_for_before(client, users, login):
+    from .imports import FIRST, confirm_fields, dutch_excel_csv, new_processor, upload
+    from .imports import editor as as_editor
+
+    new_processor(users.admin)
+    empty = client.get("/api/v1/processors/zorgco/versions/1.json").get_json()
+    assert [s["sub_processors"] for s in empty["services"]] == [] and empty["effective_date"] == "2026-12-01"
+    as_editor(login, users)
+    preview = upload(client, "zorgco", dutch_excel_csv(FIRST)).get_data(as_text=True)
+    assert client.post("/admin/processors/zorgco/import/confirm", data=confirm_fields(preview)).status_code == 302
+    client.post("/logout")
+    imported = client.get("/api/v1/processors/zorgco/versions/1.json").get_json()
+    # tests/functional/imports.py FIRST: Agenda (Mailer Inc, Voorbeeld Cloud) and Telefonie (Voorbeeld Cloud).
+    assert {s["name"]: [sp["name"] for sp in s["sub_processors"]] for s in imported["services"]} == {
+        "Agenda": ["Mailer Inc", "Voorbeeld Cloud"],
+        "Telefonie": ["Voorbeeld Cloud"],
+    }
+    assert [v["number"] for v in client.get("/api/v1/processors/zorgco/versions/").get_json()["versions"]] == [1]
