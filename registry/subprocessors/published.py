@@ -20,11 +20,12 @@ from datetime import UTC
 import rfc8785
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import selectinload
 
 from registry.audit import checkpoints, signing
 from registry.exceptions import DomainError
 from registry.extensions import db
-from registry.models import Location, Processor, PublishedVersion, RegistryVersion
+from registry.models import Announcement, Location, Processor, PublishedVersion, RegistryVersion
 from registry.subprocessors.snapshot import RegistrySnapshot, get_processor, registry_on
 from registry.subprocessors.versions import get_version
 from registry.text import _
@@ -181,9 +182,21 @@ def listed(slug: str) -> tuple[Processor, list[RegistryVersion]]:
     """A processor and its published versions, by number (drafts make none)."""
     processor = get_processor(slug)
     rows = db.session.scalars(
-        select(RegistryVersion).where(RegistryVersion.processor_id == processor.id).order_by(RegistryVersion.number)
+        select(RegistryVersion)
+        .where(RegistryVersion.processor_id == processor.id)
+        .options(selectinload(RegistryVersion.announcement).selectinload(Announcement.withdrawal_version))
+        .order_by(RegistryVersion.number)
     )
     return processor, list(rows)
+
+
+def withdrawn_in(version: RegistryVersion) -> int | None:
+    """The number of the version that withdrew this one's announcement: a published version stays available (it
+    was published, and signed copies of it may be kept), and says that it was withdrawn."""
+    announcement = version.announcement
+    if version.event != "publication" or announcement is None or announcement.withdrawal_version is None:
+        return None
+    return announcement.withdrawal_version.number
 
 
 @dataclass(frozen=True)

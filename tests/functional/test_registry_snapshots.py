@@ -203,6 +203,27 @@ def test_a_published_announcement_is_version_2_stored_when_published(client, use
     assert client.get(V1).data == v1  # version 2 takes effect later: version 1 is as it was
 
 
+def test_a_withdrawal_is_a_version_and_the_withdrawn_one_stays_signed(client, users, login):
+    login(users.vcare_editor)
+    item = publish(client, draft(client, new_name="Acme Cloud", purpose="Transcription", services=("operator",)))
+    v2 = client.get("/api/v1/processors/vcare/versions/2.json").data
+    withdrawn = client.post(f"/admin/processors/vcare/announcements/{item.id}/withdraw", data={"reason": "Not now"})
+    assert withdrawn.status_code == 302
+    client.post("/logout")
+    listed = client.get("/api/v1/processors/vcare/versions/").get_json()["versions"]
+    # The withdrawal takes effect on the day it is published, Tuesday 1 December 2026.
+    assert [(v["number"], v["event"], v["effective_date"], v["withdrawn_in"]) for v in listed] == [
+        (1, "initial", "2026-11-01", None),
+        (2, "publication", "2027-01-30", 3),
+        (3, "withdrawal", "2026-12-01", None),
+    ]
+    assert client.get("/api/v1/processors/vcare/versions/2.json").data == v2
+    v3 = client.get("/api/v1/processors/vcare/versions/3.json").get_json()
+    assert (v3["event"], v3["announcement"]) == ("withdrawal", item.number)
+    operator = next(s for s in v3["services"] if s["key"] == "operator")
+    assert "Acme Cloud" not in [sp["name"] for sp in operator["sub_processors"]]
+
+
 def test_the_well_known_document(client):
     response = client.get("/.well-known/subprocessor-registry.json")
     assert response.status_code == 200 and response.headers["Access-Control-Allow-Origin"] == "*"

@@ -30,6 +30,7 @@ def registry_versions(slug: str):
                 "event": v.event,
                 "effective_date": v.effective_date.isoformat(),
                 "published_at": v.published_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "withdrawn_in": published.withdrawn_in(v),
                 **_urls(processor.slug, v.number),
             }
             for v in rows
