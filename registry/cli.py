@@ -1,5 +1,5 @@
-"""Thin commands that call services: seed, demo, users create|list|disable|reset-password|reset-2fa, registry check,
-audit verify|checkpoint|key, backup."""
+"""Thin commands that call services: seed, demo, users create|list|disable|reset-password|reset-2fa, registry
+check|verify, audit verify|checkpoint|key, backup."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from registry.accounts.demo import load_demo
 from registry.audit import checkpoints, verification
 from registry.audit.backup import BackupFailed, back_up
 from registry.exceptions import DomainError
+from registry.subprocessors import published
 from registry.subprocessors.checks import check_all, check_processor
 from registry.subprocessors.seeding import load_seed
 from registry.subprocessors.snapshot import today
@@ -127,6 +128,28 @@ def registry_check(slug: str | None, at: str | None, as_json: bool):
             click.echo(f"{finding.processor:<14} {finding.kind:<30} {finding.message}{source}")
         click.echo(f"{_count(len(findings), 'inconsistency', 'inconsistencies')} found on {day.isoformat()}.")
     sys.exit(1 if findings else 0)
+
+
+@registry.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("sig", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--key",
+    "key",
+    metavar="FILE_OR_BASE64",
+    help="The public key (base64, or a file holding it or a saved "
+    "/.well-known/subprocessor-registry.json); default: this portal's.",
+)
+def registry_verify(file: Path, sig: Path, key: str | None):
+    """Check a saved registry version (.json) against its signature (.json.sig); exit status 1 when it fails."""
+    if key is not None and Path(key).is_file():
+        key = Path(key).read_text(encoding="utf-8", errors="replace")
+    try:
+        verdict = published.verify(file.read_bytes(), sig.read_text(encoding="ascii", errors="replace"), key)
+    except DomainError as error:
+        raise click.BadParameter(str(error.message), param_hint="--key") from None
+    click.echo(str(verdict.reason))
+    sys.exit(0 if verdict.valid else 1)
 
 
 @click.group("audit")

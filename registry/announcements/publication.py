@@ -25,6 +25,7 @@ from registry.models import (
 )
 from registry.models.types import utcnow
 from registry.storage.transactions import one_transaction
+from registry.subprocessors import published
 from registry.subprocessors.editing import slugify
 from registry.subprocessors.snapshot import today
 from registry.text import Text, _
@@ -129,6 +130,7 @@ def publish(actor: User, processor: Processor, announcement_id: int) -> Registry
     validate(processor, as_input(announcement), today())
     _apply(processor, announcement)
     version = _next_version(processor, announcement, "publication", announcement.effective_date)
+    published.record(version)
     announcement.status = "published"
     announcement.published_at = version.published_at
     announcement.deadlines = deadlines_as_announced(processor, announcement, today())
@@ -263,6 +265,7 @@ def withdraw(actor: User, processor: Processor, announcement_id: int, reason: st
         for row in db.session.scalars(select(model).where(model.ended_by_id == announcement.id)):
             row.valid_until = None
     version = _next_version(processor, announcement, "withdrawal", today())
+    published.record(version)
     announcement.status = "withdrawn"
     announcement.withdrawn_at = version.published_at
     announcement.withdrawn_by_id = actor.id

@@ -14,7 +14,15 @@ from sqlalchemy.orm import selectinload
 
 from registry.exceptions import NotFound
 from registry.extensions import db
-from registry.models import Announcement, Engagement, Processor, Service, SubProcessor, announcement_service
+from registry.models import (
+    Announcement,
+    Engagement,
+    Processor,
+    RegistryVersion,
+    Service,
+    SubProcessor,
+    announcement_service,
+)
 from registry.text import Text, _
 
 FEED_LIMIT = 100
@@ -121,8 +129,18 @@ def _head_statements():
 ALL_PROCESSORS = _("All processors")
 
 
+def first_recorded(processor_id: int | None = None) -> datetime | None:
+    """When the registry was first recorded (version 1 of the processor, or the first processor's): what an empty
+    feed last changed at, rather than a date nobody chose."""
+    query = select(func.min(RegistryVersion.published_at)).where(RegistryVersion.number == 1)
+    if processor_id is not None:
+        query = query.where(RegistryVersion.processor_id == processor_id)
+    return db.session.scalar(query)
+
+
 def feed_head(slug: str | None = None, service_key: str | None = None) -> FeedHead:
-    """One light query: names and (serial, last change) of a processor, of one of its services, or of all.
+    """One light query: names and (serial, last change) of a processor, of one of its services, or of all; a
+    scope with nothing published yet dates from when its registry was first recorded (a second query, only then).
 
     It runs as Core on the session's connection, without ORM loading: this is
     the whole cost of a 304, so it stays as small as a primary-key read can be.
@@ -131,19 +149,18 @@ def feed_head(slug: str | None = None, service_key: str | None = None) -> FeedHe
     connection = db.session.connection()
     if slug is None:
         serial, updated = connection.execute(everything).one()
-        return FeedHead("all", ALL_PROCESSORS, int(serial), updated)
+        return FeedHead("all", ALL_PROCESSORS, int(serial), updated or first_recorded())
     if service_key is None:
         row = connection.execute(processor, {"slug": slug}).first()
     else:
         row = connection.execute(service, {"slug": slug, "key": service_key}).first()
     if row is None:
         raise NotFound(_("No such processor or service."))
+    updated = row.feed_updated_at or first_recorded(row.id)
     if service_key is None:
-        return FeedHead(slug, row.legal_name, row.feed_serial, row.feed_updated_at, row.id)
+        return FeedHead(slug, row.legal_name, row.feed_serial, updated, row.id)
     # A service feed follows its processor's state: it may answer 200 a little more often, never 304 wrongly.
-    return FeedHead(
-        f"{slug}/{service_key}", f"{row.legal_name}: {row.name}", row.feed_serial, row.feed_updated_at, row.id, row[4]
-    )
+    return FeedHead(f"{slug}/{service_key}", f"{row.legal_name}: {row.name}", row.feed_serial, updated, row.id, row[4])
 
 
 def _state_expires(key: tuple, _head: FeedHead, now: float) -> float:

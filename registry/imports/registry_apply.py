@@ -36,6 +36,7 @@ from registry.models import (
 from registry.models.types import utcnow
 from registry.storage.locks import locked
 from registry.storage.transactions import one_transaction
+from registry.subprocessors import published
 from registry.subprocessors.editing import slugify
 from registry.subprocessors.snapshot import today
 from registry.subprocessors.versions import ensure_initial_version
@@ -136,6 +137,7 @@ def _record_first(plan: Plan) -> list:
     day = first_day(processor, plan.day)
     ensure_initial_version(processor)
     db.session.flush()
+    published.forget_first(processor)
     if day != processor.listed_since:
         processor.listed_since = day
         db.session.execute(

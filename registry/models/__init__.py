@@ -1,7 +1,7 @@
 """The tables of the domain, one module per aggregate: invariants as methods, no commits.
 Imports storage, law, text."""
 
-from registry.models.announcement import KINDS, Announcement, RegistryVersion, announcement_service
+from registry.models.announcement import KINDS, Announcement, PublishedVersion, RegistryVersion, announcement_service
 from registry.models.audit import AuditCheckpoint, AuditEntry
 from registry.models.calendar import CalendarToken
 from registry.models.customer import CustomerContract, Organisation, contract_service
@@ -38,6 +38,7 @@ __all__ = [
     "subscription_service",
     "KINDS",
     "Announcement",
+    "PublishedVersion",
     "RegistryVersion",
     "announcement_service",
     "AnnexListing",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, LargeBinary, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
@@ -179,3 +179,15 @@ class RegistryVersion(db.Model):
                 day=day,
             )
         return _("Version %(number)s (initial list, effective %(day)s)", number=self.number, day=day)
+
+
+class PublishedVersion(db.Model):
+    """A registry version's document as published: its canonical JSON (RFC 8785) bytes, fixed once, so that the
+    bytes and their signature stay the same however the rows are edited later (registry/subprocessors/published.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("registry_version.id"), unique=True)
+    processor_id: Mapped[int] = mapped_column(ForeignKey("processor.id"), index=True)
+    document: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

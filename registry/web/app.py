@@ -94,12 +94,12 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Each area's blueprint, made in its package with every route module of it (registry/web/<area>/__init__.py)."""
-    from registry.web import admin, api, auth, portal, public, security, sessionless, subscriptions
+    from registry.web import admin, api, auth, cookieless, portal, public, security, subscriptions
 
     for area in (public, api, auth, admin, subscriptions, portal):
         app.register_blueprint(area.bp)
     security.init_app(app)
-    sessionless.init_app(app)
+    cookieless.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

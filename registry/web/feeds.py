@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
@@ -10,8 +10,6 @@ from flask_babel import gettext as _
 
 from registry.announcements.reading import FeedEvent
 from registry.announcements.summary import describe
-
-EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 def entry_id(base_url: str, event: FeedEvent) -> str:
@@ -46,7 +44,8 @@ def build(
     feed.language(language)
     feed.author({"name": _("Sub-processor Registry")})
     feed.generator(_("Sub-processor Registry"))
-    feed.updated(updated or EPOCH)
+    if updated is not None:  # an empty feed's is when its registry was first recorded; None only with no processor
+        feed.updated(updated)
     # feedgen writes entries in the reverse order of adding them.
     for event in reversed(events):
         _entry(feed.add_entry(), event, base_url, link_for(event.announcement))

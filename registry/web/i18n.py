@@ -17,6 +17,8 @@ from registry.law.periods import AMSTERDAM, Deadline, local_day, termination_end
 from registry.models.mail import MESSAGE_KINDS, MESSAGE_STATUSES
 from registry.text import message
 from registry.text.message import Text, Words, english
+from registry.web import cookieless
+from registry.web.cookieless import is_cookieless
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 COOKIE = "language"
@@ -28,10 +30,13 @@ bp = Blueprint("i18n", __name__)
 def select_language() -> str:
     """The user's setting, else the switch's cookie, else the browser's Accept-Language, else Dutch.
 
-    Outside a request (CLI commands, the mail worker) messages are for the operator: English.
+    Outside a request (CLI commands, the mail worker) messages are for the operator: English. An answer that
+    depends on no cookie (registry.web.cookieless) reads neither the account nor the cookie.
     """
     if not has_request_context():
         return "en"
+    if is_cookieless():
+        return cookieless.language() or current_app.config["DEFAULT_LANGUAGE"]
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     chosen = request.cookies.get(COOKIE)

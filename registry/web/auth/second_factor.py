@@ -19,6 +19,7 @@ from registry.extensions import limiter
 from registry.web.auth import bp, sessions
 from registry.web.auth.forms import SecondFactorForm
 from registry.web.auth.views import address_paused, home_for
+from registry.web.cookieless import is_cookieless
 from registry.web.forms import show_error
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ OPEN_DURING_SETUP = {"auth.logout", "static", "i18n.switch", "auth.two_factor_se
 def require_setup():
     """Before each request: a site admin or editor without 2FA, where it is required, goes to set it up first."""
     if not current_app.config.get("REQUIRE_2FA") or request.endpoint in OPEN_DURING_SETUP or not request.endpoint:
+        return None
+    if is_cookieless():
         return None
     if current_user.is_authenticated and two_factor.must_set_up(current_user, True):
         return redirect(url_for("auth.two_factor_setup"))

@@ -15,6 +15,8 @@ from flask_babel import ngettext
 from flask_login import logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from registry.web.cookieless import is_cookieless
+
 LOGGED_IN_AT, SEEN_AT, REMEMBERED = "logged_in_at", "seen_at", "remembered"
 # A password accepted for an account with two-factor sign-in: the code must follow within PENDING_SECONDS.
 PENDING, PENDING_SECONDS = "pending_login", 300
@@ -103,7 +105,10 @@ def _explain(reason: str, idle_minutes: int, remember_days: int) -> str | None:
 
 
 def check_session() -> None:
-    """Before each request: end a session that has run out (with a message), else note that it was used."""
+    """Before each request: end a session that has run out (with a message), else note that it was used. An answer
+    that depends on no cookie leaves the session unread (registry.web.cookieless)."""
+    if is_cookieless():
+        return
     if "_user_id" not in session:
         if current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
             session["_remember"] = "clear"  # an old remember cookie restores nothing, and is removed

@@ -13,12 +13,12 @@ from flask_login import current_user
 
 from registry.cases import calendar, calendar_tokens
 from registry.exceptions import DomainError, NotFound
+from registry.web.cookieless import cookieless
 from registry.web.i18n import LANGUAGES
 from registry.web.links import absolute
 from registry.web.portal import bp
 from registry.web.portal.forms import CalendarActionForm
 from registry.web.portal.views import controller_required
-from registry.web.sessionless import sessionless
 
 
 def _address(token: str | None) -> str | None:
@@ -81,7 +81,7 @@ def revoke_calendar(calendar_id: int):
 
 
 @bp.get("/calendar/<token>.ics")
-@sessionless
+@cookieless
 def calendar_ics(token: str):
     """The calendar by its secret; 404 with no hint for any other string. It is the same for every reader of the
     address: no session is read or written (no cookie set, no Vary: Cookie); only the reader's own cache keeps it."""

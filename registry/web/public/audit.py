@@ -7,6 +7,7 @@ import json
 from flask import Response, abort, request
 
 from registry.audit import checkpoints
+from registry.web.cookieless import cookieless
 from registry.web.public import bp
 
 
@@ -21,11 +22,13 @@ def _json(document: dict) -> Response:
 
 
 @bp.get("/audit/checkpoints.json")
+@cookieless
 def audit_checkpoints():
     return _json(checkpoints.document())
 
 
 @bp.get("/audit/checkpoints/<int:sequence>.json")
+@cookieless
 def audit_checkpoint(sequence: int):
     """One checkpoint with the key that signed it: what a receipt links to, to be saved by its reader."""
     found = checkpoints.numbered(sequence)

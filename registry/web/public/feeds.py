@@ -13,6 +13,7 @@ from werkzeug.http import is_resource_modified
 
 from registry.announcements.reading import FeedHead, Scope, cached_feed_head, feed_events
 from registry.web import feeds
+from registry.web.cookieless import cookieless
 from registry.web.i18n import LANGUAGES
 from registry.web.links import absolute
 from registry.web.public import bp
@@ -80,11 +81,13 @@ def feed_head(slug: str | None = None, service_key: str | None = None) -> FeedHe
 
 
 @bp.get("/feed.<any(atom, rss):kind>")
+@cookieless
 def feed_all(kind: str):
     return _feed(feed_head(), kind, absolute("public.index"), absolute("public.feed_all", kind=kind))
 
 
 @bp.get("/processors/<slug>/feed.<any(atom, rss):kind>")
+@cookieless
 def feed_processor(slug: str, kind: str):
     return _feed(
         feed_head(slug),
@@ -95,6 +98,7 @@ def feed_processor(slug: str, kind: str):
 
 
 @bp.get("/processors/<slug>/services/<key>/feed.<any(atom, rss):kind>")
+@cookieless
 def feed_service(slug: str, key: str, kind: str):
     return _feed(
         feed_head(slug, key),
