@@ -78,7 +78,7 @@ def test_version_1_of_a_seeded_processor_is_its_list_as_recorded(client):
     )
     assert document["published_at"] == recorded.strftime("%Y-%m-%dT%H:%M:%SZ")
     terms = document["contract_terms"]
-    assert terms["version"] == "Verwerkersovereenkomst (seed 000)" and terms["effective_from"] == "2026-11-01"
+    assert terms["version"] == "Verwerkersovereenkomst Vcareconnect B.V." and terms["effective_from"] == "2026-11-01"
     assert terms["sub_processor_list"]["article"] == "4.1"
     assert terms["sub_processor_list"]["text"].startswith("Opdrachtgever geeft Vcare algemene schriftelijke")
     assert [s["key"] for s in document["services"]] == VCARE_SERVICES
