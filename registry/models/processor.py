@@ -49,6 +49,8 @@ class Processor(Bilingual, db.Model):
     # Its own face (optional): the accent colour of its pages and mails (#rrggbb, white text on it readable) and
     # its logo (ProcessorLogo).
     accent_colour: Mapped[str | None] = mapped_column(String(7))
+    # The language its own lists are written in (the annexes' purposes, descriptions, data categories): nl or en.
+    data_language: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")
 
     services: Mapped[list[Service]] = relationship(back_populates="processor", order_by="Service.position")
     contract_terms: Mapped[list[ContractTerms]] = relationship(

@@ -68,6 +68,9 @@ def identity(values: dict) -> dict:
         if not checked[field]:
             raise DomainError(message, field)
     checked["kvk_number"] = registration_number(values.get("kvk_number") or "")
+    checked["data_language"] = values.get("data_language") or "nl"
+    if checked["data_language"] not in ("nl", "en"):
+        raise DomainError(_("Choose English or Nederlands."), "data_language")
     return checked
 
 
@@ -112,10 +115,17 @@ def new_processor(actor: User, values: dict) -> Processor:
         raise DomainError(_("Only a site admin adds a processor."))
     checked = identity(values)
     name, legal_name, address, kvk_number = (checked[k] for k in ("name", "legal_name", "address", "kvk_number"))
+    language = checked["data_language"]
     slug = processor_slug(name, (values.get("slug") or "").strip())
     _check_unique(name, slug)
     processor = Processor(
-        slug=slug, name=name, legal_name=legal_name, address=address, kvk_number=kvk_number, listed_since=today()
+        slug=slug,
+        name=name,
+        legal_name=legal_name,
+        address=address,
+        kvk_number=kvk_number,
+        listed_since=today(),
+        data_language=language,
     )
     db.session.add(processor)
     try:

@@ -83,10 +83,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from registry.law import transfers
-    from registry.web import i18n
+    from registry.web import data_language, i18n
     from registry.web import mail as mail_words
 
     i18n.init_app(app)
+    data_language.init_app(app)
     mail_words.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(transfer_basis_label=transfers.basis_label)

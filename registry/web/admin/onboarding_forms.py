@@ -2,10 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import EmailField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from registry.models.mail import LANGUAGES
 from registry.subprocessors.onboarding import REGISTRATION_LENGTH
+from registry.web.admin.forms import options
 from registry.web.forms import PlainTextForm
 
 
@@ -38,6 +40,16 @@ class ProfileForm(PlainTextForm):
         _l("Address"),
         validators=[DataRequired(message=_l("Give the processor's address.")), Length(max=300)],
         description=_l("Street, postcode and place; the lines are joined with spaces."),
+    )
+
+    data_language = SelectField(
+        _l("Language of its lists"),
+        choices=options(LANGUAGES.items()),
+        default="nl",
+        description=_l(
+            "The language its annexes are written in (purposes, descriptions, personal data): on pages in the "
+            "other language those words are marked with it."
+        ),
     )
 
     def values(self) -> dict:

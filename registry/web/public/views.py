@@ -14,6 +14,7 @@ from registry.subprocessors.checks import check_snapshot
 from registry.subprocessors.overview import overview_of
 from registry.subprocessors.snapshot import all_processors, registry_on, today
 from registry.subprocessors.upcoming import last_change, upcoming_on
+from registry.web import data_language
 from registry.web.dates import parse_at
 from registry.web.exports import snapshot_as_csv, snapshot_as_xlsx
 from registry.web.public import bp
@@ -35,6 +36,7 @@ def index():
 def processor(slug: str):
     day = parse_at(request.args.get("at"))
     snapshot = registry_on(slug, day)
+    data_language.for_processor(snapshot.processor)
     upcoming = upcoming_on(snapshot.processor, day)
     return render_template(
         "public/processor.html",
@@ -52,6 +54,7 @@ def processor(slug: str):
 def service(slug: str, key: str):
     day = parse_at(request.args.get("at"))
     snapshot = registry_on(slug, day)
+    data_language.for_processor(snapshot.processor)
     entry = snapshot.service(key)
     return render_template(
         "public/service.html",
