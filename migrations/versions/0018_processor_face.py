@@ -9,7 +9,6 @@ Create Date: 2026-12-01 19:40:00
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = "0018"
 down_revision = "0017"
