@@ -79,6 +79,25 @@ def test_the_schemas_are_published_and_versioned(client):
     )
 
 
+def test_the_announcement_schema_takes_a_draft_and_refuses_one_without_a_reason(client):
+    schema = _schema(client, "announcement-1")
+    written = {
+        "kind": "addition",
+        "service": "operator",
+        "name": "Acme Cloud",
+        "purpose": "Transcription",
+        "locations": [{"country": "NL"}],
+        "reason": "Better transcription",
+        "effective_date": "2027-01-30",
+    }
+    schema.validate(written)
+    assert [e.message for e in schema.iter_errors({**written, "effective_date": "30-01-2027"})] == [
+        "'30-01-2027' is not a 'date'"
+    ]
+    del written["reason"]
+    assert [e.message for e in schema.iter_errors(written)] == ["'reason' is a required property"]
+
+
 def test_the_document_refers_to_the_schemas(client):
     document = client.get(DOCUMENT).get_json()
     components = document["components"]["schemas"]
