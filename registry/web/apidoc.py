@@ -47,8 +47,13 @@ LANG = {
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
-def json_response(description: str, schema: dict | None = None, media_type: str = "application/json") -> dict:
-    return {"description": description, "content": {media_type: {"schema": schema or {}}}}
+def json_response(
+    description: str, schema: dict | None = None, media_type: str = "application/json", headers: dict | None = None
+) -> dict:
+    response = {"description": description, "content": {media_type: {"schema": schema or {}}}}
+    if headers:
+        response["headers"] = {name: {"description": text, "schema": {"type": "string"}} for name, text in headers}
+    return response
 
 
 def not_found(what: str = N_("No such processor, version or service.")) -> dict:

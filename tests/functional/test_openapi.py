@@ -13,7 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+)
 
 from .announce import draft, publish
 
@@ -146,7 +150,7 @@ def test_the_page_lists_every_endpoint_with_an_example(client):
     assert "<script" not in page
 
 
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, response_headers_conformance]
 
 
 def _check(case) -> int:

@@ -49,7 +49,11 @@ def registry_versions(slug: str):
 @documented(
     N_("One registry version as canonical JSON (RFC 8785), exactly the bytes that are signed."),
     {
-        "200": json_response(N_("The version (schema registry-version-1)."), ref("RegistryVersion1")),
+        "200": json_response(
+            N_("The version (schema registry-version-1)."),
+            ref("RegistryVersion1"),
+            headers=[("Link", 'The signature: <….json.sig>; rel="signature"'), ("ETag", "Of these bytes")],
+        ),
         **not_found(N_("No such processor or version.")),
     },
 )
@@ -67,7 +71,12 @@ def registry_version(slug: str, number: int):
 @documented(
     N_("The detached Ed25519 signature of a registry version: base64 of 64 bytes, one line."),
     {
-        "200": json_response(N_("The signature."), {"type": "string"}, "text/plain"),
+        "200": json_response(
+            N_("The signature."),
+            {"type": "string", "pattern": "^[A-Za-z0-9+/]{86}==\\n$"},
+            "text/plain",
+            headers=[("X-Signature-Key-Id", "The id of the key that signed it, as /.well-known names it")],
+        ),
         **not_found(N_("No such processor or version.")),
     },
 )
