@@ -45,6 +45,8 @@ LANG = {
     "schema": {"enum": ["en", "nl"]},
 }
 ERROR = {"$ref": "#/components/schemas/Error"}
+# A processor's API token (an operation that needs one says so: security=[{"token": []}]).
+SECURITY_SCHEME = {"type": "http", "scheme": "bearer", "description": "An API token of the processor."}
 
 
 def json_response(
@@ -60,14 +62,28 @@ def not_found(what: str = N_("No such processor, version or service.")) -> dict:
     return {"404": json_response(what, ERROR)}
 
 
-def documented(summary: str, responses: dict, parameters: tuple = (), examples: dict | None = None) -> Callable:
-    """Declare a view's GET operation (the OpenAPI operation object, less the path parameters, whose examples
-    `examples` may set where PATH_PARAMETERS' do not fit)."""
+def documented(
+    summary: str,
+    responses: dict,
+    parameters: tuple = (),
+    examples: dict | None = None,
+    method: str = "get",
+    **more,
+) -> Callable:
+    """Declare a view's operation for `method` (once per method the view answers; the decorators stack): the
+    OpenAPI operation object less its path parameters, whose examples `examples` may set where PATH_PARAMETERS'
+    do not fit; `more` adds other fields of the operation (requestBody, security, description ...)."""
 
     def mark(view: Callable) -> Callable:
-        operation = {"summary": summary, "parameters": list(parameters), "responses": responses}
-        view.openapi = operation
-        view.openapi_examples = examples or {}  # type: ignore[attr-defined]
+        if not hasattr(view, "openapi"):
+            view.openapi = {}  # type: ignore[attr-defined]
+        view.openapi[method.lower()] = {
+            "summary": summary,
+            "parameters": list(parameters),
+            "responses": responses,
+            "examples": examples or {},
+            **more,
+        }
         return view
 
     return mark
@@ -88,13 +104,21 @@ def _path_parameter(name: str, converter, examples: dict) -> dict:
 
 
 def documented_rules(app: Flask) -> list:
-    """The GET rules whose view declares its operation, in address order."""
-    rules = []
-    for rule in app.url_map.iter_rules():
-        view = app.view_functions.get(rule.endpoint)
-        if getattr(view, "openapi", None) is not None and "GET" in (rule.methods or ()):
-            rules.append(rule)
+    """The rules whose view declares an operation, in address order."""
+    rules = [
+        rule for rule in app.url_map.iter_rules() if getattr(app.view_functions.get(rule.endpoint), "openapi", None)
+    ]
     return sorted(rules, key=lambda r: r.rule)
+
+
+def _operation(rule, method: str, declared: dict) -> dict:
+    operation = {key: value for key, value in declared.items() if key != "examples"}
+    operation["operationId"] = rule.endpoint if method == "get" else f"{rule.endpoint}.{method}"
+    operation["tags"] = [rule.endpoint.split(".")[0]]
+    names = re.findall(r"<(?:[^<>]+:)?([^<>:]+)>", rule.rule)  # in the order of the address
+    path = [_path_parameter(name, rule._converters[name], declared["examples"]) for name in names]
+    operation["parameters"] = path + declared["parameters"]
+    return operation
 
 
 def build(app: Flask) -> dict:
@@ -104,23 +128,19 @@ def build(app: Flask) -> dict:
         openapi_version="3.1.0",
         plugins=[FlaskPlugin()],
         info={
-            "description": "Registries of sub-processors, their signed versions, feeds and audit checkpoints. "
-            "Everything here is public and read-only; answers carry ETag and Cache-Control.",
+            "description": "Registries of sub-processors, their signed versions, feeds and audit checkpoints; "
+            "the reading is public, answers carry ETag and Cache-Control.",
         },
         servers=[{"url": app.config["BASE_URL"]}],
     )
     for name, schema in {**jsonschemas.OPENAPI_ONLY, **jsonschemas.components()}.items():
         spec.components.schema(name, schema)
+    spec.components.security_scheme("token", SECURITY_SCHEME)
     for rule in documented_rules(app):
         view = app.view_functions[rule.endpoint]
-        operation = dict(view.openapi)
-        operation["operationId"] = rule.endpoint
-        operation["tags"] = [rule.endpoint.split(".")[0]]
-        names = re.findall(r"<(?:[^<>]+:)?([^<>:]+)>", rule.rule)  # in the order of the address
-        examples = view.openapi_examples
-        operation["parameters"] = [_path_parameter(name, rule._converters[name], examples) for name in names]
-        operation["parameters"] += view.openapi["parameters"]
-        spec.path(view=view, app=app, operations={"get": operation})
+        answered = {method.lower() for method in rule.methods or ()}
+        operations = {m: _operation(rule, m, declared) for m, declared in view.openapi.items() if m in answered}
+        spec.path(view=view, app=app, operations=operations)
     return spec.to_dict()
 
 

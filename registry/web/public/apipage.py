@@ -15,6 +15,17 @@ def _example_path(path: str, parameters: list[dict]) -> str:
     return re.sub(r"\{([^}]+)\}", lambda m: str(examples.get(m.group(1), m.group(1))), path)
 
 
+def _curl(method: str, operation: dict, url: str) -> str:
+    if method == "get":
+        return f"curl -s '{url}'"
+    command = f"curl -s -X {method.upper()}"
+    if operation.get("security"):
+        command += " -H 'Authorization: Bearer $TOKEN'"
+    if "requestBody" in operation:
+        command += " -H 'Content-Type: application/json' -d @body.json"
+    return f"{command} '{url}'"
+
+
 def operations() -> list[dict]:
     document = openapi_document()
     base = current_app.config["BASE_URL"].rstrip("/")
@@ -33,7 +44,7 @@ def operations() -> list[dict]:
                         (status, response["description"], list(response.get("content", {})))
                         for status, response in operation["responses"].items()
                     ],
-                    "curl": f"curl -s '{base}{_example_path(path, parameters)}'",
+                    "curl": _curl(method, operation, f"{base}{_example_path(path, parameters)}"),
                 }
             )
     return found
