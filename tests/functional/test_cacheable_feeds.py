@@ -26,6 +26,10 @@ PUBLIC = [
     "/api/v1/processors/vcare/versions/",
     "/api/v1/processors/vcare/versions/1.json",
     "/api/v1/processors/vcare/versions/1.json.sig",
+    "/api/v1/openapi.json",
+    "/api/v1/schemas/",
+    "/api/v1/schemas/registry-version-1.json",
+    "/api/v1/schemas/subprocessor-registry/registry-version/1",
     "/.well-known/subprocessor-registry.json",
     "/audit/checkpoints.json",
 ]

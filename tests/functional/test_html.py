@@ -34,6 +34,7 @@ def test_public_pages_are_valid_html(client, users):
         "/processors/vcare/compare?from=1&to=2",
         "/processors/vcare/subscribe",
         "/login",
+        "/api/",
     ]:
         check(client, url)
     check(client, "/processors/nope/", 404)

@@ -90,6 +90,7 @@ def test_every_main_page_passes_the_nu_html_checker(client, users, login, tmp_pa
         "compare": "/processors/vcare/compare?from=1&to=2",
         "subscribe": "/processors/vcare/subscribe",
         "login": "/login",
+        "api": "/api/",
         "forgot": "/password/forgot",
     }
     portal = {

@@ -8,6 +8,7 @@ from flask import Response, jsonify, request
 
 from registry.subprocessors import published
 from registry.web.api import bp
+from registry.web.apidoc import N_, documented, json_response, not_found, ref
 from registry.web.cookieless import cookieless
 from registry.web.links import absolute
 
@@ -19,6 +20,10 @@ def _urls(slug: str, number: int) -> dict:
 
 @bp.get("/processors/<slug>/versions/")
 @cookieless
+@documented(
+    N_("A processor's published registry versions, with the addresses of each signed document and signature."),
+    {"200": json_response(N_("The versions, by number."), ref("VersionList")), **not_found(N_("No such processor."))},
+)
 def registry_versions(slug: str):
     processor, rows = published.listed(slug)
     response = jsonify(
@@ -41,6 +46,17 @@ def registry_versions(slug: str):
 
 @bp.get("/processors/<slug>/versions/<int:number>.json")
 @cookieless
+@documented(
+    N_("One registry version as canonical JSON (RFC 8785), exactly the bytes that are signed."),
+    {
+        "200": json_response(
+            N_("The version (schema registry-version-1)."),
+            ref("RegistryVersion1"),
+            headers=[("Link", 'The signature: <….json.sig>; rel="signature"'), ("ETag", "Of these bytes")],
+        ),
+        **not_found(N_("No such processor or version.")),
+    },
+)
 def registry_version(slug: str, number: int):
     """The bytes exactly as signed; the Link header names the signature."""
     version = published.signed(slug, number)
@@ -52,6 +68,18 @@ def registry_version(slug: str, number: int):
 
 @bp.get("/processors/<slug>/versions/<int:number>.json.sig")
 @cookieless
+@documented(
+    N_("The detached Ed25519 signature of a registry version: base64 of 64 bytes, one line."),
+    {
+        "200": json_response(
+            N_("The signature."),
+            {"type": "string", "pattern": "^[A-Za-z0-9+/]{86}==\\n$"},
+            "text/plain",
+            headers=[("X-Signature-Key-Id", "The id of the key that signed it, as /.well-known names it")],
+        ),
+        **not_found(N_("No such processor or version.")),
+    },
+)
 def registry_version_signature(slug: str, number: int):
     """The detached signature: base64 of the 64 raw Ed25519 bytes over the .json's bytes, one line."""
     version = published.signed(slug, number)

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from registry.web.public import audit, changes, feeds, logo, views, wellknown  # noqa: E402, F401  (the routes, on bp)
+from registry.web.public import apipage, audit, changes, feeds, logo, views, wellknown  # noqa: E402, F401  (the routes, on bp)

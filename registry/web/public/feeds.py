@@ -13,6 +13,7 @@ from werkzeug.http import is_resource_modified
 
 from registry.announcements.reading import FeedHead, Scope, cached_feed_head, feed_events
 from registry.web import feeds
+from registry.web.apidoc import LANG, N_, NOT_MODIFIED, documented, page_error
 from registry.web.cookieless import cookieless
 from registry.web.i18n import LANGUAGES
 from registry.web.links import absolute
@@ -82,12 +83,35 @@ def feed_head(slug: str | None = None, service_key: str | None = None) -> FeedHe
 
 @bp.get("/feed.<any(atom, rss):kind>")
 @cookieless
+@documented(
+    N_("The announced changes of every processor, as Atom or RSS."),
+    {
+        "200": {
+            "description": N_("The feed."),
+            "content": {t: {"schema": {"type": "string"}} for t in MIMETYPES.values()},
+        },
+        **NOT_MODIFIED,
+    },
+    (LANG,),
+)
 def feed_all(kind: str):
     return _feed(feed_head(), kind, absolute("public.index"), absolute("public.feed_all", kind=kind))
 
 
 @bp.get("/processors/<slug>/feed.<any(atom, rss):kind>")
 @cookieless
+@documented(
+    N_("A processor's announced changes, as Atom or RSS."),
+    {
+        "200": {
+            "description": N_("The feed."),
+            "content": {t: {"schema": {"type": "string"}} for t in MIMETYPES.values()},
+        },
+        **NOT_MODIFIED,
+        "404": page_error(N_("No such processor or service.")),
+    },
+    (LANG,),
+)
 def feed_processor(slug: str, kind: str):
     return _feed(
         feed_head(slug),
@@ -99,6 +123,18 @@ def feed_processor(slug: str, kind: str):
 
 @bp.get("/processors/<slug>/services/<key>/feed.<any(atom, rss):kind>")
 @cookieless
+@documented(
+    N_("The announced changes that concern one service, as Atom or RSS."),
+    {
+        "200": {
+            "description": N_("The feed."),
+            "content": {t: {"schema": {"type": "string"}} for t in MIMETYPES.values()},
+        },
+        **NOT_MODIFIED,
+        "404": page_error(N_("No such processor or service.")),
+    },
+    (LANG,),
+)
 def feed_service(slug: str, key: str, kind: str):
     return _feed(
         feed_head(slug, key),

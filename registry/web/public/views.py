@@ -15,11 +15,19 @@ from registry.subprocessors.overview import overview_of
 from registry.subprocessors.snapshot import all_processors, registry_on, today
 from registry.subprocessors.upcoming import last_change, upcoming_on
 from registry.web import data_language
+from registry.web.apidoc import AT, N_, documented, json_response, page_error
 from registry.web.dates import parse_at
 from registry.web.exports import snapshot_as_csv, snapshot_as_xlsx
 from registry.web.public import bp
 
 SEPARATORS = {"comma": ",", "semicolon": ";"}
+SEP = {
+    "name": "sep",
+    "in": "query",
+    "required": False,
+    "description": N_("The CSV's separator: comma (the default) or semicolon."),
+    "schema": {"enum": list(SEPARATORS)},
+}
 
 
 @bp.get("/")
@@ -73,6 +81,15 @@ def _download_name(snapshot, extension: str) -> str:
 
 
 @bp.get("/processors/<slug>/registry.csv")
+@documented(
+    N_("A processor's registry on one day as CSV: one row per service and sub-processor, down the chain."),
+    {
+        "200": json_response(N_("The CSV, as a download."), {"type": "string"}, "text/csv"),
+        "400": page_error(N_("The day or the separator is not one the address allows.")),
+        "404": page_error(N_("No such processor.")),
+    },
+    (AT, SEP),
+)
 def registry_csv(slug: str):
     day = parse_at(request.args.get("at"))
     sep = request.args.get("sep") or "comma"
@@ -87,6 +104,19 @@ def registry_csv(slug: str):
 
 
 @bp.get("/processors/<slug>/registry.xlsx")
+@documented(
+    N_("A processor's registry on one day as an Excel workbook, with the same rows as the CSV."),
+    {
+        "200": json_response(
+            N_("The workbook, as a download."),
+            {"type": "string", "contentMediaType": "application/octet-stream"},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        "400": page_error(N_("The day is not written as YYYY-MM-DD, or lies before 1990.")),
+        "404": page_error(N_("No such processor.")),
+    },
+    (AT,),
+)
 def registry_xlsx(slug: str):
     day = parse_at(request.args.get("at"))
     snapshot = registry_on(slug, day)

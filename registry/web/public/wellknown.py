@@ -8,6 +8,7 @@ from flask import Response, current_app, request
 
 from registry.audit import checkpoints, signing
 from registry.subprocessors.snapshot import all_processors
+from registry.web.apidoc import N_, NOT_MODIFIED, documented, json_response
 from registry.web.cookieless import cookieless
 from registry.web.links import absolute
 from registry.web.public import bp
@@ -64,6 +65,10 @@ def document() -> dict:
 
 @bp.get("/.well-known/subprocessor-registry.json")
 @cookieless
+@documented(
+    N_("What this portal publishes and where: the signing keys, every processor's registry, feeds and schemas."),
+    {"200": json_response(N_("The portal's description.")), **NOT_MODIFIED},
+)
 def well_known():
     body = json.dumps(document(), indent=2, ensure_ascii=False) + "\n"
     response = Response(body, mimetype="application/json")
