@@ -166,3 +166,19 @@ def test_users_create_refuses_bad_input(runner, app, args, message):
 def test_users_create_refuses_a_short_password(runner, app):
     result = runner.invoke(args=["users", "create", "x@example.org", "--role", "admin"], input="short\n")
     assert result.exit_code == 1 and "at least 12 characters" in result.output
+
+
+def test_the_welcome_is_in_the_accounts_own_language(client, users):
+    """An account that chose Dutch logs in from an English browser: the page after the log-in is Dutch (the
+    account's choice), and so is the message on it."""
+    user = db.session.get(User, users.vcare_editor.id)
+    user.language = "nl"
+    db.session.commit()
+    response = client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD},
+        headers={"Accept-Language": "en"},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert '<html lang="nl">' in html and "U bent ingelogd." in html and "You are logged in." not in html

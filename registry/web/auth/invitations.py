@@ -5,7 +5,7 @@ to ask the inviter for a new one."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
@@ -87,6 +87,7 @@ def _logged_in(user):
     sessions.start(remember=False)
     login_user(user)
     users.record_login(user)
+    refresh()  # the welcome in the account's own language
     if user.role == "controller":
         flash(_("Welcome: you are a user of %(name)s and logged in.", name=user.organisation.name), "success")
         return redirect(url_for("portal.dashboard"))

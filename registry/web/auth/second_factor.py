@@ -9,7 +9,7 @@ import time
 
 from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, refresh
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_user
 
@@ -94,6 +94,7 @@ def login_second_factor():
         else:
             sessions.start(remember=marker["remember"])
             login_user(user)
+            refresh()  # the flash in the account's own language, as the page after it will be
             flash(_("You are logged in."), "success")
             return redirect(marker["next"] or home_for(user))
     elif form.is_submitted():

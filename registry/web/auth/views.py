@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, refresh
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user
 
@@ -91,6 +91,7 @@ def login():
             sessions.start(remember=form.remember.data)
             login_user(user)
             users.record_login(user)
+            refresh()  # the flash below in the account's own language, as the page after it will be
             if two_factor.must_set_up(user, current_app.config["REQUIRE_2FA"]):
                 flash(_("You are logged in. Your account must use two-factor sign-in: set it up now."), "info")
                 return redirect(url_for("auth.two_factor_setup"))
