@@ -264,3 +264,19 @@ def test_the_tokens_page_reads_in_dutch(editor):
     for words in ("API-tokens van Vcare", "Uw nieuwe token", "Bevoegdheden", "Verloopt na (dagen)", "nooit", "actief"):
         assert words in page, words
     assert "Your new token" not in page and "Make the token" not in page
+
+
+def test_with_csrf_on_the_form_needs_its_token_and_the_api_needs_only_the_bearer(app, editor):
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = editor.get("/admin/processors/vcare/tokens/").get_data(as_text=True)
+    data = {"name": "CI", "scopes": ["read", "draft", "publish"], "days": "30"}
+    assert editor.post("/admin/processors/vcare/tokens/", data=data).status_code == 400  # no CSRF token: refused
+    assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 0
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    made = editor.post("/admin/processors/vcare/tokens/", data={**data, "csrf_token": csrf})
+    secret = re.search(r'value="(spr_[A-Za-z0-9_-]+)"', made.get_data(as_text=True)).group(1)
+    before = drafts()
+    cookie_only = editor.post(API, data=json.dumps(ACME), content_type="application/json")
+    assert cookie_only.status_code == 401 and drafts() == before  # the logged-in session is no one here
+    response = post(editor, secret)
+    assert response.status_code == 201 and "Set-Cookie" not in response.headers and drafts() == before + 1
