@@ -280,3 +280,8 @@ def test_with_csrf_on_the_form_needs_its_token_and_the_api_needs_only_the_bearer
     assert cookie_only.status_code == 401 and drafts() == before  # the logged-in session is no one here
     response = post(editor, secret)
     assert response.status_code == 201 and "Set-Cookie" not in response.headers and drafts() == before + 1
+
+
+def test_a_get_of_the_publish_address_is_a_json_405(editor):
+    response = editor.get(f"{API}/1/publish")
+    assert response.status_code == 405 and response.is_json
