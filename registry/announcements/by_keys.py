@@ -23,6 +23,7 @@ KEPT = {
     "remove": ("parent", "target"),
     "change_locations": ("target", "locations"),
 }
+WORLDWIDE = "WORLD"
 TEXTS = ("new_name", "new_legal_name", "new_description", "purpose", "reason", "urgency_justification")
 
 
@@ -70,6 +71,8 @@ def _locations(raw) -> list[dict]:
         fields = {name: row.get(name) for name in ("country", "place", "role", "transfer_basis")}
         if any(value is not None and not isinstance(value, str) for value in fields.values()):
             raise DomainError(_("Each location's fields are text."), "locations")
+        if isinstance(fields["country"], str) and fields["country"].upper() == WORLDWIDE:
+            fields["country"] = None  # as the form's "Worldwide (no single country)"
         rows.append(fields)
     return rows
 
