@@ -163,25 +163,49 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(f"{method} {path} ".encode() + hashlib.sha256(body).hexdigest().encode()).hexdigest()
 
 
-def remembered(token: ApiToken, key: str, print_: str) -> IdempotencyRecord | None:
-    """The answer kept for this key of this token; DomainError if the key came with another request."""
+class InProgress(DomainError):
+    """The same Idempotency-Key is being answered by another request right now: the API answers 409."""
+
+
+def claim(token: ApiToken, key: str, print_: str) -> IdempotencyRecord | None:
+    """Take the key for this request before doing anything: None when it is taken now (do the request, then
+    `finish` or `release`); the kept answer when the same request was answered before. DomainError for the key
+    with another request; InProgress while a twin request holds it (the unique key decides between them)."""
     if not key or len(key) > MAX_KEY:
         raise DomainError(_("An Idempotency-Key has 1 to %(max)s characters.", max=MAX_KEY), "Idempotency-Key")
-    record = db.session.scalar(select(IdempotencyRecord).filter_by(token_id=token.id, key=key))
-    if record is not None and record.fingerprint != print_:
-        raise DomainError(
-            _("This Idempotency-Key was used for another request; use a new key for a new request."),
-            "Idempotency-Key",
+    for _attempt in range(2):
+        record = db.session.scalar(select(IdempotencyRecord).filter_by(token_id=token.id, key=key))
+        if record is not None:
+            if record.fingerprint != print_:
+                raise DomainError(
+                    _("This Idempotency-Key was used for another request; use a new key for a new request."),
+                    "Idempotency-Key",
+                )
+            if record.status == 0:
+                break
+            return record
+        db.session.add(
+            IdempotencyRecord(token_id=token.id, key=key, fingerprint=print_, status=0, body={}, created_at=utcnow())
         )
-    return record
+        try:
+            db.session.commit()
+            return None
+        except IntegrityError:
+            db.session.rollback()
+    raise InProgress(_("A request with this Idempotency-Key is still being answered; try again shortly."))
 
 
-def remember(token: ApiToken, key: str, print_: str, status: int, body: dict) -> None:
-    """Keep the answer; a concurrent twin that was kept first wins (the unique key)."""
-    db.session.add(
-        IdempotencyRecord(token_id=token.id, key=key, fingerprint=print_, status=status, body=body, created_at=utcnow())
-    )
-    try:
+def finish(token: ApiToken, key: str, status: int, body: dict) -> None:
+    """Keep the answer for the key taken by `claim`."""
+    record = db.session.scalar(select(IdempotencyRecord).filter_by(token_id=token.id, key=key))
+    record.status, record.body = status, body
+    db.session.commit()
+
+
+def release(token: ApiToken, key: str) -> None:
+    """Give the key back after the request failed (nothing was done): the same request may be tried again."""
+    db.session.rollback()
+    record = db.session.scalar(select(IdempotencyRecord).filter_by(token_id=token.id, key=key, status=0))
+    if record is not None:
+        db.session.delete(record)
         db.session.commit()
-    except IntegrityError:
-        db.session.rollback()

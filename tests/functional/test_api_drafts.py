@@ -3,13 +3,15 @@ form says it, and a token whose maker can no longer edit the processor. Fixed cl
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from registry.accounts import api_tokens
 from registry.accounts import users as accounts
 from registry.extensions import db
-from registry.models import Announcement, Processor
+from registry.models import Announcement, ApiToken, IdempotencyRecord, Processor
 
 from .test_api_tokens import ACME, post
 
@@ -42,3 +44,25 @@ def test_a_token_stops_when_its_maker_is_disabled(client, users):
 
 def users_module_disable(email: str) -> None:
     accounts.disable(email)
+
+
+def test_keys_are_kept_per_token_and_a_key_in_use_is_409(client, users):
+    first = api_tokens.create(users.vcare_editor, vcare(), "CI", ["draft"], 30)[1]
+    second = api_tokens.create(users.vcare_editor, vcare(), "CI 2", ["draft"], 30)[1]
+    assert post(client, first, **{"Idempotency-Key": "same"}).status_code == 201
+    assert post(client, second, **{"Idempotency-Key": "same"}).status_code == 201  # another token's key
+    assert db.session.scalar(select(func.count()).select_from(Announcement)) == 2
+    token = db.session.scalar(select(ApiToken).filter_by(name="CI"))
+    print_ = api_tokens.fingerprint("POST", "/api/v1/processors/vcare/announcements", json.dumps(ACME).encode())
+    assert api_tokens.claim(token, "busy", print_) is None  # a twin request holds the key, not finished yet
+    response = post(client, first, **{"Idempotency-Key": "busy"})
+    assert response.status_code == 409 and response.get_json()["error"] == "Conflict"
+    assert db.session.scalar(select(func.count()).select_from(Announcement)) == 2
+
+
+def test_a_refused_request_gives_its_key_back(client, users):
+    secret = api_tokens.create(users.vcare_editor, vcare(), "CI", ["draft"], 30)[1]
+    early = {**ACME, "effective_date": "2026-12-11"}
+    assert post(client, secret, body=early, **{"Idempotency-Key": "k"}).status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 0
+    assert post(client, secret, body=early, **{"Idempotency-Key": "k"}).status_code == 422  # judged again

@@ -95,12 +95,12 @@ ENDPOINTS = {
     "api.announcement_create": {
         "scope": "draft",
         "request": DRAFT_REQUEST,
-        "responses": {201: PREVIEW_RESPONSE, 401: ERROR, 403: ERROR, 404: ERROR, 422: ERROR},
+        "responses": {201: PREVIEW_RESPONSE, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR},
     },
     "api.announcement_preview": {"scope": "read", "responses": {200: PREVIEW_RESPONSE, 404: ERROR}},
     "api.announcement_publish": {
         "scope": "publish",
-        "responses": {200: PUBLISH_RESPONSE, 401: ERROR, 403: ERROR, 404: ERROR, 422: ERROR},
+        "responses": {200: PUBLISH_RESPONSE, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR},
     },
 }
 HEADERS = {

@@ -4,7 +4,7 @@
 The cookie session plays no part: these views are @cookieless (they never read the session, so a logged-in
 browser is no one here) and exempt from the form CSRF check for that reason only: a request without a token is
 401, whatever cookies it carries. A POST with an `Idempotency-Key` header is done once per token and key: the same
-request again gets the kept answer; the same key with another request is 422."""
+request again gets the kept answer; the same key with another request is 422, a twin still being answered 409."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from functools import wraps
 from flask import g, jsonify, request, url_for
 
 from registry.accounts import api_tokens
-from registry.accounts.api_tokens import ScopeRefused, TokenRefused
+from registry.accounts.api_tokens import InProgress, ScopeRefused, TokenRefused
 from registry.announcements import by_keys, publication
 from registry.announcements.drafting import get_announcement, save_draft
 from registry.announcements.reading import announcements_of
@@ -59,6 +59,8 @@ def with_token(scope: str) -> Callable:
                 return _error(403, "Forbidden", exc)
             except NotFound as exc:
                 return _error(404, "Not Found", exc)
+            except InProgress as exc:
+                return _error(409, "Conflict", exc)
             except DomainError as exc:
                 return _error(422, "Unprocessable Content", exc)
 
@@ -68,7 +70,9 @@ def with_token(scope: str) -> Callable:
 
 
 def once(view: Callable) -> Callable:
-    """Idempotency-Key: the kept answer for a repeated request; 422 for the key with another request."""
+    """Idempotency-Key: the key is taken before the request is done (a twin at the same moment gets 409), the
+    answer kept after; the kept answer for a repeated request; 422 for the key with another request. A request that
+    fails gives the key back."""
 
     @wraps(view)
     def wrapped(processor: Processor, **kwargs):
@@ -77,14 +81,18 @@ def once(view: Callable) -> Callable:
             return view(processor, **kwargs)
         token = g.api_token
         print_ = api_tokens.fingerprint(request.method, request.path, request.get_data())
-        kept = api_tokens.remembered(token, key, print_)
+        kept = api_tokens.claim(token, key, print_)
         if kept is not None:
             response = jsonify(kept.body)
             response.status_code = kept.status
             response.headers["Idempotent-Replayed"] = "true"
             return response
-        body, status = view(processor, **kwargs)
-        api_tokens.remember(token, key, print_, status, body)
+        try:
+            body, status = view(processor, **kwargs)
+        except Exception:
+            api_tokens.release(token, key)
+            raise
+        api_tokens.finish(token, key, status, body)
         return jsonify(body), status
 
     return wrapped
