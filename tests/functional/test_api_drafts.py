@@ -66,3 +66,10 @@ def test_a_refused_request_gives_its_key_back(client, users):
     assert post(client, secret, body=early, **{"Idempotency-Key": "k"}).status_code == 422
     assert db.session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 0
     assert post(client, secret, body=early, **{"Idempotency-Key": "k"}).status_code == 422  # judged again
+
+
+def test_the_api_answers_in_the_language_asked_for(client, users):
+    secret = api_tokens.create(users.vcare_editor, vcare(), "CI", ["read"], 30)[1]
+    response = post(client, secret, **{"Accept-Language": "nl"})
+    assert response.status_code == 403
+    assert response.get_json()["message"] == "Dit API-token mist de bevoegdheid draft."
