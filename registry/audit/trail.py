@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from sqlalchemy import select, text
 
 from registry.extensions import db
@@ -12,6 +16,18 @@ from registry.text import Text, message
 GENESIS = "0" * 64
 # Any constant: the key of PostgreSQL's transaction-level advisory lock around appending.
 _CHAIN_LOCK = 28_2024
+# The API token an action is taken with ({"name", "prefix", "id"}), named in the details of every entry it makes.
+_ACTING: ContextVar[dict | None] = ContextVar("acting", default=None)
+
+
+@contextmanager
+def acting_with(token: dict) -> Iterator[None]:
+    """Entries recorded inside name the API token the actor used (in their details, as "api_token")."""
+    reset = _ACTING.set(token)
+    try:
+        yield
+    finally:
+        _ACTING.reset(reset)
 
 
 def lock_chain() -> None:
@@ -58,6 +74,8 @@ def record(
     event or receipt, or when the newest checkpoint is a day old (see checkpoints). A Text summary is stored in
     English as the evidence, and as its message id and values to be shown in the reader's language."""
     details = dict(details or {})
+    if _ACTING.get() is not None:
+        details["api_token"] = _ACTING.get()
     if isinstance(summary, Text):
         details["said"] = said(summary)
     if isinstance(actor, User):

@@ -2,6 +2,7 @@
 Imports storage, law, text."""
 
 from registry.models.announcement import KINDS, Announcement, PublishedVersion, RegistryVersion, announcement_service
+from registry.models.api_token import SCOPES, ApiToken, IdempotencyRecord
 from registry.models.audit import AuditCheckpoint, AuditEntry
 from registry.models.calendar import CalendarToken
 from registry.models.customer import CustomerContract, Organisation, contract_service
@@ -22,6 +23,9 @@ from registry.models.subprocessor import AnnexListing, Engagement, Location, Onw
 from registry.models.user import ROLES, RecoveryCode, User
 
 __all__ = [
+    "SCOPES",
+    "ApiToken",
+    "IdempotencyRecord",
     "CalendarToken",
     "DECISIONS",
     "OUTCOMES",

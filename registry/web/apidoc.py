@@ -29,6 +29,7 @@ PATH_PARAMETERS = {
     "sequence": (N_("The number of an audit checkpoint, from 1."), 1),
     "name": (N_("The schema's name, with its version where the address has no other place for it."), "registry-1"),
     "version": (N_("The schema's version, from 1."), 1),
+    "announcement_id": (N_("The id of one of the processor's announcements, as the write API answers it."), 1),
 }
 AT = {
     "name": "at",

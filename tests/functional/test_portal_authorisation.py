@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from registry.accounts import api_tokens
 from registry.accounts.invitations import invitation_token
 from registry.announcements.drafting import save_draft
 from registry.cases import calendar_tokens, consents, objections
@@ -45,7 +46,11 @@ def world(users):
     invited = invite(users.vcare_editor, processor("vcare"), "nieuw@vcare.example.org", "en")
     colleague = invite_colleague(users.controller_a, "collega@praktijk-x.example.org", "en")
     made_calendar = calendar_tokens.create(users.controller_a, "en")
+    made_token, _secret = api_tokens.create(users.vcare_editor, processor("vcare"), "CI", ["read"], 30)
+    vtm_token, _secret = api_tokens.create(users.vtm_editor, processor("vtm"), "CI", ["read"], 30)
     return dict(
+        token=made_token.id,
+        vtm_token=vtm_token.id,
         calendar=made_calendar.id,
         calendar_ics=f"/portal/calendar/{made_calendar.token}.ics",
         invitation=invited.id,
@@ -115,6 +120,10 @@ def routes(w):
         ("GET", "/admin/processors/vcare/announcements/", None, admin_own),
         ("GET", "/admin/processors/vcare/announcements/new", None, admin_own),
         ("POST", "/admin/processors/vcare/announcements/new", {"kind": "add"}, [302, 403, 403, 400, 404, 400]),
+        ("GET", "/admin/processors/vcare/tokens/", None, admin_own),
+        ("POST", "/admin/processors/vcare/tokens/", {"name": ""}, [302, 403, 403, 400, 404, 400]),
+        ("POST", f"/admin/processors/vcare/tokens/{w['token']}/revoke", {}, [302, 403, 403, 302, 404, 302]),
+        ("POST", f"/admin/processors/vcare/tokens/{w['vtm_token']}/revoke", {}, [302, 403, 403, 404, 404, 404]),
         ("GET", f"/admin/processors/vcare/announcements/{a}/", None, admin_own),
         ("GET", f"/admin/processors/vtm/announcements/{a}/", None, [302, 403, 403, 404, 404, 404]),
         ("GET", f"/admin/processors/vcare/announcements/{a}/deliveries", None, admin_own),

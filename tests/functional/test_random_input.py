@@ -454,6 +454,10 @@ FUZZED = {
     "portal.create_calendar": "test_random_calendar.test_the_calendar_buttons",
     "portal.renew_calendar": "test_random_calendar.test_the_calendar_buttons",
     "portal.revoke_calendar": "test_random_calendar.test_the_calendar_buttons",
+    "admin.create_token": "test_random_api_tokens.test_the_token_form",
+    "admin.revoke_token": "test_random_api_tokens.test_the_revoke_button",
+    "api.announcement_create": "test_random_api_tokens.test_the_draft_api",
+    "api.announcement_publish": "test_random_api_tokens.test_the_publish_api",
 }
 
 

@@ -113,6 +113,7 @@ def test_every_main_page_passes_the_nu_html_checker(client, users, login, tmp_pa
         "objections": "/admin/processors/vcare/objections/",
         "objection-admin": f"/admin/processors/vcare/objections/{objection.id}/",
         "users": "/admin/processors/vcare/users/",
+        "tokens": "/admin/processors/vcare/tokens/",
         "import": "/admin/processors/vcare/import",
         "contract-import": "/admin/processors/vcare/contracts/import",
         "contract-new": "/admin/processors/vcare/contracts/new",

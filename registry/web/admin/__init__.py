@@ -15,5 +15,6 @@ from registry.web.admin import (  # noqa: E402, F401  (the routes, on bp)
     objections,
     onboarding,
     profile,
+    tokens,
     views,
 )

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from registry.web.api import docs, versions, views  # noqa: E402, F401  (the routes, on bp)
+from registry.web.api import docs, versions, views, write  # noqa: E402, F401  (the routes, on bp)
