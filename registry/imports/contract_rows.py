@@ -70,14 +70,11 @@ def _key(text: str) -> str:
 def parse_day(text: str) -> date:
     """A day as ISO (2024-01-31) or as the Dutch write it (31-1-2024, 31-01-2024, 31/1/2024)."""
     iso, dutch = ISO_DAY.fullmatch(text), DUTCH_DAY.fullmatch(text)
-    try:
-        if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-        if dutch:
-            return date(int(dutch[3]), int(dutch[2]), int(dutch[1]))
-    except ValueError:
-        pass
-    raise ValueError(text)
+    found = iso and (iso[1], iso[2], iso[3]) or dutch and (dutch[3], dutch[2], dutch[1])
+    if not found:
+        raise ValueError(text)
+    year, month, day = (int(part) for part in found)
+    return date(year, month, day)  # a day that does not exist (31-2-2024) raises ValueError too
 
 
 def service_names(text: str) -> list[str]:

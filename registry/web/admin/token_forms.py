@@ -32,4 +32,4 @@ class TokenForm(PlainTextForm):
 
 
 class RevokeTokenForm(PlainTextForm):
-    pass
+    """Only the CSRF token: revoking a token is a POST to its own address."""
