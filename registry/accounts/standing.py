@@ -30,8 +30,16 @@ def set_active(actor: User, processor: Processor, user_id: int, active: bool) ->
     user = locked(User, user_id)
     if user is None or user.processor_id != processor.id or user.id == actor.id:
         raise NotFound(_("No such account at %(name)s.", name=processor.name))
+    change_standing(actor, user, active)
+    db.session.commit()
+    return user
+
+
+def change_standing(actor: User | str, user: User, active: bool) -> None:
+    """Set whether `user` (read under its lock by the caller) may log in, on record; the caller commits. Asking for
+    the state it is in changes and records nothing. Used by the site and by the operator's `users disable`."""
     if user.active == active:
-        return user
+        return
     user.active = active
     if not active:
         # Sessions and remember-me cookies name the token: a new one ends them all.
@@ -43,7 +51,5 @@ def set_active(actor: User, processor: Processor, user_id: int, active: bool) ->
         _("Enabled account %(email)s", email=user.email)
         if active
         else _("Disabled account %(email)s (every session ended)", email=user.email),
-        processor_id=processor.id,
+        processor_id=user.processor_id,
     )
-    db.session.commit()
-    return user

@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from registry.accounts import passwords
+from registry.accounts import passwords, standing
 from registry.audit import trail
 from registry.exceptions import DomainError
 from registry.extensions import db
@@ -198,16 +198,7 @@ def disable(email: str, actor: User | str = "cli") -> User:
     user = by_email(email)
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     db.session.refresh(user)
-    if not user.active:
-        return user
-    user.active, user.session_token = False, new_session_token()
-    trail.record(
-        actor,
-        "user.disable",
-        user,
-        _("Disabled account %(email)s (every session ended)", email=user.email),
-        processor_id=user.processor_id,
-    )
+    standing.change_standing(actor, user, False)
     db.session.commit()
     return user
 
