@@ -257,7 +257,7 @@ def mail_group():
 @click.option("--batch", default=100, show_default=True, help="Messages claimed at a time.")
 @click.option("--poll", default=5.0, show_default=True, help="Seconds between looks at the queue.")
 def mail_send(once: bool, batch: int, poll: float):
-    """Deliver queued mail over one SMTP connection (or to instance/mail/ without MAIL_SERVER)."""
+    """Deliver queued mail over one SMTP connection (or to instance/mail/ without MAIL_SERVER), and webhooks."""
     import os
     import signal
     import socket
@@ -265,11 +265,18 @@ def mail_send(once: bool, batch: int, poll: float):
     from registry.extensions import db
     from registry.mail.delivery import deliver
     from registry.storage.engine import relax_commit_durability
+    from registry.webhooks.delivery import deliver_due
 
     relax_commit_durability(db.engine)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
     worker = f"{socket.gethostname()}:{os.getpid()}"
+    attempts = []
+
+    def webhooks(name: str, stopping) -> int:
+        attempts.append(deliver_due(name, should_stop=stopping))
+        return attempts[-1]
+
     try:
         report = deliver(
             worker,
@@ -278,8 +285,11 @@ def mail_send(once: bool, batch: int, poll: float):
             poll=poll,
             should_stop=lambda: bool(stop),
             own_connection=current_app.config["MAIL_MARK_OWN_CONNECTION"],
+            also=webhooks,
         )
     except KeyboardInterrupt:
         click.echo("Stopped.")
         return
     click.echo(f"Sent {report.sent}, to retry {report.retried}, failed {report.failed}.")
+    if sum(attempts):
+        click.echo(f"Webhook deliveries attempted: {sum(attempts)}.")

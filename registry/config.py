@@ -200,6 +200,16 @@ def from_environment(instance_path: Path) -> dict:
         # The worker records outcomes on a connection of its own (off: through the session, as in-process
         # callers that share a transaction need).
         "MAIL_MARK_OWN_CONNECTION": _flag("MAIL_MARK_OWN_CONNECTION", True),
+        # Webhooks (registry/webhooks): receivers on private, loopback or link-local addresses are refused unless
+        # this is set; a CA file to trust besides the system's (a receiver with a certificate of an own CA).
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": _flag("WEBHOOK_ALLOW_PRIVATE_TARGETS"),
+        "WEBHOOK_CA_FILE": os.environ.get("WEBHOOK_CA_FILE") or None,
+        "WEBHOOK_TIMEOUT": float(os.environ.get("WEBHOOK_TIMEOUT", "10")),
+        "WEBHOOK_RETRY_BASE": float(os.environ.get("WEBHOOK_RETRY_BASE", "60")),
+        "WEBHOOK_RETRY_MAX": float(os.environ.get("WEBHOOK_RETRY_MAX", "21600")),
+        "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "10")),
+        "WEBHOOK_PAUSE_AFTER": int(os.environ.get("WEBHOOK_PAUSE_AFTER", "5")),
+        "WEBHOOK_CLAIM_LEASE": float(os.environ.get("WEBHOOK_CLAIM_LEASE", "300")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Production accepts memory:// only when one process serves, or when told so explicitly.
         "RATELIMIT_ALLOW_MEMORY": _flag("RATELIMIT_ALLOW_MEMORY"),

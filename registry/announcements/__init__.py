@@ -1,2 +1,2 @@
 """Announcements of sub-processor changes: drafting, the deadlines each contract gives, publishing, reading,
-what an announcement says. Imports models, subprocessors, law, audit, mail, storage, text."""
+what an announcement says. Imports models, subprocessors, law, audit, mail, storage, text, webhooks."""

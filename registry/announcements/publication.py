@@ -29,6 +29,7 @@ from registry.subprocessors import published
 from registry.subprocessors.editing import slugify
 from registry.subprocessors.snapshot import today
 from registry.text import Text, _
+from registry.webhooks import events as webhook_events
 
 
 def as_input(announcement: Announcement) -> dict:
@@ -149,6 +150,7 @@ def publish(actor: User, processor: Processor, announcement_id: int) -> Registry
         processor_id=processor.id,
     )
     outbox.queue_announcement(announcement, "publication")
+    webhook_events.queue_announcement(announcement, "publication")
     db.session.commit()
     forget_feed_heads()
     return version
@@ -284,6 +286,7 @@ def withdraw(actor: User, processor: Processor, announcement_id: int, reason: st
         details={"reason": reason.strip()},
     )
     outbox.queue_announcement(announcement, "withdrawal")
+    webhook_events.queue_announcement(announcement, "withdrawal")
     db.session.commit()
     forget_feed_heads()
     return version

@@ -1,2 +1,2 @@
 """A case: one published announcement under one contract, and what the controller did about it (objecting,
-consenting, the outcome, termination). Imports models, announcements, law, audit, mail, storage, text."""
+consenting, the outcome, termination). Imports models, announcements, law, audit, mail, storage, text, webhooks."""

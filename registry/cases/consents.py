@@ -15,6 +15,7 @@ from registry.models.types import utcnow
 from registry.storage.transactions import one_transaction
 from registry.storage.unique import add_once
 from registry.text import Text, _, lower
+from registry.webhooks import events as webhook_events
 
 MIN_REASON_WORDS = 5
 MAX_TEXT = 10_000
@@ -125,6 +126,7 @@ def decide(actor: User, announcement_id: int, contract_id: int, decision: str, n
         decision=item,
         announcement=case.announcement,
     )
+    webhook_events.consent_decided(item)
     db.session.commit()
     return item
 

@@ -18,6 +18,7 @@ from registry.storage.locks import locked
 from registry.storage.transactions import one_transaction
 from registry.storage.unique import add_once
 from registry.text import Iso, Text, _
+from registry.webhooks import events as webhook_events
 
 MIN_GROUND_WORDS = 5
 MAX_TEXT = 10_000
@@ -176,6 +177,7 @@ def submit(
         objection=objection,
         announcement=case.announcement,
     )
+    webhook_events.objection_submitted(objection)
     db.session.commit()
     return objection
 

@@ -19,6 +19,7 @@ from registry.storage.locks import locked
 from registry.storage.transactions import one_transaction
 from registry.storage.unique import add_once
 from registry.text import Iso, Joined, Text, _, english, ngettext
+from registry.webhooks import events as webhook_events
 
 
 @dataclass(frozen=True)
@@ -142,5 +143,6 @@ def give_notice(actor: User, objection_id: int, today: date, confirmed: bool) ->
         termination=termination,
         announcement=objection.announcement,
     )
+    webhook_events.termination_noticed(termination)
     db.session.commit()
     return termination

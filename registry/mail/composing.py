@@ -12,7 +12,7 @@ from registry.models import MailBody
 # Filled in per recipient by the worker (messages.Renderer): every body is shared by all recipients of an event.
 MANAGE_PLACEHOLDER = "%%MANAGE_URL%%"
 # The kinds of mail, one template pair each (templates/email/<kind>.txt and .html).
-KINDS = ("announcement", "case", "subscription", "password_reset", "invitation", "invitation_request")
+KINDS = ("announcement", "case", "subscription", "password_reset", "invitation", "invitation_request", "webhook_paused")
 
 
 class Composed(NamedTuple):

@@ -227,8 +227,12 @@ def deliver(
     poll: float = 5.0,
     should_stop=lambda: False,
     own_connection: bool = False,
+    also=None,
 ) -> DeliveryReport:
-    """Deliver due messages; with once=True until none is due, else keep polling until should_stop()."""
+    """Deliver due messages; with once=True until none is due, else keep polling until should_stop().
+
+    `also(worker, should_stop)` delivers another outbox's due items (the webhooks) before each claim of mail and
+    returns how many it took: the loop ends (or sleeps) only when neither had anything due."""
     report = DeliveryReport()
     transport = _transport()
     renderer = Renderer()
@@ -237,8 +241,11 @@ def deliver(
     by_lock = getattr(marker, "locks_claims", False)
     try:
         while not should_stop():
+            others = also(worker, should_stop) if also is not None else 0
             ids = outcomes.claim_with_locks(marker, batch) if by_lock else outcomes.claim(worker, batch)
             if not ids:
+                if others:
+                    continue
                 if once:
                     break
                 transport.close()

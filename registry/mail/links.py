@@ -23,6 +23,8 @@ class Place(Enum):
     PASSWORD_RESET = ("the page to choose a new password after asking for a reset", ("signed",))
     INVITATION = ("the page where an invitee chooses a password and accepts an invitation", ("signed",))
     PROCESSOR_USERS = ("a processor's accounts and invitations, for its editors", ("slug",))
+    WEBHOOK_FOR_PROCESSOR = ("a webhook endpoint of a processor, for its editors", ("slug", "endpoint_id"))
+    WEBHOOK_FOR_CONTROLLER = ("a webhook endpoint of the reader's own organisation", ("endpoint_id",))
     COLLEAGUES = ("the users and invitations of the reader's own organisation, for its controller users", ())
 
     @property

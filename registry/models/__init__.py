@@ -21,6 +21,7 @@ from registry.models.processor import ContractTerms, Processor, ProcessorLogo, S
 from registry.models.seed import SeedMark
 from registry.models.subprocessor import AnnexListing, Engagement, Location, OnwardEngagement, SubProcessor
 from registry.models.user import ROLES, RecoveryCode, User
+from registry.models.webhook import EVENT_TYPES, VERIFICATION, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "SCOPES",
@@ -63,4 +64,8 @@ __all__ = [
     "SubProcessor",
     "User",
     "contract_service",
+    "EVENT_TYPES",
+    "VERIFICATION",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -28,6 +28,7 @@ MESSAGE_KINDS = {
     "objection": _("objection"),
     "consent": _("consent decision"),
     "termination": _("notice of termination"),
+    "webhook_paused": _("webhook endpoint paused"),
 }
 MESSAGE_STATUSES = {"queued": _("queued"), "sending": _("being sent"), "sent": _("accepted"), "failed": _("failed")}
 

@@ -25,6 +25,8 @@ MAIL_ROUTES = {
     Place.INVITATION: "auth.invitation",
     Place.PROCESSOR_USERS: "admin.users",
     Place.COLLEAGUES: "portal.colleagues",
+    Place.WEBHOOK_FOR_PROCESSOR: "admin.webhook",
+    Place.WEBHOOK_FOR_CONTROLLER: "portal.webhook",
 }
 
 

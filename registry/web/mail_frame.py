@@ -172,6 +172,15 @@ def frame(kind: str, facts: Mapping[str, Any]) -> Frame:
             ),
             stop=_("If you do not want to invite them again, ignore this message."),
         )
+    if kind == "webhook_paused":
+        return _account(
+            why=_(
+                "You receive this because you manage the webhooks of %(name)s at the %(registry)s.",
+                name=facts["name"],
+                registry=registry_name(),
+            ),
+            stop=_("To receive no more of these, remove the endpoint on its page."),
+        )
     # An invitation, and any account mail still to come: from the registry, to the address it was asked for.
     inviter = facts.get("inviter")
     return _account(

@@ -11,15 +11,19 @@ from registry.announcements.drafting import save_draft
 from registry.cases import calendar_tokens, consents, objections
 from registry.mail.invitations import invite, invite_colleague
 from registry.subprocessors.snapshot import today
+from registry.webhooks import endpoints
+from registry.webhooks.owners import Owner
 
 from .portal import GROUNDS, US, announce, contract, objection_form, processor, service
 from .test_admin import vcare_routes
 
 ACTORS = ["anonymous", "controller_a", "controller_b", "vcare_editor", "vtm_editor", "admin"]
 
+HOOK = "https://127.0.0.1:9/hooks/registry"
+
 
 @pytest.fixture
-def world(users):
+def world(users, app, monkeypatch):
     objected = announce(users.vcare_editor, name="Objected Cloud")
     open_one = announce(users.vcare_editor, name="Open Cloud")
     consented = announce(users.vcare_editor, locations=US, name="Refused Cloud")
@@ -48,7 +52,12 @@ def world(users):
     made_calendar = calendar_tokens.create(users.controller_a, "en")
     made_token, _secret = api_tokens.create(users.vcare_editor, processor("vcare"), "CI", ["read"], 30)
     vtm_token, _secret = api_tokens.create(users.vtm_editor, processor("vtm"), "CI", ["read"], 30)
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_TARGETS", True)  # registered, never delivered here
+    hook = endpoints.register(users.controller_a, Owner(organisation=users.controller_a.organisation), HOOK)
+    vcare_hook = endpoints.register(users.vcare_editor, Owner(processor=processor("vcare")), HOOK)
     return dict(
+        hook=hook.id,
+        vcare_hook=vcare_hook.id,
         token=made_token.id,
         vtm_token=vtm_token.id,
         calendar=made_calendar.id,
@@ -230,6 +239,21 @@ def routes(w):
         ("POST", f"/portal/calendar/{w['calendar']}/renew", {}, [302, 302, 404, 403, 403, 403]),
         ("GET", w["calendar_ics"], None, [200, 404, 200, 200, 200, 200]),
         ("POST", f"/portal/calendar/{w['calendar']}/revoke", {}, [302, 302, 404, 403, 403, 403]),
+        # Webhook endpoints: an organisation's for its controller users, a processor's for its editors.
+        ("GET", "/portal/webhooks/", None, portal_all),
+        ("POST", "/portal/webhooks/", {"url": ""}, [302, 400, 400, 403, 403, 403]),
+        ("GET", f"/portal/webhooks/{w['hook']}", None, portal_own),
+        ("POST", f"/portal/webhooks/{w['hook']}/verify", {}, [302, 303, 404, 403, 403, 403]),
+        ("POST", f"/portal/webhooks/{w['hook']}/resume", {}, [302, 303, 404, 403, 403, 403]),
+        ("POST", f"/portal/webhooks/{w['hook']}/remove", {}, [302, 303, 404, 403, 403, 403]),
+        ("GET", "/admin/processors/vcare/webhooks/", None, admin_own),
+        ("POST", "/admin/processors/vcare/webhooks/", {"url": ""}, [302, 403, 403, 400, 404, 400]),
+        ("GET", f"/admin/processors/vcare/webhooks/{w['vcare_hook']}", None, admin_own),
+        ("GET", f"/admin/processors/vtm/webhooks/{w['vcare_hook']}", None, [302, 403, 403, 404, 404, 404]),
+        ("GET", f"/admin/processors/vcare/webhooks/{w['hook']}", None, [302, 403, 403, 404, 404, 404]),
+        ("POST", f"/admin/processors/vcare/webhooks/{w['vcare_hook']}/verify", {}, [302, 403, 403, 303, 404, 303]),
+        ("POST", f"/admin/processors/vcare/webhooks/{w['vcare_hook']}/resume", {}, [302, 403, 403, 303, 404, 303]),
+        ("POST", f"/admin/processors/vcare/webhooks/{w['vcare_hook']}/remove", {}, [302, 403, 403, 303, 404, 303]),
         # A forgotten password: open to everyone, and the same answer for everyone.
         ("GET", "/password/forgot", None, [200] * 6),
         ("POST", "/password/forgot", {"email": ""}, [400] * 6),

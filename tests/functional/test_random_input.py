@@ -458,6 +458,14 @@ FUZZED = {
     "admin.revoke_token": "test_random_api_tokens.test_the_revoke_button",
     "api.announcement_create": "test_random_api_tokens.test_the_draft_api",
     "api.announcement_publish": "test_random_api_tokens.test_the_publish_api",
+    "portal.create_webhook": "test_random_webhooks.test_the_endpoint_form",
+    "admin.create_webhook": "test_random_webhooks.test_the_endpoint_form",
+    "portal.verify_webhook": "test_random_webhooks.test_the_endpoint_buttons",
+    "portal.resume_webhook": "test_random_webhooks.test_the_endpoint_buttons",
+    "portal.remove_webhook": "test_random_webhooks.test_the_endpoint_buttons",
+    "admin.verify_webhook": "test_random_webhooks.test_the_endpoint_buttons",
+    "admin.resume_webhook": "test_random_webhooks.test_the_endpoint_buttons",
+    "admin.remove_webhook": "test_random_webhooks.test_the_endpoint_buttons",
 }
 
 

@@ -58,8 +58,15 @@ def save(client, folder: Path, name: str, url: str, headers: dict) -> Path:
     return target
 
 
-def test_every_main_page_passes_the_nu_html_checker(client, users, login, tmp_path):
+def test_every_main_page_passes_the_nu_html_checker(app, client, users, login, tmp_path, monkeypatch):
     vnu_command()
+    from registry.webhooks import endpoints
+    from registry.webhooks.owners import Owner
+
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_TARGETS", True)
+    hook = endpoints.register(
+        users.controller_a, Owner(organisation=users.controller_a.organisation), "https://127.0.0.1:9/hook?a=1&b=2"
+    )
     item = announce(users.vcare_editor)
     consent = announce(
         users.vcare_editor,
@@ -102,6 +109,8 @@ def test_every_main_page_passes_the_nu_html_checker(client, users, login, tmp_pa
         "objection": f"/portal/objections/{objection.id}/",
         "deliveries": "/portal/deliveries",
         "colleagues": "/portal/colleagues/",
+        "webhooks": "/portal/webhooks/",
+        "webhook": f"/portal/webhooks/{hook.id}",
         "password": "/account/password",
         "2fa": "/account/2fa",
     }
@@ -114,6 +123,7 @@ def test_every_main_page_passes_the_nu_html_checker(client, users, login, tmp_pa
         "objection-admin": f"/admin/processors/vcare/objections/{objection.id}/",
         "users": "/admin/processors/vcare/users/",
         "tokens": "/admin/processors/vcare/tokens/",
+        "webhooks-admin": "/admin/processors/vcare/webhooks/",
         "import": "/admin/processors/vcare/import",
         "contract-import": "/admin/processors/vcare/contracts/import",
         "contract-new": "/admin/processors/vcare/contracts/new",

@@ -17,4 +17,5 @@ from registry.web.admin import (  # noqa: E402, F401  (the routes, on bp)
     profile,
     tokens,
     views,
+    webhooks,
 )

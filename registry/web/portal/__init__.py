@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
-from registry.web.portal import calendar, cases, colleagues, views  # noqa: E402, F401  (the routes, on bp)
+from registry.web.portal import calendar, cases, colleagues, views, webhooks  # noqa: E402, F401  (the routes, on bp)

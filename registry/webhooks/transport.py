@@ -1,0 +1,84 @@
+"""One HTTPS POST to a webhook endpoint, connecting only to addresses allowed as targets (targets.py).
+
+The standard library's http.client, with its connection's socket made by `_connect`: the host name is resolved
+once, every address it yields is checked, and the checked address is the one connected to, while TLS still
+verifies the certificate against the host name. A name that resolves inside at delivery time (DNS rebinding) is
+refused like one typed as such. Redirects are not followed: an answer other than 2xx is a failure."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from registry.exceptions import DomainError
+from registry.webhooks import targets
+
+EXCERPT = 500
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    excerpt: str
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+class Unreachable(Exception):
+    """No answer: refused target, name not found, connection refused or reset, TLS failure, time-out."""
+
+
+def _connector(allow_private: bool):
+    def connect(address, timeout=None, source_address=None, **_kwargs):
+        host, port = address
+        try:
+            found = targets.resolve(host, port)
+        except DomainError as error:
+            raise Unreachable(str(error)) from None
+        if not allow_private:
+            inside = [a for a in found if not targets.is_public(a)]
+            if inside:
+                raise Unreachable(f"{host} resolves to {inside[0]}, an address inside a network: refused")
+        last: OSError | None = None
+        for candidate in found:
+            try:
+                return socket.create_connection((candidate, port), timeout=timeout, source_address=source_address)
+            except OSError as error:
+                last = error
+        raise last or Unreachable(f"{host} has no address")
+
+    return connect
+
+
+def _context(ca_file: str | None) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
+
+
+def post(
+    url: str, body: bytes, headers: dict[str, str], *, timeout: float, allow_private: bool, ca_file=None
+) -> Answer:
+    """POST the body; the receiver's status and the start of its answer, or Unreachable."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    connection = http.client.HTTPSConnection(
+        parts.hostname, parts.port or 443, timeout=timeout, context=_context(ca_file)
+    )
+    connection._create_connection = _connector(allow_private)
+    try:
+        connection.request("POST", path, body=body, headers={"Content-Type": "application/json", **headers})
+        response = connection.getresponse()
+        data = response.read(4096)
+        return Answer(response.status, data.decode("utf-8", errors="replace")[:EXCERPT])
+    except Unreachable:
+        raise
+    except (OSError, http.client.HTTPException, ssl.SSLError) as error:
+        raise Unreachable(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__) from error
+    finally:
+        connection.close()
