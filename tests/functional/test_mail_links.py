@@ -20,6 +20,8 @@ EXPECTED = {
     Place.INVITATION: ({"signed": "abc.def"}, "/invitations/abc.def"),
     Place.PROCESSOR_USERS: ({"slug": "vcare"}, "/admin/processors/vcare/users/"),
     Place.COLLEAGUES: ({}, "/portal/colleagues/"),
+    Place.WEBHOOK_FOR_PROCESSOR: ({"slug": "vcare", "endpoint_id": 4}, "/admin/processors/vcare/webhooks/4"),
+    Place.WEBHOOK_FOR_CONTROLLER: ({"endpoint_id": 4}, "/portal/webhooks/4"),
 }
 
 
