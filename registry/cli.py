@@ -266,6 +266,7 @@ def mail_send(once: bool, batch: int, poll: float):
     from registry.mail.delivery import deliver
     from registry.storage.engine import relax_commit_durability
     from registry.webhooks.delivery import deliver_due
+    from registry.webhooks.websub import notify_due
 
     relax_commit_durability(db.engine)
     stop = []
@@ -274,7 +275,7 @@ def mail_send(once: bool, batch: int, poll: float):
     attempts = []
 
     def webhooks(name: str, stopping) -> int:
-        attempts.append(deliver_due(name, should_stop=stopping))
+        attempts.append(deliver_due(name, should_stop=stopping) + notify_due(name, should_stop=stopping))
         return attempts[-1]
 
     try:
@@ -292,4 +293,4 @@ def mail_send(once: bool, batch: int, poll: float):
         return
     click.echo(f"Sent {report.sent}, to retry {report.retried}, failed {report.failed}.")
     if sum(attempts):
-        click.echo(f"Webhook deliveries attempted: {sum(attempts)}.")
+        click.echo(f"Webhook deliveries and hub notices attempted: {sum(attempts)}.")

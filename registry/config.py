@@ -209,6 +209,10 @@ def from_environment(instance_path: Path) -> dict:
         "WEBHOOK_RETRY_MAX": float(os.environ.get("WEBHOOK_RETRY_MAX", "21600")),
         "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "10")),
         "WEBHOOK_PAUSE_AFTER": int(os.environ.get("WEBHOOK_PAUSE_AFTER", "5")),
+        # A WebSub hub (W3C WebSub): feeds name it (rel="hub") and the worker tells it of every changed feed.
+        "WEBSUB_HUB": (os.environ.get("WEBSUB_HUB") or "").strip() or None,
+        # Webhook endpoints registered from a subscription's page (no account), per client address.
+        "WEBHOOK_REGISTRATION_RATE_LIMIT": os.environ.get("WEBHOOK_REGISTRATION_RATE_LIMIT", "10 per hour"),
         "WEBHOOK_CLAIM_LEASE": float(os.environ.get("WEBHOOK_CLAIM_LEASE", "300")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Production accepts memory:// only when one process serves, or when told so explicitly.

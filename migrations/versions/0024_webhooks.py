@@ -1,4 +1,4 @@
-"""webhook endpoints (a processor's or a controller organisation's) and the outbox of their deliveries
+"""webhook endpoints (a processor's, a controller organisation's or a subscriber's) and the outbox of their deliveries
 
 Revision ID: 0024
 Revises: 0023
@@ -22,6 +22,7 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("processor_id", sa.Integer(), nullable=True),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column("subscription_id", sa.Integer(), nullable=True),
         sa.Column("url", sa.String(length=2000), nullable=False),
         sa.Column("description", sa.String(length=200), nullable=False),
         sa.Column("secret", sa.String(length=100), nullable=False),
@@ -35,7 +36,12 @@ def upgrade():
         sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.CheckConstraint(
-            "(processor_id IS NULL) <> (organisation_id IS NULL)", name=op.f("ck_webhook_endpoint_one_owner")
+            "(CASE WHEN processor_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN organisation_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN subscription_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name=op.f("ck_webhook_endpoint_one_owner"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["subscription_id"], ["subscription.id"], name=op.f("fk_webhook_endpoint_subscription_id_subscription")
         ),
         sa.ForeignKeyConstraint(["created_by_id"], ["user.id"], name=op.f("fk_webhook_endpoint_created_by_id_user")),
         sa.ForeignKeyConstraint(
@@ -49,6 +55,7 @@ def upgrade():
     with op.batch_alter_table("webhook_endpoint", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_webhook_endpoint_organisation_id"), ["organisation_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_webhook_endpoint_processor_id"), ["processor_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_webhook_endpoint_subscription_id"), ["subscription_id"], unique=False)
 
     op.create_table(
         "webhook_delivery",
@@ -105,6 +112,7 @@ def downgrade():
 
     op.drop_table("webhook_delivery")
     with op.batch_alter_table("webhook_endpoint", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_endpoint_subscription_id"))
         batch_op.drop_index(batch_op.f("ix_webhook_endpoint_processor_id"))
         batch_op.drop_index(batch_op.f("ix_webhook_endpoint_organisation_id"))
 

@@ -30,6 +30,7 @@ from registry.subprocessors.editing import slugify
 from registry.subprocessors.snapshot import today
 from registry.text import Text, _
 from registry.webhooks import events as webhook_events
+from registry.webhooks import websub
 
 
 def as_input(announcement: Announcement) -> dict:
@@ -151,6 +152,7 @@ def publish(actor: User, processor: Processor, announcement_id: int) -> Registry
     )
     outbox.queue_announcement(announcement, "publication")
     webhook_events.queue_announcement(announcement, "publication")
+    websub.queue(announcement, "publication")
     db.session.commit()
     forget_feed_heads()
     return version
@@ -287,6 +289,7 @@ def withdraw(actor: User, processor: Processor, announcement_id: int, reason: st
     )
     outbox.queue_announcement(announcement, "withdrawal")
     webhook_events.queue_announcement(announcement, "withdrawal")
+    websub.queue(announcement, "withdrawal")
     db.session.commit()
     forget_feed_heads()
     return version

@@ -24,7 +24,11 @@ class Place(Enum):
     INVITATION = ("the page where an invitee chooses a password and accepts an invitation", ("signed",))
     PROCESSOR_USERS = ("a processor's accounts and invitations, for its editors", ("slug",))
     WEBHOOK_FOR_PROCESSOR = ("a webhook endpoint of a processor, for its editors", ("slug", "endpoint_id"))
+    WEBHOOK_FOR_SUBSCRIBER = ("a webhook endpoint of a subscription, by its manage token", ("token", "endpoint_id"))
     WEBHOOK_FOR_CONTROLLER = ("a webhook endpoint of the reader's own organisation", ("endpoint_id",))
+    FEED_ALL = ("the feed of every processor's announcements, as atom or rss", ("kind",))
+    FEED_PROCESSOR = ("the feed of one processor's announcements", ("slug", "kind"))
+    FEED_SERVICE = ("the feed of the announcements that concern one service", ("slug", "key", "kind"))
     COLLEAGUES = ("the users and invitations of the reader's own organisation, for its controller users", ())
 
     @property

@@ -21,7 +21,7 @@ from registry.models.processor import ContractTerms, Processor, ProcessorLogo, S
 from registry.models.seed import SeedMark
 from registry.models.subprocessor import AnnexListing, Engagement, Location, OnwardEngagement, SubProcessor
 from registry.models.user import ROLES, RecoveryCode, User
-from registry.models.webhook import EVENT_TYPES, VERIFICATION, WebhookDelivery, WebhookEndpoint
+from registry.models.webhook import EVENT_TYPES, VERIFICATION, HubPing, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "SCOPES",
@@ -65,6 +65,7 @@ __all__ = [
     "User",
     "contract_service",
     "EVENT_TYPES",
+    "HubPing",
     "VERIFICATION",
     "WebhookDelivery",
     "WebhookEndpoint",

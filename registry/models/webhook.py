@@ -9,13 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
 from registry.models.customer import Organisation
+from registry.models.mail import Subscription
 from registry.models.processor import Processor
 from registry.models.types import UTCDateTime, utcnow
 from registry.models.user import User
 from registry.text import _
 
 # What an endpoint receives, by its owner: a processor's editors hear of their own announcements and of what their
-# customers do; a controller organisation of the announcements that touch its contracts. Shown as _(label).
+# customers do; a controller organisation of the announcements that touch its contracts; a subscriber of those its
+# subscription covers. Shown as _(label).
 EVENT_TYPES = {
     "announcement.published": _("an announcement is published"),
     "announcement.withdrawn": _("an announcement is withdrawn"),
@@ -38,16 +40,25 @@ DELIVERY_STATUSES = {"queued": _("queued"), "sending": _("being sent"), "sent": 
 
 
 class WebhookEndpoint(db.Model):
-    """An HTTPS address that receives signed events, owned by one processor or by one controller organisation.
+    """An HTTPS address that receives signed events, owned by one processor, one controller organisation or one
+    confirmed e-mail subscription.
 
     The secret signs every delivery (HMAC-SHA256, Standard Webhooks); it is symmetric, so it is stored as it is and
     shown to the owner, who needs it to verify. A removed endpoint is kept, with its deliveries, as evidence."""
 
-    __table_args__ = (CheckConstraint("(processor_id IS NULL) <> (organisation_id IS NULL)", name="one_owner"),)
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN processor_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN organisation_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN subscription_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_owner",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     processor_id: Mapped[int | None] = mapped_column(ForeignKey("processor.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # A subscriber's: managed from the subscription's own page (its token), told of the announcements it covers.
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscription.id"), index=True)
     url: Mapped[str] = mapped_column(String(2000))
     description: Mapped[str] = mapped_column(String(200), default="")
     secret: Mapped[str] = mapped_column(String(100))
@@ -64,6 +75,7 @@ class WebhookEndpoint(db.Model):
 
     processor: Mapped[Processor | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+    subscription: Mapped[Subscription | None] = relationship()
     created_by: Mapped[User | None] = relationship()
 
     @property
@@ -116,3 +128,35 @@ class WebhookDelivery(db.Model):
     @property
     def status_label(self):
         return DELIVERY_STATUSES[self.status]
+
+
+class HubPing(db.Model):
+    """One notice to the WebSub hub (WEBSUB_HUB) that feeds changed, queued with the publication or withdrawal that
+    changed them and sent by the outbox worker: a form POST of hub.mode=publish and every changed feed's hub.url."""
+
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        Index(
+            "ix_hub_ping_due",
+            "next_attempt_at",
+            postgresql_where=text("status IN ('queued', 'sending')"),
+            sqlite_where=text("status IN ('queued', 'sending')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hub: Mapped[str] = mapped_column(String(2000))
+    # The feed URLs, one per line.
+    topics: Mapped[str] = mapped_column(Text)
+    # Each event once: e.g. announcement:12:publication.
+    dedupe_key: Mapped[str] = mapped_column(String(200))
+    announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcement.id"))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response_status: Mapped[int | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -7,9 +7,12 @@ from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 from flask_babel import gettext as _
+from lxml import etree
 
 from registry.announcements.reading import FeedEvent
 from registry.announcements.summary import describe
+
+ATOM = "http://www.w3.org/2005/Atom"
 
 
 def entry_id(base_url: str, event: FeedEvent) -> str:
@@ -33,8 +36,10 @@ def build(
     events: list[FeedEvent],
     link_for,
     updated: datetime | None,
+    hub: str | None = None,
 ) -> bytes:
-    """Serialise events, newest first, as Atom 1.0 ('atom') or RSS 2.0 ('rss'), written in `language`."""
+    """Serialise events, newest first, as Atom 1.0 ('atom') or RSS 2.0 ('rss'), written in `language`; with a
+    WebSub hub, the feed names it (an atom:link rel="hub", in RSS too)."""
     feed = FeedGenerator()
     feed.id(self_url)
     feed.title(title)
@@ -50,8 +55,24 @@ def build(
     for event in reversed(events):
         _entry(feed.add_entry(), event, base_url, link_for(event.announcement))
     if kind == "rss":
-        return feed.rss_str(pretty=False)
+        return _with_hub(feed.rss_str(pretty=False), hub) if hub else feed.rss_str(pretty=False)
+    if hub:
+        feed.link(href=hub, rel="hub")
     return feed.atom_str(pretty=False)
+
+
+def _with_hub(rss: bytes, hub: str) -> bytes:
+    """feedgen writes any link of an RSS channel but `self` as the channel's <link>: the hub goes in as an
+    atom:link beside the self link, as WebSub §4 asks of an RSS feed."""
+    root = etree.fromstring(rss)
+    channel = root.find("channel")
+    link = etree.Element(f"{{{ATOM}}}link", href=hub, rel="hub")
+    own = channel.find(f"{{{ATOM}}}link")
+    if own is not None:
+        own.addnext(link)
+    else:
+        channel.append(link)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def _entry(entry, event: FeedEvent, base_url: str, link: str) -> None:

@@ -27,6 +27,10 @@ MAIL_ROUTES = {
     Place.COLLEAGUES: "portal.colleagues",
     Place.WEBHOOK_FOR_PROCESSOR: "admin.webhook",
     Place.WEBHOOK_FOR_CONTROLLER: "portal.webhook",
+    Place.WEBHOOK_FOR_SUBSCRIBER: "subscriptions.webhook",
+    Place.FEED_ALL: "public.feed_all",
+    Place.FEED_PROCESSOR: "public.feed_processor",
+    Place.FEED_SERVICE: "public.feed_service",
 }
 
 

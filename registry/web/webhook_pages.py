@@ -40,17 +40,23 @@ class EndpointActionForm(PlainTextForm):
 
 @dataclass(frozen=True)
 class Routes:
-    """The endpoint names of one side (admin.webhooks, portal.webhooks, …) and the values its URLs take."""
+    """The endpoint names of one side (admin.webhooks, portal.webhooks, …), the values its URLs take, and who
+    acts (None on a subscription's pages, opened by the manage link alone)."""
 
     prefix: str
     values: dict = field(default_factory=dict)
+    anonymous: bool = False
+
+    @property
+    def actor(self):
+        return None if self.anonymous else current_user._get_current_object()
 
     def url(self, name: str, **more) -> str:
         return url_for(f"{self.prefix}.{name}", **self.values, **more)
 
 
 def _list(owner: Owner, routes: Routes, form: EndpointForm, status: int = 200):
-    found = endpoints.of_owner(current_user, owner)
+    found = endpoints.of_owner(routes.actor, owner)
     return render_template(
         "webhooks/list.html",
         owner=owner,
@@ -66,7 +72,10 @@ def _events(owner: Owner) -> tuple[str, ...]:
 
 
 def list_page(owner: Owner, routes: Routes):
-    return _list(owner, routes, EndpointForm())
+    try:
+        return _list(owner, routes, EndpointForm())
+    except NotFound:
+        abort(404)
 
 
 def create(owner: Owner, routes: Routes):
@@ -74,7 +83,7 @@ def create(owner: Owner, routes: Routes):
     if not form.validate_on_submit():
         return _list(owner, routes, form, 400)
     try:
-        endpoint = endpoints.register(current_user, owner, form.url.data, form.description.data or "")
+        endpoint = endpoints.register(routes.actor, owner, form.url.data, form.description.data or "")
     except NotFound:
         abort(404)
     except DomainError as error:
@@ -89,7 +98,7 @@ def create(owner: Owner, routes: Routes):
 
 def endpoint_page(owner: Owner, routes: Routes, endpoint_id: int):
     try:
-        endpoint = endpoints.get(current_user, owner, endpoint_id)
+        endpoint = endpoints.get(routes.actor, owner, endpoint_id)
     except NotFound:
         abort(404)
     return render_template(
@@ -115,7 +124,7 @@ def act(owner: Owner, routes: Routes, endpoint_id: int, action: str):
         abort(400)
     service, done = ACTIONS[action]
     try:
-        getattr(endpoints, service)(current_user, owner, endpoint_id)
+        getattr(endpoints, service)(routes.actor, owner, endpoint_id)
     except NotFound:
         abort(404)
     except DomainError as error:

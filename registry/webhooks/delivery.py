@@ -145,7 +145,7 @@ def _verified(delivery: WebhookDelivery, endpoint: WebhookEndpoint, answer, erro
         endpoint,
         _("%(url)s answered its verification message", url=endpoint.url),
         processor_id=endpoint.processor_id,
-        details={"url": endpoint.url, "organisation_id": endpoint.organisation_id},
+        details={"url": endpoint.url, "organisation_id": endpoint.organisation_id, "owner": _owner_of(endpoint)},
     )
 
 
@@ -180,8 +180,13 @@ def _failed(delivery: WebhookDelivery, endpoint: WebhookEndpoint, error: str) ->
 
 def _owners(endpoint: WebhookEndpoint) -> list[tuple[str, str]]:
     """(address, language) of everyone who manages the endpoint: the processor's editors or the organisation's
-    controller users, active ones only."""
+    controller users, active ones only, or the subscription's address while it is confirmed."""
     default = current_app.config["DEFAULT_LANGUAGE"]
+    if endpoint.subscription_id is not None:
+        subscription = endpoint.subscription
+        if subscription.status != "confirmed":
+            return []
+        return [(subscription.email, subscription.language if subscription.language in LANGUAGES else default)]
     if endpoint.processor_id is not None:
         where = and_(User.role == "editor", User.processor_id == endpoint.processor_id)
     else:
@@ -190,6 +195,14 @@ def _owners(endpoint: WebhookEndpoint) -> list[tuple[str, str]]:
         select(User.email, User.language).where(where, User.active.is_(True)).order_by(User.email)
     )
     return [(email, language if language in LANGUAGES else default) for email, language in rows]
+
+
+def _owner_of(endpoint: WebhookEndpoint) -> str:
+    if endpoint.subscription_id is not None:
+        return f"subscription:{endpoint.subscription_id}"
+    if endpoint.processor_id is not None:
+        return f"processor:{endpoint.processor_id}"
+    return f"organisation:{endpoint.organisation_id}"
 
 
 def _pause(endpoint: WebhookEndpoint, error: str) -> None:
@@ -206,9 +219,17 @@ def _pause(endpoint: WebhookEndpoint, error: str) -> None:
             count=endpoint.consecutive_failures,
         ),
         processor_id=endpoint.processor_id,
-        details={"url": endpoint.url, "organisation_id": endpoint.organisation_id, "error": error},
+        details={
+            "url": endpoint.url,
+            "organisation_id": endpoint.organisation_id,
+            "owner": _owner_of(endpoint),
+            "error": error,
+        },
     )
-    if endpoint.processor_id is not None:
+    if endpoint.subscription_id is not None:
+        page = url(Place.WEBHOOK_FOR_SUBSCRIBER, token=endpoint.subscription.token, endpoint_id=endpoint.id)
+        name = endpoint.subscription.email
+    elif endpoint.processor_id is not None:
         page = url(Place.WEBHOOK_FOR_PROCESSOR, slug=endpoint.processor.slug, endpoint_id=endpoint.id)
         name = endpoint.processor.name
     else:

@@ -36,7 +36,7 @@ def new_challenge() -> str:
     return secrets.token_urlsafe(24)
 
 
-def of_owner(actor: User, owner: Owner) -> list[WebhookEndpoint]:
+def of_owner(actor: User | None, owner: Owner) -> list[WebhookEndpoint]:
     """The owner's endpoints that were not removed, oldest first."""
     require(actor, owner)
     return list(
@@ -48,7 +48,7 @@ def of_owner(actor: User, owner: Owner) -> list[WebhookEndpoint]:
     )
 
 
-def get(actor: User, owner: Owner, endpoint_id: int, lock: bool = False) -> WebhookEndpoint:
+def get(actor: User | None, owner: Owner, endpoint_id: int, lock: bool = False) -> WebhookEndpoint:
     """One of the owner's endpoints; NotFound for another owner's, a removed one or none."""
     require(actor, owner)
     endpoint = locked(WebhookEndpoint, endpoint_id) if lock else db.session.get(WebhookEndpoint, endpoint_id)
@@ -66,14 +66,18 @@ def deliveries(endpoint: WebhookEndpoint, limit: int = 50) -> list[WebhookDelive
     )
 
 
-def _record(actor: User, action: str, endpoint: WebhookEndpoint, summary, owner: Owner) -> None:
+def _record(actor: User | None, action: str, endpoint: WebhookEndpoint, summary, owner: Owner) -> None:
     trail.record(
-        actor,
+        actor if actor is not None else owner.subscription.email,
         action,
         endpoint,
         summary,
         processor_id=owner.processor_id,
-        details={"url": endpoint.url, "organisation_id": endpoint.organisation_id},
+        details={
+            "url": endpoint.url,
+            "organisation_id": endpoint.organisation_id,
+            "subscription_id": endpoint.subscription_id,
+        },
     )
 
 
@@ -87,16 +91,13 @@ def _description(value: str) -> str:
 
 
 @one_transaction
-def register(actor: User, owner: Owner, url: str, description: str = "") -> WebhookEndpoint:
+def register(actor: User | None, owner: Owner, url: str, description: str = "") -> WebhookEndpoint:
     """A new endpoint, waiting for its verification message to be answered."""
     require(actor, owner)
     address = targets.checked_url(url)
     label = _description(description)
     targets.check_reachable(address, current_app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"])
-    if owner.processor is not None:
-        locked(type(owner.processor), owner.processor.id)
-    else:
-        locked(type(owner.organisation), owner.organisation.id)
+    locked(type(owner.row), owner.row.id)
     current = of_owner(actor, owner)
     if any(e.url == address for e in current):
         raise DomainError(_("%(url)s is registered already.", url=address), "url")
@@ -114,7 +115,7 @@ def register(actor: User, owner: Owner, url: str, description: str = "") -> Webh
         secret=new_secret(),
         challenge=new_challenge(),
         status="unverified",
-        created_by_id=actor.id,
+        created_by_id=actor.id if actor is not None else None,
         created_at=utcnow(),
         **owner.columns(),
     )
@@ -127,7 +128,7 @@ def register(actor: User, owner: Owner, url: str, description: str = "") -> Webh
 
 
 @one_transaction
-def verify_again(actor: User, owner: Owner, endpoint_id: int) -> WebhookEndpoint:
+def verify_again(actor: User | None, owner: Owner, endpoint_id: int) -> WebhookEndpoint:
     """A new verification message, with a new challenge, for an endpoint that has not answered one yet."""
     endpoint = get(actor, owner, endpoint_id, lock=True)
     if endpoint.status != "unverified":
@@ -149,7 +150,7 @@ def verify_again(actor: User, owner: Owner, endpoint_id: int) -> WebhookEndpoint
 
 
 @one_transaction
-def resume(actor: User, owner: Owner, endpoint_id: int) -> WebhookEndpoint:
+def resume(actor: User | None, owner: Owner, endpoint_id: int) -> WebhookEndpoint:
     """Deliver again to a paused endpoint: what was queued meanwhile goes out at once, oldest first."""
     endpoint = get(actor, owner, endpoint_id, lock=True)
     if endpoint.status != "paused":
@@ -167,7 +168,7 @@ def resume(actor: User, owner: Owner, endpoint_id: int) -> WebhookEndpoint:
 
 
 @one_transaction
-def remove(actor: User, owner: Owner, endpoint_id: int) -> WebhookEndpoint:
+def remove(actor: User | None, owner: Owner, endpoint_id: int) -> WebhookEndpoint:
     """Stop the endpoint for good; what it was sent stays as evidence, what was still queued is not sent."""
     endpoint = get(actor, owner, endpoint_id, lock=True)
     endpoint.status, endpoint.removed_at, endpoint.challenge = "removed", utcnow(), None

@@ -10,7 +10,7 @@ import json
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from registry.announcements import deadlines
 from registry.announcements.summary import describe
@@ -21,8 +21,10 @@ from registry.models import (
     VERIFICATION,
     Announcement,
     CustomerContract,
+    Subscription,
     WebhookDelivery,
     WebhookEndpoint,
+    subscription_service,
 )
 from registry.models.types import utcnow
 from registry.text import message
@@ -80,6 +82,25 @@ def _receiving(**owner) -> list[WebhookEndpoint]:
     )
 
 
+def _subscribers(announcement: Announcement) -> list[WebhookEndpoint]:
+    """The endpoints of confirmed subscriptions to the processor whose scope covers an affected service."""
+    service_ids = [s.id for s in announcement.services]
+    chosen = select(subscription_service.c.subscription_id).where(subscription_service.c.service_id.in_(service_ids))
+    return list(
+        db.session.scalars(
+            select(WebhookEndpoint)
+            .join(Subscription, Subscription.id == WebhookEndpoint.subscription_id)
+            .where(
+                WebhookEndpoint.status.in_(RECEIVING),
+                Subscription.processor_id == announcement.processor_id,
+                Subscription.status == "confirmed",
+                or_(Subscription.all_services.is_(True), Subscription.id.in_(chosen)),
+            )
+            .order_by(WebhookEndpoint.id)
+        )
+    )
+
+
 def _announcement_data(announcement: Announcement, event: str) -> dict:
     facts = describe(announcement)
     processor = announcement.processor
@@ -115,8 +136,9 @@ def _contract_facts(item: deadlines.ContractDeadlines) -> dict:
 
 
 def queue_announcement(announcement: Announcement, event: str) -> int:
-    """announcement.published or announcement.withdrawn to the processor's endpoints and to those of every
-    organisation with an affected contract (with its contracts' deadlines); returns how many were queued."""
+    """announcement.published or announcement.withdrawn to the processor's endpoints, to those of subscriptions
+    that cover an affected service, and to those of every organisation with an affected contract (with its
+    contracts' deadlines); returns how many were queued."""
     event_type = "announcement.published" if event == "publication" else "announcement.withdrawn"
     at = announcement.withdrawn_at if event == "withdrawal" else announcement.published_at
     data = _announcement_data(announcement, event)
@@ -132,6 +154,9 @@ def queue_announcement(announcement: Announcement, event: str) -> int:
     for item in items:
         if item.contract is not None:
             by_organisation.setdefault(item.contract.organisation_id, []).append(item)
+    for endpoint in _subscribers(announcement):
+        queue(endpoint, event_type, data, key, at, announcement_id=announcement.id)
+        count += 1
     respond = url(Place.RESPONSE, announcement_id=announcement.id)
     for organisation_id, own in by_organisation.items():
         contracts = [{**_contract_facts(i), "respond_url": respond} for i in own]

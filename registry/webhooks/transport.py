@@ -60,16 +60,27 @@ def _context(ca_file: str | None) -> ssl.SSLContext:
 
 
 def post(
-    url: str, body: bytes, headers: dict[str, str], *, timeout: float, allow_private: bool, ca_file=None
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    timeout: float,
+    allow_private: bool,
+    ca_file=None,
+    plain_http: bool = False,
 ) -> Answer:
-    """POST the body; the receiver's status and the start of its answer, or Unreachable."""
+    """POST the body; the receiver's status and the start of its answer, or Unreachable. `plain_http` only for
+    the operator's own WebSub hub: a webhook address is always HTTPS (targets.checked_url)."""
     parts = urlsplit(url)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    connection = http.client.HTTPSConnection(
-        parts.hostname, parts.port or 443, timeout=timeout, context=_context(ca_file)
-    )
+    if plain_http:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
+    else:
+        connection = http.client.HTTPSConnection(
+            parts.hostname, parts.port or 443, timeout=timeout, context=_context(ca_file)
+        )
     connection._create_connection = _connector(allow_private)
     try:
         connection.request("POST", path, body=body, headers={"Content-Type": "application/json", **headers})

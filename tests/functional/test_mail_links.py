@@ -22,6 +22,13 @@ EXPECTED = {
     Place.COLLEAGUES: ({}, "/portal/colleagues/"),
     Place.WEBHOOK_FOR_PROCESSOR: ({"slug": "vcare", "endpoint_id": 4}, "/admin/processors/vcare/webhooks/4"),
     Place.WEBHOOK_FOR_CONTROLLER: ({"endpoint_id": 4}, "/portal/webhooks/4"),
+    Place.WEBHOOK_FOR_SUBSCRIBER: ({"token": "tok", "endpoint_id": 4}, "/subscriptions/tok/webhooks/4"),
+    Place.FEED_ALL: ({"kind": "atom"}, "/feed.atom"),
+    Place.FEED_PROCESSOR: ({"slug": "vcare", "kind": "rss"}, "/processors/vcare/feed.rss"),
+    Place.FEED_SERVICE: (
+        {"slug": "vcare", "key": "operator", "kind": "atom"},
+        "/processors/vcare/services/operator/feed.atom",
+    ),
 }
 
 

@@ -466,6 +466,10 @@ FUZZED = {
     "admin.verify_webhook": "test_random_webhooks.test_the_endpoint_buttons",
     "admin.resume_webhook": "test_random_webhooks.test_the_endpoint_buttons",
     "admin.remove_webhook": "test_random_webhooks.test_the_endpoint_buttons",
+    "subscriptions.create_webhook": "test_random_webhooks.test_the_endpoint_form",
+    "subscriptions.verify_webhook": "test_random_webhooks.test_the_endpoint_buttons",
+    "subscriptions.resume_webhook": "test_random_webhooks.test_the_endpoint_buttons",
+    "subscriptions.remove_webhook": "test_random_webhooks.test_the_endpoint_buttons",
 }
 
 

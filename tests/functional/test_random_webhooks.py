@@ -7,12 +7,12 @@ what it says (or, where there is nothing to do, changes nothing)."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from registry.extensions import db
-from registry.models import AuditEntry, Processor, WebhookDelivery, WebhookEndpoint
+from registry.models import AuditEntry, Processor, Subscription, WebhookDelivery, WebhookEndpoint
 from registry.webhooks import endpoints
 from registry.webhooks.owners import Owner
 
@@ -27,7 +27,27 @@ ADDRESSES = st.builds(
 SIDES = {
     "portal": ("controller_a", "/portal/webhooks/"),
     "admin": ("vcare_editor", "/admin/processors/vcare/webhooks/"),
+    "subscription": (None, "/subscriptions/{token}/webhooks/"),
 }
+
+
+def _subscription(email: str) -> Subscription:
+    vcare = db.session.scalar(select(Processor).filter_by(slug="vcare"))
+    found = Subscription(processor_id=vcare.id, email=email, status="confirmed")
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
+def _enter(side: str, users, login) -> tuple[str, Owner | None]:
+    """Log in as the side's user (a subscriber has its link instead); the path of its webhooks and, for a
+    subscriber, its own subscription as owner."""
+    user, path = SIDES[side]
+    if user is None:
+        mine = _subscription("dpo@example.org")
+        return path.format(token=mine.token), Owner(subscription=mine)
+    login(getattr(users, user))
+    return path, None
 
 
 @pytest.fixture
@@ -38,13 +58,14 @@ def private_allowed(app, monkeypatch):
 
 @pytest.mark.parametrize("side", sorted(SIDES))
 def test_the_endpoint_form(side, fuzz_day, private_allowed, app, client, users, login, monkeypatch):
-    user, path = SIDES[side]
-    login(getattr(users, user))
+    path, _owner = _enter(side, users, login)
     spy = Spy(monkeypatch).on(endpoints, "register")
     tally = Tally(f"EndpointForm {side}", backend(app))
     fields = {"url": text(2000, required=True, valid=ADDRESSES), "description": text(200)}
 
-    @EXAMPLES
+    # Derandomized: how many examples are all valid varies a lot between random runs of this form (11 to 46 of 50
+    # seen), and the share that must reach the service is a floor, not a coin toss.
+    @settings(EXAMPLES, derandomize=True)
     @given(values=example(fields))
     def run(values):
         with isolated():
@@ -96,8 +117,13 @@ def _state(endpoint_id: int) -> tuple:
 
 @pytest.mark.parametrize("side", sorted(SIDES))
 def test_the_endpoint_buttons(side, fuzz_day, private_allowed, app, client, users, login, monkeypatch):
-    user, path = SIDES[side]
-    if side == "portal":
+    path, subscriber = _enter(side, users, login)
+    if subscriber is not None:
+        mine = endpoints.register(None, subscriber, "https://127.0.0.1:1/a")
+        theirs = endpoints.register(
+            None, Owner(subscription=_subscription("other@example.org")), "https://127.0.0.1:1/b"
+        )
+    elif side == "portal":
         mine = endpoints.register(
             users.controller_a, Owner(organisation=users.controller_a.organisation), "https://127.0.0.1:1/a"
         )
@@ -109,7 +135,6 @@ def test_the_endpoint_buttons(side, fuzz_day, private_allowed, app, client, user
         mine = endpoints.register(users.vcare_editor, Owner(processor=vcare), "https://127.0.0.1:1/a")
         theirs = endpoints.register(users.vtm_editor, Owner(processor=vtm), "https://127.0.0.1:1/b")
     mine_id, theirs_id = mine.id, theirs.id
-    login(getattr(users, user))
     spy = Spy(monkeypatch).on(endpoints, "verify_again").on(endpoints, "resume").on(endpoints, "remove")
     tally = Tally(f"EndpointActionForm {side}", backend(app))
 

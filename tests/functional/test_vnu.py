@@ -64,6 +64,15 @@ def test_every_main_page_passes_the_nu_html_checker(app, client, users, login, t
     from registry.webhooks.owners import Owner
 
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_TARGETS", True)
+    from registry.extensions import db
+    from registry.models import Subscription
+
+    from .portal import processor
+
+    subscriber = Subscription(processor_id=processor("vcare").id, email="dpo@example.org", status="confirmed")
+    db.session.add(subscriber)
+    db.session.commit()
+    subscriber_hook = endpoints.register(None, Owner(subscription=subscriber), "https://127.0.0.1:9/s")
     hook = endpoints.register(
         users.controller_a, Owner(organisation=users.controller_a.organisation), "https://127.0.0.1:9/hook?a=1&b=2"
     )
@@ -99,6 +108,8 @@ def test_every_main_page_passes_the_nu_html_checker(app, client, users, login, t
         "login": "/login",
         "api": "/api/",
         "forgot": "/password/forgot",
+        "subscriber-webhooks": f"/subscriptions/{subscriber.token}/webhooks/",
+        "subscriber-webhook": f"/subscriptions/{subscriber.token}/webhooks/{subscriber_hook.id}",
     }
     portal = {
         "portal": "/portal/",

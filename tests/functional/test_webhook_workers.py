@@ -115,7 +115,7 @@ def test_a_worker_killed_mid_request_delivers_each_event_once_more_at_most_under
         again = _worker(url, receiver.ca, "--once")
         output = again.communicate(timeout=120)[0].decode()
         assert again.returncode == 0, output
-        assert "Webhook deliveries attempted:" in output
+        assert "Webhook deliveries and hub notices attempted:" in output
     received = [r["headers"]["webhook-id"] for r in script.received]
     queued = {webhook_id for webhook_id, _status, _n in recorded}
     assert set(received) == queued  # nothing lost

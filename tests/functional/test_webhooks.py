@@ -17,11 +17,11 @@ from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from registry.extensions import db
-from registry.models import AuditEntry, OutboxMessage, WebhookDelivery, WebhookEndpoint
+from registry.models import AuditEntry, OutboxMessage, Subscription, WebhookDelivery, WebhookEndpoint
 from registry.webhooks import delivery
 
 from ..webhook_receiver import Receiver
-from .portal import announce, contract, objection_form, objection_url
+from .portal import announce, contract, objection_form, objection_url, processor, service
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -240,3 +240,45 @@ def test_a_name_that_points_inside_at_delivery_time_is_not_connected_to(client, 
     assert receiver.script.received == []
     db.session.refresh(endpoint)
     assert endpoint.status == "unverified" and "inside a network" in endpoint.last_error
+
+
+def _subscription(email: str, services: tuple[str, ...] = ()) -> Subscription:
+    """A confirmed subscription to Vcare: all services, or the chosen ones."""
+    chosen = [service("vcare", key) for key in services]
+    found = Subscription(
+        processor_id=processor("vcare").id, email=email, status="confirmed", all_services=not chosen, services=chosen
+    )
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
+def test_a_subscriber_endpoint_hears_of_the_announcements_its_subscription_covers(client, users, receiver):
+    mine = _subscription("dpo@example.org", ("operator",))
+    other = _subscription("other@example.org", ("telefonie",))
+    page = client.get(f"/subscriptions/{mine.token}/").get_data(as_text=True)
+    assert f"/subscriptions/{mine.token}/webhooks/" in page
+    response = client.post(f"/subscriptions/{mine.token}/webhooks/", data={"url": receiver.url})
+    assert response.status_code == 303
+    endpoint = db.session.scalar(select(WebhookEndpoint).filter_by(subscription_id=mine.id))
+    client.post(f"/subscriptions/{other.token}/webhooks/", data={"url": receiver.url + "/other"})
+    deliver()
+    announce(users.vcare_editor)  # the operator service: mine covers it, the other does not
+    deliver()
+    (event,) = receiver.script.events()
+    body = verified(event, endpoint.secret)
+    assert body["type"] == "announcement.published" and "contracts" not in body["data"]
+    assert event["path"] == "/hooks/registry"
+    # The manage link is the key: another subscription's link does not open this endpoint.
+    assert client.get(f"/subscriptions/{other.token}/webhooks/{endpoint.id}").status_code == 404
+    assert client.post(f"/subscriptions/{other.token}/webhooks/{endpoint.id}/remove").status_code == 404
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "webhook.create").limit(1))
+    assert entry.actor_label == "dpo@example.org" and entry.processor_id is None
+    # An ended subscription's endpoint hears nothing more, and its page is gone.
+    mine.status = "unsubscribed"
+    db.session.commit()
+    announce(users.vcare_editor, name="Beta Cloud")
+    deliver()
+    assert len(receiver.script.events()) == 1
+    assert client.get(f"/subscriptions/{mine.token}/webhooks/{endpoint.id}").status_code == 404
+    assert client.get(f"/subscriptions/{mine.token}/webhooks/").status_code == 404

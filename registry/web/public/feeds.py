@@ -49,6 +49,7 @@ def _body(etag: str, head: FeedHead, kind: str, language: str, page_url: str, se
             events=feed_events(scope),
             updated=head.updated_at,
             link_for=lambda a: absolute("public.announcement", slug=a.processor.slug, number=a.number),
+            hub=current_app.config["WEBSUB_HUB"],
         )
 
 
@@ -63,9 +64,12 @@ def _feed(head: FeedHead, kind: str, page_url: str, self_url: str) -> Response:
         self_url += f"?lang={language}"
     etag = hashlib.sha256(
         f"{FORMAT_VERSION}|{head.key}|{kind}|{language}|{head.serial}|{head.updated_at}|"
-        f"{current_app.config['BASE_URL']}".encode()
+        f"{current_app.config['BASE_URL']}|{current_app.config['WEBSUB_HUB']}".encode()
     ).hexdigest()[:32]
     response = Response(headers={"Cache-Control": "public, max-age=60"})
+    if current_app.config["WEBSUB_HUB"]:
+        # WebSub discovery (§4): the hub and the topic's own address, in the headers as in the feed.
+        response.headers["Link"] = f'<{current_app.config["WEBSUB_HUB"]}>; rel="hub", <{self_url}>; rel="self"'
     response.set_etag(etag)
     if head.updated_at is not None:
         response.last_modified = head.updated_at

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("subscriptions", __name__)
 
-from registry.web.subscriptions import views  # noqa: E402, F401  (the routes, on bp)
+from registry.web.subscriptions import views, webhooks  # noqa: E402, F401  (the routes, on bp)

@@ -1,0 +1,124 @@
+"""WebSub (W3C Recommendation, 2018): with WEBSUB_HUB set, every feed names the hub (rel="hub"), and each
+publication or withdrawal queues one notice to the hub, in the same transaction, naming every feed it changed.
+The worker sends it as the hubs take it: a form POST of hub.mode=publish with one hub.url per feed (WebSub leaves
+the publisher's notice to the hub; this is the form the public hubs document). The hub then fetches the feeds and
+pushes them to its subscribers, so feed readers learn of a change without polling.
+
+A feed is read at its own address and at ?lang=en and ?lang=nl (its self link names the one it was read at), so
+each of the three is a topic of its own."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from urllib.parse import urlencode, urlsplit
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from registry.extensions import db
+from registry.mail.links import Place, url
+from registry.models import LANGUAGES, Announcement, HubPing
+from registry.models.types import utcnow
+from registry.webhooks import transport
+
+log = logging.getLogger(__name__)
+KINDS = ("atom", "rss")
+
+
+def topics(announcement: Announcement) -> list[str]:
+    """Every feed the announcement's publication or withdrawal changes: all processors', its processor's and each
+    of its services', as Atom and RSS, at each address a reader may have subscribed to."""
+    slug = announcement.processor.slug
+    plain = []
+    for kind in KINDS:
+        plain.append(url(Place.FEED_ALL, kind=kind))
+        plain.append(url(Place.FEED_PROCESSOR, slug=slug, kind=kind))
+        plain += [url(Place.FEED_SERVICE, slug=slug, key=s.key, kind=kind) for s in announcement.services]
+    return [f"{address}{suffix}" for address in plain for suffix in ["", *(f"?lang={c}" for c in LANGUAGES)]]
+
+
+def queue(announcement: Announcement, event: str) -> bool:
+    """One notice to the hub of the feeds this event changed; nothing without WEBSUB_HUB."""
+    hub = current_app.config["WEBSUB_HUB"]
+    if not hub:
+        return False
+    key = f"announcement:{announcement.id}:{event}"
+    if db.session.scalar(select(HubPing.id).filter_by(dedupe_key=key)) is not None:
+        return False
+    now = utcnow()
+    db.session.add(
+        HubPing(
+            hub=hub,
+            topics="\n".join(topics(announcement)),
+            dedupe_key=key,
+            announcement_id=announcement.id,
+            queued_at=now,
+            next_attempt_at=now,
+        )
+    )
+    return True
+
+
+def claim(worker: str, batch: int) -> list[int]:
+    now = utcnow()
+    stale = now - timedelta(seconds=current_app.config["WEBHOOK_CLAIM_LEASE"])
+    due = ((HubPing.status == "queued") & (HubPing.next_attempt_at <= now)) | (
+        (HubPing.status == "sending") & (HubPing.claimed_at < stale)
+    )
+    query = select(HubPing.id).where(due).order_by(HubPing.id).limit(batch)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(query))
+    if ids:
+        db.session.execute(
+            update(HubPing).where(HubPing.id.in_(ids)).values(status="sending", claimed_at=now, claimed_by=worker)
+        )
+    db.session.commit()
+    return ids
+
+
+def notify_due(worker: str, batch: int = 20, should_stop=lambda: False) -> int:
+    """Send the due notices to the hub; returns how many were claimed."""
+    ids = claim(worker, batch)
+    for ping_id in ids:
+        if should_stop():
+            break
+        notify_one(ping_id)
+    return len(ids)
+
+
+def notify_one(ping_id: int) -> None:
+    config = current_app.config
+    ping = db.session.get(HubPing, ping_id)
+    body = urlencode([("hub.mode", "publish"), *(("hub.url", t) for t in ping.topics.splitlines())]).encode()
+    hub = ping.hub
+    db.session.commit()
+    try:
+        answer = transport.post(
+            hub,
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded"},
+            timeout=config["WEBHOOK_TIMEOUT"],
+            # The hub is the operator's own setting: it may be on the own network.
+            allow_private=True,
+            ca_file=config["WEBHOOK_CA_FILE"],
+            plain_http=urlsplit(hub).scheme == "http",
+        )
+        error = None if answer.ok else f"the hub answered {answer.status}"
+    except transport.Unreachable as failure:
+        answer, error = None, str(failure)
+    ping = db.session.get(HubPing, ping_id)
+    ping.attempts += 1
+    ping.claimed_at = ping.claimed_by = None
+    ping.response_status = answer.status if answer else None
+    if error is None:
+        ping.status, ping.sent_at, ping.last_error = "sent", utcnow(), None
+    elif ping.attempts >= config["WEBHOOK_MAX_ATTEMPTS"]:
+        ping.status, ping.last_error = "failed", f"gave up after {ping.attempts} attempts: {error}"
+        log.warning("WebSub hub %s: %s", hub, ping.last_error)
+    else:
+        delay = min(config["WEBHOOK_RETRY_BASE"] * 2 ** (ping.attempts - 1), config["WEBHOOK_RETRY_MAX"])
+        ping.status, ping.last_error = "queued", error
+        ping.next_attempt_at = utcnow() + timedelta(seconds=delay)
+    db.session.commit()
