@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
 
@@ -38,7 +38,8 @@ def new_webhook_id() -> str:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+    """UTC to the second, as the API writes moments: 2026-12-01T11:00:00Z."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def payload(event_type: str, data: dict, at: datetime) -> str:
