@@ -71,7 +71,8 @@ def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
 @dataclass
 class Script:
     """What the receiver answers to events, in order; once used up, 200. An int is a status, a float a pause
-    (seconds) before answering 200, longer than the sender waits."""
+    (seconds) before answering 200, longer than the sender waits; ("trickle", s) a 200 whose body comes a byte
+    every s seconds, each read in time but the whole never; ("stall", s) the status line itself so."""
 
     answers: list = field(default_factory=list)
     answer_challenge: bool = True
@@ -113,10 +114,36 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(200, answer)
             return
         planned = self.script.next()
+        if isinstance(planned, tuple):  # ("trickle", pause) or ("stall", pause): see Script
+            (self._trickle if planned[0] == "trickle" else self._stall)(planned[1])
+            return
         if isinstance(planned, float):
             time.sleep(planned)
             planned = 200
         self._answer(planned, b'{"received": true}' if planned < 300 else b"busy")
+
+    def _stall(self, pause: float):
+        try:
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
+                time.sleep(pause)
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
+            pass  # the sender cut it off
+
+    def _trickle(self, pause: float):
+        body = b"x" * 200
+        try:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.flush()
+            for byte in body:
+                time.sleep(pause)
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
+            pass  # the sender cut it off
 
     def _answer(self, status: int, body: bytes):
         try:

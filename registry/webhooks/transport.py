@@ -7,9 +7,11 @@ refused like one typed as such. Redirects are not followed: an answer other than
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -17,6 +19,7 @@ from registry.exceptions import DomainError
 from registry.webhooks import targets
 
 EXCERPT = 500
+WHOLE = 3
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,9 @@ class Unreachable(Exception):
     """No answer: refused target, name not found, connection refused or reset, TLS failure, time-out."""
 
 
-def _connector(allow_private: bool):
+def _connector(allow_private: bool, opened: list):
+    """The connection's socket maker; each socket it opens is kept in `opened`, for the watchdog."""
+
     def connect(address, timeout=None, source_address=None, **_kwargs):
         host, port = address
         try:
@@ -47,7 +52,9 @@ def _connector(allow_private: bool):
         last: OSError | None = None
         for candidate in found:
             try:
-                return socket.create_connection((candidate, port), timeout=timeout, source_address=source_address)
+                made = socket.create_connection((candidate, port), timeout=timeout, source_address=source_address)
+                opened.append(made)
+                return made
             except OSError as error:
                 last = error
         raise last or Unreachable(f"{host} has no address")
@@ -81,8 +88,18 @@ def post(
         connection = http.client.HTTPSConnection(
             parts.hostname, parts.port or 443, timeout=timeout, context=_context(ca_file)
         )
-    connection._create_connection = _connector(allow_private)
+    opened: list[socket.socket] = []
+    connection._create_connection = _connector(allow_private, opened)
+    # `timeout` bounds each connect and read; a receiver that answers a byte at a time is cut off after
+    # WHOLE times that, so that no receiver holds the worker longer. Cut off before its status line, it gave no
+    # answer; after it, its status stands and the body is what came by then.
+    expired = threading.Event()
+    watchdog = threading.Timer(timeout * WHOLE, _cut, (opened, expired))
+    watchdog.daemon = True
+    watchdog.start()
     try:
+        connection.connect()
+        opened.append(connection.sock)  # the TLS socket: the plain one it wraps gave its descriptor up
         connection.request("POST", path, body=body, headers={"Content-Type": "application/json", **headers})
         response = connection.getresponse()
         data = response.read(4096)
@@ -90,6 +107,18 @@ def post(
     except Unreachable:
         raise
     except (OSError, http.client.HTTPException, ssl.SSLError) as error:
+        if expired.is_set():
+            raise Unreachable(f"no whole answer within {timeout * WHOLE:g} s") from error
         raise Unreachable(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__) from error
     finally:
+        watchdog.cancel()
         connection.close()
+
+
+def _cut(opened: list, expired: threading.Event) -> None:
+    """The socket itself, not the connection's: http.client hands it to the response (and forgets it) when the
+    receiver will close it; a shutdown wakes the read that waits on it."""
+    expired.set()
+    for sock in opened:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)

@@ -11,6 +11,7 @@ object, so there is no objection deadline.
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from sqlalchemy import select
@@ -159,6 +160,43 @@ def test_retries_after_500_and_a_time_out_then_one_delivery(client, users, login
     )
     assert (row.status, row.attempts, row.response_status) == ("sent", 3, 200)
     assert db.session.get(WebhookEndpoint, endpoint.id).consecutive_failures == 0
+
+
+def test_a_receiver_that_answers_a_byte_at_a_time_is_cut_off(client, users, login, receiver, app, monkeypatch):
+    """Its 200 came first, so the event counts as delivered; the rest of its body is not waited for."""
+    monkeypatch.setitem(app.config, "WEBHOOK_TIMEOUT", 0.5)
+    endpoint = register(client, login, users.vcare_editor, receiver.url, side="/admin/processors/vcare")
+    deliver()
+    receiver.script.answers[:] = [("trickle", 0.2)]  # each byte within 0.5 s, the 200 bytes in 40 s
+    announce(users.vcare_editor)
+    started = time.monotonic()
+    delivery.deliver_due("test")
+    assert time.monotonic() - started < 5  # cut off after 3 × 0.5 s, not 40 s
+    row = db.session.scalar(
+        select(WebhookDelivery).filter_by(endpoint_id=endpoint.id, event_type="announcement.published")
+    )
+    assert (row.status, row.attempts, row.response_status) == ("sent", 1, 200)
+    assert 0 < len(row.response_excerpt) < 200
+
+
+def test_a_receiver_that_sends_its_status_a_byte_at_a_time_gave_no_answer(
+    client, users, login, receiver, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "WEBHOOK_TIMEOUT", 0.5)
+    endpoint = register(client, login, users.vcare_editor, receiver.url, side="/admin/processors/vcare")
+    deliver()
+    receiver.script.answers[:] = [("stall", 0.2)]
+    announce(users.vcare_editor)
+    started = time.monotonic()
+    delivery.deliver_due("test")
+    assert time.monotonic() - started < 5
+    row = db.session.scalar(
+        select(WebhookDelivery).filter_by(endpoint_id=endpoint.id, event_type="announcement.published")
+    )
+    assert (row.status, row.attempts, row.response_status) == ("queued", 1, None)
+    assert row.last_error == "no whole answer within 1.5 s"
+    deliver()  # retried at once (WEBHOOK_RETRY_BASE 0): the receiver answers 200 now
+    assert db.session.get(WebhookDelivery, row.id).status == "sent"
 
 
 def test_repeated_failures_pause_the_endpoint_and_mail_its_owner(client, users, login, receiver, app, monkeypatch):
