@@ -39,6 +39,32 @@ ENDPOINT_STATUSES = {
 DELIVERY_STATUSES = {"queued": _("queued"), "sending": _("being sent"), "sent": _("delivered"), "failed": _("failed")}
 
 
+class Outgoing:
+    """What every outgoing HTTP notice records (a webhook delivery, a notice to the hub): where it stands, its
+    attempts and the claim of the worker sending it, and the receiver's last answer. The index of the ones still
+    to send is per table (`due_index`)."""
+
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(default=0)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response_status: Mapped[int | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+def due_index(name: str) -> Index:
+    """Only what is still to send is indexed for the worker's claim (as the mail outbox's)."""
+    return Index(
+        name,
+        "next_attempt_at",
+        postgresql_where=text("status IN ('queued', 'sending')"),
+        sqlite_where=text("status IN ('queued', 'sending')"),
+    )
+
+
 class WebhookEndpoint(db.Model):
     """An HTTPS address that receives signed events, owned by one processor, one controller organisation or one
     confirmed e-mail subscription.
@@ -87,18 +113,10 @@ class WebhookEndpoint(db.Model):
         return ENDPOINT_STATUSES[self.status]
 
 
-class WebhookDelivery(db.Model):
+class WebhookDelivery(Outgoing, db.Model):
     """One event to one endpoint, queued in the transaction of the event; delivered by the outbox worker."""
 
-    __table_args__ = (
-        UniqueConstraint("dedupe_key"),
-        Index(
-            "ix_webhook_delivery_due",
-            "next_attempt_at",
-            postgresql_where=text("status IN ('queued', 'sending')"),
-            sqlite_where=text("status IN ('queued', 'sending')"),
-        ),
-    )
+    __table_args__ = (UniqueConstraint("dedupe_key"), due_index("ix_webhook_delivery_due"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoint.id"), index=True)
@@ -111,17 +129,8 @@ class WebhookDelivery(db.Model):
     payload: Mapped[str] = mapped_column(Text)
     announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcement.id"))
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("customer_contract.id"))
-    status: Mapped[str] = mapped_column(String(20), default="queued")
-    attempts: Mapped[int] = mapped_column(default=0)
-    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(100))
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The receiver's last answer: its HTTP status and the start of its body, or why there was none.
-    response_status: Mapped[int | None] = mapped_column()
+    # The start of the receiver's last answer (its status is response_status), or why there was none (last_error).
     response_excerpt: Mapped[str | None] = mapped_column(String(500))
-    last_error: Mapped[str | None] = mapped_column(Text)
 
     endpoint: Mapped[WebhookEndpoint] = relationship()
 
@@ -130,19 +139,11 @@ class WebhookDelivery(db.Model):
         return DELIVERY_STATUSES[self.status]
 
 
-class HubPing(db.Model):
+class HubPing(Outgoing, db.Model):
     """One notice to the WebSub hub (WEBSUB_HUB) that feeds changed, queued with the publication or withdrawal that
     changed them and sent by the outbox worker: a form POST of hub.mode=publish and every changed feed's hub.url."""
 
-    __table_args__ = (
-        UniqueConstraint("dedupe_key"),
-        Index(
-            "ix_hub_ping_due",
-            "next_attempt_at",
-            postgresql_where=text("status IN ('queued', 'sending')"),
-            sqlite_where=text("status IN ('queued', 'sending')"),
-        ),
-    )
+    __table_args__ = (UniqueConstraint("dedupe_key"), due_index("ix_hub_ping_due"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hub: Mapped[str] = mapped_column(String(2000))
@@ -151,12 +152,3 @@ class HubPing(db.Model):
     # Each event once: e.g. announcement:12:publication.
     dedupe_key: Mapped[str] = mapped_column(String(200))
     announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcement.id"))
-    status: Mapped[str] = mapped_column(String(20), default="queued")
-    attempts: Mapped[int] = mapped_column(default=0)
-    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(100))
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    response_status: Mapped[int | None] = mapped_column()
-    last_error: Mapped[str | None] = mapped_column(Text)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 from standardwebhooks.webhooks import Webhook
 
 from registry.audit import trail
@@ -23,49 +22,25 @@ from registry.mail.links import Place, url
 from registry.models import LANGUAGES, VERIFICATION, User, WebhookDelivery, WebhookEndpoint
 from registry.models.types import utcnow
 from registry.text import _
-from registry.webhooks import transport
+from registry.webhooks import attempts, transport
 
 log = logging.getLogger(__name__)
 WORKER = "outbox worker"
 
 
-def due(now, stale):
-    """Queued and due, or claimed by a worker whose lease ran out; only to endpoints that take it now."""
-    ready = or_(
-        and_(WebhookEndpoint.status == "active", WebhookDelivery.event_type != VERIFICATION),
-        and_(WebhookEndpoint.status == "unverified", WebhookDelivery.event_type == VERIFICATION),
-    )
-    return and_(
-        ready,
+def _ready(query, now, stale):
+    """Only to endpoints that take it now: events to active ones, the verification message to unverified ones."""
+    return query.join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id).where(
         or_(
-            and_(WebhookDelivery.status == "queued", WebhookDelivery.next_attempt_at <= now),
-            and_(WebhookDelivery.status == "sending", WebhookDelivery.claimed_at < stale),
-        ),
+            and_(WebhookEndpoint.status == "active", WebhookDelivery.event_type != VERIFICATION),
+            and_(WebhookEndpoint.status == "unverified", WebhookDelivery.event_type == VERIFICATION),
+        )
     )
 
 
 def claim(worker: str, batch: int) -> list[int]:
     """Mark up to `batch` due deliveries as ours; on PostgreSQL rows another worker holds are skipped."""
-    now = utcnow()
-    stale = now - timedelta(seconds=current_app.config["WEBHOOK_CLAIM_LEASE"])
-    query = (
-        select(WebhookDelivery.id)
-        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
-        .where(due(now, stale))
-        .order_by(WebhookDelivery.id)
-        .limit(batch)
-    )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=WebhookDelivery)
-    ids = list(db.session.scalars(query))
-    if ids:
-        db.session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id.in_(ids))
-            .values(status="sending", claimed_at=now, claimed_by=worker)
-        )
-    db.session.commit()
-    return ids
+    return attempts.claim(WebhookDelivery, worker, batch, _ready)
 
 
 def signed_headers(secret: str, webhook_id: str, payload: str, at) -> dict[str, str]:
@@ -115,14 +90,12 @@ def deliver_one(delivery_id: int) -> None:
         answer, error = None, str(failure)
     delivery = db.session.get(WebhookDelivery, delivery_id)
     endpoint = delivery.endpoint
-    delivery.attempts += 1
-    delivery.claimed_at = delivery.claimed_by = None
-    delivery.response_status = answer.status if answer else None
+    attempts.answered(delivery, answer.status if answer else None)
     delivery.response_excerpt = answer.excerpt if answer else None
     if verification:
         _verified(delivery, endpoint, answer, error)
     elif error is None:
-        delivery.status, delivery.sent_at, delivery.last_error = "sent", utcnow(), None
+        attempts.delivered(delivery)
         endpoint.consecutive_failures, endpoint.last_error = 0, None
     else:
         _failed(delivery, endpoint, error)
@@ -137,7 +110,7 @@ def _verified(delivery: WebhookDelivery, endpoint: WebhookEndpoint, answer, erro
         delivery.status, delivery.last_error = "failed", error
         endpoint.last_error = f"verification failed: {error}"
         return
-    delivery.status, delivery.sent_at, delivery.last_error = "sent", utcnow(), None
+    attempts.delivered(delivery)
     endpoint.status, endpoint.verified_at, endpoint.challenge, endpoint.last_error = "active", utcnow(), None, None
     trail.record(
         WORKER,
@@ -165,13 +138,7 @@ def answers_challenge(body: str, challenge: str | None) -> bool:
 
 def _failed(delivery: WebhookDelivery, endpoint: WebhookEndpoint, error: str) -> None:
     config = current_app.config
-    attempts = delivery.attempts
-    if attempts >= config["WEBHOOK_MAX_ATTEMPTS"]:
-        delivery.status, delivery.last_error = "failed", f"gave up after {attempts} attempts: {error}"
-    else:
-        delay = min(config["WEBHOOK_RETRY_BASE"] * 2 ** (attempts - 1), config["WEBHOOK_RETRY_MAX"])
-        delivery.status, delivery.last_error = "queued", error
-        delivery.next_attempt_at = utcnow() + timedelta(seconds=delay)
+    attempts.failed(delivery, error)
     endpoint.consecutive_failures += 1
     endpoint.last_error = error
     if endpoint.status == "active" and endpoint.consecutive_failures >= config["WEBHOOK_PAUSE_AFTER"]:

@@ -10,17 +10,16 @@ each of the three is a topic of its own."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from registry.extensions import db
 from registry.mail.links import Place, url
 from registry.models import LANGUAGES, Announcement, HubPing
 from registry.models.types import utcnow
-from registry.webhooks import transport
+from registry.webhooks import attempts, transport
 
 log = logging.getLogger(__name__)
 KINDS = ("atom", "rss")
@@ -61,21 +60,7 @@ def queue(announcement: Announcement, event: str) -> bool:
 
 
 def claim(worker: str, batch: int) -> list[int]:
-    now = utcnow()
-    stale = now - timedelta(seconds=current_app.config["WEBHOOK_CLAIM_LEASE"])
-    due = ((HubPing.status == "queued") & (HubPing.next_attempt_at <= now)) | (
-        (HubPing.status == "sending") & (HubPing.claimed_at < stale)
-    )
-    query = select(HubPing.id).where(due).order_by(HubPing.id).limit(batch)
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(query))
-    if ids:
-        db.session.execute(
-            update(HubPing).where(HubPing.id.in_(ids)).values(status="sending", claimed_at=now, claimed_by=worker)
-        )
-    db.session.commit()
-    return ids
+    return attempts.claim(HubPing, worker, batch)
 
 
 def notify_due(worker: str, batch: int = 20, should_stop=lambda: False) -> int:
@@ -109,16 +94,9 @@ def notify_one(ping_id: int) -> None:
     except transport.Unreachable as failure:
         answer, error = None, str(failure)
     ping = db.session.get(HubPing, ping_id)
-    ping.attempts += 1
-    ping.claimed_at = ping.claimed_by = None
-    ping.response_status = answer.status if answer else None
+    attempts.answered(ping, answer.status if answer else None)
     if error is None:
-        ping.status, ping.sent_at, ping.last_error = "sent", utcnow(), None
-    elif ping.attempts >= config["WEBHOOK_MAX_ATTEMPTS"]:
-        ping.status, ping.last_error = "failed", f"gave up after {ping.attempts} attempts: {error}"
+        attempts.delivered(ping)
+    elif attempts.failed(ping, error):
         log.warning("WebSub hub %s: %s", hub, ping.last_error)
-    else:
-        delay = min(config["WEBHOOK_RETRY_BASE"] * 2 ** (ping.attempts - 1), config["WEBHOOK_RETRY_MAX"])
-        ping.status, ping.last_error = "queued", error
-        ping.next_attempt_at = utcnow() + timedelta(seconds=delay)
     db.session.commit()
