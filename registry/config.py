@@ -213,6 +213,8 @@ def from_environment(instance_path: Path) -> dict:
         "WEBSUB_HUB": (os.environ.get("WEBSUB_HUB") or "").strip() or None,
         # Webhook endpoints registered from a subscription's page (no account), per client address.
         "WEBHOOK_REGISTRATION_RATE_LIMIT": os.environ.get("WEBHOOK_REGISTRATION_RATE_LIMIT", "10 per hour"),
+        # The token-authenticated write API (/api/v1/processors/<slug>/announcements…), per client address.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         "WEBHOOK_CLAIM_LEASE": float(os.environ.get("WEBHOOK_CLAIM_LEASE", "300")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Production accepts memory:// only when one process serves, or when told so explicitly.

@@ -285,3 +285,16 @@ def test_with_csrf_on_the_form_needs_its_token_and_the_api_needs_only_the_bearer
 def test_a_get_of_the_publish_address_is_a_json_405(editor):
     response = editor.get(f"{API}/1/publish")
     assert response.status_code == 405 and response.is_json
+
+
+def test_the_api_slows_down_a_client_that_sends_too_many_requests(client, users, app, monkeypatch):
+    """API_RATE_LIMIT per client address, with a token or without: the answer past it is 429 in JSON."""
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    _token, secret = api_tokens.create(
+        users.vcare_editor, db.session.scalar(select(Processor).filter_by(slug="vcare")), "CI", ["read"], 30
+    )
+    headers = {"Authorization": f"Bearer {secret}"}
+    answers = [client.get("/api/v1/processors/vcare/announcements", headers=headers).status_code for _ in range(3)]
+    assert answers == [200, 200, 200]
+    refused = client.get("/api/v1/processors/vcare/announcements", headers={"Authorization": "Bearer spr_guess"})
+    assert refused.status_code == 429 and refused.is_json and refused.json["error"]

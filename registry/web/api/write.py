@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import g, jsonify, request, url_for
+from flask import current_app, g, jsonify, request, url_for
+from flask_limiter.util import get_remote_address
 
 from registry.accounts import api_tokens
 from registry.accounts.api_tokens import InProgress, ScopeRefused, TokenRefused
@@ -20,7 +21,7 @@ from registry.announcements.drafting import get_announcement, save_draft
 from registry.announcements.reading import announcements_of
 from registry.audit import trail
 from registry.exceptions import DomainError, NotFound
-from registry.extensions import csrf, db
+from registry.extensions import csrf, db, limiter
 from registry.models import Announcement, Processor
 from registry.subprocessors.snapshot import today
 from registry.web.api import bp, schemas_write
@@ -65,7 +66,9 @@ def with_token(scope: str) -> Callable:
             except DomainError as exc:
                 return _error(422, "Unprocessable Content", exc)
 
-        return cookieless(csrf.exempt(wrapped))
+        # Per client address, valid token or not: guessing tokens and a runaway job are both slowed down.
+        limited = limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=get_remote_address)(wrapped)
+        return cookieless(csrf.exempt(limited))
 
     return decorate
 
@@ -120,6 +123,7 @@ def _refusals(*codes: str) -> dict:
         "404": N_("No such processor or announcement for this token."),
         "409": N_("The same Idempotency-Key is being answered by another request."),
         "422": N_("A rule refused it (the form's message), or the Idempotency-Key was used with another body."),
+        "429": N_("Too many requests from this address in a short time (API_RATE_LIMIT)."),
     }
     return {code: json_response(words[code], schemas_write.ERROR) for code in codes}
 
@@ -150,7 +154,10 @@ def _announcement(processor: Processor, announcement_id: int) -> Announcement:
 @bp.get("/processors/<slug>/announcements")
 @documented(
     N_("Every announcement of the processor, drafts included (token scope read)."),
-    {"200": json_response(N_("The announcements."), schemas_write.LIST_RESPONSE), **_refusals("401", "403", "404")},
+    {
+        "200": json_response(N_("The announcements."), schemas_write.LIST_RESPONSE),
+        **_refusals("401", "403", "404", "429"),
+    },
     security=_TOKEN,
 )
 @with_token("read")
@@ -164,7 +171,7 @@ def announcement_list(processor: Processor):
     N_("Create a draft announcement from the form's fields (token scope draft); the answer previews its notices."),
     {
         "201": json_response(N_("The draft and its notices."), schemas_write.PREVIEW_RESPONSE),
-        **_refusals("401", "403", "404", "409", "422"),
+        **_refusals("401", "403", "404", "409", "422", "429"),
     },
     _IDEMPOTENCY,
     method="post",
@@ -190,7 +197,7 @@ def announcement_create(processor: Processor):
     N_("An announcement and, for a draft, which contracts get which notice if it were published today (scope read)."),
     {
         "200": json_response(N_("The announcement and its notices."), schemas_write.PREVIEW_RESPONSE),
-        **_refusals("401", "403", "404"),
+        **_refusals("401", "403", "404", "429"),
     },
     security=_TOKEN,
 )
@@ -207,7 +214,7 @@ def announcement_preview(processor: Processor, announcement_id: int):
     N_("Publish a draft, checked again by the rules (token scope publish)."),
     {
         "200": json_response(N_("The announcement and the registry version it made."), schemas_write.PUBLISH_RESPONSE),
-        **_refusals("401", "403", "404", "409", "422"),
+        **_refusals("401", "403", "404", "409", "422", "429"),
     },
     _IDEMPOTENCY,
     method="post",
