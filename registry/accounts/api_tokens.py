@@ -12,7 +12,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from registry.audit import trail
@@ -29,6 +29,9 @@ DEFAULT_DAYS = 90
 MAX_DAYS = 365
 MAX_NAME = 100
 MAX_KEY = 200
+# How long the answer to an Idempotency-Key is kept; how finely a token's last use is recorded.
+KEPT_HOURS = 24
+LAST_USE_STEP = timedelta(minutes=1)
 
 
 class TokenRefused(DomainError):
@@ -135,8 +138,9 @@ def authenticate(secret: str | None) -> ApiToken:
         raise TokenRefused(_("This API token was revoked."))
     if now >= token.expires_at:
         raise TokenRefused(_("This API token has expired."))
-    token.last_used_at = now
-    db.session.commit()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USE_STEP:
+        token.last_used_at = now  # to the minute: a busy job does not write the token on every request
+        db.session.commit()
     return token
 
 
@@ -173,6 +177,15 @@ def claim(token: ApiToken, key: str, print_: str) -> IdempotencyRecord | None:
     with another request; InProgress while a twin request holds it (the unique key decides between them)."""
     if not key or len(key) > MAX_KEY:
         raise DomainError(_("An Idempotency-Key has 1 to %(max)s characters.", max=MAX_KEY), "Idempotency-Key")
+    # A key is kept for KEPT_HOURS (as the payment APIs that made the header common do): older answers go, and
+    # their keys may be used anew.
+    db.session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.token_id == token.id,
+            IdempotencyRecord.created_at < utcnow() - timedelta(hours=KEPT_HOURS),
+            IdempotencyRecord.status != 0,
+        )
+    )
     for _attempt in range(2):
         record = db.session.scalar(select(IdempotencyRecord).filter_by(token_id=token.id, key=key))
         if record is not None:

@@ -112,6 +112,31 @@ def test_last_use_is_recorded(editor):
     assert db.session.scalar(select(ApiToken)).last_used_at == datetime(
         2026, 12, 3, 8, tzinfo=api_tokens.utcnow().tzinfo
     )
+    # To the minute: a second request 30 seconds later writes nothing, one a minute later does.
+    with on(date(2026, 12, 3), 9) as clock:
+        clock.shift(30)
+        assert editor.get(API, headers=bearer(secret)).status_code == 200
+        db.session.expire_all()
+        assert db.session.scalar(select(ApiToken)).last_used_at.second == 0
+        clock.shift(30)
+        assert editor.get(API, headers=bearer(secret)).status_code == 200
+        db.session.expire_all()
+        assert db.session.scalar(select(ApiToken)).last_used_at.minute == 1
+
+
+def test_an_idempotency_key_is_kept_for_a_day(editor):
+    """After 24 hours its answer is gone and the key may name a new request (Stripe keeps keys as long)."""
+    secret = make_token(editor)
+    before = drafts()
+    with on(date(2026, 12, 1), 9):
+        assert post(editor, secret, **{"Idempotency-Key": "nightly"}).status_code == 201
+    with on(date(2026, 12, 2), 8):  # 23 hours later: the same key with another body is still refused
+        other = post(editor, secret, body={**ACME, "reason": "Another reason"}, **{"Idempotency-Key": "nightly"})
+        assert other.status_code == 422
+    with on(date(2026, 12, 2), 10):  # 25 hours later: a new request
+        again = post(editor, secret, body={**ACME, "new_name": "Beta Cloud"}, **{"Idempotency-Key": "nightly"})
+        assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert drafts() == before + 2
 
 
 def _form_message(editor, field, **kwargs):
