@@ -275,7 +275,9 @@ def mail_send(once: bool, batch: int, poll: float):
     attempts = []
 
     def webhooks(name: str, stopping) -> int:
-        attempts.append(deliver_due(name, should_stop=stopping) + notify_due(name, should_stop=stopping))
+        """Webhooks and hub notices, at most --batch (and 20) claimed at a time: each may take seconds."""
+        size = min(batch, 20)
+        attempts.append(deliver_due(name, size, stopping) + notify_due(name, size, stopping))
         return attempts[-1]
 
     try:

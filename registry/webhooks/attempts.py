@@ -39,6 +39,25 @@ def claim(model: type[Outgoing], worker: str, batch: int, narrow=lambda query, n
     return ids
 
 
+def still_ours(model: type[Outgoing], row_id: int, worker: str) -> bool:
+    """Renew this worker's claim just before sending: False when the row is no longer ours (its lease ran out
+    while earlier rows of the batch were sent and another worker took it, or it was removed), so it is not sent
+    twice. Committed at once."""
+    renewed = db.session.execute(
+        update(model)
+        .where(model.id == row_id, model.status == "sending", model.claimed_by == worker)
+        .values(claimed_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    return renewed == 1
+
+
+def ours(row: Outgoing, worker: str) -> bool:
+    """After the request: record its outcome only while the claim is still this worker's (a removal meanwhile
+    marked it failed, and that stays)."""
+    return row.status == "sending" and row.claimed_by == worker
+
+
 def answered(row: Outgoing, status: int | None) -> None:
     """One attempt more, the claim given back, the receiver's status (None: no answer)."""
     row.attempts += 1

@@ -58,11 +58,26 @@ def deliver_due(worker: str, batch: int = 20, should_stop=lambda: False) -> int:
     for delivery_id in ids:
         if should_stop():
             break  # the rest stay claimed until the lease runs out
-        deliver_one(delivery_id)
+        try:
+            deliver_one(delivery_id, worker)
+        except Exception:  # one row that cannot be sent must not stop the worker (and the mail behind it)
+            db.session.rollback()
+            log.exception("webhook delivery %s", delivery_id)
+            _give_up(delivery_id, worker)
     return len(ids)
 
 
-def deliver_one(delivery_id: int) -> None:
+def _give_up(delivery_id: int, worker: str) -> None:
+    delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is not None and attempts.ours(delivery, worker):
+        attempts.answered(delivery, None)
+        delivery.status, delivery.last_error = "failed", "not sent: the portal could not build this request"
+    db.session.commit()
+
+
+def deliver_one(delivery_id: int, worker: str) -> None:
+    if not attempts.still_ours(WebhookDelivery, delivery_id, worker):
+        return
     delivery = db.session.get(WebhookDelivery, delivery_id)
     endpoint = delivery.endpoint
     verification = delivery.event_type == VERIFICATION
@@ -88,8 +103,12 @@ def deliver_one(delivery_id: int) -> None:
         error = None if answer.ok else f"the receiver answered {answer.status}"
     except transport.Unreachable as failure:
         answer, error = None, str(failure)
+    db.session.expire_all()
     delivery = db.session.get(WebhookDelivery, delivery_id)
     endpoint = delivery.endpoint
+    if not attempts.ours(delivery, worker):
+        db.session.commit()
+        return
     attempts.answered(delivery, answer.status if answer else None)
     delivery.response_excerpt = answer.excerpt if answer else None
     if verification:

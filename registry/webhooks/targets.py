@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from registry.exceptions import DomainError
 from registry.text import _
@@ -16,11 +16,28 @@ from registry.text import _
 MAX_URL = 2000
 
 
+# IPv6 ranges that carry, or lead to, an IPv4 address or a site's own network: IPv4-compatible (::/96), NAT64
+# (64:ff9b::/96, 64:ff9b:1::/48 local use), site-local (fec0::/10). ipaddress's is_global does not see through them
+# (and its answers changed between patch releases), so they are judged here.
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+REFUSED_V6 = [ipaddress.ip_network(n) for n in ("::/96", "64:ff9b:1::/48", "fec0::/10")]
+
+
 def is_public(address: str) -> bool:
-    """An address on the public internet (an IPv4 address mapped into IPv6 counts as the IPv4 one)."""
+    """An address on the public internet. An IPv4 address inside IPv6 (mapped, 6to4, Teredo, NAT64) counts as that
+    IPv4 address; the other IPv6 forms that lead into a network are refused."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return is_public(str(ip.ipv4_mapped))
+        if ip.sixtofour is not None:
+            return is_public(str(ip.sixtofour))
+        if ip.teredo is not None:
+            return all(is_public(str(part)) for part in ip.teredo)
+        if ip in NAT64:
+            return is_public(str(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)))
+        if any(ip in network for network in REFUSED_V6):
+            return False
     return ip.is_global and not ip.is_multicast
 
 
@@ -50,7 +67,22 @@ def checked_url(value: str) -> str:
         raise DomainError(_("Leave the part after # out of the address: it is never sent."), "url")
     if port == 0:
         raise DomainError(_("Port 0 cannot be connected to."), "url")
-    return url
+    return _ascii(url, parts)
+
+
+def _ascii(url: str, parts) -> str:
+    """HTTP sends the request line and Host in ASCII: an international host name in its IDNA form, other letters
+    of the path and query percent-encoded (as a browser sends them)."""
+    if url.isascii():
+        return url
+    try:
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise DomainError(_("The address names no host: %(url)s", url=url), "url") from None
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
+    query = quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
+    return urlunsplit(("https", netloc, path, query, ""))
 
 
 def resolve(host: str, port: int) -> list[str]:

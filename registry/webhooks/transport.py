@@ -12,6 +12,7 @@ import http.client
 import socket
 import ssl
 import threading
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from registry.webhooks import targets
 
 EXCERPT = 500
 WHOLE = 3
+MAX_ADDRESSES = 4
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,10 @@ class Unreachable(Exception):
     """No answer: refused target, name not found, connection refused or reset, TLS failure, time-out."""
 
 
-def _connector(allow_private: bool, opened: list):
-    """The connection's socket maker; each socket it opens is kept in `opened`, for the watchdog."""
+def _connector(allow_private: bool, opened: list, deadline: float):
+    """The connection's socket maker; each socket it opens is kept in `opened`, for the watchdog. Every address
+    tried shares the time left before `deadline` (a name with many silent addresses holds no longer), and at most
+    MAX_ADDRESSES are tried."""
 
     def connect(address, timeout=None, source_address=None, **_kwargs):
         host, port = address
@@ -50,9 +54,13 @@ def _connector(allow_private: bool, opened: list):
             if inside:
                 raise Unreachable(f"{host} resolves to {inside[0]}, an address inside a network: refused")
         last: OSError | None = None
-        for candidate in found:
+        for candidate in found[:MAX_ADDRESSES]:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Unreachable(f"no connection to {host} in time")
             try:
-                made = socket.create_connection((candidate, port), timeout=timeout, source_address=source_address)
+                wait = min(timeout, left) if timeout else left
+                made = socket.create_connection((candidate, port), timeout=wait, source_address=source_address)
                 opened.append(made)
                 return made
             except OSError as error:
@@ -89,7 +97,7 @@ def post(
             parts.hostname, parts.port or 443, timeout=timeout, context=_context(ca_file)
         )
     opened: list[socket.socket] = []
-    connection._create_connection = _connector(allow_private, opened)
+    connection._create_connection = _connector(allow_private, opened, time.monotonic() + timeout * WHOLE)
     # `timeout` bounds each connect and read; a receiver that answers a byte at a time is cut off after
     # WHOLE times that, so that no receiver holds the worker longer. Cut off before its status line, it gave no
     # answer; after it, its status stands and the body is what came by then.
@@ -106,7 +114,7 @@ def post(
         return Answer(response.status, data.decode("utf-8", errors="replace")[:EXCERPT])
     except Unreachable:
         raise
-    except (OSError, http.client.HTTPException, ssl.SSLError) as error:
+    except (OSError, http.client.HTTPException, ssl.SSLError, ValueError) as error:
         if expired.is_set():
             raise Unreachable(f"no whole answer within {timeout * WHOLE:g} s") from error
         raise Unreachable(f"{type(error).__name__}: {error}" if str(error) else type(error).__name__) from error

@@ -69,11 +69,17 @@ def notify_due(worker: str, batch: int = 20, should_stop=lambda: False) -> int:
     for ping_id in ids:
         if should_stop():
             break
-        notify_one(ping_id)
+        try:
+            notify_one(ping_id, worker)
+        except Exception:  # one notice that cannot be sent must not stop the worker
+            db.session.rollback()
+            log.exception("hub notice %s", ping_id)
     return len(ids)
 
 
-def notify_one(ping_id: int) -> None:
+def notify_one(ping_id: int, worker: str) -> None:
+    if not attempts.still_ours(HubPing, ping_id, worker):
+        return
     config = current_app.config
     ping = db.session.get(HubPing, ping_id)
     body = urlencode([("hub.mode", "publish"), *(("hub.url", t) for t in ping.topics.splitlines())]).encode()
@@ -93,7 +99,11 @@ def notify_one(ping_id: int) -> None:
         error = None if answer.ok else f"the hub answered {answer.status}"
     except transport.Unreachable as failure:
         answer, error = None, str(failure)
+    db.session.expire_all()
     ping = db.session.get(HubPing, ping_id)
+    if not attempts.ours(ping, worker):
+        db.session.commit()
+        return
     attempts.answered(ping, answer.status if answer else None)
     if error is None:
         attempts.delivered(ping)

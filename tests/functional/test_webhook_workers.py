@@ -9,6 +9,7 @@ is lost, and each delivery is recorded as sent once."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -126,4 +127,19 @@ def test_a_worker_killed_mid_request_delivers_each_event_once_more_at_most_under
     assert copies[0]["body"] == copies[1]["body"]
     for record in script.received:  # every attempt signed, each with its own timestamp
         Webhook(secret).verify(record["body"], record["headers"])
+    assert sorted(s for _i, s, _n in _deliveries(url)) == ["sent"] * EVENTS
+
+
+def test_two_workers_at_once_on_postgresql_send_each_delivery_once(tmp_path):
+    url = _database("postgresql", tmp_path)
+    script = Script(answers=[0.05] * EVENTS)  # each answer takes a moment, so that both workers are busy
+    with Receiver(tmp_path / "tls", script) as receiver:
+        _committed_queue(url, receiver.url)
+        workers = [_worker(url, receiver.ca, "--once", "--batch", "2") for _ in range(2)]
+        outputs = [w.communicate(timeout=120)[0].decode() for w in workers]
+    assert all(w.returncode == 0 for w in workers), outputs
+    done = [int(re.search(r"attempted: (\d+)", o).group(1)) if "attempted" in o else 0 for o in outputs]
+    assert sum(done) == EVENTS and all(n > 0 for n in done), outputs  # both did work
+    received = [r["headers"]["webhook-id"] for r in script.received]
+    assert len(received) == len(set(received)) == EVENTS  # each once, none lost
     assert sorted(s for _i, s, _n in _deliveries(url)) == ["sent"] * EVENTS

@@ -255,6 +255,10 @@ def test_an_endpoint_that_does_not_answer_the_challenge_stays_unverified(client,
         ("https://[::1]/x", "an address inside a network"),
         ("https://[::ffff:192.168.0.1]/x", "an address inside a network"),
         ("https://100.64.0.1/x", "an address inside a network"),
+        ("https://[64:ff9b::a9fe:a9fe]/x", "an address inside a network"),  # NAT64 of 169.254.169.254
+        ("https://[2002:7f00:1::]/x", "an address inside a network"),  # 6to4 of 127.0.0.1
+        ("https://[::127.0.0.1]/x", "an address inside a network"),  # IPv4-compatible
+        ("https://[fec0::1]/x", "an address inside a network"),  # site-local
         ("https://user:secret@hooks.example.org/x", "Leave the user name and password out"),
         ("https:///x", "names no host"),
         ("https://hooks.example.org:99999/x", "not a web address"),
@@ -320,3 +324,49 @@ def test_a_subscriber_endpoint_hears_of_the_announcements_its_subscription_cover
     assert len(receiver.script.events()) == 1
     assert client.get(f"/subscriptions/{mine.token}/webhooks/{endpoint.id}").status_code == 404
     assert client.get(f"/subscriptions/{mine.token}/webhooks/").status_code == 404
+
+
+def test_an_address_with_letters_outside_ascii_is_sent_percent_encoded(client, users, login, receiver):
+    endpoint = register(client, login, users.controller_a, receiver.url + "/überweisung?für=é")
+    assert endpoint.url == receiver.url + "/%C3%BCberweisung?f%C3%BCr=%C3%A9"
+    deliver()
+    assert receiver.script.received[0]["path"] == "/hooks/registry/%C3%BCberweisung?f%C3%BCr=%C3%A9"
+    assert db.session.get(WebhookEndpoint, endpoint.id).status == "active"
+
+
+def test_a_delivery_another_worker_took_over_is_not_sent_again(client, users, login, receiver, app, monkeypatch):
+    """Worker A's lease ran out while it sent the rest of its batch; B took the delivery and sent it. A skips it."""
+    endpoint = register(client, login, users.vcare_editor, receiver.url, side="/admin/processors/vcare")
+    deliver()
+    announce(users.vcare_editor)
+    (first,) = delivery.claim("A", 20)
+    monkeypatch.setitem(app.config, "WEBHOOK_CLAIM_LEASE", -1)  # A's claim is stale at once
+    assert delivery.claim("B", 20) == [first]
+    delivery.deliver_one(first, "B")
+    delivery.deliver_one(first, "A")
+    assert len(receiver.script.events()) == 1
+    row = db.session.get(WebhookDelivery, first)
+    assert (row.status, row.attempts) == ("sent", 1) and row.endpoint_id == endpoint.id
+
+
+def test_a_delivery_removed_while_it_was_sent_stays_failed(client, users, login, receiver):
+    endpoint = register(client, login, users.vcare_editor, receiver.url, side="/admin/processors/vcare")
+    deliver()
+    receiver.script.answers[:] = [500]
+    announce(users.vcare_editor)
+    (first,) = delivery.claim("A", 20)
+    real = delivery.transport.post
+
+    def remove_meanwhile(*args, **kwargs):
+        answer = real(*args, **kwargs)
+        response = client.post(f"/admin/processors/vcare/webhooks/{endpoint.id}/remove")
+        assert response.status_code == 303
+        return answer
+
+    delivery.transport.post = remove_meanwhile
+    try:
+        delivery.deliver_one(first, "A")
+    finally:
+        delivery.transport.post = real
+    row = db.session.get(WebhookDelivery, first)
+    assert (row.status, row.last_error) == ("failed", "not sent: the endpoint was removed")

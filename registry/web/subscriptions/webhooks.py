@@ -1,7 +1,7 @@
 """A subscriber's webhook endpoints (/subscriptions/<token>/webhooks/): the announcements its subscription covers,
 signed, to its own systems. The manage link is the key, as for the rest of the subscription; registering is
-rate-limited per client address (WEBHOOK_REGISTRATION_RATE_LIMIT), since each registration makes the worker send a
-request to the address typed."""
+rate-limited per client address (WEBHOOK_REGISTRATION_RATE_LIMIT), and so is asking for the verification message
+again, since each makes the worker send a request to the address typed."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def webhook(token: str, endpoint_id: int):
 
 
 @bp.post("/subscriptions/<token>/webhooks/<int:endpoint_id>/verify")
+@limiter.limit(lambda: current_app.config["WEBHOOK_REGISTRATION_RATE_LIMIT"], error_message=_paused)
 def verify_webhook(token: str, endpoint_id: int):
     return pages.act(*_side(token), endpoint_id, "verify")
 
